@@ -1,0 +1,330 @@
+package cmd
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/render"
+	"github.com/spf13/cobra"
+)
+
+// completionShells are the shells `reqs completion` writes a script for.
+var completionShells = []string{"bash", "zsh", "fish", "powershell"}
+
+// completionOptions is what runCompletion needs.
+type completionOptions struct {
+	IO             *IOStreams
+	Shell          string
+	NoDescriptions bool
+}
+
+func newCompletionCmd(ios *IOStreams) *cobra.Command {
+	opts := &completionOptions{IO: ios}
+	c := &cobra.Command{
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Print the shell completion script for bash, zsh, fish or PowerShell",
+		Long: `Print the script that makes the shell complete reqs' commands, flags and
+flag values: --session completes the sessions saved for the URL's host,
+--auth-type, --pretty, --style, --ssl, --verify and --print their values,
+and 'reqs request' the HTTP methods.
+
+Packages install the scripts for you. To load them yourself:
+
+  bash        source <(reqs completion bash)
+              (to keep it: reqs completion bash > ~/.local/share/bash-completion/completions/reqs)
+  zsh         reqs completion zsh > "${fpath[1]}/_reqs"   (then start a new shell)
+  fish        reqs completion fish > ~/.config/fish/completions/reqs.fish
+  powershell  reqs completion powershell | Out-String | Invoke-Expression
+              (add that line to $PROFILE to keep it)`,
+		ValidArgs: completionShells,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("reqs completion needs one shell: %s", strings.Join(completionShells, ", "))
+			}
+			if !slices.Contains(completionShells, args[0]) {
+				return usageErrorf("unknown shell %q: use %s", args[0], strings.Join(completionShells, ", "))
+			}
+			opts.Shell = args[0]
+			return runCompletion(c.Root(), opts)
+		},
+	}
+	c.Flags().BoolVar(&opts.NoDescriptions, "no-descriptions", false, "leave out the descriptions shown next to each candidate")
+	return c
+}
+
+// runCompletion writes root's completion script for opts.Shell. The
+// scripts ask the binary itself (`reqs __complete ...`) for candidates, so
+// they never go stale when flags change.
+func runCompletion(root *cobra.Command, opts *completionOptions) error {
+	w, desc := opts.IO.Out, !opts.NoDescriptions
+	var err error
+	switch opts.Shell {
+	case "bash":
+		err = root.GenBashCompletionV2(w, desc)
+	case "zsh":
+		if desc {
+			err = root.GenZshCompletion(w)
+		} else {
+			err = root.GenZshCompletionNoDesc(w)
+		}
+	case "fish":
+		err = root.GenFishCompletion(w, desc)
+	case "powershell":
+		if desc {
+			err = root.GenPowerShellCompletionWithDesc(w)
+		} else {
+			err = root.GenPowerShellCompletion(w)
+		}
+	default:
+		return usageErrorf("unknown shell %q: use %s", opts.Shell, strings.Join(completionShells, ", "))
+	}
+	if err != nil {
+		return fmt.Errorf("write %s completion: %w", opts.Shell, err)
+	}
+	return nil
+}
+
+// completionMethods are offered for the METHOD argument: RFC 9110's
+// methods, PATCH (RFC 5789) and the WebDAV and cache verbs people send
+// with `reqs request`.
+var completionMethods = []string{
+	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH", "PURGE",
+}
+
+// printLetters describes --print's letters, in the order they are offered.
+var printLetters = []struct {
+	letter byte
+	desc   string
+}{
+	{'H', "request headers"},
+	{'B', "request body"},
+	{'h', "response headers"},
+	{'b', "response body"},
+	{'m', "metadata (timings, TLS)"},
+}
+
+// flagValueCompletions maps a flag to its completion function. A flag a
+// command does not have is skipped, so the table may name flags that only
+// some commands (or no command yet) define.
+func flagValueCompletions() map[string]cobra.CompletionFunc {
+	pretty := map[string]string{
+		"all":    "format and colour",
+		"colors": "colour only",
+		"format": "format only",
+		"none":   "the body as received",
+	}
+	var prettyChoices []cobra.Completion
+	for _, m := range prettyModes {
+		prettyChoices = append(prettyChoices, cobra.CompletionWithDesc(m, pretty[m]))
+	}
+	return map[string]cobra.CompletionFunc{
+		"auth-type": fixedChoices(
+			cobra.CompletionWithDesc("basic", "HTTP Basic (the default)"),
+			cobra.CompletionWithDesc("digest", "HTTP Digest"),
+			cobra.CompletionWithDesc("bearer", "Authorization: Bearer TOKEN"),
+		),
+		"pretty": fixedChoices(prettyChoices...),
+		"style":  fixedChoices(render.Styles()...),
+		// --ssl pins one version; the old ones stay for old servers.
+		"ssl": fixedChoices(
+			cobra.CompletionWithDesc("tls1.2", "TLS 1.2 only"),
+			cobra.CompletionWithDesc("tls1.3", "TLS 1.3 only"),
+			cobra.CompletionWithDesc("tls1.1", "TLS 1.1 only (deprecated, RFC 8996)"),
+			cobra.CompletionWithDesc("tls1", "TLS 1.0 only (deprecated, RFC 8996)"),
+		),
+		"default-scheme": fixedChoices("http", "https"),
+		"print":          completePrintLetters,
+		// --verify takes yes, no or a CA bundle file or directory.
+		"verify": wordsOrFiles(
+			cobra.CompletionWithDesc("yes", "verify certificates (the default)"),
+			cobra.CompletionWithDesc("no", "do not verify certificates"),
+		),
+		"session":           completeSessionNames,
+		"session-read-only": completeSessionNames,
+	}
+}
+
+// registerCompletions adds completion of flag values and of the METHOD
+// argument to every command of root's tree. It may run more than once.
+func registerCompletions(root *cobra.Command) {
+	funcs := flagValueCompletions()
+	for _, c := range allCommands(root) {
+		for name, fn := range funcs {
+			if c.Flags().Lookup(name) == nil {
+				continue
+			}
+			if _, ok := c.GetFlagCompletionFunc(name); ok {
+				continue
+			}
+			// The flag exists and has no function yet, so this cannot fail.
+			_ = c.RegisterFlagCompletionFunc(name, fn)
+		}
+		if c.ValidArgsFunction != nil {
+			continue
+		}
+		switch {
+		case c == root:
+			c.ValidArgsFunction = completeRootMethod
+		case c.Name() == "request" && c.Parent() == root:
+			c.ValidArgsFunction = completeRequestMethod
+		}
+	}
+}
+
+// fixedChoices completes one of choices (a description may follow a tab)
+// and never a file name.
+func fixedChoices(choices ...cobra.Completion) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return matchingChoices(choices, toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// wordsOrFiles completes one of words, or a file name once what is typed
+// matches none of them.
+func wordsOrFiles(words ...cobra.Completion) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if got := matchingChoices(words, toComplete); len(got) > 0 {
+			return got, cobra.ShellCompDirectiveNoFileComp
+		}
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+}
+
+// matchingChoices keeps the choices whose value starts with prefix.
+func matchingChoices(choices []cobra.Completion, prefix string) []cobra.Completion {
+	var out []cobra.Completion
+	for _, c := range choices {
+		value, _, _ := strings.Cut(c, "\t")
+		if strings.HasPrefix(value, prefix) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// completePrintLetters offers what is typed so far extended by each
+// --print letter not yet in it, so TAB builds "HBhb" one letter at a time.
+func completePrintLetters(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	for i := 0; i < len(toComplete); i++ {
+		if !isPrintLetter(toComplete[i]) || strings.IndexByte(toComplete[:i], toComplete[i]) >= 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	var out []cobra.Completion
+	if toComplete != "" {
+		out = append(out, toComplete)
+	}
+	for _, l := range printLetters {
+		if strings.IndexByte(toComplete, l.letter) < 0 {
+			out = append(out, cobra.CompletionWithDesc(toComplete+string(l.letter), "+ "+l.desc))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveKeepOrder
+}
+
+func isPrintLetter(c byte) bool {
+	for _, l := range printLetters {
+		if l.letter == c {
+			return true
+		}
+	}
+	return false
+}
+
+// completeRequestMethod completes `reqs request`'s first argument.
+func completeRequestMethod(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	return matchingChoices(completionMethods, strings.ToUpper(toComplete)), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+}
+
+// completeRootMethod offers methods on the root command only once an
+// upper-case letter is typed, so a bare TAB still lists the subcommands.
+func completeRootMethod(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 || toComplete == "" || toComplete[0] < 'A' || toComplete[0] > 'Z' {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	return matchingChoices(completionMethods, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+}
+
+// completeSessionNames completes --session with the sessions saved for
+// the URL's host (all hosts' when no URL is typed yet); a value holding a
+// '/' is a path and completes as a file.
+func completeSessionNames(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if config.IsSessionPath(toComplete) {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	dir, err := config.Dir(os.Getenv)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	scheme, _ := c.Flags().GetString("default-scheme")
+	names := sessionCandidates(dir, sessionHostDir(commandMethod(c), args, scheme), toComplete)
+	if len(names) == 0 {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
+
+// commandMethod is the method argument newRequestCmd gave c: "" for the
+// root, "*" for `reqs request`, else the verb.
+func commandMethod(c *cobra.Command) string {
+	switch {
+	case !c.HasParent():
+		return ""
+	case c.Name() == "request":
+		return "*"
+	}
+	return strings.ToUpper(c.Name())
+}
+
+// sessionHostDir is the session directory name of the URL among args, as
+// runRequest would read it, or "" when there is no usable URL yet.
+func sessionHostDir(method string, args []string, defaultScheme string) string {
+	var o requestOptions
+	if err := o.takeArgs(method, args); err != nil {
+		return ""
+	}
+	raw, err := expandURL(o.URL, defaultScheme)
+	if err != nil {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return config.HostDir(u)
+}
+
+// sessionCandidates lists the saved session names under dir that start
+// with prefix: those of hostDir, or of every host (described by their
+// hosts) when hostDir is "".
+func sessionCandidates(dir, hostDir, prefix string) []cobra.Completion {
+	infos, err := config.ListSessions(dir, hostDir)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	hosts := map[string][]string{}
+	for _, s := range infos {
+		if !strings.HasPrefix(s.Name, prefix) {
+			continue
+		}
+		if _, seen := hosts[s.Name]; !seen {
+			names = append(names, s.Name)
+		}
+		hosts[s.Name] = append(hosts[s.Name], s.Host)
+	}
+	slices.Sort(names)
+	out := make([]cobra.Completion, 0, len(names))
+	for _, n := range names {
+		out = append(out, cobra.CompletionWithDesc(n, strings.Join(hosts[n], ", ")))
+	}
+	return out
+}

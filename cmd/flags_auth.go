@@ -1,0 +1,185 @@
+package cmd
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+)
+
+// authFlags are the redirect and authentication flags (SPEC §3, §4).
+type authFlags struct {
+	Follow, NoFollow bool
+	MaxRedirects     int
+	All              bool
+
+	// Auth is USER[:PASS], or the token with --auth-type bearer.
+	Auth        string
+	AuthType    string
+	IgnoreNetrc bool
+}
+
+// Auth types of --auth-type.
+const (
+	authBasic  = "basic"
+	authDigest = "digest"
+	authBearer = "bearer"
+)
+
+func (f *authFlags) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.Follow, "follow", false, "follow redirects, HEAD included")
+	fs.BoolVar(&f.NoFollow, "no-follow", false, "do not follow redirects")
+	fs.IntVar(&f.MaxRedirects, "max-redirects", httpclient.DefaultMaxRedirects, "follow at most `N` redirects")
+	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")
+	fs.StringVarP(&f.Auth, "auth", "a", "", "credentials `USER[:PASS]` (asks for a missing password on a terminal), or the token with -A bearer")
+	fs.StringVarP(&f.AuthType, "auth-type", "A", authBasic, "how --auth is sent: `TYPE` basic, digest or bearer")
+	fs.BoolVar(&f.IgnoreNetrc, "ignore-netrc", false, "do not read credentials from ~/.netrc or $NETRC")
+}
+
+// follows reports whether a request with this method follows redirects.
+func (f *authFlags) follows(method string) bool {
+	if f.NoFollow {
+		return false
+	}
+	return f.Follow || method != "HEAD"
+}
+
+// apply sets the session's auth and redirect policy from the flags; it
+// runs after a stored session was loaded, so flags win over it.
+//
+// Credentials, strongest first (Requests' and HTTPie's order): --auth,
+// then credentials in the URL, then a stored session's auth, then netrc
+// for each request's host (unless --ignore-netrc or --trust-env=false),
+// and last an Authorization header item, which netrc replaces on a host
+// it has an entry for.
+func (f *authFlags) apply(env *requestEnv) error {
+	if f.MaxRedirects < 0 {
+		return usageErrorf("--max-redirects %d: must be 0 or more", f.MaxRedirects)
+	}
+	if f.MaxRedirects != httpclient.DefaultMaxRedirects || authFlagChanged(env, "max-redirects") {
+		env.Session.MaxRedirects = f.MaxRedirects
+	}
+	authType := strings.ToLower(strings.TrimSpace(f.AuthType))
+	switch authType {
+	case authBasic, authDigest, authBearer:
+	default:
+		return usageErrorf("--auth-type %q: must be basic, digest or bearer", f.AuthType)
+	}
+
+	if authFlagChanged(env, "auth") || f.Auth != "" {
+		a, err := f.explicitAuth(env, authType)
+		if err != nil {
+			return err
+		}
+		// On the request it beats credentials in the URL; on the session
+		// it is what a stored session keeps.
+		env.Request.Auth = a
+		env.Session.Auth = a
+		return nil
+	}
+	if user, pass, ok := urlCredentials(env.URL); ok {
+		env.Request.Auth = newAuth(authType, user, pass, pass)
+		return nil
+	}
+	if env.Session.Auth != nil || f.IgnoreNetrc || !env.Session.TrustEnv {
+		return nil
+	}
+	getenv := os.Getenv
+	if env.IO != nil && env.IO.Getenv != nil {
+		getenv = env.IO.Getenv
+	}
+	n, err := httpclient.NetrcFromEnv(getenv)
+	if err != nil {
+		env.Warn("netrc ignored: %v", err)
+		return nil
+	}
+	if n != nil {
+		env.Request.Auth = n.WithScheme(authType)
+	}
+	return nil
+}
+
+// explicitAuth builds the --auth credentials, asking for a missing
+// password on the terminal.
+func (f *authFlags) explicitAuth(env *requestEnv, authType string) (httpclient.Auth, error) {
+	if f.Auth == "" {
+		return nil, usageErrorf("--auth: empty value; give USER[:PASS], or a token with -A bearer")
+	}
+	if authType == authBearer {
+		return &httpclient.BearerAuth{Token: f.Auth}, nil
+	}
+	user, pass, hasPass := strings.Cut(f.Auth, ":")
+	if !hasPass {
+		p, err := promptPassword(env.IO, user, authPromptHost(env.URL))
+		if err != nil {
+			return nil, err
+		}
+		pass = p
+	}
+	return newAuth(authType, user, pass, f.Auth), nil
+}
+
+// newAuth returns the Auth of authType for a user and password; bearer
+// sends token.
+func newAuth(authType, user, pass, token string) httpclient.Auth {
+	switch authType {
+	case authDigest:
+		return &httpclient.DigestAuth{Username: user, Password: pass}
+	case authBearer:
+		return &httpclient.BearerAuth{Token: token}
+	}
+	return &httpclient.BasicAuth{Username: user, Password: pass}
+}
+
+// promptPassword asks for user's password without echo. Like HTTPie it
+// asks only a person: when standard input is not a terminal (a script, a
+// pipe carrying the body) it fails with a usage error telling how to give
+// the password, instead of reading it from the pipe or hanging.
+func promptPassword(ios *IOStreams, user, host string) (string, error) {
+	if ios == nil || !ios.StdinTTY {
+		return "", usageErrorf("--auth %q has no password and standard input is not a terminal to ask for it; give -a %s:PASSWORD (%s: for an empty one)", user, user, user)
+	}
+	fmt.Fprintf(ios.ErrOut, "reqs: password for %s@%s: ", user, host)
+	defer fmt.Fprintln(ios.ErrOut)
+	if f, ok := ios.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		b, err := term.ReadPassword(int(f.Fd()))
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		return string(b), nil
+	}
+	// An injected terminal (tests): one line.
+	line, err := bufio.NewReader(ios.In).ReadString('\n')
+	if err != nil && (err != io.EOF || line == "") {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// urlCredentials returns the user and password written in rawURL.
+func urlCredentials(rawURL string) (user, pass string, ok bool) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return "", "", false
+	}
+	pass, _ = u.User.Password()
+	return u.User.Username(), pass, true
+}
+
+func authPromptHost(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	return u.Host
+}
+
+func authFlagChanged(env *requestEnv, name string) bool {
+	return env.Changed != nil && env.Changed(name)
+}

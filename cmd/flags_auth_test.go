@@ -1,0 +1,272 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+)
+
+func TestAuthFlagsApply(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	netrcFile := filepath.Join(dir, "netrc")
+	if err := os.WriteFile(netrcFile, []byte("machine example.test login nu password np\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badNetrc := filepath.Join(dir, "bad")
+	if err := os.WriteFile(badNetrc, []byte("machine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		flags       authFlags
+		url         string
+		tty         bool
+		stdin       string
+		env         map[string]string
+		noTrustEnv  bool
+		sessionAuth httpclient.Auth
+		wantReq     httpclient.Auth
+		wantSess    httpclient.Auth
+		wantUsage   bool
+		wantStderr  string
+	}{
+		{
+			name:    "basic user and password",
+			flags:   authFlags{Auth: "u:p:x"},
+			wantReq: &httpclient.BasicAuth{Username: "u", Password: "p:x"}, wantSess: &httpclient.BasicAuth{Username: "u", Password: "p:x"},
+		},
+		{
+			name:    "empty password after a colon is not asked for",
+			flags:   authFlags{Auth: "u:"},
+			wantReq: &httpclient.BasicAuth{Username: "u"}, wantSess: &httpclient.BasicAuth{Username: "u"},
+		},
+		{
+			name:    "digest",
+			flags:   authFlags{Auth: "u:p", AuthType: "Digest"},
+			wantReq: &httpclient.DigestAuth{Username: "u", Password: "p"}, wantSess: &httpclient.DigestAuth{Username: "u", Password: "p"},
+		},
+		{
+			name:    "bearer takes the whole value",
+			flags:   authFlags{Auth: "tok:en", AuthType: "bearer"},
+			wantReq: &httpclient.BearerAuth{Token: "tok:en"}, wantSess: &httpclient.BearerAuth{Token: "tok:en"},
+		},
+		{
+			name:  "missing password asked on a terminal",
+			flags: authFlags{Auth: "u"}, tty: true, stdin: "secret\n",
+			wantReq: &httpclient.BasicAuth{Username: "u", Password: "secret"}, wantSess: &httpclient.BasicAuth{Username: "u", Password: "secret"},
+			wantStderr: "reqs: password for u@example.test: \n",
+		},
+		{
+			name:      "missing password without a terminal",
+			flags:     authFlags{Auth: "u"},
+			wantUsage: true,
+		},
+		{
+			name:      "unknown auth type",
+			flags:     authFlags{Auth: "u:p", AuthType: "ntlm"},
+			wantUsage: true,
+		},
+		{
+			name:      "negative max redirects",
+			flags:     authFlags{MaxRedirects: -1},
+			wantUsage: true,
+		},
+		{
+			name:    "URL credentials with digest",
+			flags:   authFlags{AuthType: "digest"},
+			url:     "http://uu:pp@example.test/",
+			env:     map[string]string{"NETRC": netrcFile},
+			wantReq: &httpclient.DigestAuth{Username: "uu", Password: "pp"},
+		},
+		{
+			name:    "netrc on the request",
+			env:     map[string]string{"NETRC": netrcFile},
+			wantReq: mustNetrc(t, netrcFile, ""),
+		},
+		{
+			name:    "netrc as bearer",
+			flags:   authFlags{AuthType: "bearer"},
+			env:     map[string]string{"NETRC": netrcFile},
+			wantReq: mustNetrc(t, netrcFile, "bearer"),
+		},
+		{
+			name:    "--auth beats netrc",
+			flags:   authFlags{Auth: "u:p"},
+			env:     map[string]string{"NETRC": netrcFile},
+			wantReq: &httpclient.BasicAuth{Username: "u", Password: "p"}, wantSess: &httpclient.BasicAuth{Username: "u", Password: "p"},
+		},
+		{
+			name:  "--ignore-netrc",
+			flags: authFlags{IgnoreNetrc: true},
+			env:   map[string]string{"NETRC": netrcFile},
+		},
+		{
+			name:       "--trust-env=false ignores netrc",
+			env:        map[string]string{"NETRC": netrcFile},
+			noTrustEnv: true,
+		},
+		{
+			name:        "a stored session's auth beats netrc",
+			env:         map[string]string{"NETRC": netrcFile},
+			sessionAuth: &httpclient.BearerAuth{Token: "stored"},
+			wantSess:    &httpclient.BearerAuth{Token: "stored"},
+		},
+		{
+			name:       "unparsable netrc is a warning",
+			env:        map[string]string{"NETRC": badNetrc},
+			wantStderr: "reqs: warning: netrc ignored: parse netrc " + badNetrc + ": incomplete machine entry\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ios, in, _, errOut := TestIOStreams()
+			in.WriteString(tc.stdin)
+			ios.StdinTTY = tc.tty
+			ios.Getenv = func(k string) string { return tc.env[k] }
+			sess, err := httpclient.New(httpclient.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess.TrustEnv = !tc.noTrustEnv
+			sess.Auth = tc.sessionAuth
+			u := tc.url
+			if u == "" {
+				u = "http://example.test/"
+			}
+			f := tc.flags
+			if f.AuthType == "" {
+				f.AuthType = authBasic
+			}
+			if f.MaxRedirects == 0 {
+				f.MaxRedirects = httpclient.DefaultMaxRedirects
+			}
+			env := &requestEnv{IO: ios, URL: u, Request: &httpclient.Request{URL: u}, Session: sess}
+			err = f.apply(env)
+			var usage *usageError
+			if tc.wantUsage {
+				if !errors.As(err, &usage) {
+					t.Fatalf("apply(%+v) error = %v, want a usage error", tc.flags, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("apply(%+v): %v", tc.flags, err)
+			}
+			if got, want := describeAuth(env.Request.Auth), describeAuth(tc.wantReq); got != want {
+				t.Errorf("apply(%+v) request auth = %s, want %s", tc.flags, got, want)
+			}
+			if got, want := describeAuth(env.Session.Auth), describeAuth(tc.wantSess); got != want {
+				t.Errorf("apply(%+v) session auth = %s, want %s", tc.flags, got, want)
+			}
+			if got := errOut.String(); got != tc.wantStderr {
+				t.Errorf("apply(%+v) stderr = %q, want %q", tc.flags, got, tc.wantStderr)
+			}
+		})
+	}
+}
+
+// describeAuth names an Auth and its credentials for comparison.
+func describeAuth(a httpclient.Auth) string {
+	switch a := a.(type) {
+	case nil:
+		return "none"
+	case *httpclient.BasicAuth:
+		return fmt.Sprintf("basic %q %q", a.Username, a.Password)
+	case *httpclient.DigestAuth:
+		return fmt.Sprintf("digest %q %q", a.Username, a.Password)
+	case *httpclient.BearerAuth:
+		return fmt.Sprintf("bearer %q", a.Token)
+	case *httpclient.NetrcAuth:
+		return fmt.Sprintf("netrc %s as %s", a.Path, a.Scheme)
+	case httpclient.HostScopedAuth:
+		return fmt.Sprintf("host-scoped %T", a)
+	}
+	return fmt.Sprintf("%T", a)
+}
+
+func mustNetrc(t *testing.T, path, scheme string) *httpclient.NetrcAuth {
+	t.Helper()
+	n, err := httpclient.LoadNetrc(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Scheme = scheme
+	if scheme == "" {
+		n.Scheme = authBasic
+	}
+	return n
+}
+
+func TestAuthFlagsMaxRedirects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		flag    int
+		changed bool
+		stored  int
+		want    int
+	}{
+		{flag: 30, stored: 5, want: 5},
+		{flag: 30, changed: true, stored: 5, want: 30},
+		{flag: 2, stored: 5, want: 2},
+		{flag: 0, changed: true, stored: 30, want: 0},
+	}
+	for _, tc := range tests {
+		sess, err := httpclient.New(httpclient.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess.MaxRedirects = tc.stored
+		ios, _, _, _ := TestIOStreams()
+		env := &requestEnv{IO: ios, URL: "http://x.test/", Request: &httpclient.Request{}, Session: sess,
+			Changed: func(name string) bool { return tc.changed && name == "max-redirects" }}
+		f := authFlags{MaxRedirects: tc.flag, AuthType: authBasic, IgnoreNetrc: true}
+		if err := f.apply(env); err != nil {
+			t.Fatal(err)
+		}
+		if sess.MaxRedirects != tc.want {
+			t.Errorf("--max-redirects %d (changed %v) over a session's %d: got %d, want %d", tc.flag, tc.changed, tc.stored, sess.MaxRedirects, tc.want)
+		}
+	}
+}
+
+func TestAuthFlagsFollows(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		flags  authFlags
+		method string
+		want   bool
+	}{
+		{authFlags{}, "GET", true},
+		{authFlags{}, "POST", true},
+		{authFlags{}, "HEAD", false},
+		{authFlags{Follow: true}, "HEAD", true},
+		{authFlags{NoFollow: true}, "GET", false},
+		{authFlags{NoFollow: true, Follow: true}, "HEAD", false},
+	}
+	for _, tc := range tests {
+		if got := tc.flags.follows(tc.method); got != tc.want {
+			t.Errorf("follows(%s) with %+v = %v, want %v", tc.method, tc.flags, got, tc.want)
+		}
+	}
+}
+
+func TestPromptPasswordHost(t *testing.T) {
+	t.Parallel()
+	ios, in, _, errOut := TestIOStreams()
+	ios.StdinTTY = true
+	in.WriteString("pw")
+	got, err := promptPassword(ios, "me", authPromptHost("https://api.example.test:8443/x"))
+	if err != nil || got != "pw" {
+		t.Fatalf("promptPassword = %q, %v; want %q", got, err, "pw")
+	}
+	if want := "reqs: password for me@api.example.test:8443: "; !strings.HasPrefix(errOut.String(), want) {
+		t.Errorf("prompt %q, want prefix %q", errOut.String(), want)
+	}
+}

@@ -1,0 +1,514 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/render"
+	"github.com/spf13/pflag"
+)
+
+// bodyFlags are the response-body workflow flags: streaming, downloads,
+// timeouts, retries, charsets and pagination (SPEC §2, §3).
+type bodyFlags struct {
+	Stream       bool
+	Download     bool
+	Output       string
+	Continue     bool
+	KeepEncoding bool
+
+	Timeout       string
+	Retries       int
+	RetryBackoff  float64
+	RetryStatus   string
+	RetryMethods  string
+	MaxRetryAfter float64
+
+	ResponseCharset string
+	ResponseMIME    string
+
+	Paginate bool
+	MaxPages int
+	Compress int
+
+	// Set by apply and applySession.
+	downloading bool
+	offset      int64 // bytes of the target already on disk (--continue)
+}
+
+func (f *bodyFlags) register(fs *pflag.FlagSet) {
+	fs.BoolVarP(&f.Stream, "stream", "S", false, "print the body as it arrives, line by line (NDJSON, server-sent events)")
+	fs.BoolVarP(&f.Download, "download", "d", false, "save the body to a file named from Content-Disposition or the URL, with a progress bar on stderr")
+	fs.StringVarP(&f.Output, "output", "o", "", "save the body to `FILE` (implies --download)")
+	fs.BoolVarP(&f.Continue, "continue", "c", false, "resume an interrupted download of --output FILE with a Range request")
+	fs.BoolVar(&f.KeepEncoding, "keep-encoding", false, "save a download as sent, still in its Content-Encoding (a gzip body stays compressed)")
+	fs.StringVar(&f.Timeout, "timeout", "", "`SECONDS` to wait for a connection and between bytes, or CONNECT,READ")
+	fs.IntVar(&f.Retries, "retries", 0, "retry a failed request up to `N` times")
+	fs.Float64Var(&f.RetryBackoff, "retry-backoff", 0, "backoff `FACTOR` in seconds: retry n waits FACTOR*2^(n-1), the first at once (urllib3)")
+	fs.StringVar(&f.RetryStatus, "retry-status", "429,502,503,504", "`CODES` that are retried, comma-separated")
+	fs.StringVar(&f.RetryMethods, "retry-methods", "", "`METHODS` retried besides the idempotent ones, comma-separated (* for all)")
+	fs.Float64Var(&f.MaxRetryAfter, "max-retry-after", httpclient.DefaultMaxRetryAfter.Seconds(), "wait at most `SECONDS` when a response asks for it with Retry-After")
+	fs.StringVar(&f.ResponseCharset, "response-charset", "", "decode the displayed body from `CHARSET`, whatever the response says")
+	fs.StringVar(&f.ResponseMIME, "response-mime", "", "format the displayed body as `TYPE`, whatever the response says")
+	fs.BoolVar(&f.Paginate, "paginate", false, `follow Link rel="next" headers and print every page (JSON arrays merged into one)`)
+	fs.IntVar(&f.MaxPages, "max-pages", httpclient.DefaultMaxPages, "fetch at most `N` pages with --paginate")
+	fs.CountVarP(&f.Compress, "compress", "x", "deflate the request body when that makes it smaller; -xx always")
+}
+
+// apply checks the flags and copies the timeouts into the transport
+// options.
+func (f *bodyFlags) apply(o *httpclient.Options) error {
+	if f.Timeout != "" {
+		c, r, err := parseTimeout(f.Timeout)
+		if err != nil {
+			return usageErrorf("invalid --timeout %q: %v", f.Timeout, err)
+		}
+		o.ConnectTimeout, o.ReadTimeout = c, r
+	}
+	if f.Retries < 0 {
+		return usageErrorf("invalid --retries %d: want 0 or more", f.Retries)
+	}
+	if f.RetryBackoff < 0 || f.MaxRetryAfter < 0 {
+		return usageErrorf("--retry-backoff and --max-retry-after want 0 or more seconds")
+	}
+	if _, err := parseStatuses(f.RetryStatus); err != nil {
+		return usageErrorf("invalid --retry-status %q: %v", f.RetryStatus, err)
+	}
+	if f.ResponseCharset != "" {
+		if err := httpclient.ValidCharset(f.ResponseCharset); err != nil {
+			return usageErrorf("invalid --response-charset: %v", err)
+		}
+	}
+	if f.ResponseMIME != "" {
+		if _, _, err := mime.ParseMediaType(f.ResponseMIME); err != nil || !strings.Contains(f.ResponseMIME, "/") {
+			return usageErrorf("invalid --response-mime %q: want TYPE/SUBTYPE", f.ResponseMIME)
+		}
+	}
+	if f.MaxPages < 1 {
+		return usageErrorf("invalid --max-pages %d: want 1 or more", f.MaxPages)
+	}
+	f.downloading = f.Download || f.Output != ""
+	switch {
+	case f.Continue && f.Output == "":
+		return usageErrorf("--continue needs --output FILE: the name of the file to resume")
+	case f.downloading && f.Stream:
+		return usageErrorf("--stream and --download exclude each other")
+	case f.downloading && f.Paginate:
+		return usageErrorf("--paginate and --download exclude each other")
+	}
+	return nil
+}
+
+// parseTimeout reads "S" (both timeouts) or "CONNECT,READ", in seconds;
+// 0 means no limit.
+func parseTimeout(s string) (connect, read time.Duration, err error) {
+	parts := strings.Split(s, ",")
+	if len(parts) > 2 {
+		return 0, 0, errors.New("want SECONDS or CONNECT,READ")
+	}
+	var ds []time.Duration
+	for _, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || v < 0 || v > 1e9 || v != v {
+			return 0, 0, fmt.Errorf("%q is not a number of seconds", p)
+		}
+		ds = append(ds, time.Duration(v*float64(time.Second)))
+	}
+	if len(ds) == 1 {
+		return ds[0], ds[0], nil
+	}
+	return ds[0], ds[1], nil
+}
+
+// parseStatuses reads a comma-separated list of status codes.
+func parseStatuses(s string) ([]int, error) {
+	var codes []int
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		c, err := strconv.Atoi(p)
+		if err != nil || c < 100 || c > 599 {
+			return nil, fmt.Errorf("%q is not a status code", p)
+		}
+		codes = append(codes, c)
+	}
+	return codes, nil
+}
+
+// applySession sets the retry policy, and prepares a download: its output
+// goes to stderr (HTTPie's download mode), bodies are asked for without
+// compression so that byte ranges mean file offsets, and --continue asks
+// for the missing bytes with Range.
+func (f *bodyFlags) applySession(env *requestEnv) error {
+	if f.Retries > 0 {
+		codes, _ := parseStatuses(f.RetryStatus)
+		if codes == nil {
+			codes = []int{}
+		}
+		pol := httpclient.RetryPolicy{
+			Retries:       f.Retries,
+			Backoff:       time.Duration(f.RetryBackoff * float64(time.Second)),
+			Statuses:      codes,
+			MaxRetryAfter: time.Duration(f.MaxRetryAfter * float64(time.Second)),
+		}
+		if pol.MaxRetryAfter == 0 {
+			pol.MaxRetryAfter = -1 // --max-retry-after 0: never wait for Retry-After
+		}
+		for _, m := range strings.Split(f.RetryMethods, ",") {
+			if m = strings.TrimSpace(m); m != "" {
+				pol.Methods = append(pol.Methods, strings.ToUpper(m))
+			}
+		}
+		if env.Quiet == 0 {
+			pol.OnRetry = func(attempt int, wait time.Duration, reason string) {
+				env.Warn("retry %d of %d in %s: %s", attempt, f.Retries, wait.Round(time.Millisecond), reason)
+			}
+		}
+		env.Session.Retry = pol
+	}
+	if !f.downloading {
+		return nil
+	}
+	// Everything printed goes to stderr; stdout stays free (HTTPie).
+	env.IO.Out = env.IO.ErrOut
+	env.Print.ResponseBody = false
+	if env.Quiet == 0 && !env.Changed("print") && !env.Changed("verbose") && !env.Changed("headers") && !env.Changed("body") {
+		env.Print.ResponseHead = true
+	}
+	if env.Request.Header == nil {
+		env.Request.Header = http.Header{}
+	}
+	if !f.KeepEncoding && env.Request.Header.Get("Accept-Encoding") == "" {
+		env.Request.Header.Set("Accept-Encoding", "identity")
+	}
+	if f.Continue {
+		off, err := render.ResumeOffset(f.Output)
+		if err != nil {
+			return usageErrorf("--continue: %v", err)
+		}
+		f.offset = off
+		if off > 0 {
+			env.Request.Header.Set("Range", fmt.Sprintf("bytes=%d-", off))
+		}
+	}
+	return nil
+}
+
+// beforeSend runs once the request is prepared and before it is printed
+// or sent: --compress deflates the body there.
+func (f *bodyFlags) beforeSend(env *requestEnv) error {
+	if f.Compress == 0 || env.Prepared == nil {
+		return nil
+	}
+	if _, err := httpclient.CompressBody(env.Prepared, f.Compress > 1); err != nil {
+		return err
+	}
+	return nil
+}
+
+// output writes the final response's body when a body-workflow mode
+// (download, stream, pagination) owns it; handled is false when the
+// ordinary printer should.
+func (f *bodyFlags) output(ctx context.Context, env *requestEnv, resp *httpclient.Response) (handled bool, err error) {
+	switch {
+	case f.downloading:
+		return f.download(env, resp)
+	case f.Paginate:
+		return true, f.paginate(ctx, env, resp)
+	case f.Stream && env.Print.ResponseBody:
+		r, ct, err := f.displayReader(env, resp)
+		if err != nil {
+			return true, err
+		}
+		return true, render.Stream(env.IO.Out, r, ct, env.Render)
+	}
+	return false, nil
+}
+
+// displayReader returns the body to print and the content type to format
+// it by: --response-mime replaces the type, and on a terminal (or with an
+// explicit --pretty) text is decoded to UTF-8 from --response-charset,
+// else the Content-Type charset, else a detected one (SPEC §2).
+func (f *bodyFlags) displayReader(env *requestEnv, resp *httpclient.Response) (io.Reader, string, error) {
+	ct := resp.Header.Get("Content-Type")
+	if f.ResponseMIME != "" {
+		ct = f.ResponseMIME
+	}
+	var r io.Reader = resp.Body
+	if !env.Transcode {
+		return r, ct, nil
+	}
+	cs := f.ResponseCharset
+	if cs == "" {
+		if !textLike(ct) {
+			return r, ct, nil
+		}
+		br := bufio.NewReaderSize(r, httpclient.DetectPrefix)
+		head, _ := br.Peek(httpclient.DetectPrefix)
+		h := resp.Header
+		if f.ResponseMIME != "" {
+			h = h.Clone()
+			h.Set("Content-Type", ct)
+		}
+		cs = httpclient.DisplayCharset(h, head)
+		r = br
+	}
+	tr, err := httpclient.NewTextReader(r, cs)
+	if err != nil {
+		// An unknown charset from the server is not fatal: show the bytes.
+		env.Warn("cannot decode the body: %v", err)
+		return r, ct, nil
+	}
+	return tr, ct, nil
+}
+
+// textLike reports whether a body of this type may need charset decoding:
+// text, markup, JSON, scripts, or no type at all.
+func textLike(contentType string) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "" || strings.HasPrefix(mt, "text/") {
+		return true
+	}
+	for _, s := range []string{"json", "xml", "javascript", "html"} {
+		if strings.Contains(mt, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// download saves the body (SPEC §2). Non-success statuses are not saved:
+// their heads are printed and the body left to the ordinary printer.
+func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, error) {
+	offset := f.offset
+	switch {
+	case offset > 0 && resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+		if total, ok := contentRangeTotal(resp.Header.Get("Content-Range")); ok && total == offset {
+			d := &render.Download{Path: f.Output}
+			if err := d.Complete(); err != nil {
+				return true, err
+			}
+			if env.Quiet == 0 {
+				fmt.Fprintf(env.IO.ErrOut, "%s is already complete (%s)\n", f.Output, render.FormatBytes(total))
+			}
+			return true, nil
+		}
+		return false, nil
+	case resp.StatusCode == http.StatusPartialContent && offset > 0:
+		start, ok := contentRangeStart(resp.Header.Get("Content-Range"))
+		if !ok || start != offset {
+			return true, fmt.Errorf("cannot resume %s: the server sent bytes from %s, not from %d", f.Output, resp.Header.Get("Content-Range"), offset)
+		}
+	case resp.StatusCode/100 == 2:
+		// A 200 to a Range request restarts the file from scratch.
+		offset = 0
+	default:
+		return false, nil
+	}
+
+	target := f.Output
+	if target == "" {
+		target = render.UniquePath(".", render.DownloadName(resp.Header.Get("Content-Disposition"), resp.URL, resp.Header.Get("Content-Type")))
+	}
+	body := io.Reader(resp.Body)
+	encoded := resp.Header.Get("Content-Encoding") != "" && !strings.EqualFold(resp.Header.Get("Content-Encoding"), "identity")
+	if f.KeepEncoding {
+		raw, err := resp.RawBody()
+		if err != nil {
+			return true, err
+		}
+		body, encoded = raw, false
+	}
+	total := int64(-1)
+	if !encoded {
+		if n, err := strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
+			total = offset + n
+		}
+		if t, ok := contentRangeTotal(resp.Header.Get("Content-Range")); ok && resp.StatusCode == http.StatusPartialContent {
+			total = t
+		}
+	}
+
+	d := &render.Download{Path: target, Offset: offset, Total: total}
+	if env.Quiet == 0 {
+		size := "unknown size"
+		if total >= 0 {
+			size = render.FormatBytes(total)
+		}
+		verb := "Downloading"
+		if offset > 0 {
+			verb = "Resuming at " + render.FormatBytes(offset) + ","
+		}
+		fmt.Fprintf(env.IO.ErrOut, "%s %s to %q\n", verb, size, target)
+		d.Progress = render.NewProgress(env.IO.ErrOut, total, offset, env.IO.StderrTTY, "")
+	}
+	_, err := d.Save(body)
+	if err != nil {
+		return true, err
+	}
+	d.Progress.Finish()
+	return true, nil
+}
+
+// contentRangeStart reads the first byte position of "bytes A-B/N".
+func contentRangeStart(v string) (int64, bool) {
+	v, ok := strings.CutPrefix(strings.TrimSpace(v), "bytes ")
+	if !ok {
+		return 0, false
+	}
+	a, _, ok := strings.Cut(v, "-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(a), 10, 64)
+	return n, err == nil
+}
+
+// contentRangeTotal reads the complete length N of "bytes A-B/N" or
+// "bytes */N".
+func contentRangeTotal(v string) (int64, bool) {
+	i := strings.LastIndexByte(v, '/')
+	if i < 0 || !strings.HasPrefix(strings.TrimSpace(v), "bytes") {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v[i+1:]), 10, 64)
+	return n, err == nil
+}
+
+// paginate prints the first page's body and follows rel="next" links up to
+// --max-pages, printing each page. When the first page is a JSON array the
+// pages' arrays are merged into one, formatted as one document; otherwise
+// bodies are concatenated (each later page's head printed before it when
+// heads are printed).
+func (f *bodyFlags) paginate(ctx context.Context, env *requestEnv, first *httpclient.Response) error {
+	out := env.IO.Out
+	br := bufio.NewReader(first.Body)
+	merge := strings.Contains(first.Header.Get("Content-Type"), "json") && startsArray(br)
+	var joiner *render.ArrayJoiner
+	done := make(chan error, 1)
+	var pw *io.PipeWriter
+	if merge && env.Print.ResponseBody {
+		var pr *io.PipeReader
+		pr, pw = io.Pipe()
+		go func() {
+			err := render.Body(out, pr, "application/json", env.Render)
+			pr.CloseWithError(err)
+			done <- err
+		}()
+		joiner = render.NewArrayJoiner(pw)
+	}
+	finish := func(err error) error {
+		if pw == nil {
+			return err
+		}
+		if err == nil {
+			err = joiner.Close()
+		}
+		pw.CloseWithError(err)
+		if rerr := <-done; err == nil {
+			err = rerr
+		}
+		return err
+	}
+
+	page := func(n int, resp *httpclient.Response, body io.Reader) error {
+		if !env.Print.ResponseBody {
+			_, err := io.Copy(io.Discard, body)
+			return err
+		}
+		if joiner != nil {
+			if err := joiner.Page(body); err != nil {
+				if errors.Is(err, render.ErrNotArray) {
+					return fmt.Errorf("page %d of %s is not a json array, so it cannot be merged", n, resp.URL.Redacted())
+				}
+				return err
+			}
+			return nil
+		}
+		disp := &httpclient.Response{Header: resp.Header, Body: io.NopCloser(body)}
+		r, ct, err := f.displayReader(env, disp)
+		if err != nil {
+			return err
+		}
+		return render.Body(out, r, ct, env.Render)
+	}
+
+	if err := page(1, first, br); err != nil {
+		return finish(err)
+	}
+	seen := map[string]bool{first.URL.String(): true}
+	resp := first
+	for n := 2; ; n++ {
+		next, ok := httpclient.NextPageURL(resp)
+		if !ok {
+			break
+		}
+		if seen[next.String()] {
+			env.Warn("stopped paginating: the next link of page %d points to a page already fetched", n-1)
+			break
+		}
+		if n > f.MaxPages {
+			env.Warn("stopped after %d pages (--max-pages)", f.MaxPages)
+			break
+		}
+		seen[next.String()] = true
+		nresp, err := env.Session.NextPage(ctx, resp, httpclient.SendOptions{AllowRedirects: env.Opts.Auth.follows(http.MethodGet)})
+		if resp != first {
+			resp.Close()
+		}
+		if err != nil {
+			return finish(err)
+		}
+		resp = nresp
+		if resp.StatusCode/100 != 2 {
+			resp.Close()
+			return finish(fmt.Errorf("page %d (%s): HTTP %d %s", n, resp.URL.Redacted(), resp.StatusCode, resp.Reason))
+		}
+		if joiner == nil && env.Print.ResponseHead {
+			if err := env.RenderHead(resp); err != nil {
+				return finish(err)
+			}
+		}
+		if err := page(n, resp, resp.Body); err != nil {
+			resp.Close()
+			return finish(err)
+		}
+	}
+	if resp != first {
+		resp.Close()
+	}
+	return finish(nil)
+}
+
+// startsArray reports whether the body's first non-space byte is '['.
+func startsArray(br *bufio.Reader) bool {
+	for i := 1; i <= 4096; i++ {
+		b, _ := br.Peek(i)
+		if len(b) < i {
+			return false
+		}
+		switch c := b[i-1]; c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '[':
+			return true
+		default:
+			if i <= 3 && (c == 0xef || c == 0xbb || c == 0xbf) {
+				continue // a UTF-8 BOM
+			}
+			return false
+		}
+	}
+	return false
+}

@@ -1,0 +1,378 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/spf13/pflag"
+)
+
+// sessionFlags select a named session stored on disk (SPEC §5).
+//
+// A session's defaults rank below what the command line gives and above
+// the config file and REQS_* environment: command line > session > env >
+// config file > built-in default. What the command line gives is used for
+// this request and, except for request items other than headers and
+// cookies, saved into the session (HTTPie's rule).
+type sessionFlags struct {
+	Session  string
+	ReadOnly string
+
+	// fs is the flag set the flags were registered on, to tell values
+	// given on the command line from those the config file set.
+	fs *pflag.FlagSet
+
+	// Set by preload.
+	loaded bool
+	path   string
+	// file is the locked session file; nil for --session-read-only.
+	file   *config.SessionFile
+	stored *config.Session
+	// given are the session-level settings the command line gave, saved
+	// into the session.
+	given sessionSettings
+}
+
+// sessionSettings are the Requests session defaults a session keeps
+// besides headers, auth and cookies.
+type sessionSettings struct {
+	proxies  map[string]string
+	verify   string
+	cert     string
+	certKey  string
+	timeout  string
+	hasProxy bool
+}
+
+func (f *sessionFlags) register(fs *pflag.FlagSet) {
+	f.fs = fs
+	fs.StringVar(&f.Session, "session", "", "use and update the named session `NAME` (or a session file PATH): headers, auth, cookies")
+	fs.StringVar(&f.ReadOnly, "session-read-only", "", "use the session `NAME` (or PATH) without saving changes to it")
+}
+
+// givenOnCommandLine reports whether the user typed the flag on this
+// command line, as opposed to a value from the config file or REQS_*
+// environment (applyConfig marks those).
+func (f *sessionFlags) givenOnCommandLine(name string) bool {
+	if f.fs == nil {
+		return false
+	}
+	fl := f.fs.Lookup(name)
+	return fl != nil && fl.Changed && !setByConfig(fl)
+}
+
+// active reports whether a session was asked for.
+func (f *sessionFlags) active() bool {
+	return f.Session != "" || f.ReadOnly != ""
+}
+
+// preload opens the session before the client is built, so that its
+// transport defaults (proxies, verify, client certificate, timeouts) reach
+// o where the command line gave none. runRequest calls it after the flag
+// groups filled o and before httpclient.New. A writable session stays
+// locked from here until save (or the process's exit), so that parallel
+// invocations on one session serialise their read-modify-write.
+func (f *sessionFlags) preload(env *requestEnv, o *httpclient.Options) error {
+	if f.loaded || !f.active() {
+		return nil
+	}
+	if f.Session != "" && f.ReadOnly != "" {
+		return usageErrorf("--session and --session-read-only exclude each other")
+	}
+	value := f.Session
+	if value == "" {
+		value = f.ReadOnly
+	}
+	path, err := sessionFilePath(env, value)
+	if err != nil {
+		return err
+	}
+	f.path = path
+	if f.ReadOnly != "" {
+		// Every save replaces the file by rename, so reading it whole
+		// without the lock sees one version and never waits for a
+		// writer's long exchange.
+		s, _, err := config.ReadSession(path)
+		if err != nil {
+			return err
+		}
+		f.stored = s
+	} else {
+		file, err := config.LockSession(path, func() {
+			env.Warn("waiting for session %s: another reqs is using it", path)
+		})
+		if err != nil {
+			return err
+		}
+		f.file, f.stored = file, file.Session
+	}
+	f.loaded = true
+	if o != nil {
+		return f.mergeOptions(o)
+	}
+	return nil
+}
+
+// sessionFilePath resolves --session's value for the request's host.
+func sessionFilePath(env *requestEnv, value string) (string, error) {
+	getenv := os.Getenv
+	if env.IO != nil && env.IO.Getenv != nil {
+		getenv = env.IO.Getenv
+	}
+	dir, err := config.Dir(getenv)
+	if err != nil {
+		return "", err
+	}
+	hostDir := ""
+	if !config.IsSessionPath(value) {
+		u, err := url.Parse(env.URL)
+		if err != nil {
+			return "", usageErrorf("invalid URL %q: %v", env.URL, err)
+		}
+		hostDir = config.HostDir(u)
+	}
+	path, err := config.SessionPath(dir, value, hostDir)
+	if err != nil {
+		return "", usageErrorf("--session: %v", err)
+	}
+	return path, nil
+}
+
+// mergeOptions fills the transport options the command line left unset
+// from the session, and records those it did set, to be saved.
+func (f *sessionFlags) mergeOptions(o *httpclient.Options) error {
+	s := f.stored
+	if f.givenOnCommandLine("proxy") {
+		f.given.hasProxy = true
+		f.given.proxies = maps.Clone(o.Proxies)
+	}
+	if len(s.Proxies) > 0 {
+		// Per key, as Requests merges session and request proxies.
+		merged := maps.Clone(s.Proxies)
+		if f.given.hasProxy {
+			maps.Copy(merged, o.Proxies)
+		}
+		o.Proxies = merged
+	}
+	if f.givenOnCommandLine("verify") {
+		f.given.verify = absIfFile(o.Verify)
+	} else if s.Verify != "" {
+		o.Verify = s.Verify
+	}
+	if f.givenOnCommandLine("cert") {
+		f.given.cert, f.given.certKey = absIfFile(o.Cert), absIfFile(o.CertKey)
+	} else if s.Cert != "" {
+		o.Cert, o.CertKey = s.Cert, s.CertKey
+	}
+	if f.givenOnCommandLine("timeout") {
+		f.given.timeout = formatTimeout(o.ConnectTimeout, o.ReadTimeout)
+	} else if s.Timeout != "" {
+		c, r, err := parseTimeout(s.Timeout)
+		if err != nil {
+			return fmt.Errorf("session %s: timeout %q: %w", f.path, s.Timeout, err)
+		}
+		o.ConnectTimeout, o.ReadTimeout = c, r
+	}
+	return nil
+}
+
+// absIfFile makes a path that names an existing file absolute, so that a
+// session keeps working from another directory; other values (yes, no)
+// are kept as they are.
+func absIfFile(v string) string {
+	if v == "" {
+		return v
+	}
+	if _, err := os.Stat(v); err != nil {
+		return v
+	}
+	if abs, err := filepath.Abs(v); err == nil {
+		return abs
+	}
+	return v
+}
+
+// release drops the session's lock without saving; runRequest defers it
+// after preload so that an early return (an error, --offline) never keeps
+// the lock for the rest of a process that runs more than one request. It
+// may be called after save.
+func (f *sessionFlags) release() {
+	if f.file != nil {
+		f.file.Close()
+	}
+}
+
+// formatTimeout writes timeouts back in --timeout's syntax.
+func formatTimeout(connect, read time.Duration) string {
+	secs := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }
+	if connect == read {
+		return secs(connect)
+	}
+	return secs(connect) + "," + secs(read)
+}
+
+// load merges the stored session into env.Session before the request is
+// prepared; the returned save function persists it after the exchange
+// (nil when nothing is to be saved: no session, or read-only). It also
+// gives every session a cookie jar, so that cookies set by one hop of a
+// redirect chain are sent on the next, as in Requests.
+func (f *sessionFlags) load(env *requestEnv) (save func() error, err error) {
+	if env.Session.Jar == nil {
+		env.Session.Jar = httpclient.NewJar()
+	}
+	if !f.active() {
+		return nil, nil
+	}
+	if err := f.preload(env, nil); err != nil {
+		return nil, err
+	}
+	s := f.stored
+	jar := httpclient.NewJar()
+	jar.Load(s.JarCookies())
+	env.Session.Jar = jar
+
+	if len(s.Headers) > 0 && env.Session.Header == nil {
+		env.Session.Header = http.Header{}
+	}
+	replaced := map[string]bool{}
+	for _, h := range s.Headers {
+		name := http.CanonicalHeaderKey(h.Name)
+		if !replaced[name] {
+			// A stored header replaces a default of the same name
+			// (User-Agent), whatever its case on disk.
+			env.Session.Header.Del(name)
+			replaced[name] = true
+		}
+		env.Session.Header.Add(name, h.Value)
+	}
+	if s.Auth != nil {
+		a, err := authFromSession(s.Auth)
+		if err != nil {
+			return nil, fmt.Errorf("session %s: %w", f.path, err)
+		}
+		env.Session.Auth = a
+	}
+	for _, p := range s.Params {
+		env.Session.Params = append(env.Session.Params, httpclient.Param{Name: p.Name, Value: p.Value})
+	}
+	if s.MaxRedirects != nil && !f.givenOnCommandLine("max-redirects") {
+		// authFlags.apply runs next and sets the session's limit from its
+		// flag value, so the stored limit goes there too.
+		env.Session.MaxRedirects = *s.MaxRedirects
+		if env.Opts != nil {
+			env.Opts.Auth.MaxRedirects = *s.MaxRedirects
+		}
+	}
+	if f.file == nil {
+		return nil, nil
+	}
+	// Cookies given as a Cookie header item are saved like HTTPie does,
+	// as the request host's cookies; the item itself is still sent and
+	// wins over a stored cookie of the same name.
+	if env.Request != nil && env.Request.Header != nil {
+		if u, err := httpclient.PrepareURL(env.URL); err == nil {
+			jar.SetCookies(u, headerCookies(env.Request.Header))
+		}
+	}
+	return func() error { return f.save(env, jar) }, nil
+}
+
+// headerCookies parses Cookie header values into cookies for the whole
+// host.
+func headerCookies(h http.Header) []*http.Cookie {
+	r := &http.Request{Header: http.Header{"Cookie": h.Values("Cookie")}}
+	cs := r.Cookies()
+	for _, c := range cs {
+		c.Path = "/"
+	}
+	return cs
+}
+
+// save writes the session back under the lock taken by preload: the
+// jar's cookies (expired ones dropped), the headers and auth this
+// request gave, and the session settings given on the command line. It
+// releases the lock.
+func (f *sessionFlags) save(env *requestEnv, jar *httpclient.Jar) error {
+	if f.file == nil {
+		return nil
+	}
+	defer f.file.Close()
+	s := f.stored
+	s.SetJarCookies(jar.All(), time.Now())
+	if env.Request != nil {
+		for name, values := range env.Request.Header {
+			if config.IsSessionHeader(name) {
+				s.SetHeader(name, values...)
+			}
+		}
+	}
+	if f.givenOnCommandLine("auth") && env.Session.Auth != nil {
+		a, ok := sessionAuth(env.Session.Auth)
+		if ok {
+			s.Auth = a
+		} else {
+			env.Warn("session %s: this kind of auth cannot be saved", f.path)
+		}
+	}
+	g := f.given
+	if g.hasProxy {
+		if s.Proxies == nil {
+			s.Proxies = map[string]string{}
+		}
+		maps.Copy(s.Proxies, g.proxies)
+	}
+	if g.verify != "" {
+		s.Verify = g.verify
+	}
+	if g.cert != "" {
+		s.Cert, s.CertKey = g.cert, g.certKey
+	}
+	if g.timeout != "" {
+		s.Timeout = g.timeout
+	}
+	if f.givenOnCommandLine("max-redirects") {
+		n := env.Session.MaxRedirects
+		s.MaxRedirects = &n
+	}
+	if err := f.file.Save(s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// authFromSession builds the stored credentials' Auth.
+func authFromSession(a *config.Auth) (httpclient.Auth, error) {
+	switch strings.ToLower(a.Type) {
+	case "basic", "":
+		return &httpclient.BasicAuth{Username: a.Username, Password: a.Password}, nil
+	case "digest":
+		return &httpclient.DigestAuth{Username: a.Username, Password: a.Password}, nil
+	case "bearer":
+		return &httpclient.BearerAuth{Token: a.Token}, nil
+	}
+	return nil, errors.New("unknown auth type " + strconv.Quote(a.Type))
+}
+
+// sessionAuth is the stored form of an Auth; ok is false for kinds a
+// session cannot keep.
+func sessionAuth(a httpclient.Auth) (*config.Auth, bool) {
+	switch a := a.(type) {
+	case *httpclient.BasicAuth:
+		return &config.Auth{Type: "basic", Username: a.Username, Password: a.Password}, true
+	case *httpclient.DigestAuth:
+		return &config.Auth{Type: "digest", Username: a.Username, Password: a.Password}, true
+	case *httpclient.BearerAuth:
+		return &config.Auth{Type: "bearer", Token: a.Token}, true
+	}
+	return nil, false
+}

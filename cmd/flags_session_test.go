@@ -1,0 +1,365 @@
+package cmd
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/spf13/pflag"
+)
+
+// sessionRun is one invocation's view of the session flags: parsed
+// arguments, an environment whose config dir is dir, and a fresh client.
+type sessionRun struct {
+	opts *requestOptions
+	env  *requestEnv
+	o    httpclient.Options
+}
+
+func newSessionRun(t *testing.T, dir, rawURL string, header http.Header, args ...string) *sessionRun {
+	t.Helper()
+	opts := &requestOptions{}
+	fs := pflag.NewFlagSet("reqs", pflag.ContinueOnError)
+	opts.register(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatalf("parse %q: %v", args, err)
+	}
+	ios, _, _, _ := TestIOStreams()
+	ios.Getenv = func(k string) string {
+		if k == config.DirEnv {
+			return dir
+		}
+		return ""
+	}
+	opts.IO, opts.Changed = ios, fs.Changed
+	env := &requestEnv{
+		IO: ios, Opts: opts, URL: rawURL, Changed: fs.Changed,
+		Request: &httpclient.Request{Method: "GET", URL: rawURL, Header: header},
+	}
+	return &sessionRun{opts: opts, env: env}
+}
+
+// start runs preload, builds the client and loads the session, as
+// runRequest does.
+func (r *sessionRun) start(t *testing.T) func() error {
+	t.Helper()
+	if err := r.opts.Net.apply(&r.o); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.opts.Body.apply(&r.o); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.opts.Session.preload(r.env, &r.o); err != nil {
+		t.Fatalf("preload: %v", err)
+	}
+	sess, err := httpclient.New(r.o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.env.Session = sess
+	save, err := r.opts.Session.load(r.env)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := r.opts.Auth.apply(r.env); err != nil {
+		t.Fatalf("authFlags.apply: %v", err)
+	}
+	return save
+}
+
+func mustParseURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestSessionSaveAndReload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const target = "http://example.com:8080/api"
+
+	// First run: headers, auth and a Cookie item given; the server sets a
+	// cookie too.
+	first := newSessionRun(t, dir, target, http.Header{
+		"X-Api":        {"1"},
+		"Content-Type": {"text/plain"},
+		"If-Match":     {"x"},
+		"Cookie":       {"given=1"},
+	}, "--session", "work", "-a", "user:pw", "--timeout", "3,4", "--max-redirects", "5")
+	save := first.start(t)
+	if save == nil {
+		t.Fatal("load returned no save function for --session")
+	}
+	first.env.Session.Jar.SetCookies(mustParseURL(t, target), []*http.Cookie{{Name: "server", Value: "2"}})
+	if err := save(); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+
+	path := filepath.Join(dir, "sessions", "example.com_8080", "work.json")
+	s, exists, err := config.ReadSession(path)
+	if err != nil || !exists {
+		t.Fatalf("ReadSession(%s) = %v, %v", path, exists, err)
+	}
+	five := 5
+	want := &config.Session{
+		Version: config.SessionVersion,
+		Headers: []config.Header{{Name: "X-Api", Value: "1"}},
+		Auth:    &config.Auth{Type: "basic", Username: "user", Password: "pw"},
+		Cookies: []config.Cookie{
+			{Name: "given", Value: "1", Domain: "example.com", HostOnly: true, Path: "/"},
+			{Name: "server", Value: "2", Domain: "example.com", HostOnly: true, Path: "/"},
+		},
+		MaxRedirects: &five,
+		Timeout:      "3,4",
+	}
+	if diff := cmp.Diff(want, s); diff != "" {
+		t.Errorf("saved session (-want +got):\n%s", diff)
+	}
+
+	// Second run, nothing given: the session supplies everything.
+	second := newSessionRun(t, dir, target, nil, "--session", "work")
+	save2 := second.start(t)
+	env := second.env
+	if got := env.Session.Header.Get("X-Api"); got != "1" {
+		t.Errorf("reloaded session header X-Api = %q, want 1", got)
+	}
+	if a, ok := env.Session.Auth.(*httpclient.BasicAuth); !ok || a.Username != "user" || a.Password != "pw" {
+		t.Errorf("reloaded session auth = %#v, want basic user:pw", env.Session.Auth)
+	}
+	if got := len(env.Session.Jar.Cookies(mustParseURL(t, target))); got != 2 {
+		t.Errorf("reloaded jar sends %d cookies, want 2", got)
+	}
+	if second.o.ConnectTimeout != 3*time.Second || second.o.ReadTimeout != 4*time.Second {
+		t.Errorf("reloaded timeouts = %v,%v; want 3s,4s", second.o.ConnectTimeout, second.o.ReadTimeout)
+	}
+	if env.Session.MaxRedirects != 5 {
+		t.Errorf("reloaded max redirects = %d, want 5", env.Session.MaxRedirects)
+	}
+	if err := save2(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Third run overrides the timeout and a header on the command line;
+	// both are saved.
+	third := newSessionRun(t, dir, target, http.Header{"X-Api": {"2"}}, "--session", "work", "--timeout", "7")
+	save3 := third.start(t)
+	if third.o.ReadTimeout != 7*time.Second {
+		t.Errorf("--timeout 7 over a session's 3,4: read timeout %v, want 7s", third.o.ReadTimeout)
+	}
+	if err := save3(); err != nil {
+		t.Fatal(err)
+	}
+	s, _, err = config.ReadSession(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Timeout != "7" || len(s.Headers) != 1 || s.Headers[0].Value != "2" {
+		t.Errorf("after overriding: timeout %q, headers %v; want 7 and X-Api: 2", s.Timeout, s.Headers)
+	}
+}
+
+func TestSessionReadOnlyLeavesFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.json")
+	content := `{"version": 1, "headers": [{"name": "X-A", "value": "1"}], "cookies": []}`
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := newSessionRun(t, dir, "http://example.com/", http.Header{"X-B": {"2"}}, "--session-read-only", path)
+	save := r.start(t)
+	if save != nil {
+		t.Errorf("--session-read-only returned a save function")
+	}
+	if got := r.env.Session.Header.Get("X-A"); got != "1" {
+		t.Errorf("read-only session header X-A = %q, want 1", got)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != content {
+		t.Errorf("read-only session file changed to %s", got)
+	}
+}
+
+func TestSessionOptionsMerge(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.json")
+	content := `{"version": 1, "verify": "no", "proxies": {"http": "http://p:1", "https": "http://p:2"}, "timeout": "2"}`
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		wantVerify string
+		wantRead   time.Duration
+	}{
+		{"session fills unset flags", nil, "no", 2 * time.Second},
+		{"flags win", []string{"--verify", "yes", "--timeout", "9"}, "yes", 9 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newSessionRun(t, dir, "http://example.com/", nil, append([]string{"--session-read-only", path}, tc.args...)...)
+			r.start(t)
+			if r.o.Verify != tc.wantVerify || r.o.ReadTimeout != tc.wantRead {
+				t.Errorf("args %q: verify %q, read timeout %v; want %q, %v", tc.args, r.o.Verify, r.o.ReadTimeout, tc.wantVerify, tc.wantRead)
+			}
+			if diff := cmp.Diff(map[string]string{"http": "http://p:1", "https": "http://p:2"}, r.o.Proxies); diff != "" {
+				t.Errorf("args %q: proxies (-want +got):\n%s", tc.args, diff)
+			}
+		})
+	}
+}
+
+func TestSessionFlagErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte("{oops"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		args      []string
+		wantUsage bool
+	}{
+		{"both flags", []string{"--session", "a", "--session-read-only", "b"}, true},
+		{"bad name", []string{"--session", "a b"}, true},
+		{"unparseable file", []string{"--session", bad}, false},
+		{"unparseable file read-only", []string{"--session-read-only", bad}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := newSessionRun(t, dir, "http://example.com/", nil, tc.args...)
+			err := r.opts.Session.preload(r.env, &r.o)
+			if err == nil {
+				t.Fatalf("preload with %q succeeded, want an error", tc.args)
+			}
+			if got := exitCode(err) == exitUsage; got != tc.wantUsage {
+				t.Errorf("preload with %q: error %v has exit code %d, want usage %v", tc.args, err, exitCode(err), tc.wantUsage)
+			}
+		})
+	}
+	if got, _ := os.ReadFile(bad); string(got) != "{oops" {
+		t.Errorf("unparseable session file changed to %q", got)
+	}
+}
+
+func TestLoadWithoutSessionGivesJar(t *testing.T) {
+	t.Parallel()
+	r := newSessionRun(t, t.TempDir(), "http://example.com/", nil)
+	save := r.start(t)
+	if save != nil {
+		t.Errorf("load without --session returned a save function")
+	}
+	if r.env.Session.Jar == nil {
+		t.Errorf("load without --session left the session without a cookie jar")
+	}
+}
+
+func TestFormatTimeout(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		c, r time.Duration
+		want string
+	}{
+		{3 * time.Second, 3 * time.Second, "3"},
+		{1500 * time.Millisecond, 10 * time.Second, "1.5,10"},
+		{0, 0, "0"},
+	}
+	for _, tc := range tests {
+		if got := formatTimeout(tc.c, tc.r); got != tc.want {
+			t.Errorf("formatTimeout(%v, %v) = %q, want %q", tc.c, tc.r, got, tc.want)
+		}
+	}
+}
+
+func TestSessionAuthRoundTrip(t *testing.T) {
+	t.Parallel()
+	tests := []httpclient.Auth{
+		&httpclient.BasicAuth{Username: "u", Password: "p"},
+		&httpclient.DigestAuth{Username: "u", Password: "p"},
+		&httpclient.BearerAuth{Token: "t"},
+	}
+	for _, a := range tests {
+		stored, ok := sessionAuth(a)
+		if !ok {
+			t.Errorf("sessionAuth(%T) not storable", a)
+			continue
+		}
+		back, err := authFromSession(stored)
+		if err != nil {
+			t.Errorf("authFromSession(%+v): %v", stored, err)
+			continue
+		}
+		again, _ := sessionAuth(back)
+		if diff := cmp.Diff(stored, again); diff != "" {
+			t.Errorf("%T round trip (-want +got):\n%s", a, diff)
+		}
+	}
+}
+
+func TestAbsIfFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(mustGetwd(t), file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"no", "no"},
+		{"yes", "yes"},
+		{rel, file},
+		{file, file},
+		{"missing.pem", "missing.pem"},
+	}
+	for _, tc := range tests {
+		if got := absIfFile(tc.in); got != tc.want {
+			t.Errorf("absIfFile(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
+}
+
+func TestSessionReleaseWithoutSave(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.json")
+	r := newSessionRun(t, dir, "http://example.com/", http.Header{"X-A": {"1"}}, "--session", path)
+	r.start(t)
+	r.opts.Session.release()
+	f, err := config.LockSession(path, func() { t.Errorf("the lock is still held after release") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Exists {
+		t.Errorf("release saved the session")
+	}
+}

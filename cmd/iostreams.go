@@ -1,0 +1,72 @@
+package cmd
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+)
+
+// IOStreams is the terminal as commands see it. SystemIOStreams alone
+// reads the real descriptors; tests use TestIOStreams.
+type IOStreams struct {
+	In                             io.Reader
+	Out, ErrOut                    io.Writer
+	StdinTTY, StdoutTTY, StderrTTY bool
+	// StdinReadable says standard input is a pipe or a regular file (not a
+	// terminal, not /dev/null, not closed): the only stdin that may carry
+	// an implicit body (SPEC §1).
+	StdinReadable bool
+	// StdinHasData reports whether standard input has bytes waiting, for
+	// the warning when data items make reqs leave it unread; nil means no.
+	StdinHasData func() bool
+	// ColorEnv is the colour decision from the environment alone
+	// (NO_COLOR, CLICOLOR_FORCE, TERM=dumb, TTY); flags may override it.
+	ColorEnv bool
+	// Getenv reads the environment (injected for tests).
+	Getenv func(string) string
+}
+
+func isTTY(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// SystemIOStreams returns the process's streams.
+func SystemIOStreams() *IOStreams {
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, Getenv: os.Getenv}
+	s.StdinTTY = isTTY(os.Stdin)
+	s.StdoutTTY = isTTY(os.Stdout) || os.Getenv("REQS_FORCE_TTY") == "1"
+	s.StderrTTY = isTTY(os.Stderr)
+	if st, err := os.Stdin.Stat(); err == nil && !s.StdinTTY {
+		mode := st.Mode()
+		// /dev/null is a character device, so it never counts; sockets
+		// (a CI runner's stdin) do, as pipes.
+		s.StdinReadable = mode&os.ModeNamedPipe != 0 || mode.IsRegular() || mode&os.ModeSocket != 0
+		if s.StdinReadable {
+			s.StdinHasData = func() bool { return stdinHasData(os.Stdin) }
+		}
+	}
+	s.ColorEnv = colorFromEnv(os.Getenv, s.StdoutTTY)
+	return s
+}
+
+// colorFromEnv applies NO_COLOR > CLICOLOR_FORCE > TERM=dumb > TTY.
+func colorFromEnv(getenv func(string) string, tty bool) bool {
+	switch {
+	case getenv("NO_COLOR") != "":
+		return false
+	case getenv("CLICOLOR_FORCE") != "" && getenv("CLICOLOR_FORCE") != "0":
+		return true
+	case getenv("TERM") == "dumb":
+		return false
+	}
+	return tty
+}
+
+// TestIOStreams returns in-memory streams: stdin empty and not readable,
+// nothing a terminal.
+func TestIOStreams() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, Getenv: func(string) string { return "" }}, in, out, errOut
+}

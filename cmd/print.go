@@ -1,0 +1,317 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/render"
+)
+
+// printSpec says which parts of an exchange go to stdout (--print).
+type printSpec struct {
+	RequestHead, RequestBody, ResponseHead, ResponseBody, Meta bool
+}
+
+// parsePrint reads --print letters.
+func parsePrint(s string) (printSpec, error) {
+	var p printSpec
+	for _, c := range s {
+		switch c {
+		case 'H':
+			p.RequestHead = true
+		case 'B':
+			p.RequestBody = true
+		case 'h':
+			p.ResponseHead = true
+		case 'b':
+			p.ResponseBody = true
+		case 'm':
+			p.Meta = true
+		default:
+			return p, usageErrorf("invalid --print %q: %q is not one of H, B, h, b, m", s, c)
+		}
+	}
+	return p, nil
+}
+
+// prettyModes are the values of --pretty.
+var prettyModes = []string{"all", "colors", "format", "none"}
+
+// setOutput decides what is printed and how (SPEC §2).
+func setOutput(env *requestEnv) error {
+	o := env.Opts
+	var what string
+	switch {
+	case o.Changed("print"):
+		what = o.Print
+	case o.Verbose >= 2:
+		what = "HBhbm"
+	case o.Verbose == 1:
+		what = "HBhb"
+	case o.HeadersOnly || o.BodyOnly:
+		if o.HeadersOnly {
+			what += "h"
+		}
+		if o.BodyOnly {
+			what += "b"
+		}
+	case o.Offline:
+		what = "HB"
+	case env.IO.StdoutTTY:
+		what = "hb"
+	default:
+		what = "b"
+	}
+	spec, err := parsePrint(what)
+	if err != nil {
+		return err
+	}
+	if o.Quiet > 0 {
+		spec = printSpec{}
+	}
+	env.Print = spec
+
+	pretty := o.Pretty
+	if !o.Changed("pretty") {
+		pretty = "none"
+		if env.IO.StdoutTTY {
+			pretty = "all"
+		}
+	}
+	known := false
+	for _, m := range prettyModes {
+		known = known || m == pretty
+	}
+	if !known {
+		return usageErrorf("invalid --pretty %q: want one of %s", pretty, strings.Join(prettyModes, ", "))
+	}
+	if err := render.ValidateStyle(o.Style); err != nil {
+		return usageErrorf("invalid --style %q: %v", o.Style, err)
+	}
+	if o.Indent < 0 || o.Indent > 16 {
+		return usageErrorf("invalid --indent %d: want 0 to 16", o.Indent)
+	}
+	colors := pretty == "all" || pretty == "colors"
+	color := env.IO.ColorEnv
+	if o.Changed("pretty") && colors {
+		// An explicit --pretty asks for colours even into a pipe, but
+		// NO_COLOR still wins.
+		color = env.IO.Getenv == nil || env.IO.Getenv("NO_COLOR") == ""
+	}
+	switch {
+	case o.NoColor:
+		color = false
+	case o.Color:
+		color = true
+	}
+	env.Render = render.Options{
+		Color:    colors && color,
+		Format:   pretty == "all" || pretty == "format",
+		Style:    o.Style,
+		Indent:   o.Indent,
+		SortKeys: o.SortKeys,
+		Terminal: env.IO.StdoutTTY,
+	}
+	env.Transcode = env.IO.StdoutTTY || o.Changed("pretty")
+	return nil
+}
+
+// guessMIME returns the content type of a file field from its extension.
+func guessMIME(path string) string {
+	if t := mime.TypeByExtension(filepath.Ext(path)); t != "" {
+		return t
+	}
+	return ""
+}
+
+// printRequest writes the request head and body as --print asks. It
+// reports whether a body was written, which the next block must be
+// separated from by a blank line (the head ends with one itself).
+func printRequest(env *requestEnv, p *httpclient.PreparedRequest) (bodyWritten bool, err error) {
+	out := env.IO.Out
+	if env.Print.RequestHead {
+		if err := render.RequestHead(out, p.Method, p.URL.RequestURI(), "HTTP/1.1", env.Session.Headers(p), env.Render); err != nil {
+			return false, err
+		}
+	}
+	if env.Print.RequestBody && p.HasBody() {
+		body, err := p.GetBody()
+		if err != nil {
+			return false, err
+		}
+		err = writeBodyBlock(out, body, p.Header.Get("Content-Type"), env.Render)
+		body.Close()
+		if err != nil {
+			return false, err
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// writeBodyBlock renders a body followed by a newline when it lacks one,
+// so the next block starts on its own line.
+func writeBodyBlock(w io.Writer, r io.Reader, contentType string, o render.Options) error {
+	tw := &tailWriter{w: w}
+	if err := render.Body(tw, r, contentType, o); err != nil {
+		return err
+	}
+	if tw.n > 0 && tw.last != '\n' {
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tailWriter remembers the last byte written. It forwards ReadFrom so
+// raw copies keep the kernel's fast paths.
+type tailWriter struct {
+	w    io.Writer
+	n    int64
+	last byte
+}
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	n, err := t.w.Write(p)
+	if n > 0 {
+		t.n += int64(n)
+		t.last = p[n-1]
+	}
+	return n, err
+}
+
+// printExchange writes the redirect history (--all), the final response
+// and the metadata.
+func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Response, sepAfterRequest bool) error {
+	out := env.IO.Out
+	sep := sepAfterRequest
+	if env.Opts.Auth.All {
+		for i, h := range resp.History {
+			if i > 0 {
+				wrote, err := printRequest(env, h.Request)
+				if err != nil {
+					return err
+				}
+				sep = wrote
+			}
+			if sep && env.Print.ResponseHead {
+				io.WriteString(out, "\n")
+			}
+			if err := printResponseHead(env, out, h); err != nil {
+				return err
+			}
+			sep = false
+		}
+		if len(resp.History) > 0 {
+			wrote, err := printRequest(env, resp.Request)
+			if err != nil {
+				return err
+			}
+			sep = wrote
+		}
+	}
+	if sep && (env.Print.ResponseHead || env.Print.ResponseBody) {
+		io.WriteString(out, "\n")
+	}
+	if err := printResponseHead(env, out, resp); err != nil {
+		return err
+	}
+	handled, err := env.Opts.Body.output(ctx, env, resp)
+	if err != nil {
+		return err
+	}
+	if !handled && env.Print.ResponseBody {
+		r, ct, err := env.Opts.Body.displayReader(env, resp)
+		if err != nil {
+			return err
+		}
+		if env.Render.Terminal || env.Print.ResponseHead {
+			err = writeBodyBlock(out, r, ct, env.Render)
+		} else {
+			err = render.Body(out, r, ct, env.Render)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if env.Print.Meta {
+		m := render.Meta{
+			Elapsed:    time.Since(resp.Timings.Start),
+			DNS:        resp.Timings.DNS,
+			Connect:    resp.Timings.Connect,
+			TLS:        resp.Timings.TLS,
+			TTFB:       resp.Timings.TTFB,
+			RemoteAddr: resp.RemoteAddr,
+			Proto:      resp.Proto,
+		}
+		if resp.Timings.TTFB > 0 {
+			m.Transfer = m.Elapsed - resp.Timings.TTFB
+		}
+		if resp.TLS != nil {
+			m.TLSVersion = tlsVersionName(resp.TLS.Version)
+		}
+		io.WriteString(out, "\n")
+		if err := render.Metadata(out, m, env.Render); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func printResponseHead(env *requestEnv, w io.Writer, resp *httpclient.Response) error {
+	if !env.Print.ResponseHead {
+		return nil
+	}
+	return render.ResponseHead(w, resp.Proto, resp.StatusCode, resp.Reason, resp.Header, env.Render)
+}
+
+func tlsVersionName(v uint16) string {
+	switch v {
+	case 0x0304:
+		return "TLS 1.3"
+	case 0x0303:
+		return "TLS 1.2"
+	case 0x0302:
+		return "TLS 1.1"
+	case 0x0301:
+		return "TLS 1.0"
+	}
+	return fmt.Sprintf("TLS 0x%04x", v)
+}
+
+// curlBodyLimit bounds the body inlined into --curl output; larger bodies
+// are referred to by file.
+const curlBodyLimit = 64 << 10
+
+// printCurl writes the equivalent curl command line.
+func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
+	var body []byte
+	file := p.BodyFile()
+	if p.HasBody() && file == "" {
+		if env.Request.Body != nil && env.Request.Body.Path() == "" && (env.Request.Body.Size() < 0 || env.Request.Body.Size() > curlBodyLimit) {
+			file = "-"
+		} else {
+			rc, err := p.GetBody()
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			_, err = io.Copy(&buf, rc)
+			rc.Close()
+			if err != nil {
+				return err
+			}
+			body = buf.Bytes()
+		}
+	}
+	_, err := fmt.Fprintln(env.IO.Out, render.CurlCommand(p.Method, p.URL.String(), env.Session.Headers(p), body, file))
+	return err
+}

@@ -1,0 +1,495 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/render"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// requestOptions is all runRequest needs: dependencies first, then what
+// the user typed.
+type requestOptions struct {
+	IO *IOStreams
+	// Changed reports whether a flag was given on the command line.
+	Changed func(name string) bool
+
+	Method string // fixed by a verb subcommand, else from the arguments
+	URL    string
+	Items  []string
+
+	Print       string
+	Verbose     int
+	HeadersOnly bool
+	BodyOnly    bool
+	Pretty      string
+	Style       string
+	SortKeys    bool
+	Indent      int
+	Color       bool
+	NoColor     bool
+	Offline     bool
+	Curl        bool
+	CheckStatus bool
+	Quiet       int
+	Debug       bool
+
+	JSON          bool
+	Form          bool
+	Multipart     bool
+	Boundary      string
+	Raw           string
+	IgnoreStdin   bool
+	Chunked       bool
+	DefaultScheme string
+
+	Auth    authFlags
+	Net     netFlags
+	Body    bodyFlags
+	Session sessionFlags
+}
+
+// requestEnv is what the per-area flag groups see while one request is
+// built, sent and printed.
+type requestEnv struct {
+	IO      *IOStreams
+	Opts    *requestOptions
+	Request *httpclient.Request
+	Session *httpclient.Session
+	// Prepared is set once the request is prepared.
+	Prepared *httpclient.PreparedRequest
+	Method   string
+	URL      string
+	Render   render.Options
+	Print    printSpec
+	Quiet    int
+	// Transcode says displayed text is converted to UTF-8 (a terminal,
+	// or --pretty given explicitly).
+	Transcode bool
+	Changed   func(name string) bool
+}
+
+// Warn prints a warning on stderr unless -qq.
+func (e *requestEnv) Warn(format string, args ...any) {
+	if e.Quiet >= 2 {
+		return
+	}
+	fmt.Fprintf(e.IO.ErrOut, "reqs: warning: "+format+"\n", args...)
+}
+
+// RenderHead prints a response's status line and headers when the print
+// spec asks for them.
+func (e *requestEnv) RenderHead(resp *httpclient.Response) error {
+	return printResponseHead(e, e.IO.Out, resp)
+}
+
+// newRequestCmd builds the root command (method ""), a verb subcommand
+// (method fixed) or `reqs request` (method "*": the first argument).
+func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *requestOptions) error) *cobra.Command {
+	opts := &requestOptions{IO: ios}
+	c := &cobra.Command{Args: cobra.ArbitraryArgs, SilenceErrors: true, SilenceUsage: true}
+	switch method {
+	case "":
+	case "*":
+		c.Use = "request METHOD URL [ITEM ...]"
+		c.Short = "Send a request with any method (MKCOL, PROPFIND, PURGE, ...)"
+	default:
+		c.Use = strings.ToLower(method) + " URL [ITEM ...]"
+		c.Short = "Send a " + method + " request"
+	}
+	c.RunE = func(c *cobra.Command, args []string) error {
+		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
+		if err := opts.takeArgs(method, args); err != nil {
+			return err
+		}
+		if opts.Form && opts.JSON {
+			return usageErrorf("--form and --json exclude each other")
+		}
+		if opts.Verbose > 0 && opts.Changed("print") {
+			// An explicit --print wins over -v, as in HTTPie.
+			opts.Verbose = 0
+		}
+		if runF != nil {
+			return runF(c.Context(), opts)
+		}
+		return runRequest(c.Context(), opts)
+	}
+	fs := c.Flags()
+	fs.SortFlags = false
+	opts.register(fs)
+	// -h means --headers (HTTPie), so help has no shorthand.
+	fs.Bool("help", false, "show help")
+	return c
+}
+
+func (o *requestOptions) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.Print, "print", "p", "", "what to print: `WHAT` letters H request headers, B request body, h response headers, b response body, m metadata")
+	fs.CountVarP(&o.Verbose, "verbose", "v", "print the whole exchange (-p HBhb); -vv adds metadata")
+	fs.BoolVarP(&o.HeadersOnly, "headers", "h", false, "print only the response headers (-p h)")
+	fs.BoolVarP(&o.BodyOnly, "body", "b", false, "print only the response body (-p b)")
+	fs.StringVar(&o.Pretty, "pretty", "", "output processing: `all`, colors, format or none (default all on a terminal, none otherwise)")
+	fs.StringVar(&o.Style, "style", "auto", "colour `STYLE`: "+strings.Join(render.Styles(), ", "))
+	fs.BoolVar(&o.SortKeys, "sort-keys", false, "sort JSON object keys")
+	fs.IntVar(&o.Indent, "indent", 4, "indent JSON and XML by `N` spaces")
+	fs.BoolVar(&o.Color, "color", false, "force colours")
+	fs.BoolVar(&o.NoColor, "no-color", false, "never use colours")
+	fs.BoolVar(&o.Offline, "offline", false, "build the request and print it without sending it")
+	fs.BoolVar(&o.Curl, "curl", false, "print the equivalent curl command instead of sending")
+	fs.BoolVar(&o.CheckStatus, "check-status", false, "exit with 3, 4 or 5 on a 3xx, 4xx or 5xx response")
+	fs.CountVarP(&o.Quiet, "quiet", "q", "print nothing on stdout; -qq also hides warnings")
+	fs.BoolVar(&o.Debug, "debug", false, "print details of errors")
+
+	fs.BoolVarP(&o.JSON, "json", "j", false, "send data items as JSON (the default)")
+	fs.BoolVarP(&o.Form, "form", "f", false, "send data items as a form (multipart when a file field is given)")
+	fs.BoolVar(&o.Multipart, "multipart", false, "send data items as multipart/form-data")
+	fs.StringVar(&o.Boundary, "boundary", "", "multipart `BOUNDARY`")
+	fs.StringVar(&o.Raw, "raw", "", "send `TEXT` as the request body")
+	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read standard input")
+	fs.BoolVar(&o.Chunked, "chunked", false, "send the body with chunked transfer coding")
+	fs.StringVar(&o.DefaultScheme, "default-scheme", "http", "`SCHEME` for URLs given without one")
+
+	o.Auth.register(fs)
+	o.Net.register(fs)
+	o.Body.register(fs)
+	o.Session.register(fs)
+}
+
+// methodPattern is what counts as a METHOD argument on the root command.
+var methodPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`)
+
+// takeArgs splits positional arguments into METHOD, URL and items.
+func (o *requestOptions) takeArgs(method string, args []string) error {
+	switch {
+	case method == "*":
+		if len(args) < 2 {
+			return usageErrorf("reqs request needs a METHOD and a URL")
+		}
+		o.Method, args = args[0], args[1:]
+	case method != "":
+		o.Method = method
+	case len(args) >= 2 && methodPattern.MatchString(args[0]):
+		o.Method, args = args[0], args[1:]
+	}
+	if len(args) == 0 {
+		return usageErrorf("no URL given")
+	}
+	o.URL, o.Items = args[0], args[1:]
+	return nil
+}
+
+// schemePattern finds a URL's scheme.
+var schemePattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://`)
+
+// expandURL applies HTTPie's shorthands: ":3000/x" is localhost, a URL
+// without a scheme gets the default one.
+func expandURL(raw, defaultScheme string) (string, error) {
+	if raw == "" {
+		return "", usageErrorf("empty URL")
+	}
+	if strings.HasPrefix(raw, ":") {
+		rest := raw[1:]
+		if rest == "" || rest[0] == '/' {
+			return "http://localhost" + rest, nil
+		}
+		return "http://localhost:" + rest, nil
+	}
+	if schemePattern.MatchString(raw) {
+		return raw, nil
+	}
+	if defaultScheme == "" {
+		defaultScheme = "http"
+	}
+	return defaultScheme + "://" + strings.TrimPrefix(raw, "//"), nil
+}
+
+func runRequest(ctx context.Context, o *requestOptions) error {
+	env := &requestEnv{IO: o.IO, Opts: o, Quiet: o.Quiet, Changed: o.Changed}
+	rawURL, err := expandURL(o.URL, o.DefaultScheme)
+	if err != nil {
+		return err
+	}
+	env.URL = rawURL
+	if _, err := httpclient.PrepareURL(rawURL); err != nil {
+		return usageErrorf("invalid URL %q: %v", o.URL, unwrapKind(err))
+	}
+	req, err := buildRequest(env)
+	if err != nil {
+		return err
+	}
+	env.Request = req
+	if err := setOutput(env); err != nil {
+		return err
+	}
+
+	hopts := httpclient.Options{TrustEnv: o.Net.trustEnv()}
+	if err := o.Net.apply(&hopts); err != nil {
+		return err
+	}
+	if err := o.Body.apply(&hopts); err != nil {
+		return err
+	}
+	if err := o.Session.preload(env, &hopts); err != nil {
+		return err
+	}
+	defer o.Session.release()
+	sess, err := httpclient.New(hopts)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	env.Session = sess
+	save, err := o.Session.load(env)
+	if err != nil {
+		return err
+	}
+	if err := o.Auth.apply(env); err != nil {
+		return err
+	}
+	if err := o.Body.applySession(env); err != nil {
+		return err
+	}
+	prep, err := sess.Prepare(req)
+	if err != nil {
+		if errors.Is(err, httpclient.ErrInvalidURL) || errors.Is(err, httpclient.ErrInvalidHeader) || errors.Is(err, httpclient.ErrInvalidBody) {
+			return usageErrorf("%v", unwrapKind(err))
+		}
+		return err
+	}
+	env.Prepared = prep
+	if err := o.Body.beforeSend(env); err != nil {
+		return err
+	}
+
+	if o.Curl {
+		return printCurl(env, prep)
+	}
+	sep, err := printRequest(env, prep)
+	if err != nil {
+		return err
+	}
+	if o.Offline {
+		return nil
+	}
+
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Auth.follows(prep.Method)})
+	if err != nil {
+		if save != nil {
+			// Cookies from hops that did answer are still worth keeping.
+			if serr := save(); serr != nil {
+				env.Warn("%v", serr)
+			}
+		}
+		return err
+	}
+	defer resp.Close()
+	if err := printExchange(ctx, env, resp, sep); err != nil {
+		return err
+	}
+	if save != nil {
+		if err := save(); err != nil {
+			return err
+		}
+	}
+	if o.CheckStatus && resp.StatusCode >= 300 && resp.StatusCode < 600 {
+		if resp.StatusCode >= 400 {
+			env.Warn("HTTP %d %s", resp.StatusCode, resp.Reason)
+		}
+		return &statusError{Code: resp.StatusCode, Reason: resp.Reason}
+	}
+	return nil
+}
+
+// unwrapKind drops the "invalid url: " prefix of a RequestError so the
+// usage message reads naturally.
+func unwrapKind(err error) error {
+	var re *httpclient.RequestError
+	if errors.As(err, &re) && re.Err != nil {
+		return re.Err
+	}
+	return err
+}
+
+// buildRequest turns the items and body flags into a Request, applying
+// SPEC §1's body-source and stdin rules and the method inference.
+func buildRequest(env *requestEnv) (*httpclient.Request, error) {
+	o := env.Opts
+	items, err := collectItems(o.Items, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	req := &httpclient.Request{URL: env.URL, Boundary: o.Boundary, Chunked: o.Chunked}
+	for _, h := range items.Headers {
+		if h.Unset {
+			req.Unset = append(req.Unset, h.Name)
+			continue
+		}
+		if req.Header == nil {
+			req.Header = make(map[string][]string)
+		}
+		req.Header.Add(h.Name, h.Value)
+	}
+	for _, p := range items.Params {
+		req.Params = append(req.Params, httpclient.Param{Name: p.Key, Value: p.Value})
+	}
+
+	// Explicit body sources: data items, @path / @-, --raw.
+	var sources []string
+	hasData := len(items.Data) > 0 || len(items.Files) > 0
+	if hasData {
+		sources = append(sources, "data items")
+	}
+	if items.BodyPath != "" {
+		sources = append(sources, "@"+items.BodyPath)
+	}
+	if o.Changed("raw") {
+		sources = append(sources, "--raw")
+	}
+	if len(sources) > 1 {
+		return nil, usageErrorf("two explicit body sources: %s and %s; a request has one body", sources[0], sources[1])
+	}
+
+	switch {
+	case hasData:
+		if o.Form || o.Multipart || len(items.Files) > 0 {
+			fields, err := formFields(items.Data)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range fields {
+				req.Form = append(req.Form, httpclient.Param{Name: f.Key, Value: f.Value})
+			}
+			for _, f := range items.Files {
+				file, err := httpclient.FileFromPath(f.Field, f.Path, f.Type)
+				if err != nil {
+					return nil, usageErrorf("file field %q: %v", f.Field+"@"+f.Path, err)
+				}
+				if file.ContentType == "" {
+					file.ContentType = guessMIME(f.Path)
+				}
+				req.Files = append(req.Files, file)
+			}
+			req.Multipart = o.Multipart || len(items.Files) > 0
+		} else {
+			body, err := jsonBody(items.Data)
+			if err != nil {
+				return nil, err
+			}
+			req.JSON = body
+		}
+		if !o.IgnoreStdin && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
+			env.Warn("standard input is not read because data items were given (use --ignore-stdin to silence this)")
+		}
+	case items.BodyPath == "-":
+		req.Body = httpclient.ReaderBody(env.IO.In, -1)
+	case items.BodyPath != "":
+		b, err := httpclient.FileBody(items.BodyPath)
+		if err != nil {
+			return nil, usageErrorf("body file %q: %v", items.BodyPath, unwrapPathError(err))
+		}
+		req.Body = b
+	case o.Changed("raw"):
+		req.Body = httpclient.BytesBody([]byte(o.Raw))
+	case env.IO.StdinReadable && !o.IgnoreStdin:
+		body, err := implicitStdinBody(env.IO.In)
+		if err != nil {
+			return nil, fmt.Errorf("read standard input: %w", err)
+		}
+		req.Body = body
+	}
+	if o.Multipart && !hasData {
+		req.Multipart = true
+	}
+	if req.Body != nil {
+		setRawBodyType(req, o, items.BodyPath)
+	}
+	if o.JSON && req.Body == nil && req.JSON == nil && req.Header.Get("Accept") == "" {
+		if req.Header == nil {
+			req.Header = make(map[string][]string)
+		}
+		req.Header.Set("Accept", "application/json, */*;q=0.5")
+	}
+
+	req.Method = o.Method
+	if req.Method == "" {
+		req.Method = "GET"
+		if req.JSON != nil || len(req.Form) > 0 || len(req.Files) > 0 || req.Body != nil || req.Multipart {
+			req.Method = "POST"
+		}
+	}
+	env.Method = req.Method
+	return req, nil
+}
+
+// setRawBodyType gives a raw body (a file, standard input, --raw) a
+// Content-Type when the items named none, as HTTPie does: a form with
+// --form, the file's type when its extension names a non-JSON one, else
+// JSON, reqs' default body type.
+func setRawBodyType(req *httpclient.Request, o *requestOptions, bodyPath string) {
+	if req.Header == nil {
+		req.Header = make(map[string][]string)
+	}
+	if _, given := req.Header["Content-Type"]; given {
+		return
+	}
+	for _, name := range req.Unset {
+		if strings.EqualFold(name, "Content-Type") {
+			return
+		}
+	}
+	if o.Form {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		return
+	}
+	if bodyPath != "" && bodyPath != "-" && !o.JSON {
+		if t := guessMIME(bodyPath); t != "" && !strings.Contains(t, "json") {
+			req.Header.Set("Content-Type", t)
+			return
+		}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json, */*;q=0.5")
+	}
+}
+
+// implicitStdinBody returns standard input as the body, or nil when it is
+// empty (then the method stays GET, SPEC §1).
+func implicitStdinBody(in io.Reader) (*httpclient.Body, error) {
+	size := int64(-1)
+	if f, ok := in.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+			if pos, err := f.Seek(0, io.SeekCurrent); err == nil {
+				size -= pos
+			}
+			if size == 0 {
+				return nil, nil
+			}
+		}
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
+	if _, err := br.Peek(1); err != nil {
+		if err == io.EOF {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return httpclient.ReaderBody(br, size), nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,165 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+)
+
+func TestExpandURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, scheme, want string }{
+		{":3000/x", "http", "http://localhost:3000/x"},
+		{":/x", "http", "http://localhost/x"},
+		{":", "http", "http://localhost"},
+		{"example.org", "http", "http://example.org"},
+		{"example.org/a", "https", "https://example.org/a"},
+		{"localhost:8080", "http", "http://localhost:8080"},
+		{"https://example.org", "http", "https://example.org"},
+		{"//example.org/x", "http", "http://example.org/x"},
+	}
+	for _, tc := range tests {
+		got, err := expandURL(tc.in, tc.scheme)
+		if err != nil || got != tc.want {
+			t.Errorf("expandURL(%q, %q) = %q, %v; want %q", tc.in, tc.scheme, got, err, tc.want)
+		}
+	}
+}
+
+func TestTakeArgs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		method     string
+		args       []string
+		wantMethod string
+		wantURL    string
+		wantItems  []string
+		wantErr    bool
+	}{
+		{name: "url only", args: []string{"example.org"}, wantURL: "example.org"},
+		{name: "method", args: []string{"MKCOL", "example.org", "a=1"}, wantMethod: "MKCOL", wantURL: "example.org", wantItems: []string{"a=1"}},
+		{name: "lowercase is a url", args: []string{"get", "x"}, wantURL: "get", wantItems: []string{"x"}},
+		{name: "single upper arg is the url", args: []string{"LOCALHOST"}, wantURL: "LOCALHOST"},
+		{name: "verb", method: "PUT", args: []string{"x", "a=1"}, wantMethod: "PUT", wantURL: "x", wantItems: []string{"a=1"}},
+		{name: "request", method: "*", args: []string{"PROPFIND", "x"}, wantMethod: "PROPFIND", wantURL: "x"},
+		{name: "request without url", method: "*", args: []string{"PROPFIND"}, wantErr: true},
+		{name: "nothing", args: nil, wantErr: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			o := &requestOptions{}
+			err := o.takeArgs(tc.method, tc.args)
+			if tc.wantErr {
+				var ue *usageError
+				if !errors.As(err, &ue) {
+					t.Fatalf("takeArgs(%q, %q) error = %v, want a usage error", tc.method, tc.args, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Method != tc.wantMethod || o.URL != tc.wantURL || !cmp.Equal(o.Items, tc.wantItems, cmpopts.EquateEmpty()) {
+				t.Errorf("takeArgs(%q, %q) = %q %q %q, want %q %q %q", tc.method, tc.args, o.Method, o.URL, o.Items, tc.wantMethod, tc.wantURL, tc.wantItems)
+			}
+		})
+	}
+}
+
+func TestParsePrint(t *testing.T) {
+	t.Parallel()
+	got, err := parsePrint("Hbm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (printSpec{RequestHead: true, ResponseBody: true, Meta: true}); got != want {
+		t.Errorf("parsePrint(Hbm) = %+v, want %+v", got, want)
+	}
+	if _, err := parsePrint("Hx"); err == nil {
+		t.Errorf("parsePrint(Hx) accepted an unknown letter")
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{usageErrorf("bad"), 64},
+		{&itemError{Item: "x", Reason: "y"}, 64},
+		{&statusError{Code: 404}, 4},
+		{&statusError{Code: 503}, 5},
+		{&statusError{Code: 302}, 3},
+		{&httpclient.RequestError{Kind: httpclient.ErrTooManyRedirects}, 6},
+		{&httpclient.RequestError{Kind: httpclient.ErrConnectTimeout}, 2},
+		{&httpclient.RequestError{Kind: httpclient.ErrReadTimeout}, 2},
+		{&httpclient.RequestError{Kind: httpclient.ErrProxy}, 1},
+		{fmt.Errorf("wrapped: %w", context.Canceled), 130},
+		{errors.New("other"), 1},
+	}
+	for _, tc := range tests {
+		if got := exitCode(tc.err); got != tc.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestColorFromEnv(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env  map[string]string
+		tty  bool
+		want bool
+	}{
+		{nil, true, true},
+		{nil, false, false},
+		{map[string]string{"NO_COLOR": "1"}, true, false},
+		{map[string]string{"NO_COLOR": "1", "CLICOLOR_FORCE": "1"}, true, false},
+		{map[string]string{"CLICOLOR_FORCE": "1"}, false, true},
+		{map[string]string{"TERM": "dumb"}, true, false},
+	}
+	for _, tc := range tests {
+		got := colorFromEnv(func(k string) string { return tc.env[k] }, tc.tty)
+		if got != tc.want {
+			t.Errorf("colorFromEnv(%v, tty=%v) = %v, want %v", tc.env, tc.tty, got, tc.want)
+		}
+	}
+}
+
+// TestRequestFlagsReachOptions runs the cobra tree with a runF that
+// captures the options, so flag wiring is tested without sending.
+func TestRequestFlagsReachOptions(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := TestIOStreams()
+	var got *requestOptions
+	c := newRequestCmd(ios, "", func(_ context.Context, o *requestOptions) error { got = o; return nil })
+	c.SetArgs([]string{"-v", "--form", "PATCH", ":8080/x", "a=1", "--check-status", "-qq"})
+	c.SetOut(&bytes.Buffer{})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Method != "PATCH" || got.URL != ":8080/x" || strings.Join(got.Items, " ") != "a=1" || !got.Form || !got.CheckStatus || got.Verbose != 1 || got.Quiet != 2 {
+		t.Errorf("options = %+v", got)
+	}
+}
+
+func TestFormAndJSONExclude(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := TestIOStreams()
+	c := newRequestCmd(ios, "", func(context.Context, *requestOptions) error { return nil })
+	c.SetArgs([]string{"--form", "--json", "x"})
+	var ue *usageError
+	if err := c.Execute(); !errors.As(err, &ue) {
+		t.Errorf("--form --json: err = %v, want a usage error", err)
+	}
+}

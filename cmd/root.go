@@ -1,0 +1,105 @@
+// Package cmd is the reqs command line: cobra commands that turn flags and
+// request items into an httpclient.Request and hand the Response to
+// render. It holds no HTTP logic of its own.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Build information, set with -ldflags "-X github.com/reqs-cli/reqs/cmd.version=...".
+var (
+	version = "dev"
+	commit  = "none"
+	date    = "unknown"
+)
+
+// Main runs reqs with the process's arguments and returns its exit status.
+func Main() int {
+	ios := SystemIOStreams()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	root := newRootCmd(ios)
+	root.SetArgs(os.Args[1:])
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(ios.ErrOut, "reqs: error: interrupted")
+		return exitInterrupted
+	}
+	var status *statusError
+	if !errors.Is(err, errSilent) && !errors.As(err, &status) {
+		fmt.Fprintf(ios.ErrOut, "reqs: error: %s\n", oneLine(err.Error()))
+		var usage *usageError
+		if errors.As(err, &usage) {
+			fmt.Fprintln(ios.ErrOut, "reqs: see 'reqs --help'")
+		}
+	}
+	return exitCode(err)
+}
+
+// oneLine keeps an error message on one line, as SPEC §7 promises.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// verbs are the subcommands that send a request with a fixed method.
+var verbs = []string{"get", "head", "post", "put", "patch", "delete", "options"}
+
+func newRootCmd(ios *IOStreams) *cobra.Command {
+	root := newRequestCmd(ios, "", nil)
+	root.Use = "reqs [flags] [METHOD] URL [ITEM ...]"
+	root.Short = "HTTP for humans on the command line"
+	root.Long = `reqs sends HTTP requests with the semantics of Python's Requests library
+(sessions, cookies, redirects, auth, proxies, TLS, timeouts, retries)
+behind an HTTPie-style command line.
+
+Items:
+  Name:Value    request header            name==value   query parameter
+  Name:         remove a header            name=value    data field (JSON or form)
+  Name;         header with empty value    name:=json    raw JSON value
+  name@path     file field (multipart)     @path         whole body from a file
+  name=@path, name:=@path, Name:@path, name==@path  value read from a file`
+	root.Version = version
+	root.SetVersionTemplate("reqs {{.Version}}\n")
+	root.SilenceErrors = true
+	root.SilenceUsage = true
+	root.CompletionOptions.HiddenDefaultCmd = false
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageErrorf("%v", err)
+	})
+
+	for _, v := range verbs {
+		root.AddCommand(newRequestCmd(ios, strings.ToUpper(v), nil))
+	}
+	root.AddCommand(newRequestCmd(ios, "*", nil))
+	root.AddCommand(newVersionCmd(ios))
+	root.AddCommand(newHTTPBinCmd(ios))
+	addExtraCommands(root, ios)
+	for _, c := range allCommands(root) {
+		c.SilenceErrors, c.SilenceUsage = true, true
+		c.SetFlagErrorFunc(root.FlagErrorFunc())
+		if c.Flags().Lookup("help") == nil {
+			// -h means --headers (HTTPie), so help has no shorthand.
+			c.Flags().Bool("help", false, "help for "+c.Name())
+		}
+	}
+	return root
+}
+
+func allCommands(c *cobra.Command) []*cobra.Command {
+	out := []*cobra.Command{c}
+	for _, sub := range c.Commands() {
+		out = append(out, allCommands(sub)...)
+	}
+	return out
+}

@@ -1,0 +1,6 @@
+package main
+
+// The shell completion scripts in completions/ and the man pages in man/
+// are generated from the cobra command tree; `go generate ./...` rewrites
+// them, and gendocs_test.go fails while they are out of date.
+//go:generate go run ./internal/gendocs

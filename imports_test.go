@@ -1,0 +1,38 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportDirection enforces STYLE §1: imports flow cmd -> {config,
+// render} -> httpclient, and only pkg/config imports viper. It checks
+// direct imports: cmd reaches viper through pkg/config, as intended.
+func TestImportDirection(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/reqs-cli/reqs/"
+	forbidden := map[string][]string{
+		"pkg/httpclient": {mod + "cmd", mod + "pkg/render", mod + "pkg/config", "github.com/spf13/cobra", "github.com/spf13/viper"},
+		"pkg/render":     {mod + "cmd", mod + "pkg/config", "github.com/spf13/cobra", "github.com/spf13/viper"},
+		"pkg/config":     {mod + "cmd", mod + "pkg/render", "github.com/spf13/cobra"},
+		"cmd":            {"github.com/spf13/viper"},
+	}
+	for pkg, bad := range forbidden {
+		t.Run(pkg, func(t *testing.T) {
+			t.Parallel()
+			out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}} {{join .TestImports " "}}`, "./"+pkg).Output()
+			if err != nil {
+				t.Fatalf("go list ./%s: %v", pkg, err)
+			}
+			deps := strings.Fields(string(out))
+			for _, d := range deps {
+				for _, b := range bad {
+					if d == b || strings.HasPrefix(d, b+"/") {
+						t.Errorf("%s imports %s, which STYLE §1 forbids", pkg, d)
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,240 @@
+// Command gendocs regenerates reqs' shell completion scripts (completions/)
+// and man pages (man/) from the cobra command tree. `go generate ./...`
+// runs it from the repository root; gendocs_test.go at the root fails when
+// the checked-in files differ from what it writes.
+//
+// Usage:
+//
+//	go run ./internal/gendocs [-dir DIR]
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/reqs-cli/reqs/cmd"
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+)
+
+// manDate is the date in every man page's header. It is a constant, not
+// the time of generation, so regenerating gives identical files and the
+// up-to-date test stays stable; move it forward when the pages change in
+// substance.
+var manDate = time.Date(2026, time.November, 1, 0, 0, 0, 0, time.UTC)
+
+// example is one entry of reqs(1)'s EXAMPLES section.
+type example struct {
+	Desc    string
+	Command string // one command per line
+}
+
+// examples mirror the README's tour; the README's examples are exercised
+// by testscript scenarios, so these stay runnable against `reqs httpbin`.
+var examples = []example{
+	{"Start the built-in test server (go-httpbin) in the background; the examples below talk to it.",
+		"reqs httpbin --addr 127.0.0.1:8080 &"},
+	{"GET with a query parameter and a header.",
+		"reqs :8080/get search==gopher X-Trace:1"},
+	{"POST a JSON object: data fields make the method POST, := sends a raw JSON value, [] builds an array.",
+		"reqs :8080/post name=gopher age:=7 tags[]=go tags[]=http"},
+	{"Submit a form with a file upload (multipart).",
+		"reqs --form :8080/post name=gopher avatar@gopher.png"},
+	{"Send the body from a file, or from a pipe.",
+		"reqs PUT :8080/put @payload.json\necho '{\"piped\": true}' | reqs :8080/post"},
+	{"Show the whole exchange: request and response headers and bodies.",
+		"reqs -v :8080/get"},
+	{"Send any method, such as WebDAV's PROPFIND.",
+		"reqs request PROPFIND :8080/anything"},
+	{"Authenticate with HTTP Basic; -A digest and -A bearer select the other schemes.",
+		"reqs -a user:pass :8080/basic-auth/user/pass"},
+	{"Keep cookies, headers and auth in a named session for the next requests.",
+		"reqs --session=me :8080/cookies/set/theme/dark\nreqs --session=me :8080/cookies"},
+	{"Download to a file with a progress bar; -c resumes an interrupted download.",
+		"reqs --download -o data.bin :8080/bytes/1048576"},
+	{"Print a streamed response line by line as it arrives.",
+		"reqs --stream :8080/stream/3"},
+	{"Retry a failing request with exponential backoff.",
+		"reqs --retries 3 --retry-backoff 0.5 :8080/status/503"},
+	{"Make a script fail on HTTP errors: a 4xx response exits with status 4.",
+		"reqs --check-status :8080/status/404 || echo \"failed with status $?\""},
+}
+
+// exitStatuses is SPEC §7's table, in reqs(1)'s EXIT STATUS section.
+var exitStatuses = []struct{ Code, Meaning string }{
+	{"0", "Success, whatever the HTTP status, unless --check-status is given."},
+	{"1", "Any other error: connection refused, DNS, TLS, proxy, a truncated or invalid body."},
+	{"2", "A connect or read timeout."},
+	{"3, 4, 5", "With --check-status: the response was 3xx (not followed), 4xx or 5xx. A 4xx or 5xx also prints a warning on stderr; the body is still shown."},
+	{"6", "Too many redirects."},
+	{"64", "Usage error: a bad flag or flag value, item or URL, a file named by a flag or item that cannot be read, or two explicit body sources."},
+	{"130", "Interrupted."},
+}
+
+// completionFiles are the scripts written to completions/, by file name.
+var completionFiles = map[string]func(*cobra.Command, *bytes.Buffer) error{
+	"reqs.bash": func(c *cobra.Command, b *bytes.Buffer) error { return c.GenBashCompletionV2(b, true) },
+	"_reqs":     func(c *cobra.Command, b *bytes.Buffer) error { return c.GenZshCompletion(b) },
+	"reqs.fish": func(c *cobra.Command, b *bytes.Buffer) error { return c.GenFishCompletion(b, true) },
+	"reqs.ps1":  func(c *cobra.Command, b *bytes.Buffer) error { return c.GenPowerShellCompletionWithDesc(b) },
+}
+
+func main() {
+	dir := flag.String("dir", ".", "write completions/ and man/ under `DIR`")
+	flag.Parse()
+	if err := generate(cmd.NewRootCommand(), *dir); err != nil {
+		fmt.Fprintf(os.Stderr, "gendocs: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// generate writes root's completion scripts to dir/completions and its man
+// pages to dir/man, removing pages of commands that no longer exist.
+func generate(root *cobra.Command, dir string) error {
+	compDir := filepath.Join(dir, "completions")
+	if err := os.MkdirAll(compDir, 0o755); err != nil {
+		return err
+	}
+	for name, gen := range completionFiles {
+		var b bytes.Buffer
+		if err := gen(root, &b); err != nil {
+			return fmt.Errorf("completion %s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(compDir, name), b.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+
+	manDir := filepath.Join(dir, "man")
+	if err := os.MkdirAll(manDir, 0o755); err != nil {
+		return err
+	}
+	stale, err := filepath.Glob(filepath.Join(manDir, "*.1"))
+	if err != nil {
+		return err
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return writeManPages(root, manDir)
+}
+
+// writeManPages writes one page per available command, named like
+// cobra's doc.GenManTree names them (reqs.1, reqs-get.1, ...).
+func writeManPages(c *cobra.Command, manDir string) error {
+	for _, sub := range c.Commands() {
+		if !sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand() {
+			continue
+		}
+		if err := writeManPages(sub, manDir); err != nil {
+			return err
+		}
+	}
+	// The HISTORY section cobra adds holds the generation date.
+	c.DisableAutoGenTag = true
+	c.Long = preformatIndented(c.Long)
+	date := manDate
+	header := &doc.GenManHeader{Section: "1", Date: &date, Source: "reqs", Manual: "reqs manual"}
+	var b bytes.Buffer
+	if err := doc.GenMan(c, header, &b); err != nil {
+		return fmt.Errorf("man page of %q: %w", c.CommandPath(), err)
+	}
+	page := b.Bytes()
+	if !c.HasParent() {
+		page = insertSections(page, examplesSection()+exitStatusSection())
+	}
+	name := strings.ReplaceAll(c.CommandPath(), " ", "-") + ".1"
+	return os.WriteFile(filepath.Join(manDir, name), page, 0o644)
+}
+
+// preformatIndented fences each run of indented lines of a command's long
+// help, which are tables and command lines laid out for the terminal, so
+// that man keeps them as written instead of filling them into a paragraph.
+func preformatIndented(long string) string {
+	lines := strings.Split(long, "\n")
+	var out []string
+	inBlock := false
+	for _, line := range lines {
+		indented := strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")
+		switch {
+		case indented && !inBlock:
+			if len(out) > 0 && out[len(out)-1] != "" {
+				out = append(out, "")
+			}
+			out = append(out, "```")
+			inBlock = true
+		case !indented && inBlock:
+			out = append(out, "```")
+			if line != "" {
+				out = append(out, "")
+			}
+			inBlock = false
+		}
+		out = append(out, line)
+	}
+	if inBlock {
+		out = append(out, "```")
+	}
+	return strings.Join(out, "\n")
+}
+
+// insertSections puts roff sections before SEE ALSO, where man-pages(7)
+// orders EXAMPLES and EXIT STATUS, or at the end of a page without one.
+func insertSections(page []byte, sections string) []byte {
+	const seeAlso = "\n.SH SEE ALSO\n"
+	i := bytes.Index(page, []byte(seeAlso))
+	if i < 0 {
+		out := append([]byte{}, page...)
+		if len(out) > 0 && out[len(out)-1] != '\n' {
+			out = append(out, '\n')
+		}
+		return append(out, sections...)
+	}
+	out := make([]byte, 0, len(page)+len(sections))
+	out = append(out, page[:i+1]...)
+	out = append(out, sections...)
+	return append(out, page[i+1:]...)
+}
+
+func examplesSection() string {
+	var b strings.Builder
+	b.WriteString(".SH EXAMPLES\n")
+	for _, e := range examples {
+		fmt.Fprintf(&b, ".PP\n%s\n.PP\n.RS\n.nf\n", roffEscape(e.Desc))
+		for _, line := range strings.Split(e.Command, "\n") {
+			b.WriteString(roffEscape(line) + "\n")
+		}
+		b.WriteString(".fi\n.RE\n")
+	}
+	return b.String()
+}
+
+func exitStatusSection() string {
+	var b strings.Builder
+	b.WriteString(".SH EXIT STATUS\n")
+	for _, s := range exitStatuses {
+		fmt.Fprintf(&b, ".TP\n\\fB%s\\fP\n%s\n", roffEscape(s.Code), roffEscape(s.Meaning))
+	}
+	return b.String()
+}
+
+// roffEscape makes text safe as one line of roff input: backslashes and
+// hyphen-minus signs are escaped (so options copy-paste as typed), and a
+// leading '.' or apostrophe is kept from being read as a request.
+func roffEscape(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\e`)
+	s = strings.ReplaceAll(s, "-", `\-`)
+	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
+		s = `\&` + s
+	}
+	return s
+}

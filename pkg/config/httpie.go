@@ -1,0 +1,172 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// httpieSession is an HTTPie session file. HTTPie 3.1 and later write
+// headers and cookies as lists; earlier versions as objects keyed by
+// name. Both are read.
+type httpieSession struct {
+	Meta    jsontext.Value `json:"__meta__"`
+	Headers jsontext.Value `json:"headers"`
+	Cookies jsontext.Value `json:"cookies"`
+	Auth    *struct {
+		Type     *string `json:"type"`
+		RawAuth  *string `json:"raw_auth"`
+		Username *string `json:"username"`
+		Password *string `json:"password"`
+	} `json:"auth"`
+}
+
+type httpieCookie struct {
+	Name    string   `json:"name"`
+	Value   string   `json:"value"`
+	Domain  string   `json:"domain"`
+	Path    string   `json:"path"`
+	Expires *float64 `json:"expires"`
+	Secure  bool     `json:"secure"`
+}
+
+// ImportHTTPie converts the content of an HTTPie session file. host
+// ("host" or "host:port") is the host the session belonged to: HTTPie
+// cookies without a domain become host-only cookies of it. Cookies that
+// HTTPie stored for a ".domain" keep applying to its subdomains.
+func ImportHTTPie(path string, data []byte, host string) (*Session, error) {
+	var hs httpieSession
+	if err := json.Unmarshal(data, &hs); err != nil {
+		return nil, jsonError(path, data, err)
+	}
+	hostname := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		hostname = h
+	}
+	hostname = strings.ToLower(strings.Trim(hostname, "[]"))
+	s := &Session{Version: SessionVersion}
+
+	headers, err := httpieHeaders(hs.Headers)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: headers: %w", ErrSessionParse, path, err)
+	}
+	for _, h := range headers {
+		if h.Name == "" || !IsSessionHeader(h.Name) {
+			continue
+		}
+		s.Headers = append(s.Headers, h)
+	}
+
+	cookies, err := httpieCookies(hs.Cookies)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: cookies: %w", ErrSessionParse, path, err)
+	}
+	for _, c := range cookies {
+		sc := Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure}
+		switch {
+		case c.Domain == "":
+			sc.Domain, sc.HostOnly = hostname, true
+		case strings.HasPrefix(c.Domain, "."):
+			sc.Domain = strings.ToLower(c.Domain[1:])
+		default:
+			sc.Domain, sc.HostOnly = strings.ToLower(c.Domain), true
+		}
+		if sc.Path == "" {
+			sc.Path = "/"
+		}
+		if c.Expires != nil {
+			sc.Expires = int64(*c.Expires)
+		}
+		if sc.Name == "" || sc.Domain == "" {
+			continue
+		}
+		s.Cookies = append(s.Cookies, sc)
+	}
+
+	if a := hs.Auth; a != nil && a.Type != nil && *a.Type != "" {
+		auth := &Auth{Type: strings.ToLower(*a.Type)}
+		user, pass := deref(a.Username), deref(a.Password)
+		if a.RawAuth != nil {
+			if auth.Type == "bearer" {
+				user = *a.RawAuth
+			} else {
+				user, pass, _ = strings.Cut(*a.RawAuth, ":")
+			}
+		}
+		switch auth.Type {
+		case "basic", "digest":
+			auth.Username, auth.Password = user, pass
+		case "bearer":
+			auth.Token = user
+		default:
+			return nil, fmt.Errorf("%w %s: auth type %q is not supported", ErrSessionParse, path, auth.Type)
+		}
+		s.Auth = auth
+	}
+	return s, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func httpieHeaders(raw jsontext.Value) ([]Header, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] == '[' {
+		var list []Header
+		err := json.Unmarshal(raw, &list)
+		return list, err
+	}
+	var m map[string]*string
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []Header
+	for _, k := range names {
+		if m[k] != nil {
+			out = append(out, Header{Name: k, Value: *m[k]})
+		}
+	}
+	return out, nil
+}
+
+func httpieCookies(raw jsontext.Value) ([]httpieCookie, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] == '[' {
+		var list []httpieCookie
+		err := json.Unmarshal(raw, &list)
+		return list, err
+	}
+	var m map[string]httpieCookie
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := make([]httpieCookie, 0, len(m))
+	for _, k := range names {
+		c := m[k]
+		c.Name = k
+		out = append(out, c)
+	}
+	return out, nil
+}

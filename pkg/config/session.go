@@ -1,0 +1,322 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+)
+
+// SessionVersion is the format version written in every session file.
+// Files with a newer version are refused rather than rewritten without
+// the fields this reqs does not know.
+const SessionVersion = 1
+
+// Session is the content of a session file (SPEC §5): the request
+// defaults a named session keeps between invocations.
+type Session struct {
+	Version int `json:"version"`
+	// Headers are sent with every request, in order; never Content-* or
+	// If-* (those describe one request).
+	Headers []Header `json:"headers"`
+	// Auth is the session's credentials; nil for none.
+	Auth *Auth `json:"auth,omitempty"`
+	// Cookies are the jar's cookies in creation order.
+	Cookies []Cookie `json:"cookies"`
+	// Params are added to every request's query.
+	Params []Param `json:"params,omitempty"`
+	// Proxies maps Requests' proxy keys (http, https, all, scheme://host)
+	// to proxy URLs.
+	Proxies map[string]string `json:"proxies,omitempty"`
+	// Verify is "yes", "no" or a CA bundle path; empty when not set.
+	Verify string `json:"verify,omitempty"`
+	// Cert and CertKey are client certificate and key paths.
+	Cert    string `json:"cert,omitempty"`
+	CertKey string `json:"cert_key,omitempty"`
+	// MaxRedirects is nil when not set.
+	MaxRedirects *int `json:"max_redirects,omitempty"`
+	// Timeout is as --timeout takes it: "S" or "CONNECT,READ" seconds.
+	Timeout string `json:"timeout,omitempty"`
+}
+
+// Header is one stored header line.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Param is one stored query parameter.
+type Param struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Auth is stored credentials. Type is "basic", "digest" or "bearer";
+// bearer uses Token, the others Username and Password.
+type Auth struct {
+	Type     string `json:"type"`
+	Username string `json:"username,omitempty"`
+	Password string `json:"password,omitempty"`
+	Token    string `json:"token,omitempty"`
+}
+
+// Cookie is a stored cookie with every RFC 6265 attribute.
+type Cookie struct {
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Domain   string `json:"domain"`
+	HostOnly bool   `json:"host_only"`
+	Path     string `json:"path"`
+	// Expires is Unix seconds; absent for a session cookie.
+	Expires  int64  `json:"expires,omitzero"`
+	Secure   bool   `json:"secure"`
+	HTTPOnly bool   `json:"http_only"`
+	SameSite string `json:"same_site,omitempty"`
+}
+
+// JarCookies converts the stored cookies for [httpclient.Jar.Load].
+func (s *Session) JarCookies() []httpclient.Cookie {
+	out := make([]httpclient.Cookie, len(s.Cookies))
+	for i, c := range s.Cookies {
+		out[i] = httpclient.Cookie{
+			Name: c.Name, Value: c.Value, Domain: c.Domain, HostOnly: c.HostOnly, Path: c.Path,
+			Secure: c.Secure, HttpOnly: c.HTTPOnly, SameSite: c.SameSite,
+		}
+		if c.Expires != 0 {
+			out[i].Expires = time.Unix(c.Expires, 0).UTC()
+		}
+	}
+	return out
+}
+
+// SetJarCookies replaces the stored cookies with a jar's, dropping those
+// expired at now.
+func (s *Session) SetJarCookies(cookies []httpclient.Cookie, now time.Time) {
+	s.Cookies = make([]Cookie, 0, len(cookies))
+	for _, c := range cookies {
+		if c.Expired(now) {
+			continue
+		}
+		sc := Cookie{
+			Name: c.Name, Value: c.Value, Domain: c.Domain, HostOnly: c.HostOnly, Path: c.Path,
+			Secure: c.Secure, HTTPOnly: c.HttpOnly, SameSite: c.SameSite,
+		}
+		if !c.Expires.IsZero() {
+			sc.Expires = c.Expires.Unix()
+		}
+		s.Cookies = append(s.Cookies, sc)
+	}
+}
+
+// dropExpired removes cookies expired at now; it reports whether any was.
+func (s *Session) dropExpired(now time.Time) bool {
+	kept := s.Cookies[:0]
+	for _, c := range s.Cookies {
+		if c.Expires != 0 && c.Expires <= now.Unix() {
+			continue
+		}
+		kept = append(kept, c)
+	}
+	dropped := len(kept) != len(s.Cookies)
+	s.Cookies = kept
+	return dropped
+}
+
+// IsSessionHeader reports whether a header belongs in a session: headers
+// that describe one request's body or condition (Content-*, If-*) do not,
+// as in HTTPie, and neither does Cookie, which is kept as cookies.
+func IsSessionHeader(name string) bool {
+	l := strings.ToLower(name)
+	return !strings.HasPrefix(l, "content-") && !strings.HasPrefix(l, "if-") && l != "cookie"
+}
+
+// SetHeader replaces every stored value of name with values.
+func (s *Session) SetHeader(name string, values ...string) {
+	kept := s.Headers[:0:0]
+	for _, h := range s.Headers {
+		if !strings.EqualFold(h.Name, name) {
+			kept = append(kept, h)
+		}
+	}
+	for _, v := range values {
+		kept = append(kept, Header{Name: name, Value: v})
+	}
+	s.Headers = kept
+}
+
+// sessionName is HTTPie's rule for a session name.
+var sessionName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+
+// IsSessionPath reports whether --session's value is a file path rather
+// than a name: it holds a path separator or ends in ".json".
+func IsSessionPath(v string) bool {
+	return strings.ContainsRune(v, '/') || strings.ContainsRune(v, filepath.Separator) || strings.HasSuffix(v, ".json")
+}
+
+// ErrSessionName is returned for a session name that cannot be a file
+// name.
+var ErrSessionName = errors.New("invalid session name")
+
+// SessionPath returns the file of a session: nameOrPath itself when it is
+// a path (see [IsSessionPath]), else <dir>/sessions/<hostDir>/<name>.json.
+// hostDir comes from [HostDir] or [HostFlagDir].
+func SessionPath(dir, nameOrPath, hostDir string) (string, error) {
+	if IsSessionPath(nameOrPath) {
+		return nameOrPath, nil
+	}
+	if !sessionName.MatchString(nameOrPath) || strings.Trim(nameOrPath, ".") == "" {
+		return "", fmt.Errorf("%w %q: use letters, digits, '_', '-' and '.', or a path", ErrSessionName, nameOrPath)
+	}
+	if hostDir == "" {
+		return "", fmt.Errorf("session %q: no host", nameOrPath)
+	}
+	return filepath.Join(dir, "sessions", hostDir, nameOrPath+".json"), nil
+}
+
+// HostDir is the directory name of u's sessions: its host, with "_PORT"
+// when the port is not the scheme's default (HTTPie's layout). IPv6
+// colons become underscores, as HTTPie writes them.
+func HostDir(u *url.URL) string {
+	host := strings.ToLower(u.Hostname())
+	if host == "" {
+		host = "localhost"
+	}
+	port := u.Port()
+	switch {
+	case port == "",
+		port == "80" && strings.EqualFold(u.Scheme, "http"),
+		port == "443" && strings.EqualFold(u.Scheme, "https"):
+		return hostDirName(host, "")
+	}
+	return hostDirName(host, port)
+}
+
+// HostFlagDir is the directory name for a --host value, "host" or
+// "host:port" (or "[v6]:port"), taken as written.
+func HostFlagDir(hostport string) (string, error) {
+	if hostport == "" {
+		return "", errors.New("empty host")
+	}
+	if strings.ContainsAny(hostport, `/\`) {
+		return "", fmt.Errorf("invalid host %q", hostport)
+	}
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		// No port.
+		return hostDirName(strings.ToLower(strings.Trim(hostport, "[]")), ""), nil
+	}
+	return hostDirName(strings.ToLower(host), port), nil
+}
+
+func hostDirName(host, port string) string {
+	if strings.Contains(host, ":") {
+		host = "[" + strings.ReplaceAll(host, ":", "_") + "]"
+	}
+	if port != "" {
+		return host + "_" + port
+	}
+	return host
+}
+
+// HostFromDir turns a session directory name back into host[:port], for
+// listings.
+func HostFromDir(name string) string {
+	if strings.HasPrefix(name, "[") {
+		end := strings.Index(name, "]")
+		if end < 0 {
+			return name
+		}
+		host := "[" + strings.ReplaceAll(name[1:end], "_", ":") + "]"
+		if rest := name[end+1:]; strings.HasPrefix(rest, "_") {
+			return host + ":" + rest[1:]
+		}
+		return host
+	}
+	if i := strings.LastIndex(name, "_"); i >= 0 && isDigits(name[i+1:]) {
+		return name[:i] + ":" + name[i+1:]
+	}
+	return name
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Encode returns s as a session file holds it: indented JSON.
+func (s *Session) Encode() ([]byte, error) {
+	return encodeSession(s)
+}
+
+// secretMask replaces secrets in Redacted.
+const secretMask = "****"
+
+// Redacted returns a copy of s with its secrets masked for display: auth
+// passwords and tokens, cookie values, credential-bearing headers and
+// proxy passwords.
+func (s *Session) Redacted() *Session {
+	r := *s
+	if s.Auth != nil {
+		a := *s.Auth
+		if a.Password != "" {
+			a.Password = secretMask
+		}
+		if a.Token != "" {
+			a.Token = secretMask
+		}
+		r.Auth = &a
+	}
+	r.Headers = make([]Header, len(s.Headers))
+	for i, h := range s.Headers {
+		if isSecretHeader(h.Name) {
+			h.Value = secretMask
+		}
+		r.Headers[i] = h
+	}
+	r.Cookies = make([]Cookie, len(s.Cookies))
+	for i, c := range s.Cookies {
+		c.Value = secretMask
+		r.Cookies[i] = c
+	}
+	if s.Proxies != nil {
+		r.Proxies = make(map[string]string, len(s.Proxies))
+		for k, v := range s.Proxies {
+			if u, err := url.Parse(v); err == nil && u.User != nil {
+				if _, has := u.User.Password(); has {
+					u.User = url.User(u.User.Username())
+					v = strings.Replace(u.String(), "@", ":"+secretMask+"@", 1)
+				}
+			}
+			r.Proxies[k] = v
+		}
+	}
+	return &r
+}
+
+// isSecretHeader reports whether a header's value is a credential.
+func isSecretHeader(name string) bool {
+	l := strings.ToLower(name)
+	switch l {
+	case "authorization", "proxy-authorization", "cookie":
+		return true
+	}
+	for _, w := range []string{"token", "secret", "api-key", "apikey", "password", "session"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}

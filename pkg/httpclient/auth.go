@@ -1,0 +1,54 @@
+package httpclient
+
+import (
+	"encoding/base64"
+	"net/http"
+)
+
+// Auth attaches credentials to an outgoing request, like Requests' AuthBase.
+// Apply is called for every request the session sends on the caller's
+// behalf, including redirect hops that keep the credentials and retries.
+type Auth interface {
+	Apply(req *http.Request) error
+}
+
+// ChallengeAuth is an Auth that can answer a server's challenge (HTTP
+// Digest). After each response to a request it applied to, Send calls
+// Challenge; when it returns true the request is sent again, once more
+// through Apply, with a fresh body.
+type ChallengeAuth interface {
+	Auth
+	Challenge(resp *http.Response) (retry bool, err error)
+}
+
+// BasicAuth sends RFC 7617 Basic credentials.
+type BasicAuth struct {
+	Username, Password string
+}
+
+// Apply sets the Authorization header.
+func (a *BasicAuth) Apply(req *http.Request) error {
+	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(a.Username+":"+a.Password)))
+	return nil
+}
+
+// BearerAuth sends an RFC 6750 bearer token.
+type BearerAuth struct {
+	Token string
+}
+
+// Apply sets the Authorization header.
+func (a *BearerAuth) Apply(req *http.Request) error {
+	req.Header.Set("Authorization", "Bearer "+a.Token)
+	return nil
+}
+
+// HostScopedAuth is an Auth that picks credentials for each request's own
+// host (NetrcAuth). A redirect to another origin keeps such an Auth,
+// since it cannot send one host's credentials to another, where it drops
+// every other Auth (Requests' rebuild_auth).
+type HostScopedAuth interface {
+	Auth
+	// HostScoped reports whether the credentials are chosen per host.
+	HostScoped() bool
+}

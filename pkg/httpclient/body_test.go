@@ -1,0 +1,268 @@
+package httpclient
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/zstd"
+)
+
+// applyCodings applies codings to body in the order given, as a server does
+// for "Content-Encoding: a, b".
+func applyCodings(t *testing.T, body []byte, codings ...string) []byte {
+	t.Helper()
+	for _, c := range codings {
+		var buf bytes.Buffer
+		var w io.WriteCloser
+		var err error
+		switch c {
+		case "gzip":
+			w = gzip.NewWriter(&buf)
+		case "deflate":
+			w = zlib.NewWriter(&buf)
+		case "deflate-raw":
+			w, err = flate.NewWriter(&buf, flate.DefaultCompression)
+		case "br":
+			w = brotli.NewWriter(&buf)
+		case "zstd":
+			w, err = zstd.NewWriter(&buf)
+		default:
+			t.Fatalf("unknown coding %q", c)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
+		w.Close()
+		body = buf.Bytes()
+	}
+	return body
+}
+
+// getBody sends a GET to url through a session with opts and reads the
+// whole body.
+func getBody(t *testing.T, opts Options, url string) ([]byte, error) {
+	t.Helper()
+	s, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: url}, SendOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return resp.Bytes()
+}
+
+func TestWrapBodyDecodes(t *testing.T) {
+	t.Parallel()
+	plain := []byte(strings.Repeat("reqs decodes bodies. ", 200))
+	tests := []struct {
+		name    string
+		header  string   // Content-Encoding sent
+		codings []string // applied, in order
+	}{
+		{"gzip", "gzip", []string{"gzip"}},
+		{"x-gzip", "x-gzip", []string{"gzip"}},
+		{"deflate zlib", "deflate", []string{"deflate"}},
+		{"deflate raw", "deflate", []string{"deflate-raw"}},
+		{"brotli", "br", []string{"br"}},
+		{"zstd", "zstd", []string{"zstd"}},
+		{"stacked gzip then br", "gzip, br", []string{"gzip", "br"}},
+		{"stacked on two lines", "deflate\nzstd", []string{"deflate", "zstd"}},
+		{"identity ignored", "identity, gzip", []string{"gzip"}},
+		{"unknown coding passed through", "compress", nil},
+		{"upper case", "GZIP", []string{"gzip"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			encoded := applyCodings(t, plain, tc.codings...)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for _, line := range strings.Split(tc.header, "\n") {
+					w.Header().Add("Content-Encoding", line)
+				}
+				w.Write(encoded)
+			}))
+			defer srv.Close()
+			got, err := getBody(t, Options{}, srv.URL)
+			if err != nil {
+				t.Fatalf("GET with Content-Encoding %q: %v", tc.header, err)
+			}
+			want := plain
+			if tc.codings == nil {
+				want = encoded
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("GET with Content-Encoding %q: got %d bytes %.40q, want %d bytes %.40q", tc.header, len(got), got, len(want), want)
+			}
+		})
+	}
+}
+
+func TestWrapBodyErrors(t *testing.T) {
+	t.Parallel()
+	good := applyCodings(t, []byte(strings.Repeat("x", 5000)), "gzip")
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    error
+	}{
+		{"garbage gzip", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			io.WriteString(w, "this is not gzip data\n")
+		}, ErrContentDecoding},
+		{"truncated gzip stream", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(good[:len(good)/2])
+		}, ErrContentDecoding},
+		{"bad crc", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			bad := bytes.Clone(good)
+			bad[len(bad)-8] ^= 0xff
+			w.Write(bad)
+		}, ErrContentDecoding},
+		{"garbage zstd", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "zstd")
+			io.WriteString(w, "not zstd at all, not at all")
+		}, ErrContentDecoding},
+		{"short body", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "1000")
+			io.WriteString(w, "only ten b")
+		}, ErrChunkedEncoding},
+		{"short gzip body", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", strconv.Itoa(len(good)))
+			w.Write(good[:len(good)/2])
+		}, ErrChunkedEncoding},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(tc.handler)
+			defer srv.Close()
+			_, err := getBody(t, Options{}, srv.URL)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("reading %s: error %v, want %v", tc.name, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestWrapBodyEmptyEncodedBody(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	got, err := getBody(t, Options{}, srv.URL)
+	if err != nil || len(got) != 0 {
+		t.Errorf("204 with Content-Encoding gzip: got %q, %v; want an empty body", got, err)
+	}
+}
+
+// TestWrapBodyReadTimeout checks that the read timeout is the gap between
+// reads: a server that sends a little and then stalls trips it, with the
+// ReadTimeout kind.
+func TestWrapBodyReadTimeout(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		io.WriteString(w, "first bytes")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	got, err := getBody(t, Options{ReadTimeout: 50 * time.Millisecond}, srv.URL)
+	if !errors.Is(err, ErrReadTimeout) || !IsTimeout(err) {
+		t.Fatalf("stalled body: error %v, want a ReadTimeout", err)
+	}
+	if string(got) != "first bytes" {
+		t.Errorf("stalled body: read %q before the timeout, want %q", got, "first bytes")
+	}
+}
+
+func TestRawBodyKeepsEncoding(t *testing.T) {
+	t.Parallel()
+	encoded := applyCodings(t, []byte("hello, gzip"), "gzip")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(encoded)
+	}))
+	defer srv.Close()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	resp, err := s.Do(context.Background(), &Request{URL: srv.URL}, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Close()
+	raw, err := resp.RawBody()
+	if err != nil {
+		t.Fatalf("RawBody before reading: %v", err)
+	}
+	got, _ := io.ReadAll(raw)
+	if !bytes.Equal(got, encoded) {
+		t.Errorf("RawBody() = %q, want the gzip stream as sent %q", got, encoded)
+	}
+	if _, err := resp.RawBody(); err == nil {
+		t.Errorf("RawBody after reading: no error, want one")
+	}
+}
+
+func TestIsZlibHeader(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cmf, flg byte
+		want     bool
+	}{
+		{0x78, 0x9c, true},
+		{0x78, 0x01, true},
+		{0x78, 0xda, true},
+		{0x78, 0x9d, false}, // checksum off
+		{0xcb, 0x48, false}, // raw deflate of "hello"
+		{0x79, 0x9c, false}, // method 9
+	}
+	for _, tc := range tests {
+		if got := isZlibHeader(tc.cmf, tc.flg); got != tc.want {
+			t.Errorf("isZlibHeader(%#x, %#x) = %v, want %v", tc.cmf, tc.flg, got, tc.want)
+		}
+	}
+}
+
+func TestContentCodings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		h    http.Header
+		want string
+	}{
+		{"none", http.Header{}, ""},
+		{"one", http.Header{"Content-Encoding": {"gzip"}}, "gzip"},
+		{"list", http.Header{"Content-Encoding": {"gzip, BR"}}, "gzip,br"},
+		{"lines", http.Header{"Content-Encoding": {"deflate", "zstd"}}, "deflate,zstd"},
+		{"identity dropped", http.Header{"Content-Encoding": {"identity"}}, ""},
+	}
+	for _, tc := range tests {
+		if got := strings.Join(contentCodings(tc.h), ","); got != tc.want {
+			t.Errorf("contentCodings(%v) = %q, want %q", tc.h, got, tc.want)
+		}
+	}
+}

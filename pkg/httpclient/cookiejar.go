@@ -1,0 +1,416 @@
+package httpclient
+
+import (
+	"cmp"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
+)
+
+// Cookie is one cookie as a [Jar] stores it: the attributes RFC 6265 §5.3
+// keeps, in a form that can be written to disk and read back.
+type Cookie struct {
+	Name string
+	// Value is kept exactly as the server sent it, surrounding double
+	// quotes included, and sent back the same way (RFC 6265 §4.1.1).
+	Value string
+	// Domain is the host (HostOnly) or the domain the cookie belongs to:
+	// lower case, ASCII (IDNA), without a leading dot.
+	Domain string
+	// HostOnly cookies go to Domain exactly, never to its subdomains: the
+	// server gave no Domain attribute (RFC 6265 §5.3 step 6).
+	HostOnly bool
+	// Path is the cookie's path; it is sent to this path and below.
+	Path string
+	// Expires is when the cookie stops being sent; zero means a session
+	// cookie, which lives as long as the jar (and, in a stored session,
+	// as long as the session file).
+	Expires time.Time
+	// Secure cookies are sent over https only: never over plain http, not
+	// even to localhost (as in Requests).
+	Secure bool
+	// HttpOnly is kept for fidelity; a command-line client has no scripts
+	// to hide the cookie from.
+	HttpOnly bool
+	// SameSite is "Strict", "Lax", "None" or empty when unspecified. It is
+	// kept, not enforced: a command-line client makes no cross-site
+	// requests on a page's behalf.
+	SameSite string
+}
+
+// Expired reports whether c is no longer sent at time now.
+func (c *Cookie) Expired(now time.Time) bool {
+	return !c.Expires.IsZero() && !c.Expires.After(now)
+}
+
+// Jar is an RFC 6265 cookie jar that, unlike net/http/cookiejar, can list
+// its cookies and be loaded from a list, so sessions on disk can save it.
+// Domain attributes are checked against the public suffix list
+// (golang.org/x/net/publicsuffix): a server cannot set a cookie for "com"
+// or "co.uk". The zero value is not usable; call [NewJar]. A Jar is safe
+// for concurrent use.
+type Jar struct {
+	mu      sync.Mutex
+	entries map[string]*jarEntry
+	nextSeq uint64
+	// now is the clock; tests replace it.
+	now func() time.Time
+}
+
+// jarEntry is a stored cookie and its creation order, which breaks ties
+// between cookies of equal path length (RFC 6265 §5.4 step 2).
+type jarEntry struct {
+	Cookie
+	seq uint64
+}
+
+var _ http.CookieJar = (*Jar)(nil)
+
+// NewJar returns an empty jar.
+func NewJar() *Jar {
+	return &Jar{entries: map[string]*jarEntry{}, now: time.Now}
+}
+
+// jarKey identifies a cookie: RFC 6265 §5.3 step 11 replaces a cookie of
+// the same name, domain and path.
+func jarKey(domain, path, name string) string {
+	return domain + ";" + path + ";" + name
+}
+
+// SetCookies stores the cookies a response from u set, following RFC 6265
+// §5.3: cookies with an illegal Domain attribute (another site, a public
+// suffix, a mismatched IP address) are ignored, and a cookie already
+// expired (Max-Age ≤ 0 or Expires in the past) deletes the stored cookie
+// of the same name, domain and path. Only http and https URLs set cookies.
+//
+// As RFC 6265bis §5.7 (and browsers and curl) do, plain http can neither
+// set a Secure cookie nor replace one: a network attacker on http must not
+// plant or overwrite cookies that https pages rely on.
+func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	if len(cookies) == 0 || !isHTTPScheme(u.Scheme) {
+		return
+	}
+	host, ok := canonicalHost(u.Hostname())
+	if !ok {
+		return
+	}
+	defPath := defaultCookiePath(u.EscapedPath())
+	https := strings.EqualFold(u.Scheme, "https")
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	for _, hc := range cookies {
+		c, ok := j.newCookie(hc, host, defPath, now)
+		if !ok || !https && (c.Secure || j.shadowsSecure(c, now)) {
+			continue
+		}
+		key := jarKey(c.Domain, c.Path, c.Name)
+		if c.Expired(now) {
+			delete(j.entries, key)
+			continue
+		}
+		if old, ok := j.entries[key]; ok {
+			// Step 11.3: the replacement keeps the old creation time.
+			old.Cookie = c
+			continue
+		}
+		j.entries[key] = &jarEntry{Cookie: c, seq: j.nextSeq}
+		j.nextSeq++
+	}
+}
+
+// shadowsSecure is RFC 6265bis §5.7 step 16: a cookie from an insecure
+// origin may not replace a stored Secure cookie of the same name whose
+// domain and path overlap its own.
+func (j *Jar) shadowsSecure(c Cookie, now time.Time) bool {
+	for _, e := range j.entries {
+		if !e.Secure || e.Name != c.Name || e.Expired(now) {
+			continue
+		}
+		if (domainMatch(e.Domain, c.Domain) || domainMatch(c.Domain, e.Domain)) && pathMatch(c.Path, e.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// newCookie turns a parsed Set-Cookie from host into a stored cookie, or
+// reports false when RFC 6265 §5.3 says to ignore it.
+func (j *Jar) newCookie(hc *http.Cookie, host, defPath string, now time.Time) (Cookie, bool) {
+	if hc.Name == "" {
+		return Cookie{}, false
+	}
+	domain, hostOnly, ok := cookieDomain(host, hc.Domain)
+	if !ok {
+		return Cookie{}, false
+	}
+	c := Cookie{
+		Name:     hc.Name,
+		Value:    hc.Value,
+		Domain:   domain,
+		HostOnly: hostOnly,
+		Path:     hc.Path,
+		Secure:   hc.Secure,
+		HttpOnly: hc.HttpOnly,
+		SameSite: sameSiteName(hc.SameSite),
+	}
+	if hc.Quoted {
+		c.Value = `"` + hc.Value + `"`
+	}
+	if c.Path == "" || c.Path[0] != '/' {
+		c.Path = defPath
+	}
+	// Max-Age wins over Expires (RFC 6265 §5.3 step 3). net/http reports
+	// "Max-Age=0" and negative values as MaxAge < 0.
+	switch {
+	case hc.MaxAge < 0:
+		c.Expires = time.Unix(0, 0).UTC()
+	case hc.MaxAge > 0:
+		c.Expires = addSeconds(now, hc.MaxAge)
+	case !hc.Expires.IsZero():
+		c.Expires = clampExpiry(hc.Expires.UTC())
+	}
+	return c, true
+}
+
+// maxExpiry is the latest expiry kept: later dates are clamped so that the
+// cookie still fits a four-digit year when written to disk.
+var maxExpiry = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
+// addSeconds returns now plus s seconds, clamped to maxExpiry instead of
+// overflowing.
+func addSeconds(now time.Time, s int) time.Time {
+	if int64(s) > maxExpiry.Unix()-now.Unix() {
+		return maxExpiry
+	}
+	return now.Add(time.Duration(s) * time.Second).UTC().Truncate(time.Second)
+}
+
+func clampExpiry(t time.Time) time.Time {
+	if t.After(maxExpiry) {
+		return maxExpiry
+	}
+	return t
+}
+
+// sameSiteName spells an http.SameSite as the attribute value.
+func sameSiteName(s http.SameSite) string {
+	switch s {
+	case http.SameSiteStrictMode:
+		return "Strict"
+	case http.SameSiteLaxMode:
+		return "Lax"
+	case http.SameSiteNoneMode:
+		return "None"
+	}
+	return ""
+}
+
+// cookieDomain applies RFC 6265 §5.3 steps 4-6 to a cookie from host with
+// the Domain attribute attr. It returns the domain to store, whether the
+// cookie is host-only, and false when the cookie must be ignored.
+func cookieDomain(host, attr string) (domain string, hostOnly, ok bool) {
+	attr = strings.TrimPrefix(attr, ".") // §5.2.3: a leading dot is ignored
+	if attr == "" {
+		return host, true, true
+	}
+	attr, ok = canonicalHost(attr)
+	if !ok || strings.HasSuffix(attr, ".") {
+		return "", false, false
+	}
+	if isIPHost(host) {
+		// An IP address only domain-matches itself (§5.1.3).
+		return host, true, attr == host
+	}
+	// §5.3 step 5: a public suffix is only acceptable as the very host,
+	// and then the cookie is host-only.
+	if ps, _ := publicsuffix.PublicSuffix(attr); ps == attr {
+		return host, true, host == attr
+	}
+	if !domainMatch(host, attr) {
+		return "", false, false
+	}
+	return attr, false, true
+}
+
+// Cookies returns the cookies to send to u, longest path first, then
+// oldest first (RFC 6265 §5.4). Secure cookies are returned for https
+// only. Only Name and Value are set.
+func (j *Jar) Cookies(u *url.URL) []*http.Cookie {
+	if !isHTTPScheme(u.Scheme) {
+		return nil
+	}
+	host, ok := canonicalHost(u.Hostname())
+	if !ok {
+		return nil
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	https := strings.EqualFold(u.Scheme, "https")
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	var match []*jarEntry
+	for key, e := range j.entries {
+		if e.Expired(now) {
+			delete(j.entries, key)
+			continue
+		}
+		if e.Secure && !https {
+			continue
+		}
+		if e.HostOnly {
+			if host != e.Domain {
+				continue
+			}
+		} else if !domainMatch(host, e.Domain) {
+			continue
+		}
+		if !pathMatch(path, e.Path) {
+			continue
+		}
+		match = append(match, e)
+	}
+	slices.SortFunc(match, func(a, b *jarEntry) int {
+		if la, lb := len(a.Path), len(b.Path); la != lb {
+			return cmp.Compare(lb, la)
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	out := make([]*http.Cookie, len(match))
+	for i, e := range match {
+		out[i] = &http.Cookie{Name: e.Name, Value: e.Value}
+	}
+	return out
+}
+
+// All returns every unexpired cookie in creation order; expired cookies
+// are dropped from the jar on the way.
+func (j *Jar) All() []Cookie {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	list := make([]*jarEntry, 0, len(j.entries))
+	for key, e := range j.entries {
+		if e.Expired(now) {
+			delete(j.entries, key)
+			continue
+		}
+		list = append(list, e)
+	}
+	slices.SortFunc(list, func(a, b *jarEntry) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]Cookie, len(list))
+	for i, e := range list {
+		out[i] = e.Cookie
+	}
+	return out
+}
+
+// Load adds cookies to the jar, as if each had just been set, in order:
+// a later cookie of the same name, domain and path replaces an earlier
+// one, and the list order becomes the creation order. Expired cookies and
+// cookies without a name or a domain are dropped. Domain is lower-cased
+// and a missing Path becomes "/".
+func (j *Jar) Load(cookies []Cookie) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.entries) == 0 {
+		j.entries = make(map[string]*jarEntry, len(cookies))
+	}
+	now := j.now()
+	for _, c := range cookies {
+		if c.Name == "" || c.Expired(now) {
+			continue
+		}
+		domain, ok := canonicalHost(strings.TrimPrefix(c.Domain, "."))
+		if !ok || domain == "" {
+			continue
+		}
+		c.Domain = domain
+		if c.Path == "" || c.Path[0] != '/' {
+			c.Path = "/"
+		}
+		key := jarKey(c.Domain, c.Path, c.Name)
+		if old, ok := j.entries[key]; ok {
+			old.Cookie = c
+			continue
+		}
+		j.entries[key] = &jarEntry{Cookie: c, seq: j.nextSeq}
+		j.nextSeq++
+	}
+}
+
+// Len returns how many cookies the jar holds, expired ones included until
+// the next All or Cookies call drops them.
+func (j *Jar) Len() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.entries)
+}
+
+func isHTTPScheme(s string) bool {
+	return strings.EqualFold(s, "http") || strings.EqualFold(s, "https")
+}
+
+// canonicalHost lower-cases host and converts an international name to
+// its ASCII (IDNA) form; ok is false when the name cannot be converted.
+func canonicalHost(host string) (string, bool) {
+	host = strings.ToLower(host)
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			a, err := idna.Lookup.ToASCII(host)
+			if err != nil {
+				return "", false
+			}
+			return a, true
+		}
+	}
+	return host, true
+}
+
+func isIPHost(host string) bool {
+	return net.ParseIP(host) != nil
+}
+
+// domainMatch is RFC 6265 §5.1.3: host is domain or a subdomain of it, and
+// not an IP address.
+func domainMatch(host, domain string) bool {
+	if host == domain {
+		return true
+	}
+	return strings.HasSuffix(host, domain) &&
+		host[len(host)-len(domain)-1] == '.' &&
+		!isIPHost(host)
+}
+
+// pathMatch is RFC 6265 §5.1.4.
+func pathMatch(reqPath, cookiePath string) bool {
+	if reqPath == cookiePath {
+		return true
+	}
+	if !strings.HasPrefix(reqPath, cookiePath) {
+		return false
+	}
+	return cookiePath[len(cookiePath)-1] == '/' || reqPath[len(cookiePath)] == '/'
+}
+
+// defaultCookiePath is RFC 6265 §5.1.4's default-path of a request path.
+func defaultCookiePath(p string) string {
+	if p == "" || p[0] != '/' {
+		return "/"
+	}
+	i := strings.LastIndex(p, "/")
+	if i == 0 {
+		return "/"
+	}
+	return p[:i]
+}

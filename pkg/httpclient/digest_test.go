@@ -1,0 +1,606 @@
+package httpclient
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mccutchen/go-httpbin/v2/httpbin"
+)
+
+// The RFC 7616 §3.9.1 example: every algorithm below answers this
+// challenge; the MD5 and SHA-256 values are the RFC's own.
+const (
+	rfcRealm  = "http-auth@example.org"
+	rfcNonce  = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v"
+	rfcCnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"
+	rfcOpaque = "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"
+)
+
+func TestDigestResponse(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name           string
+		algo           string
+		realm, nonce   string
+		cnonce         string
+		user, password string
+		method, uri    string
+		qop            string
+		nc             uint32
+		bodyHash       string
+		want           string
+	}{
+		{
+			name: "RFC 7616 3.9.1 MD5", algo: "MD5", realm: rfcRealm, nonce: rfcNonce, cnonce: rfcCnonce,
+			user: "Mufasa", password: "Circle of Life", method: "GET", uri: "/dir/index.html", qop: "auth", nc: 1,
+			want: "8ca523f5e9506fed4657c9700eebdbec",
+		},
+		{
+			name: "RFC 7616 3.9.1 SHA-256", algo: "SHA-256", realm: rfcRealm, nonce: rfcNonce, cnonce: rfcCnonce,
+			user: "Mufasa", password: "Circle of Life", method: "GET", uri: "/dir/index.html", qop: "auth", nc: 1,
+			want: "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
+		},
+		{
+			name: "RFC 2617 3.5 MD5", algo: "MD5", realm: "testrealm@host.com", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093", cnonce: "0a4f113b",
+			user: "Mufasa", password: "Circle Of Life", method: "GET", uri: "/dir/index.html", qop: "auth", nc: 1,
+			want: "6629fae49393a05397450978507c4ef1",
+		},
+		{
+			name: "MD5-sess second request", algo: "MD5-sess", realm: rfcRealm, nonce: rfcNonce, cnonce: rfcCnonce,
+			user: "Mufasa", password: "Circle of Life", method: "GET", uri: "/dir/index.html", qop: "auth", nc: 2,
+			want: "6914b51e16f9459d9abc967ad41c4599",
+		},
+		{
+			name: "SHA-256-sess", algo: "SHA-256-sess", realm: rfcRealm, nonce: rfcNonce, cnonce: rfcCnonce,
+			user: "Mufasa", password: "Circle of Life", method: "GET", uri: "/dir/index.html", qop: "auth", nc: 2,
+			want: "6bb0010aa4bdf46422a798c509ea32e256f27bd37de5cc3bdf8ed51e1d77d650",
+		},
+		{
+			name: "SHA-512-256", algo: "SHA-512-256", realm: rfcRealm, nonce: rfcNonce, cnonce: rfcCnonce,
+			user: "Mufasa", password: "Circle of Life", method: "GET", uri: "/dir/index.html", qop: "auth", nc: 2,
+			want: "c70be613fc833a6fd44d48f13b0ae4431b234f5a5c232c4f817c08d99be9485e",
+		},
+		{
+			name: "SHA-512-256-sess", algo: "SHA-512-256-sess", realm: rfcRealm, nonce: rfcNonce, cnonce: rfcCnonce,
+			user: "Mufasa", password: "Circle of Life", method: "GET", uri: "/dir/index.html", qop: "auth", nc: 2,
+			want: "3f0b079c78edc3f154dc32cd155ef358aab704e07c9fda1f425282a15cc97cf7",
+		},
+		{
+			name: "auth-int hashes the body", algo: "MD5", realm: rfcRealm, nonce: rfcNonce, cnonce: rfcCnonce,
+			user: "Mufasa", password: "Circle of Life", method: "POST", uri: "/dir/index.html", qop: "auth-int", nc: 1,
+			bodyHash: "5d41402abc4b2a76b9719d911017c592", // MD5("hello")
+			want:     "23fef4d928a3e9fa6e0b0de51288c997",
+		},
+		{
+			name: "RFC 2069 without qop", algo: "MD5", realm: rfcRealm, nonce: rfcNonce,
+			user: "Mufasa", password: "Circle of Life", method: "GET", uri: "/dir/index.html",
+			want: "7b2cc3b30e75b4777ea31027084363fd",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := &digestChallenge{realm: tc.realm, nonce: tc.nonce, algo: digestAlgorithms[strings.ToUpper(tc.algo)], qop: tc.qop}
+			got := c.response(tc.user, tc.password, tc.method, tc.uri, tc.nc, tc.cnonce, tc.bodyHash)
+			if got != tc.want {
+				t.Errorf("response(%s, %s %s, nc=%d) = %s, want %s", tc.algo, tc.method, tc.uri, tc.nc, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDigestAuthorizationHeader(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		chal digestChallenge
+		user string
+		want string
+	}{
+		{
+			name: "RFC 7616 3.9.1 SHA-256",
+			chal: digestChallenge{realm: rfcRealm, nonce: rfcNonce, opaque: rfcOpaque, algoNamed: true, algo: digestAlgorithms["SHA-256"], qop: "auth"},
+			user: "Mufasa",
+			want: `Digest username="Mufasa", realm="http-auth@example.org", nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", uri="/dir/index.html", algorithm=SHA-256, response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS", qop=auth, nc=00000001, cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"`,
+		},
+		{
+			name: "no algorithm named, no qop, quotes escaped",
+			chal: digestChallenge{realm: `a "quoted" realm`, nonce: "n", algo: digestAlgorithms["MD5"]},
+			user: `x\y`,
+			want: `Digest username="x\\y", realm="a \"quoted\" realm", nonce="n", uri="/dir/index.html", response="` +
+				(&digestChallenge{realm: `a "quoted" realm`, nonce: "n", algo: digestAlgorithms["MD5"]}).response(`x\y`, "pw", "GET", "/dir/index.html", 1, rfcCnonce, "") + `"`,
+		},
+		{
+			name: "userhash sends H(user:realm)",
+			chal: digestChallenge{realm: "r", nonce: "n", algoNamed: true, algo: digestAlgorithms["MD5"], qop: "auth", userhash: true},
+			user: "u",
+			want: `Digest username="` + digestAlgorithms["MD5"].h("u:r") + `", realm="r", nonce="n", uri="/dir/index.html", algorithm=MD5, response="` +
+				(&digestChallenge{realm: "r", nonce: "n", algo: digestAlgorithms["MD5"], qop: "auth"}).response("u", "pw", "GET", "/dir/index.html", 1, rfcCnonce, "") +
+				`", qop=auth, nc=00000001, cnonce="` + rfcCnonce + `", userhash=true`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			password := "pw"
+			if tc.user == "Mufasa" {
+				password = "Circle of Life"
+			}
+			got := tc.chal.authorization(tc.user, password, "GET", "/dir/index.html", 1, rfcCnonce, "")
+			if got != tc.want {
+				t.Errorf("authorization(%q) =\n%s\nwant\n%s", tc.user, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDigestUsernameExtValue(t *testing.T) {
+	t.Parallel()
+	c := &digestChallenge{realm: "r", nonce: "n", algo: digestAlgorithms["MD5"], qop: "auth"}
+	got := c.authorization("Jäsøn Doe", "pw", "GET", "/", 1, "c", "")
+	want := `Digest username*=UTF-8''J%C3%A4s%C3%B8n%20Doe, realm="r"`
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("authorization(%q) = %s, want prefix %s", "Jäsøn Doe", got, want)
+	}
+}
+
+func TestParseChallenges(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want []authChallenge
+	}{
+		{
+			name: "one digest",
+			in:   `Digest realm="r", nonce="abc", qop="auth,auth-int", algorithm=MD5`,
+			want: []authChallenge{{Scheme: "Digest", Params: map[string]string{"realm": "r", "nonce": "abc", "qop": "auth,auth-int", "algorithm": "MD5"}}},
+		},
+		{
+			name: "commas and escapes inside quotes",
+			in:   `Digest realm="a, b \"c\"", nonce="x,y"`,
+			want: []authChallenge{{Scheme: "Digest", Params: map[string]string{"realm": `a, b "c"`, "nonce": "x,y"}}},
+		},
+		{
+			name: "several challenges",
+			in:   `Basic realm="simple", Digest realm="d", nonce=n1, algorithm=SHA-256, Newauth realm="apps", type=1, title="Login to \"apps\""`,
+			want: []authChallenge{
+				{Scheme: "Basic", Params: map[string]string{"realm": "simple"}},
+				{Scheme: "Digest", Params: map[string]string{"realm": "d", "nonce": "n1", "algorithm": "SHA-256"}},
+				{Scheme: "Newauth", Params: map[string]string{"realm": "apps", "type": "1", "title": `Login to "apps"`}},
+			},
+		},
+		{
+			name: "token68 and bare schemes",
+			in:   `Negotiate YWJjZA==, Bearer, Digest nonce="n"`,
+			want: []authChallenge{
+				{Scheme: "Negotiate", Params: map[string]string{}, Token68: "YWJjZA=="},
+				{Scheme: "Bearer", Params: map[string]string{}},
+				{Scheme: "Digest", Params: map[string]string{"nonce": "n"}},
+			},
+		},
+		{
+			name: "names are case-insensitive, first wins, spaces around =",
+			in:   `Digest Realm = "first" , REALM="second",nonce=abc`,
+			want: []authChallenge{{Scheme: "Digest", Params: map[string]string{"realm": "first", "nonce": "abc"}}},
+		},
+		{
+			name: "unterminated quote runs to the end",
+			in:   `Digest realm="open, nonce=x`,
+			want: []authChallenge{{Scheme: "Digest", Params: map[string]string{"realm": "open, nonce=x"}}},
+		},
+		{
+			name: "garbage",
+			in:   `=, "x", ,,`,
+			want: nil,
+		},
+		{name: "empty", in: "", want: nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := parseChallenges(tc.in)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("parseChallenges(%q) mismatch (-want +got):\n%s", tc.in, diff)
+			}
+		})
+	}
+}
+
+func TestPickDigestChallenge(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		headers   []string
+		wantOK    bool
+		wantAlgo  string
+		wantQop   string
+		wantStale bool
+	}{
+		{name: "default MD5 without qop", headers: []string{`Digest realm="r", nonce="n"`}, wantOK: true, wantAlgo: "MD5"},
+		{name: "strongest of one header", headers: []string{`Digest realm="r", nonce="a", algorithm=MD5, qop="auth", Digest realm="r", nonce="b", algorithm=SHA-512-256, qop="auth", Digest realm="r", nonce="c", algorithm=SHA-256, qop="auth"`}, wantOK: true, wantAlgo: "SHA-512-256", wantQop: "auth"},
+		{name: "strongest over several lines", headers: []string{`Digest realm="r", nonce="a", algorithm=SHA-256`, `Basic realm="r"`, `Digest realm="r", nonce="b", algorithm=md5-sess`}, wantOK: true, wantAlgo: "SHA-256"},
+		{name: "unknown algorithm skipped", headers: []string{`Digest realm="r", nonce="a", algorithm=SHA-1024, Digest realm="r", nonce="b", algorithm=MD5-sess`}, wantOK: true, wantAlgo: "MD5-sess"},
+		{name: "auth preferred to auth-int", headers: []string{`Digest realm="r", nonce="n", qop="auth-int, auth"`}, wantOK: true, wantAlgo: "MD5", wantQop: "auth"},
+		{name: "auth-int alone", headers: []string{`Digest realm="r", nonce="n", qop="auth-int"`}, wantOK: true, wantAlgo: "MD5", wantQop: "auth-int"},
+		{name: "stale", headers: []string{`Digest realm="r", nonce="n", stale=TRUE`}, wantOK: true, wantAlgo: "MD5", wantStale: true},
+		{name: "unknown qop only", headers: []string{`Digest realm="r", nonce="n", qop="auth-conf"`}},
+		{name: "no nonce", headers: []string{`Digest realm="r"`}},
+		{name: "only basic", headers: []string{`Basic realm="r"`}},
+		{name: "none", headers: nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := pickDigestChallenge(tc.headers)
+			if ok != tc.wantOK {
+				t.Fatalf("pickDigestChallenge(%q) ok = %v, want %v", tc.headers, ok, tc.wantOK)
+			}
+			if !ok {
+				return
+			}
+			if got.algo.name != tc.wantAlgo || got.qop != tc.wantQop || got.stale != tc.wantStale {
+				t.Errorf("pickDigestChallenge(%q) = algorithm %s qop %q stale %v, want %s %q %v", tc.headers, got.algo.name, got.qop, got.stale, tc.wantAlgo, tc.wantQop, tc.wantStale)
+			}
+		})
+	}
+}
+
+// digestServer is a Digest-protected handler that checks responses with
+// the same arithmetic the RFC vectors above pin down, and whose nonces can
+// be expired to answer stale=true.
+type digestServer struct {
+	user, password string
+	algo, qop      string
+
+	mu       sync.Mutex
+	nonces   map[string]bool // issued nonce → still valid
+	serial   int
+	requests int
+	// expireAfterUse makes each nonce valid for one successful request.
+	expireAfterUse bool
+	// alwaysStale answers stale=true to every authenticated request.
+	alwaysStale bool
+	bodies      []string
+}
+
+func (d *digestServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.requests++
+	body, _ := io.ReadAll(r.Body)
+	d.bodies = append(d.bodies, string(body))
+	challenge := func(stale bool) {
+		d.serial++
+		nonce := fmt.Sprintf("nonce-%d", d.serial)
+		if d.nonces == nil {
+			d.nonces = map[string]bool{}
+		}
+		d.nonces[nonce] = true
+		v := fmt.Sprintf(`Digest realm="test", nonce="%s", opaque="op", algorithm=%s, qop="%s"`, nonce, d.algo, d.qop)
+		if stale {
+			v += ", stale=true"
+		}
+		w.Header().Set("WWW-Authenticate", v)
+		w.WriteHeader(http.StatusUnauthorized)
+	}
+	cs := parseChallenges(r.Header.Get("Authorization"))
+	if len(cs) != 1 || cs[0].Scheme != "Digest" {
+		challenge(false)
+		return
+	}
+	p := cs[0].Params
+	if d.alwaysStale {
+		challenge(true)
+		return
+	}
+	valid, issued := d.nonces[p["nonce"]]
+	if !issued {
+		challenge(false)
+		return
+	}
+	c := &digestChallenge{realm: "test", nonce: p["nonce"], algo: digestAlgorithms[strings.ToUpper(d.algo)], qop: p["qop"]}
+	var nc uint32
+	fmt.Sscanf(p["nc"], "%x", &nc)
+	bodyHash := c.algo.h(string(body))
+	if p["opaque"] != "op" || p["uri"] != r.RequestURI || p["response"] != c.response(d.user, d.password, r.Method, r.RequestURI, nc, p["cnonce"], bodyHash) {
+		challenge(false)
+		return
+	}
+	if !valid {
+		challenge(true)
+		return
+	}
+	if d.expireAfterUse {
+		d.nonces[p["nonce"]] = false
+	}
+	fmt.Fprintf(w, "ok nc=%s", p["nc"])
+}
+
+func (d *digestServer) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.requests
+}
+
+func sendDigest(t *testing.T, s *Session, auth Auth, method, rawURL string, body []byte) (int, string) {
+	t.Helper()
+	req := &Request{Method: method, URL: rawURL, Auth: auth}
+	if body != nil {
+		req.Body = BytesBody(body)
+	}
+	resp, err := s.Do(context.Background(), req, SendOptions{AllowRedirects: true})
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, rawURL, err)
+	}
+	b, err := resp.Bytes()
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, rawURL, err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func newTestSession(t *testing.T) *Session {
+	t.Helper()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestDigestAuthAgainstHTTPBin(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(httpbin.New())
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name, path, password string
+		wantStatus           int
+	}{
+		{name: "MD5", path: "/digest-auth/auth/u/p/MD5", password: "p", wantStatus: 200},
+		{name: "SHA-256", path: "/digest-auth/auth/u/p/SHA-256", password: "p", wantStatus: 200},
+		{name: "wrong password", path: "/digest-auth/auth/u/p/MD5", password: "nope", wantStatus: 401},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newTestSession(t)
+			status, body := sendDigest(t, s, &DigestAuth{Username: "u", Password: tc.password}, "GET", srv.URL+tc.path, nil)
+			if status != tc.wantStatus {
+				t.Errorf("GET %s with password %q: status %d, want %d (body %s)", tc.path, tc.password, status, tc.wantStatus, body)
+			}
+		})
+	}
+}
+
+func TestDigestAuthReusesChallenge(t *testing.T) {
+	t.Parallel()
+	for _, algo := range []string{"MD5", "MD5-sess", "SHA-256", "SHA-512-256-sess"} {
+		t.Run(algo, func(t *testing.T) {
+			t.Parallel()
+			ds := &digestServer{user: "u", password: "p", algo: algo, qop: "auth"}
+			srv := httptest.NewServer(ds)
+			t.Cleanup(srv.Close)
+			s := newTestSession(t)
+			auth := &DigestAuth{Username: "u", Password: "p"}
+			var got []string
+			for _, path := range []string{"/a", "/b?page=2", "/c"} {
+				status, body := sendDigest(t, s, auth, "GET", srv.URL+path, nil)
+				got = append(got, fmt.Sprintf("%d %s", status, body))
+			}
+			want := []string{"200 ok nc=00000001", "200 ok nc=00000002", "200 ok nc=00000003"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("three GETs with one DigestAuth (-want +got):\n%s", diff)
+			}
+			// One 401 for the first request, then every request answered
+			// from the kept challenge.
+			if n := ds.count(); n != 4 {
+				t.Errorf("server saw %d requests, want 4", n)
+			}
+		})
+	}
+}
+
+func TestDigestAuthStale(t *testing.T) {
+	t.Parallel()
+	t.Run("stale nonce retried with the new one", func(t *testing.T) {
+		t.Parallel()
+		ds := &digestServer{user: "u", password: "p", algo: "MD5", qop: "auth", expireAfterUse: true}
+		srv := httptest.NewServer(ds)
+		t.Cleanup(srv.Close)
+		s := newTestSession(t)
+		auth := &DigestAuth{Username: "u", Password: "p"}
+		var got []string
+		for i := 0; i < 3; i++ {
+			status, body := sendDigest(t, s, auth, "GET", srv.URL+"/x", nil)
+			got = append(got, fmt.Sprintf("%d %s", status, body))
+		}
+		want := []string{"200 ok nc=00000001", "200 ok nc=00000001", "200 ok nc=00000001"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("GETs whose nonce expires after each use (-want +got):\n%s", diff)
+		}
+		if n := ds.count(); n != 6 {
+			t.Errorf("server saw %d requests, want 6 (401, 200, then stale 401 + 200 twice)", n)
+		}
+	})
+	t.Run("stale retried only once", func(t *testing.T) {
+		t.Parallel()
+		ds := &digestServer{user: "u", password: "p", algo: "MD5", qop: "auth"}
+		srv := httptest.NewServer(ds)
+		t.Cleanup(srv.Close)
+		s := newTestSession(t)
+		auth := &DigestAuth{Username: "u", Password: "p"}
+		if status, body := sendDigest(t, s, auth, "GET", srv.URL+"/x", nil); status != 200 {
+			t.Fatalf("first GET: %d %s", status, body)
+		}
+		ds.mu.Lock()
+		ds.alwaysStale = true
+		before := ds.requests
+		ds.mu.Unlock()
+		status, _ := sendDigest(t, s, auth, "GET", srv.URL+"/x", nil)
+		if status != 401 {
+			t.Errorf("GET against a server that is always stale: status %d, want 401", status)
+		}
+		if n := ds.count() - before; n != 2 {
+			t.Errorf("server saw %d requests for it, want 2 (one stale retry)", n)
+		}
+	})
+}
+
+func TestDigestAuthInt(t *testing.T) {
+	t.Parallel()
+	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth-int"}
+	srv := httptest.NewServer(ds)
+	t.Cleanup(srv.Close)
+	s := newTestSession(t)
+	status, body := sendDigest(t, s, &DigestAuth{Username: "u", Password: "p"}, "POST", srv.URL+"/upload", []byte("hello body"))
+	if status != 200 {
+		t.Errorf("POST with qop=auth-int: %d %s, want 200", status, body)
+	}
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	if last := ds.bodies[len(ds.bodies)-1]; last != "hello body" {
+		t.Errorf("server got body %q after hashing it, want %q", last, "hello body")
+	}
+}
+
+func TestDigestAuthOriginBound(t *testing.T) {
+	t.Parallel()
+	auth := &DigestAuth{Username: "u", Password: "p", newCnonce: func() string { return "c" }}
+	first, _ := http.NewRequest("GET", "http://a.example/x", nil)
+	resp := &http.Response{StatusCode: 401, Request: first, Header: http.Header{"Www-Authenticate": {`Digest realm="r", nonce="n", qop="auth"`}}}
+	if retry, err := auth.Challenge(resp); !retry || err != nil {
+		t.Fatalf("Challenge(first 401) = %v, %v; want true, nil", retry, err)
+	}
+	tests := []struct {
+		url  string
+		want bool
+	}{
+		{"http://a.example/y", true},
+		{"http://A.example:80/z", true},
+		{"http://b.example/x", false},
+		{"https://a.example/x", false},
+		{"http://a.example:8080/x", false},
+	}
+	for _, tc := range tests {
+		req, _ := http.NewRequest("GET", tc.url, nil)
+		if err := auth.Apply(req); err != nil {
+			t.Fatalf("Apply(%s): %v", tc.url, err)
+		}
+		if got := req.Header.Get("Authorization") != ""; got != tc.want {
+			t.Errorf("Apply(%s) sent credentials = %v, want %v", tc.url, got, tc.want)
+		}
+	}
+}
+
+func TestHashRequestBody(t *testing.T) {
+	t.Parallel()
+	md5 := digestAlgorithms["MD5"]
+	withBody, _ := http.NewRequest("POST", "http://x/", bytes.NewReader([]byte("hello")))
+	noBody, _ := http.NewRequest("GET", "http://x/", nil)
+	tests := []struct {
+		name string
+		req  *http.Request
+		want string
+	}{
+		{"body", withBody, "5d41402abc4b2a76b9719d911017c592"},
+		{"no body", noBody, "d41d8cd98f00b204e9800998ecf8427e"},
+	}
+	for _, tc := range tests {
+		got, err := hashRequestBody(tc.req, md5.newHash)
+		if err != nil || got != tc.want {
+			t.Errorf("hashRequestBody(%s) = %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func FuzzParseChallenges(f *testing.F) {
+	for _, s := range []string{
+		`Digest realm="r", nonce="n", qop="auth,auth-int", algorithm=SHA-256, stale=true`,
+		`Basic realm="a", Digest realm="b, c", nonce=x`,
+		`Negotiate YWJj==, Bearer`,
+		`Digest realm="unterminated`,
+		`=,"",\`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range parseChallenges(s) {
+			if c.Scheme == "" {
+				t.Errorf("parseChallenges(%q) gave a challenge without a scheme: %+v", s, c)
+			}
+			if c.Token68 != "" && len(c.Params) > 0 {
+				t.Errorf("parseChallenges(%q) gave both a token68 and params: %+v", s, c)
+			}
+			if strings.ContainsAny(c.Scheme, " \t,=\"") {
+				t.Errorf("parseChallenges(%q) gave scheme %q with a delimiter", s, c.Scheme)
+			}
+		}
+		dc, ok := pickDigestChallenge([]string{s})
+		if ok {
+			// Whatever was picked can be answered.
+			if h := dc.authorization("u", "p", "GET", "/", 1, "c", dc.algo.h("")); !strings.HasPrefix(h, "Digest ") {
+				t.Errorf("authorization for %q = %q", s, h)
+			}
+		}
+	})
+}
+
+// TestDigestAuthChallengeSequence walks the exchange of a server whose
+// first nonce goes stale at once: no credentials → challenge A; answer to
+// A → stale, challenge B; answer to B → stale again, which is not retried.
+func TestDigestAuthChallengeSequence(t *testing.T) {
+	t.Parallel()
+	auth := &DigestAuth{Username: "u", Password: "p", newCnonce: func() string { return "c" }}
+	challenge := func(nonce string, stale bool) string {
+		v := `Digest realm="r", qop="auth", nonce="` + nonce + `"`
+		if stale {
+			v += ", stale=true"
+		}
+		return v
+	}
+	steps := []struct {
+		name      string
+		answer    string // WWW-Authenticate of the 401 to the request just sent
+		status    int
+		wantNonce string // nonce the request carried, "" for none
+		wantRetry bool
+	}{
+		{name: "first request", status: 401, answer: challenge("A", false), wantRetry: true},
+		{name: "answer to A goes stale", status: 401, answer: challenge("B", true), wantNonce: "A", wantRetry: true},
+		{name: "answer to B stale again", status: 401, answer: challenge("C", true), wantNonce: "B", wantRetry: false},
+		{name: "a later request uses the newest challenge", status: 200, wantNonce: "C", wantRetry: false},
+		{name: "stale after success is retried again", status: 401, answer: challenge("D", true), wantNonce: "C", wantRetry: true},
+		{name: "wrong credentials are not retried", status: 401, answer: challenge("E", false), wantNonce: "D", wantRetry: false},
+	}
+	for _, st := range steps {
+		req, _ := http.NewRequest("GET", "http://a.test/x", nil)
+		if err := auth.Apply(req); err != nil {
+			t.Fatalf("%s: Apply: %v", st.name, err)
+		}
+		gotNonce := ""
+		if cs := parseChallenges(req.Header.Get("Authorization")); len(cs) == 1 {
+			gotNonce = cs[0].Params["nonce"]
+		}
+		if gotNonce != st.wantNonce {
+			t.Errorf("%s: request carried nonce %q, want %q", st.name, gotNonce, st.wantNonce)
+		}
+		resp := &http.Response{StatusCode: st.status, Request: req, Header: http.Header{}}
+		if st.answer != "" {
+			resp.Header.Set("WWW-Authenticate", st.answer)
+		}
+		retry, err := auth.Challenge(resp)
+		if err != nil || retry != st.wantRetry {
+			t.Errorf("%s: Challenge = %v, %v; want %v", st.name, retry, err, st.wantRetry)
+		}
+	}
+}

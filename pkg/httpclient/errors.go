@@ -1,0 +1,113 @@
+package httpclient
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+)
+
+// The error hierarchy mirrors Requests' requests.exceptions: every error the
+// package returns for a failed exchange is a *RequestError whose Kind says
+// which branch it belongs to, so callers match with errors.Is against the
+// sentinel kinds below and errors.As to reach the URL and cause.
+var (
+	// ErrRequest is the root of the hierarchy (RequestException).
+	ErrRequest = errors.New("request failed")
+	// ErrConnection: the connection could not be made or broke (ConnectionError).
+	ErrConnection = errors.New("connection error")
+	// ErrProxy: the proxy refused or failed (ProxyError, a ConnectionError).
+	ErrProxy = errors.New("proxy error")
+	// ErrSSL: TLS failed (SSLError, a ConnectionError).
+	ErrSSL = errors.New("ssl error")
+	// ErrTimeout is the parent of ErrConnectTimeout and ErrReadTimeout.
+	ErrTimeout = errors.New("timeout")
+	// ErrConnectTimeout: no connection within the connect timeout (ConnectTimeout).
+	ErrConnectTimeout = errors.New("connect timeout")
+	// ErrReadTimeout: the server sent nothing for longer than the read timeout (ReadTimeout).
+	ErrReadTimeout = errors.New("read timeout")
+	// ErrTooManyRedirects: the redirect limit was exceeded (TooManyRedirects).
+	ErrTooManyRedirects = errors.New("too many redirects")
+	// ErrHTTP: RaiseForStatus found a 4xx or 5xx status (HTTPError).
+	ErrHTTP = errors.New("http error")
+	// ErrInvalidURL: the URL cannot be used (InvalidURL, MissingSchema, InvalidSchema).
+	ErrInvalidURL = errors.New("invalid url")
+	// ErrInvalidHeader: a header name or value cannot be sent (InvalidHeader).
+	ErrInvalidHeader = errors.New("invalid header")
+	// ErrContentDecoding: the body's Content-Encoding could not be decoded (ContentDecodingError).
+	ErrContentDecoding = errors.New("content decoding error")
+	// ErrChunkedEncoding: the body ended before its declared length or its
+	// chunked framing broke (ChunkedEncodingError).
+	ErrChunkedEncoding = errors.New("incomplete body")
+	// ErrInvalidBody: the request body cannot be built or replayed.
+	ErrInvalidBody = errors.New("invalid body")
+)
+
+// parents lists, for each kind, the kinds it specialises; Is walks it so
+// errors.Is(err, ErrConnection) holds for a ProxyError as in Requests.
+var parents = map[error][]error{
+	ErrProxy:          {ErrConnection},
+	ErrSSL:            {ErrConnection},
+	ErrConnectTimeout: {ErrConnection, ErrTimeout},
+	ErrReadTimeout:    {ErrTimeout},
+}
+
+// RequestError is a failed exchange: its Kind is one of the Err* sentinels,
+// URL the request's (password removed), Err the underlying cause.
+type RequestError struct {
+	Kind error
+	URL  string
+	Err  error
+}
+
+func (e *RequestError) Error() string {
+	if e.Err == nil {
+		return e.Kind.Error()
+	}
+	return e.Kind.Error() + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause, so errors.Is reaches net and tls errors too.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// Is reports whether target is this error's kind or one of its parents.
+func (e *RequestError) Is(target error) bool {
+	if target == ErrRequest {
+		return true
+	}
+	return isKind(e.Kind, target)
+}
+
+func isKind(kind, target error) bool {
+	if kind == target {
+		return true
+	}
+	for _, p := range parents[kind] {
+		if isKind(p, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// newError wraps cause as a RequestError of the given kind.
+func newError(kind error, rawURL string, cause error) *RequestError {
+	return &RequestError{Kind: kind, URL: redactURL(rawURL), Err: cause}
+}
+
+// Errorf builds a RequestError of the given kind with a formatted cause.
+func Errorf(kind error, format string, args ...any) error {
+	return &RequestError{Kind: kind, Err: fmt.Errorf(format, args...)}
+}
+
+// IsTimeout reports whether err is a connect or read timeout.
+func IsTimeout(err error) bool {
+	if errors.Is(err, ErrTimeout) {
+		return true
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

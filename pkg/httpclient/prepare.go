@@ -1,0 +1,370 @@
+package httpclient
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+)
+
+// Prepare merges the session's defaults into req and encodes its body, as
+// Requests' Session.prepare_request does. The result can be inspected
+// (--offline, -v) and then sent with Send.
+func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	u, err := PrepareURL(req.URL)
+	if err != nil {
+		return nil, err
+	}
+	p := &PreparedRequest{Method: method, URL: u, Header: http.Header{}}
+
+	params := append(append([]Param(nil), s.Params...), req.Params...)
+	if len(params) > 0 {
+		p.URL.RawQuery = appendQuery(p.URL.RawQuery, params)
+	}
+
+	for name, vals := range s.Header {
+		p.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
+	}
+	if err := encodeBody(p, req); err != nil {
+		return nil, err
+	}
+	for name, vals := range req.Header {
+		p.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
+	}
+	for _, name := range req.Unset {
+		p.Header.Del(name)
+	}
+	for name, vals := range p.Header {
+		for _, v := range vals {
+			if !validHeaderName(name) {
+				return nil, &RequestError{Kind: ErrInvalidHeader, Err: fmt.Errorf("header name %q has characters that cannot be sent", name)}
+			}
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return nil, &RequestError{Kind: ErrInvalidHeader, Err: fmt.Errorf("header %s: value has a line break", name)}
+			}
+		}
+	}
+
+	switch {
+	case req.Auth != nil:
+		p.Auth = req.Auth
+	case u.User != nil:
+		// Requests takes credentials from the URL (get_auth_from_url).
+		pass, _ := u.User.Password()
+		p.Auth = &BasicAuth{Username: u.User.Username(), Password: pass}
+	case s.Auth != nil:
+		p.Auth = s.Auth
+	}
+	p.URL.User = nil
+	return p, nil
+}
+
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendQuery adds params after an existing raw query, encoding them as
+// Requests does (spaces as '+', reserved characters escaped).
+func appendQuery(raw string, params []Param) string {
+	var b strings.Builder
+	b.WriteString(raw)
+	for _, p := range params {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.Name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.Value))
+	}
+	return b.String()
+}
+
+// PrepareURL checks that raw is an absolute http or https URL, encodes an
+// international host name with IDNA and requotes the path and query as
+// Requests' requote_uri does: characters that must be escaped are, escapes
+// already present are kept.
+func PrepareURL(raw string) (*url.URL, error) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok || scheme == "" {
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("%q has no scheme (did you mean http://%s?)", redactURL(raw), raw)}
+	}
+	scheme = strings.ToLower(scheme)
+	if scheme != "http" && scheme != "https" {
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("unsupported scheme %q: only http and https", scheme)}
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority, tail := rest[:end], rest[end:]
+	userinfo, hostport := "", authority
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		userinfo, hostport = authority[:i+1], authority[i+1:]
+	}
+	host, port := hostport, ""
+	if strings.HasPrefix(hostport, "[") {
+		if i := strings.IndexByte(hostport, ']'); i >= 0 {
+			host, port = hostport[:i+1], hostport[i+1:]
+		}
+	} else if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
+		host, port = hostport[:i], hostport[i:]
+	}
+	if host == "" {
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("%q has no host", redactURL(raw))}
+	}
+	if !isASCII(host) {
+		ascii, err := idna.Lookup.ToASCII(host)
+		if err != nil {
+			return nil, &RequestError{Kind: ErrInvalidURL, URL: raw, Err: fmt.Errorf("host %q is not a valid international domain name: %v", host, err)}
+		}
+		host = ascii
+	}
+	if tail == "" {
+		tail = "/"
+	} else if tail[0] != '/' {
+		tail = "/" + tail
+	}
+	u, err := url.Parse(scheme + "://" + userinfo + host + port + RequoteURI(tail))
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: err}
+	}
+	if p := u.Port(); p != "" {
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("invalid port %q", p)}
+			}
+		}
+	}
+	return u, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// requoteSafe is the set of characters requote_uri leaves alone besides
+// the unreserved ones (RFC 3986 reserved characters and '%').
+const requoteSafe = "!#$%&'()*+,/:;=?@[]~"
+
+// RequoteURI re-escapes s the way Requests' requote_uri does: escapes of
+// unreserved characters are decoded, then every character that is neither
+// unreserved nor reserved is percent-encoded. When s holds a '%' that
+// starts no valid escape, '%' itself is escaped too.
+func RequoteURI(s string) string {
+	unq, ok := unquoteUnreserved(s)
+	safe := requoteSafe
+	if !ok {
+		unq = s
+		safe = strings.ReplaceAll(requoteSafe, "%", "")
+	}
+	var b strings.Builder
+	b.Grow(len(unq))
+	for i := 0; i < len(unq); i++ {
+		c := unq[i]
+		if isUnreserved(c) || strings.IndexByte(safe, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+// unquoteUnreserved decodes %XX escapes of unreserved characters and keeps
+// every other escape; ok is false when a '%' starts no valid escape.
+func unquoteUnreserved(s string) (string, bool) {
+	if !strings.Contains(s, "%") {
+		return s, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return "", false
+		}
+		c := unhex(s[i+1])<<4 | unhex(s[i+2])
+		if isUnreserved(c) {
+			b.WriteByte(c)
+		} else {
+			b.WriteString(s[i : i+3])
+		}
+		i += 2
+	}
+	return b.String(), true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+// encodeBody sets p's body and content headers from req, as HTTPie does:
+// JSON adds Content-Type and Accept, forms are url-encoded unless a file
+// part or Multipart asks for multipart/form-data.
+func encodeBody(p *PreparedRequest, req *Request) error {
+	sources := 0
+	for _, has := range []bool{req.JSON != nil, len(req.Form) > 0 || len(req.Files) > 0 || req.Multipart, req.Body != nil} {
+		if has {
+			sources++
+		}
+	}
+	if sources > 1 {
+		return fmt.Errorf("%w: a request has one body: JSON, form fields and a raw body exclude each other", ErrInvalidBody)
+	}
+	switch {
+	case req.JSON != nil:
+		b := req.JSON
+		p.SetBody(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }, int64(len(b)))
+		p.Header.Set("Content-Type", "application/json")
+		p.Header.Set("Accept", "application/json, */*;q=0.5")
+	case len(req.Files) > 0 || req.Multipart:
+		return encodeMultipart(p, req)
+	case len(req.Form) > 0:
+		var b strings.Builder
+		for i, f := range req.Form {
+			if i > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(f.Name))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(f.Value))
+		}
+		body := []byte(b.String())
+		p.SetBody(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }, int64(len(body)))
+		p.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	case req.Body != nil:
+		p.SetBody(req.Body.Open, req.Body.Size())
+		p.bodySrc = req.Body
+	}
+	if req.Chunked && p.body != nil {
+		p.ContentLength = -1
+	}
+	return nil
+}
+
+// encodeMultipart streams a multipart/form-data body through a pipe, so file
+// parts are never held in memory. Its length is computed up front when every
+// part's size is known: the framing is rendered once with empty parts.
+func encodeMultipart(p *PreparedRequest, req *Request) error {
+	boundary := req.Boundary
+	if boundary == "" {
+		boundary = multipart.NewWriter(io.Discard).Boundary()
+	}
+	var frame bytes.Buffer
+	if err := writeMultipart(&frame, boundary, req.Form, req.Files, true); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidBody, err)
+	}
+	length := int64(frame.Len())
+	for _, f := range req.Files {
+		if f.Size < 0 {
+			length = -1
+			break
+		}
+		length += f.Size
+	}
+	form, files := req.Form, req.Files
+	p.SetBody(func() (io.ReadCloser, error) {
+		pr, pw := io.Pipe()
+		go func() {
+			pw.CloseWithError(writeMultipart(pw, boundary, form, files, false))
+		}()
+		return pr, nil
+	}, length)
+	p.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+	return nil
+}
+
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
+
+func writeMultipart(w io.Writer, boundary string, form []Param, files []File, frameOnly bool) error {
+	mw := multipart.NewWriter(w)
+	if err := mw.SetBoundary(boundary); err != nil {
+		return fmt.Errorf("boundary %q: %v", boundary, err)
+	}
+	for _, f := range form {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscaper.Replace(f.Name)))
+		pw, err := mw.CreatePart(h)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(pw, f.Value); err != nil {
+			return err
+		}
+	}
+	for _, f := range files {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscaper.Replace(f.Field), quoteEscaper.Replace(f.Filename)))
+		ct := f.ContentType
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		h.Set("Content-Type", ct)
+		pw, err := mw.CreatePart(h)
+		if err != nil {
+			return err
+		}
+		if frameOnly {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		n, err := io.Copy(pw, rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		if f.Size >= 0 && n != f.Size {
+			return fmt.Errorf("%s changed size while it was sent (%d bytes, expected %d)", f.Filename, n, f.Size)
+		}
+	}
+	return mw.Close()
+}

@@ -1,0 +1,285 @@
+package httpclient
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRequoteURI(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"/a b", "/a%20b"},
+		{"/caf\u00e9", "/caf%C3%A9"},
+		{"/%7Euser", "/~user"}, // escaped unreserved is decoded
+		{"/a%2Fb", "/a%2Fb"},   // escaped reserved is kept
+		{"/q?x=1&y=a b", "/q?x=1&y=a%20b"},
+		{"/bad%zzescape", "/bad%25zzescape"}, // invalid escape: '%' itself escaped
+		{"/50%", "/50%25"},
+		{"/path;p=1/[x]", "/path;p=1/[x]"},
+		{"/\"quoted\"", "/%22quoted%22"},
+		{"/a|b", "/a%7Cb"},
+	}
+	for _, tc := range tests {
+		if got := RequoteURI(tc.in); got != tc.want {
+			t.Errorf("RequoteURI(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestPrepareURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string
+		wantErr  bool
+	}{
+		{in: "http://example.org", want: "http://example.org/"},
+		{in: "HTTPS://example.org/a b?q=1 2", want: "https://example.org/a%20b?q=1%202"},
+		{in: "http://b\u00fccher.example/", want: "http://xn--bcher-kva.example/"},
+		{in: "http://user:pw@example.org:8080/x", want: "http://user:pw@example.org:8080/x"},
+		{in: "http://[::1]:8080/x", want: "http://[::1]:8080/x"},
+		{in: "http://example.org?x=1", want: "http://example.org/?x=1"},
+		{in: "example.org", wantErr: true},
+		{in: "ftp://example.org/", wantErr: true},
+		{in: "http:///path", wantErr: true},
+		{in: "http://example.org:80a/", wantErr: true},
+		{in: "http://[::1/", wantErr: true},
+	}
+	for _, tc := range tests {
+		u, err := PrepareURL(tc.in)
+		if tc.wantErr {
+			if err == nil || !errors.Is(err, ErrInvalidURL) {
+				t.Errorf("PrepareURL(%q) error = %v, want ErrInvalidURL", tc.in, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("PrepareURL(%q): %v", tc.in, err)
+			continue
+		}
+		if got := u.String(); got != tc.want {
+			t.Errorf("PrepareURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestPrepareMergesSessionDefaults(t *testing.T) {
+	t.Parallel()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Params = []Param{{"s", "1"}}
+	p, err := s.Prepare(&Request{
+		Method: "GET",
+		URL:    "http://example.org/x?a=0",
+		Header: http.Header{"User-Agent": {"custom"}, "X-Two": {"1", "2"}},
+		Unset:  []string{"Accept-Encoding"},
+		Params: []Param{{"b", "c d"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.URL.RawQuery, "a=0&s=1&b=c+d"; got != want {
+		t.Errorf("query = %q, want %q", got, want)
+	}
+	if got := p.Header.Get("User-Agent"); got != "custom" {
+		t.Errorf("User-Agent = %q, want the request's value to win", got)
+	}
+	if _, ok := p.Header["Accept-Encoding"]; ok {
+		t.Errorf("Accept-Encoding still set after Unset: %v", p.Header)
+	}
+	if got := p.Header.Values("X-Two"); len(got) != 2 {
+		t.Errorf("X-Two = %v, want two values", got)
+	}
+	if p.HasBody() {
+		t.Errorf("GET without data has a body")
+	}
+}
+
+func TestPrepareRejectsBadHeaders(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{})
+	for _, h := range []http.Header{{"Bad Name": {"x"}}, {"X-Ok": {"a\r\nInjected: 1"}}} {
+		if _, err := s.Prepare(&Request{URL: "http://example.org", Header: h}); !errors.Is(err, ErrInvalidHeader) {
+			t.Errorf("Prepare with header %v: err = %v, want ErrInvalidHeader", h, err)
+		}
+	}
+}
+
+func TestPrepareURLCredentialsBecomeBasicAuth(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{})
+	p, err := s.Prepare(&Request{URL: "http://u:p%40ss@example.org/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ba, ok := p.Auth.(*BasicAuth)
+	if !ok || ba.Username != "u" || ba.Password != "p@ss" {
+		t.Fatalf("Auth = %#v, want BasicAuth u / p@ss", p.Auth)
+	}
+	if p.URL.User != nil {
+		t.Errorf("URL still carries credentials: %s", p.URL)
+	}
+}
+
+func TestPrepareFormAndJSON(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{})
+	p, err := s.Prepare(&Request{Method: "POST", URL: "http://x/", Form: []Param{{"a", "1 2"}, {"b&", "="}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readBody(t, p); got != "a=1+2&b%26=%3D" {
+		t.Errorf("form body = %q", got)
+	}
+	if got := p.Header.Get("Content-Type"); !strings.HasPrefix(got, "application/x-www-form-urlencoded") {
+		t.Errorf("form Content-Type = %q", got)
+	}
+	p, err = s.Prepare(&Request{Method: "POST", URL: "http://x/", JSON: []byte(`{"a":1}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ContentLength != 7 || p.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("JSON: length %d, type %q", p.ContentLength, p.Header.Get("Content-Type"))
+	}
+	if _, err := s.Prepare(&Request{URL: "http://x/", JSON: []byte(`{}`), Body: BytesBody([]byte("x"))}); !errors.Is(err, ErrInvalidBody) {
+		t.Errorf("JSON and Body together: err = %v, want ErrInvalidBody", err)
+	}
+}
+
+func TestMultipartLengthMatchesStream(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "data.bin")
+	if err := os.WriteFile(path, []byte(strings.Repeat("x", 10000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := FileFromPath("upload", path, "application/octet-stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := New(Options{})
+	p, err := s.Prepare(&Request{Method: "POST", URL: "http://x/", Form: []Param{{"name", "gopher \"q\""}}, Files: []File{f}, Boundary: "BOUNDARY42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readBody(t, p)
+	if int64(len(body)) != p.ContentLength {
+		t.Fatalf("multipart body is %d bytes, Content-Length says %d", len(body), p.ContentLength)
+	}
+	_, params, err := mime.ParseMediaType(p.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] != "BOUNDARY42" {
+		t.Fatalf("Content-Type %q: boundary not kept (%v)", p.Header.Get("Content-Type"), err)
+	}
+	mr := multipart.NewReader(strings.NewReader(body), "BOUNDARY42")
+	form, err := mr.ReadForm(1 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := form.Value["name"]; len(got) != 1 || got[0] != `gopher "q"` {
+		t.Errorf("field name = %q", got)
+	}
+	if fh := form.File["upload"]; len(fh) != 1 || fh[0].Size != 10000 || fh[0].Filename != "data.bin" {
+		t.Errorf("file part = %+v", fh)
+	}
+	// A second read (a 307 replay) gives the same bytes.
+	if again := readBody(t, p); again != body {
+		t.Errorf("replayed multipart body differs")
+	}
+}
+
+func TestReaderBodyReplay(t *testing.T) {
+	t.Parallel()
+	b := ReaderBody(strings.NewReader("piped"), -1)
+	for i := 0; i < 2; i++ {
+		rc, err := b.Open()
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		if string(got) != "piped" {
+			t.Errorf("open %d read %q, want %q", i, got, "piped")
+		}
+	}
+	big := ReaderBody(io.LimitReader(zeros{}, ReplayLimit+1), -1)
+	rc, _ := big.Open()
+	io.Copy(io.Discard, rc)
+	rc.Close()
+	if _, err := big.Open(); !errors.Is(err, ErrInvalidBody) {
+		t.Errorf("reopening a body over ReplayLimit: err = %v, want ErrInvalidBody", err)
+	}
+
+	// A first reader closed before the end (the server answered early) is
+	// completed from the source on the next open.
+	early := ReaderBody(strings.NewReader("abcdef"), -1)
+	rc, _ = early.Open()
+	buf := make([]byte, 2)
+	io.ReadFull(rc, buf)
+	rc.Close()
+	rc, err := early.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := io.ReadAll(rc); string(got) != "abcdef" {
+		t.Errorf("replay after an early close = %q, want %q", got, "abcdef")
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func readBody(t *testing.T, p *PreparedRequest) string {
+	t.Helper()
+	rc, err := p.GetBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestMountLongestPrefixWins(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{})
+	a, b := roundTripName("a"), roundTripName("b")
+	s.Mount("http://example.org/", a)
+	s.Mount("http://example.org/api/", b)
+	tests := []struct{ url, want string }{
+		{"http://example.org/api/x", "b"},
+		{"http://example.org/other", "a"},
+		{"http://EXAMPLE.org/api/", "b"},
+	}
+	for _, tc := range tests {
+		u, _ := PrepareURL(tc.url)
+		rt, ok := s.transportFor(u).(roundTripName)
+		if !ok || string(rt) != tc.want {
+			t.Errorf("transportFor(%s) = %v, want %s", tc.url, s.transportFor(u), tc.want)
+		}
+	}
+	u, _ := PrepareURL("http://elsewhere/")
+	if _, ok := s.transportFor(u).(roundTripName); ok {
+		t.Errorf("unmounted URL used a mounted transport")
+	}
+}
+
+type roundTripName string
+
+func (roundTripName) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("unused")
+}

@@ -1,0 +1,136 @@
+package httpclient
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Response is Requests' Response: status, headers, the final URL, the
+// redirect history and a streaming body.
+type Response struct {
+	StatusCode int
+	// Reason is the status line's reason phrase ("Not Found").
+	Reason string
+	// Proto is "HTTP/1.1" or "HTTP/2.0".
+	Proto  string
+	Header http.Header
+	// URL is the URL this response came from (the last hop's).
+	URL *url.URL
+	// History holds the redirect responses that led here, oldest first;
+	// their bodies are already closed.
+	History []*Response
+	// Elapsed is the time from sending the request to parsing the
+	// response headers, as in Requests.
+	Elapsed time.Duration
+	// Request is the request that produced this response.
+	Request *PreparedRequest
+	// Body streams the decoded body; it must be closed.
+	Body io.ReadCloser
+	// Timings breaks Elapsed down (DNS, connect, TLS, first byte).
+	Timings Timings
+	// TLS is the connection's TLS state, nil over plain HTTP.
+	TLS *tls.ConnectionState
+	// RemoteAddr is the address the request was sent to.
+	RemoteAddr string
+	// Encoding is the body's charset, from Content-Type or detection; ""
+	// when unknown or not text.
+	Encoding string
+
+	cookies []*http.Cookie
+	raw     *http.Response
+}
+
+// Timings is the net/http/httptrace breakdown of one exchange.
+type Timings struct {
+	DNS, Connect, TLS, TTFB time.Duration
+	// Start is when the request was handed to the transport.
+	Start time.Time
+}
+
+// OK reports whether the status is below 400, as Requests' Response.ok.
+func (r *Response) OK() bool { return r.StatusCode < 400 }
+
+// IsRedirect reports whether the response is a redirect with a Location.
+func (r *Response) IsRedirect() bool {
+	switch r.StatusCode {
+	case 301, 302, 303, 307, 308:
+		return r.Header.Get("Location") != ""
+	}
+	return false
+}
+
+// Cookies returns the cookies this response set.
+func (r *Response) Cookies() []*http.Cookie { return r.cookies }
+
+// HTTPError is the error RaiseForStatus returns: Requests' HTTPError.
+type HTTPError struct {
+	StatusCode int
+	Reason     string
+	URL        string
+}
+
+func (e *HTTPError) Error() string {
+	kind := "client error"
+	if e.StatusCode >= 500 {
+		kind = "server error"
+	}
+	return fmt.Sprintf("%d %s: %s for url %s", e.StatusCode, e.Reason, kind, e.URL)
+}
+
+// Is makes errors.Is(err, ErrHTTP) hold.
+func (e *HTTPError) Is(target error) bool { return target == ErrHTTP || target == ErrRequest }
+
+// RaiseForStatus returns an *HTTPError for 4xx and 5xx statuses.
+func (r *Response) RaiseForStatus() error {
+	if r.StatusCode >= 400 && r.StatusCode < 600 {
+		return &HTTPError{StatusCode: r.StatusCode, Reason: r.Reason, URL: redactURL(r.URL.String())}
+	}
+	return nil
+}
+
+// Bytes reads and closes the whole body.
+func (r *Response) Bytes() ([]byte, error) {
+	defer r.Body.Close()
+	return io.ReadAll(r.Body)
+}
+
+// Text reads the whole body and decodes it to UTF-8 using Encoding.
+func (r *Response) Text() (string, error) {
+	b, err := r.Bytes()
+	if err != nil {
+		return "", err
+	}
+	return DecodeText(b, r.Encoding)
+}
+
+// JSON decodes the whole body into v.
+func (r *Response) JSON(v any) error {
+	defer r.Body.Close()
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		return fmt.Errorf("decode json body: %w", err)
+	}
+	return nil
+}
+
+// Close closes the body.
+func (r *Response) Close() error {
+	if r.Body == nil {
+		return nil
+	}
+	return r.Body.Close()
+}
+
+// reasonFromStatus extracts the reason phrase from a net/http status line
+// such as "404 Not Found".
+func reasonFromStatus(status string, code int) string {
+	if _, reason, ok := strings.Cut(status, " "); ok && reason != "" {
+		return reason
+	}
+	return http.StatusText(code)
+}

@@ -1,0 +1,211 @@
+package httpclient
+
+import (
+	"context"
+	"crypto/tls"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sendOnce performs one exchange: one request, repeated while a
+// ChallengeAuth answers the server's challenge (at most maxChallengeRounds). Cookies come from the
+// jar for this URL and responses' cookies are stored back.
+func (s *Session) sendOnce(ctx context.Context, p *PreparedRequest) (*Response, error) {
+	resp, err := s.roundTrip(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	ca, ok := p.Auth.(ChallengeAuth)
+	for round := 0; ok && round < maxChallengeRounds; round++ {
+		retry, err := ca.Challenge(resp.raw)
+		if err != nil {
+			resp.Close()
+			return nil, err
+		}
+		if !retry {
+			break
+		}
+		drain(resp.Body)
+		if resp, err = s.roundTrip(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+// maxChallengeRounds bounds how many times one exchange answers an auth
+// challenge: Digest needs two when the first nonce turns out stale.
+const maxChallengeRounds = 2
+
+// roundTrip sends p exactly once through the transport chosen for its URL.
+func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response, error) {
+	var t Timings
+	var dnsStart, connStart, tlsStart time.Time
+	remote := ""
+	var tlsState *tls.ConnectionState
+	trace := &httptrace.ClientTrace{
+		DNSStart:          func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
+		DNSDone:           func(httptrace.DNSDoneInfo) { t.DNS = time.Since(dnsStart) },
+		ConnectStart:      func(string, string) { connStart = time.Now() },
+		ConnectDone:       func(string, string, error) { t.Connect = time.Since(connStart) },
+		TLSHandshakeStart: func() { tlsStart = time.Now() },
+		TLSHandshakeDone: func(cs tls.ConnectionState, _ error) {
+			t.TLS = time.Since(tlsStart)
+			tlsState = &cs
+		},
+		GotConn: func(info httptrace.GotConnInfo) {
+			if info.Conn != nil {
+				remote = info.Conn.RemoteAddr().String()
+			}
+		},
+		GotFirstResponseByte: func() { t.TTFB = time.Since(t.Start) },
+	}
+	ctx = httptrace.WithClientTrace(ctx, trace)
+
+	req, err := s.newHTTPRequest(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	t.Start = time.Now()
+	raw, err := s.transportFor(p.URL).RoundTrip(req)
+	if err != nil {
+		return nil, s.classifyError(err, p)
+	}
+	elapsed := time.Since(t.Start)
+	if raw.TLS != nil {
+		tlsState = raw.TLS
+	}
+	if s.Jar != nil {
+		if cs := raw.Cookies(); len(cs) > 0 {
+			s.Jar.SetCookies(p.URL, cs)
+		}
+	}
+	resp := &Response{
+		StatusCode: raw.StatusCode,
+		Reason:     reasonFromStatus(raw.Status, raw.StatusCode),
+		Proto:      raw.Proto,
+		Header:     raw.Header,
+		URL:        p.URL,
+		Elapsed:    elapsed,
+		Request:    p,
+		Timings:    t,
+		TLS:        tlsState,
+		RemoteAddr: remote,
+		cookies:    raw.Cookies(),
+		raw:        raw,
+	}
+	body, err := s.wrapBody(raw, p)
+	if err != nil {
+		raw.Body.Close()
+		return nil, err
+	}
+	resp.Body = body
+	resp.Encoding = responseEncoding(raw.Header)
+	for _, h := range s.Hooks {
+		if err := h(resp); err != nil {
+			resp.Close()
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+// newHTTPRequest turns p into a net/http request with a fresh body, the
+// jar's cookies and the auth's credentials.
+func (s *Session) newHTTPRequest(ctx context.Context, p *PreparedRequest) (*http.Request, error) {
+	body, err := p.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, p.Method, p.URL.String(), body)
+	if err != nil {
+		body.Close()
+		return nil, newError(ErrInvalidURL, p.URL.String(), err)
+	}
+	req.Header = p.Header.Clone()
+	if _, ok := req.Header["User-Agent"]; !ok {
+		// net/http adds its own User-Agent unless the key is present;
+		// an empty value makes it send none, as `User-Agent:` asks.
+		req.Header["User-Agent"] = []string{""}
+	}
+	if host := req.Header.Get("Host"); host != "" {
+		req.Host = host
+		req.Header.Del("Host")
+	}
+	req.ContentLength = p.ContentLength
+	if !p.HasBody() {
+		req.Body = nil
+		req.ContentLength = 0
+	} else {
+		req.GetBody = p.GetBody
+		if p.ContentLength == 0 {
+			// A known-empty body is still a body: send Content-Length: 0.
+			req.Body = http.NoBody
+		}
+		if p.ContentLength < 0 {
+			req.TransferEncoding = []string{"chunked"}
+		}
+	}
+	if s.Jar != nil {
+		addJarCookies(req, s.Jar.Cookies(p.URL))
+	}
+	if p.Auth != nil {
+		if err := p.Auth.Apply(req); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+// addJarCookies adds the jar's cookies to req's Cookie header, leaving out
+// names the caller already set there (an explicit Cookie header wins, as
+// in HTTPie).
+func addJarCookies(req *http.Request, jar []*http.Cookie) {
+	if len(jar) == 0 {
+		return
+	}
+	given := map[string]bool{}
+	for _, c := range req.Cookies() {
+		given[c.Name] = true
+	}
+	var parts []string
+	if h := req.Header.Get("Cookie"); h != "" {
+		parts = append(parts, h)
+	}
+	for _, c := range jar {
+		if !given[c.Name] {
+			parts = append(parts, c.Name+"="+c.Value)
+		}
+	}
+	req.Header.Set("Cookie", strings.Join(parts, "; "))
+}
+
+// Headers returns the header lines p will be sent with: its own, Host, the
+// body framing, the jar's cookies and the auth's credentials. It is what
+// -v prints before sending.
+func (s *Session) Headers(p *PreparedRequest) http.Header {
+	req := &http.Request{Method: p.Method, URL: p.URL, Header: p.Header.Clone(), Host: p.URL.Host}
+	if s.Jar != nil {
+		addJarCookies(req, s.Jar.Cookies(p.URL))
+	}
+	if p.Auth != nil {
+		if _, challenge := p.Auth.(ChallengeAuth); !challenge {
+			p.Auth.Apply(req)
+		}
+	}
+	h := req.Header
+	if h.Get("Host") == "" {
+		h.Set("Host", p.URL.Host)
+	}
+	switch {
+	case !p.HasBody():
+	case p.ContentLength >= 0:
+		h.Set("Content-Length", strconv.FormatInt(p.ContentLength, 10))
+	default:
+		h.Set("Transfer-Encoding", "chunked")
+	}
+	return h
+}

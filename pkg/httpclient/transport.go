@@ -1,0 +1,568 @@
+package httpclient
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a session's transport: TLS, proxies, timeouts and
+// connection pinning. The zero value verifies TLS and uses no timeout.
+type Options struct {
+	// TrustEnv reads proxies, netrc and CA bundles from the environment.
+	TrustEnv bool
+	// Verify is "yes" (default when empty), "no", or a CA bundle file or
+	// directory path.
+	Verify string
+	// Cert is a PEM client certificate (with its key unless CertKey is set).
+	Cert, CertKey, CertKeyPass string
+	// TLSVersion pins "tls1.2" or "tls1.3"; empty negotiates.
+	TLSVersion string
+	// Ciphers is a comma-separated list of cipher suite names as Go spells them.
+	Ciphers string
+	// HTTP1 forbids HTTP/2.
+	HTTP1 bool
+	// Proxies maps Requests' proxy keys (http, https, all, scheme://host)
+	// to proxy URLs; explicit entries beat the environment. An empty URL
+	// means a direct connection. The key "no_proxy" holds a no_proxy list
+	// that applies to these proxies and replaces the environment's.
+	Proxies map[string]string
+	// Resolve pins HOST:PORT to ADDR, like curl's --resolve.
+	Resolve []string
+	// UnixSocket sends every request over this Unix socket.
+	UnixSocket string
+	// ConnectTimeout bounds each connection attempt; ReadTimeout the wait
+	// for each read of headers and body. Zero means no limit.
+	ConnectTimeout, ReadTimeout time.Duration
+	// IPv4 and IPv6 restrict connections to that address family.
+	IPv4, IPv6 bool
+	// Interface binds outgoing connections to a local interface, by name
+	// (eth0) or address.
+	Interface string
+	// LookupEnv reads environment variables when TrustEnv is set; nil
+	// means os.LookupEnv.
+	LookupEnv func(key string) (string, bool)
+}
+
+// Validate reports the first option that cannot be used: an unreadable CA
+// bundle or client certificate, a bad proxy URL, --resolve entry, TLS
+// version, cipher name or interface. New returns the same error.
+func (o Options) Validate() error {
+	_, err := newTransport(o)
+	return err
+}
+
+// TransportOptions returns the options the session's transport was built
+// with.
+func (s *Session) TransportOptions() Options { return s.opts }
+
+// SetTransportOptions rebuilds the session's transport from opts, for
+// settings that arrive after New (a stored session's proxies or verify).
+// Mounted transports are kept; the old transport's idle connections are
+// closed.
+func (s *Session) SetTransportOptions(opts Options) error {
+	rt, err := newTransport(opts)
+	if err != nil {
+		return err
+	}
+	s.Close()
+	s.opts, s.transport = opts, rt
+	return nil
+}
+
+// newTransport builds the session's transport from opts. It never touches
+// http.DefaultTransport.
+func newTransport(opts Options) (http.RoundTripper, error) {
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	if opts.IPv4 && opts.IPv6 {
+		return nil, errors.New("IPv4 and IPv6 cannot both be required")
+	}
+	d, err := newNetDialer(opts)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := newProxySelector(opts.Proxies, opts.TrustEnv, lookup)
+	if err != nil {
+		return nil, err
+	}
+	ps.direct = opts.UnixSocket != ""
+	cfg, err := newTLSConfig(opts, lookup)
+	if err != nil {
+		return nil, err
+	}
+	t := &sessionTransport{opts: opts, dialer: d, proxies: ps, tlsConfig: cfg}
+	t.base = t.newHTTPTransport(d.DialContext, true)
+	return t, nil
+}
+
+// sessionTransport is the session's own RoundTripper: it picks the proxy
+// for each request (so again on every redirect hop), sends SOCKS routes
+// through their own pools, and notes how far each exchange got so that
+// classifyError can tell a connect timeout from a read timeout.
+type sessionTransport struct {
+	opts      Options
+	dialer    *netDialer
+	proxies   *proxySelector
+	tlsConfig *tls.Config
+	base      *http.Transport // direct and HTTP(S)-proxy routes
+
+	mu    sync.Mutex
+	socks map[string]*http.Transport // by SOCKS proxy URL
+}
+
+// newHTTPTransport returns a net/http transport over dial with the
+// session's TLS, HTTP/2 and timeout settings. withProxy lets it use HTTP
+// and HTTPS proxies.
+func (t *sessionTransport) newHTTPTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error), withProxy bool) *http.Transport {
+	ht := &http.Transport{
+		DialContext:           dial,
+		ForceAttemptHTTP2:     !t.opts.HTTP1, // a custom TLSClientConfig turns HTTP/2 off otherwise
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   t.opts.ConnectTimeout,
+		ResponseHeaderTimeout: t.opts.ReadTimeout,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       t.tlsConfig.Clone(),
+		// The session sets Accept-Encoding and decodes bodies itself; a
+		// removed Accept-Encoding must stay removed.
+		DisableCompression: true,
+	}
+	if t.opts.HTTP1 {
+		// A non-nil empty map is net/http's documented way to disable HTTP/2.
+		ht.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	}
+	if withProxy {
+		ht.Proxy = func(r *http.Request) (*url.URL, error) { return t.proxies.proxyFor(r.URL) }
+		ht.OnProxyConnectResponse = checkConnectResponse
+	}
+	return ht
+}
+
+// RoundTrip sends req through the route its proxy choice calls for.
+func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	pu, err := t.proxies.proxyFor(req.URL)
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &proxyConfigError{err: err}
+	}
+	rt := t.base
+	if pu != nil && (pu.Scheme == "socks5" || pu.Scheme == "socks5h") {
+		rt = t.socksTransport(pu)
+	}
+	ph := &exchangePhase{}
+	ctx := context.WithValue(req.Context(), exchangePhaseKey{}, ph)
+	req = req.WithContext(httptrace.WithClientTrace(ctx, ph.trace()))
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return nil, &roundTripError{
+			err: err, connected: ph.connected.Load(), tlsFailed: ph.tlsFailed.Load(),
+			certRequested: ph.certRequested.Load(), proxy: pu,
+		}
+	}
+	return resp, nil
+}
+
+// CloseIdleConnections closes the idle connections of every route.
+func (t *sessionTransport) CloseIdleConnections() {
+	t.base.CloseIdleConnections()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, rt := range t.socks {
+		rt.CloseIdleConnections()
+	}
+}
+
+// exchangePhase records, from httptrace hooks, whether the exchange got a
+// connection and whether a TLS handshake failed; and, from the TLS
+// configuration's GetClientCertificate, whether a server asked for a
+// client certificate we do not have.
+type exchangePhase struct {
+	connected, tlsFailed, certRequested atomic.Bool
+}
+
+// exchangePhaseKey carries the *exchangePhase in the request's context,
+// which net/http passes on to the dial and the TLS handshake.
+type exchangePhaseKey struct{}
+
+func (p *exchangePhase) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { p.connected.Store(true) },
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err != nil {
+				p.tlsFailed.Store(true)
+			}
+		},
+	}
+}
+
+// roundTripError is a failed exchange with what the session transport
+// knows about it.
+type roundTripError struct {
+	err       error
+	connected bool // a connection was ready, so a timeout was a read timeout
+	tlsFailed bool // a TLS handshake failed
+	// certRequested: the server asked for a client certificate and got
+	// none. Over HTTP/2 its closing alert is lost in net/http's
+	// "client conn could not be established", so this is what tells.
+	certRequested bool
+	proxy         *url.URL // the proxy used, or nil
+}
+
+func (e *roundTripError) Error() string { return e.err.Error() }
+func (e *roundTripError) Unwrap() error { return e.err }
+
+// proxyConfigError is a proxy that cannot be used, such as a malformed
+// https_proxy variable.
+type proxyConfigError struct{ err error }
+
+func (e *proxyConfigError) Error() string { return e.err.Error() }
+func (e *proxyConfigError) Unwrap() error { return e.err }
+
+// transportFailure restates a failure in words; the cause stays
+// reachable with errors.As.
+type transportFailure struct {
+	msg string
+	err error
+}
+
+func (e *transportFailure) Error() string { return e.msg }
+func (e *transportFailure) Unwrap() error { return e.err }
+
+// classifyError maps a transport failure to the Requests error hierarchy.
+func (s *Session) classifyError(err error, p *PreparedRequest) error {
+	var re *RequestError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &re):
+		return err
+	}
+	kind, cause := classifyTransportError(err, s.opts.Cert != "")
+	return newError(kind, p.URL.String(), cause)
+}
+
+// classifyTransportError picks the error kind for a failed round trip and
+// a cause that names what failed: the proxy or the target, the TLS
+// problem, the phase of a timeout. Timeouts come first, as in Requests,
+// where a proxy that does not answer in time is a ConnectTimeout.
+func classifyTransportError(err error, haveClientCert bool) (kind, cause error) {
+	var (
+		rt      *roundTripError
+		refused *proxyRefusedError
+		socks   *socksError
+		config  *proxyConfigError
+	)
+	phaseKnown := errors.As(err, &rt)
+	proxyOp := findOpError(err, "proxyconnect")
+	switch {
+	case errors.As(err, &refused):
+		return ErrProxy, refused
+	case isTimeoutError(err):
+		connecting := findOpError(err, "dial") != nil || proxyOp != nil
+		if phaseKnown {
+			connecting = !rt.connected
+		}
+		switch {
+		case connecting && proxyOp != nil:
+			return ErrConnectTimeout, proxyFailure(rt, err, unwrapOp(err))
+		case connecting:
+			return ErrConnectTimeout, err
+		}
+		return ErrReadTimeout, err
+	case errors.As(err, &config):
+		return ErrProxy, config
+	case errors.As(err, &socks):
+		if socks.targetFailed() {
+			return ErrConnection, socks
+		}
+		return ErrProxy, socks
+	case proxyOp != nil:
+		why := unwrapOp(err)
+		if d, ok := describeTLSError(err, haveClientCert); ok {
+			why = d
+		}
+		return ErrProxy, proxyFailure(rt, err, why)
+	}
+	if d, ok := describeTLSError(err, haveClientCert); ok {
+		return ErrSSL, d
+	}
+	if phaseKnown && rt.certRequested {
+		return ErrSSL, &transportFailure{msg: "the server requires a client certificate (it asked for one, then closed the connection)", err: err}
+	}
+	if phaseKnown && rt.tlsFailed {
+		return ErrSSL, err
+	}
+	return ErrConnection, err
+}
+
+// proxyFailure says that the proxy of rt (nil when unknown) could not be
+// reached, and why.
+func proxyFailure(rt *roundTripError, err, why error) error {
+	proxy := "the proxy"
+	if rt != nil && rt.proxy != nil {
+		proxy = rt.proxy.Redacted()
+	}
+	return &transportFailure{msg: fmt.Sprintf("cannot connect to proxy %s: %v", proxy, why), err: err}
+}
+
+// isTimeoutError reports whether err, or any error it wraps, is a
+// timeout: errors.As would stop at the first net.Error, and a wrapper such
+// as x/net's "socks connect" OpError does not pass Timeout on.
+func isTimeoutError(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if t, ok := err.(interface{ Timeout() bool }); ok && t.Timeout() {
+			return true
+		}
+		if err == context.DeadlineExceeded {
+			return true
+		}
+	}
+	return false
+}
+
+// findOpError returns the outermost net.OpError in err's chain with the
+// given Op, or nil.
+func findOpError(err error, op string) *net.OpError {
+	for err != nil {
+		if oe, ok := err.(*net.OpError); ok && oe.Op == op {
+			return oe
+		}
+		err = errors.Unwrap(err)
+	}
+	return nil
+}
+
+// netDialer makes the session's connections: --resolve pins, the address
+// family, the local interface, a Unix socket, and a connect timeout that
+// applies to each address tried (as urllib3's create_connection does),
+// where net.Dialer would split it among them.
+type netDialer struct {
+	timeout        time.Duration
+	pins           map[string][]string // "host:port" (lower case) to addresses
+	family         int                 // 0, 4 or 6
+	local4, local6 net.IP              // from Options.Interface
+	iface          string
+	unixSocket     string
+}
+
+func newNetDialer(opts Options) (*netDialer, error) {
+	d := &netDialer{timeout: opts.ConnectTimeout, unixSocket: opts.UnixSocket, iface: opts.Interface}
+	switch {
+	case opts.IPv4:
+		d.family = 4
+	case opts.IPv6:
+		d.family = 6
+	}
+	pins, err := parseResolve(opts.Resolve)
+	if err != nil {
+		return nil, err
+	}
+	d.pins = pins
+	if opts.Interface != "" {
+		if d.local4, d.local6, err = interfaceAddrs(opts.Interface); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// parseResolve reads curl-style pins, HOST:PORT:ADDR[,ADDR...], where HOST
+// may be a bracketed IPv6 address and each ADDR an IP address (IPv6
+// brackets optional).
+func parseResolve(entries []string) (map[string][]string, error) {
+	pins := map[string][]string{}
+	for _, e := range entries {
+		bad := fmt.Errorf("resolve entry %q: want HOST:PORT:ADDR", e)
+		var host, rest string
+		if strings.HasPrefix(e, "[") {
+			h, r, ok := strings.Cut(e[1:], "]:")
+			if !ok {
+				return nil, bad
+			}
+			host, rest = h, r
+		} else {
+			var ok bool
+			if host, rest, ok = strings.Cut(e, ":"); !ok {
+				return nil, bad
+			}
+		}
+		port, addrList, ok := strings.Cut(rest, ":")
+		if !ok || host == "" || addrList == "" {
+			return nil, bad
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("resolve entry %q: bad port %q", e, port)
+		}
+		var addrs []string
+		for _, a := range strings.Split(addrList, ",") {
+			a = strings.Trim(strings.TrimSpace(a), "[]")
+			ip := net.ParseIP(a)
+			if ip == nil {
+				return nil, fmt.Errorf("resolve entry %q: %q is not an IP address", e, a)
+			}
+			addrs = append(addrs, ip.String())
+		}
+		key := net.JoinHostPort(strings.ToLower(host), port)
+		pins[key] = append(pins[key], addrs...)
+	}
+	return pins, nil
+}
+
+// interfaceAddrs returns the local addresses to bind to for name, an
+// interface name or an IP address: the first IPv4 and the first
+// non-link-local IPv6 address.
+func interfaceAddrs(name string) (v4, v6 net.IP, err error) {
+	if ip := net.ParseIP(name); ip != nil {
+		if ip.To4() != nil {
+			return ip, nil, nil
+		}
+		return nil, ip, nil
+	}
+	ifi, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("interface %q: %w", name, err)
+	}
+	addrs, err := ifi.Addrs()
+	if err != nil {
+		return nil, nil, fmt.Errorf("interface %q: %w", name, err)
+	}
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok {
+			continue
+		}
+		switch {
+		case n.IP.To4() != nil && v4 == nil:
+			v4 = n.IP
+		case n.IP.To4() == nil && v6 == nil && !n.IP.IsLinkLocalUnicast():
+			v6 = n.IP
+		}
+	}
+	if v4 == nil && v6 == nil {
+		return nil, nil, fmt.Errorf("interface %q has no usable address", name)
+	}
+	return v4, v6, nil
+}
+
+// pinned returns the addresses --resolve gives host:port, if any.
+func (d *netDialer) pinned(host, port string) []string {
+	return d.pins[net.JoinHostPort(strings.ToLower(host), port)]
+}
+
+// lookup resolves host to addresses of the allowed family, reporting to
+// the request's httptrace DNS hooks itself. The resolver gets a context
+// without the request's values: net.Dialer hides ConnectStart and
+// ConnectDone from its resolver (they would fire for the DNS server's
+// sockets), and an internal trace key leaves no other way to do so.
+func (d *netDialer) lookup(ctx context.Context, host string) ([]string, error) {
+	trace := httptrace.ContextClientTrace(ctx)
+	if trace != nil && trace.DNSStart != nil {
+		trace.DNSStart(httptrace.DNSStartInfo{Host: host})
+	}
+	lctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if deadline, ok := ctx.Deadline(); ok {
+		lctx, cancel = context.WithDeadline(lctx, deadline)
+		defer cancel()
+	}
+	defer context.AfterFunc(ctx, cancel)()
+	ips, err := net.DefaultResolver.LookupIPAddr(lctx, host)
+	if trace != nil && trace.DNSDone != nil {
+		trace.DNSDone(httptrace.DNSDoneInfo{Addrs: ips, Err: err})
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ip := range ips {
+		if d.allows(ip.IP) {
+			out = append(out, ip.String())
+		}
+	}
+	if len(out) == 0 {
+		return nil, &net.DNSError{Err: fmt.Sprintf("no IPv%d address", d.family), Name: host, IsNotFound: true}
+	}
+	return out, nil
+}
+
+func (d *netDialer) allows(ip net.IP) bool {
+	switch d.family {
+	case 4:
+		return ip.To4() != nil
+	case 6:
+		return ip.To4() == nil
+	}
+	return true
+}
+
+// DialContext connects to addr, trying each of its addresses in turn with
+// the full connect timeout.
+func (d *netDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if d.unixSocket != "" {
+		nd := &net.Dialer{Timeout: d.timeout}
+		return nd.DialContext(ctx, "unix", d.unixSocket)
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	addrs := d.pinned(host, port)
+	switch {
+	case len(addrs) > 0:
+	case net.ParseIP(host) != nil:
+		addrs = []string{host}
+	default:
+		if addrs, err = d.lookup(ctx, host); err != nil {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+		}
+	}
+	var first error
+	for _, a := range addrs {
+		c, err := d.dialOne(ctx, network, net.ParseIP(a), port)
+		if err == nil {
+			return c, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, first
+}
+
+func (d *netDialer) dialOne(ctx context.Context, network string, ip net.IP, port string) (net.Conn, error) {
+	addr := net.JoinHostPort(ip.String(), port)
+	if !d.allows(ip) {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("%s is not an IPv%d address", ip, d.family)}
+	}
+	nd := &net.Dialer{Timeout: d.timeout, KeepAlive: 30 * time.Second}
+	if d.iface != "" {
+		local := d.local4
+		if ip.To4() == nil {
+			local = d.local6
+		}
+		if local == nil {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("interface %q has no address for %s", d.iface, ip)}
+		}
+		nd.LocalAddr = &net.TCPAddr{IP: local}
+	}
+	return nd.DialContext(ctx, network, addr)
+}

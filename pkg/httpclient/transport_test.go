@@ -1,0 +1,369 @@
+package httpclient
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseResolve(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      []string
+		want    map[string][]string
+		wantErr string
+	}{
+		{in: []string{"example.org:443:127.0.0.1"}, want: map[string][]string{"example.org:443": {"127.0.0.1"}}},
+		{in: []string{"Example.ORG:80:127.0.0.1,::1"}, want: map[string][]string{"example.org:80": {"127.0.0.1", "::1"}}},
+		{in: []string{"example.org:80:[::1]"}, want: map[string][]string{"example.org:80": {"::1"}}},
+		{in: []string{"[::1]:8080:127.0.0.1"}, want: map[string][]string{"[::1]:8080": {"127.0.0.1"}}},
+		{in: []string{"a:1:10.0.0.1", "a:1:10.0.0.2"}, want: map[string][]string{"a:1": {"10.0.0.1", "10.0.0.2"}}},
+		{in: []string{"example.org:443"}, wantErr: "want HOST:PORT:ADDR"},
+		{in: []string{"example.org"}, wantErr: "want HOST:PORT:ADDR"},
+		{in: []string{":443:127.0.0.1"}, wantErr: "want HOST:PORT:ADDR"},
+		{in: []string{"example.org:https:127.0.0.1"}, wantErr: "bad port"},
+		{in: []string{"example.org:70000:127.0.0.1"}, wantErr: "bad port"},
+		{in: []string{"example.org:443:other.example"}, wantErr: "not an IP address"},
+	}
+	for _, tc := range tests {
+		got, err := parseResolve(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseResolve(%q) error = %v, want %q", tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("parseResolve(%q): %v", tc.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("parseResolve(%q) mismatch (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
+
+func TestResolveAndDialing(t *testing.T) {
+	t.Parallel()
+	p := loadTestPKI(t)
+	files := writePKIFiles(t, p)
+	secure := startTLSServer(t, p.server, nil)
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, r.RemoteAddr)
+	}))
+	t.Cleanup(plain.Close)
+	securePort := secure.Listener.Addr().(*net.TCPAddr).Port
+	plainPort := plain.Listener.Addr().(*net.TCPAddr).Port
+	tests := []struct {
+		name     string
+		opts     Options
+		url      string
+		wantBody string // prefix
+		wantErr  string
+	}{
+		{name: "resolve pins a name DNS does not know, TLS checks the name",
+			opts: Options{Resolve: []string{fmt.Sprintf("reqs.test:%d:127.0.0.1", securePort)}},
+			url:  fmt.Sprintf("https://reqs.test:%d/", securePort), wantBody: fmt.Sprintf("HTTP/2.0 reqs.test:%d", securePort)},
+		{name: "resolve pin for another port does not apply",
+			opts: Options{Resolve: []string{"reqs.test:1:127.0.0.1"}},
+			url:  fmt.Sprintf("https://reqs.test:%d/", securePort), wantErr: "connection error"},
+		{name: "the next pinned address is tried when one refuses",
+			opts: Options{Resolve: []string{fmt.Sprintf("reqs.test:%d:127.0.0.2,127.0.0.1", plainPort)}},
+			url:  fmt.Sprintf("http://reqs.test:%d/", plainPort), wantBody: "127.0.0.1:"},
+		{name: "IPv4 only reaches localhost over IPv4",
+			opts: Options{IPv4: true}, url: fmt.Sprintf("http://localhost:%d/", plainPort), wantBody: "127.0.0.1:"},
+		{name: "IPv6 only refuses an IPv4 address",
+			opts: Options{IPv6: true}, url: plain.URL, wantErr: "127.0.0.1 is not an IPv6 address"},
+		{name: "interface address binds the local end",
+			opts: Options{Interface: "127.0.0.1"}, url: plain.URL, wantBody: "127.0.0.1:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.opts.Verify = files.caFile
+			_, body, err := fetch(t, tc.opts, tc.url)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Errorf("GET %s with %+v: error %v, want %q", tc.url, tc.opts, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || !strings.HasPrefix(body, tc.wantBody) {
+				t.Errorf("GET %s with %+v = %q, %v; want body prefix %q", tc.url, tc.opts, body, err, tc.wantBody)
+			}
+		})
+	}
+}
+
+func TestUnixSocket(t *testing.T) {
+	t.Parallel()
+	dir, err := os.MkdirTemp("", "reqs-sock") // short: socket paths are limited to ~100 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "s")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s %s", r.Host, r.URL.Path)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	// A proxy from the environment must not divert a socket request.
+	env := envOf(map[string]string{"http_proxy": "http://127.0.0.1:1"})
+	_, body, err := fetch(t, Options{UnixSocket: sock, TrustEnv: true, LookupEnv: env}, "http://api.local/v1/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "api.local /v1/info"; body != want {
+		t.Errorf("GET over %s: body %q, want %q", sock, body, want)
+	}
+}
+
+func TestTimeoutPhases(t *testing.T) {
+	t.Parallel()
+	// A listener that accepts and never speaks: the TLS handshake stalls.
+	mute, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mute.Close() })
+	go func() {
+		for {
+			c, err := mute.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(stall.Close)
+	tests := []struct {
+		name string
+		opts Options
+		url  string
+		want error
+	}{
+		{"TLS handshake counts as connecting", Options{ConnectTimeout: 50 * time.Millisecond}, "https://" + mute.Addr().String() + "/", ErrConnectTimeout},
+		{"waiting for headers is reading", Options{ReadTimeout: 50 * time.Millisecond}, stall.URL, ErrReadTimeout},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, err := fetch(t, tc.opts, tc.url)
+			if !errors.Is(err, tc.want) || !IsTimeout(err) {
+				t.Errorf("GET %s with %+v: error %v, want %v", tc.url, tc.opts, err, tc.want)
+			}
+		})
+	}
+}
+
+// timeoutErr is a net.Error that timed out.
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+func TestClassifyTransportError(t *testing.T) {
+	t.Parallel()
+	dialTimeout := &net.OpError{Op: "dial", Net: "tcp", Err: timeoutErr{}}
+	readTimeout := &net.OpError{Op: "read", Net: "tcp", Err: timeoutErr{}}
+	proxyURL, _ := url.Parse("http://user:secret@proxy:3128")
+	leaf := &x509.Certificate{DNSNames: []string{"a.example", "b.example"}}
+	tests := []struct {
+		name           string
+		err            error
+		haveClientCert bool
+		wantKind       error
+		wantMsg        string
+	}{
+		{name: "dial timeout", err: &roundTripError{err: dialTimeout}, wantKind: ErrConnectTimeout},
+		{name: "timeout before a connection", err: &roundTripError{err: readTimeout}, wantKind: ErrConnectTimeout},
+		{name: "timeout after a connection", err: &roundTripError{err: readTimeout, connected: true}, wantKind: ErrReadTimeout},
+		{name: "dial timeout from a mounted transport", err: dialTimeout, wantKind: ErrConnectTimeout},
+		{name: "proxy connect timeout from a mounted transport", err: &net.OpError{Op: "proxyconnect", Err: dialTimeout}, wantKind: ErrConnectTimeout},
+		{name: "other timeout from a mounted transport", err: readTimeout, wantKind: ErrReadTimeout},
+		{name: "deadline before a connection", err: &roundTripError{err: context.DeadlineExceeded}, wantKind: ErrConnectTimeout},
+		{name: "refused tunnel", err: &roundTripError{err: &proxyRefusedError{proxy: "http://proxy:3128", target: "a:443", status: "403 Forbidden"}},
+			wantKind: ErrProxy, wantMsg: "proxy http://proxy:3128 refused to open a tunnel to a:443: 403 Forbidden"},
+		{name: "proxy unreachable", err: &roundTripError{proxy: proxyURL, err: &net.OpError{Op: "proxyconnect", Net: "tcp",
+			Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}},
+			wantKind: ErrProxy, wantMsg: "cannot connect to proxy http://user:xxxxx@proxy:3128: connection refused"},
+		{name: "bad proxy variable", err: &roundTripError{err: &proxyConfigError{err: errors.New("environment variable https_proxy: bad")}},
+			wantKind: ErrProxy, wantMsg: "https_proxy"},
+		{name: "socks target refused", err: &socksError{proxy: "socks5://p:1080", target: "a:80", reply: 5, err: errors.New("x")},
+			wantKind: ErrConnection, wantMsg: "proxy socks5://p:1080 could not reach a:80: connection refused"},
+		{name: "socks ruleset", err: &socksError{proxy: "socks5://p:1080", target: "a:80", reply: 2, err: errors.New("x")},
+			wantKind: ErrProxy, wantMsg: "refused the connection to a:80: connection not allowed by ruleset"},
+		{name: "socks proxy unreachable", err: &socksError{proxy: "socks5://p:1080", target: "a:80", reply: -1,
+			err: &net.OpError{Op: "socks connect", Err: &proxyDialError{err: errors.New("connection refused")}}},
+			wantKind: ErrProxy, wantMsg: "cannot connect to proxy socks5://p:1080: connection refused"},
+		{name: "hostname mismatch", err: &roundTripError{err: &tls.CertificateVerificationError{Err: x509.HostnameError{Certificate: leaf, Host: "c.example"}}},
+			wantKind: ErrSSL, wantMsg: "certificate is valid for a.example, b.example, not c.example"},
+		{name: "certificate required alert", err: fmt.Errorf("read: %w", tls.AlertError(116)),
+			wantKind: ErrSSL, wantMsg: "the server requires a client certificate"},
+		{name: "bad certificate alert with a certificate", err: fmt.Errorf("read: %w", tls.AlertError(42)), haveClientCert: true,
+			wantKind: ErrSSL, wantMsg: "the server rejected the client certificate"},
+		{name: "handshake failed in an unnamed way", err: &roundTripError{err: errors.New("tls: odd"), tlsFailed: true},
+			wantKind: ErrSSL, wantMsg: "tls: odd"},
+		{name: "server asked for a certificate and hung up", err: &roundTripError{err: errors.New("http2: client conn could not be established"), certRequested: true},
+			wantKind: ErrSSL, wantMsg: "the server requires a client certificate"},
+		{name: "anything else", err: &roundTripError{err: errors.New("connection reset by peer")}, wantKind: ErrConnection},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			kind, cause := classifyTransportError(tc.err, tc.haveClientCert)
+			if kind != tc.wantKind || !strings.Contains(cause.Error(), tc.wantMsg) {
+				t.Errorf("classifyTransportError(%v) = %v, %q; want %v containing %q", tc.err, kind, cause, tc.wantKind, tc.wantMsg)
+			}
+			if strings.Contains(cause.Error(), "secret") {
+				t.Errorf("classifyTransportError(%v) cause %q shows the proxy password", tc.err, cause)
+			}
+		})
+	}
+}
+
+func TestClassifyErrorKeepsCancel(t *testing.T) {
+	t.Parallel()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &PreparedRequest{URL: &url.URL{Scheme: "http", Host: "a"}}
+	in := &roundTripError{err: context.Canceled}
+	if got := s.classifyError(in, p); !errors.Is(got, context.Canceled) || errors.Is(got, ErrConnection) {
+		t.Errorf("classifyError(%v) = %v, want the cancellation itself", in, got)
+	}
+}
+
+// namedRT is a RoundTripper told apart by name.
+type namedRT struct{ name string }
+
+func (n *namedRT) RoundTrip(*http.Request) (*http.Response, error) { return nil, errors.New(n.name) }
+
+func TestMountLongestPrefix(t *testing.T) {
+	t.Parallel()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, api, other := &namedRT{"site"}, &namedRT{"api"}, &namedRT{"other"}
+	s.Mount("https://api.example/v2/", api)
+	s.Mount("https://api.example/", site)
+	s.Mount("HTTP://Other.Example", other)
+	s.Mount("https://api.example/", site) // mounting again replaces, never duplicates
+	tests := []struct {
+		url  string
+		want string // "" means the session's own transport
+	}{
+		{"https://api.example/v2/users", "api"},
+		{"https://api.example/v1/users", "site"},
+		{"https://api.example/v2", "site"},
+		{"http://other.example/x", "other"},
+		{"http://other.example.net/", "other"}, // a plain prefix, as in Requests
+		{"https://elsewhere.example/", ""},
+		{"http://api.example/v2/", ""},
+	}
+	for _, tc := range tests {
+		u, _ := url.Parse(tc.url)
+		got := s.transportFor(u)
+		name := ""
+		if n, ok := got.(*namedRT); ok {
+			name = n.name
+		} else if got != s.transport {
+			t.Errorf("transportFor(%s) = %T, want a mounted one or the session's", tc.url, got)
+		}
+		if name != tc.want {
+			t.Errorf("transportFor(%s) = %q, want %q", tc.url, name, tc.want)
+		}
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.pem")
+	tests := []struct {
+		name string
+		opts Options
+		want string // empty: valid
+	}{
+		{name: "zero value", opts: Options{}},
+		{name: "everything valid", opts: Options{Verify: "no", TLSVersion: "tls1.2", Ciphers: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+			Proxies: map[string]string{"https": "socks5h://127.0.0.1:1080", "no_proxy": "localhost"}, Resolve: []string{"a:1:127.0.0.1"}, IPv4: true}},
+		{name: "missing CA bundle", opts: Options{Verify: missing}, want: missing},
+		{name: "missing CA bundle from the environment", opts: Options{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": missing})}, want: missing},
+		{name: "missing client certificate", opts: Options{Cert: missing}, want: missing},
+		{name: "key without certificate", opts: Options{CertKey: missing}, want: "without a certificate"},
+		{name: "bad TLS version", opts: Options{TLSVersion: "tls9"}, want: `TLS version "tls9"`},
+		{name: "bad cipher", opts: Options{Ciphers: "RC4"}, want: `unknown cipher suite "RC4"`},
+		{name: "bad proxy", opts: Options{Proxies: map[string]string{"http": "ftp://x"}}, want: "unsupported scheme"},
+		{name: "bad resolve", opts: Options{Resolve: []string{"x"}}, want: "HOST:PORT:ADDR"},
+		{name: "both families", opts: Options{IPv4: true, IPv6: true}, want: "cannot both"},
+		{name: "unknown interface", opts: Options{Interface: "nosuchif0"}, want: `interface "nosuchif0"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.opts.Validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Errorf("Validate(%+v) = %v, want nil", tc.opts, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Validate(%+v) = %v, want an error containing %q", tc.opts, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSetTransportOptions(t *testing.T) {
+	t.Parallel()
+	target := httptest.NewServer(protoHandler)
+	t.Cleanup(target.Close)
+	proxyURL, plog := startHTTPProxy(t, "", "", false)
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	opts := s.TransportOptions()
+	opts.Proxies = map[string]string{"http": proxyURL.String()}
+	if err := s.SetTransportOptions(opts); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: target.URL + "/later"}, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	if !strings.Contains(plog.String(), "/later") {
+		t.Errorf("proxy set after New was not used; proxy log %q", plog)
+	}
+	if err := s.SetTransportOptions(Options{TLSVersion: "bogus"}); err == nil {
+		t.Errorf("SetTransportOptions with a bad TLS version succeeded")
+	}
+}

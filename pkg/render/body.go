@@ -1,0 +1,232 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// BinaryNote replaces a binary body on a terminal (HTTPie's wording).
+const BinaryNote = "+-----------------------------------------+\n" +
+	"| NOTE: binary data not shown in terminal |\n" +
+	"+-----------------------------------------+\n"
+
+const (
+	// bodySniffSize is how much of a body decides whether it is binary,
+	// as in HTTPie and git.
+	bodySniffSize = 8 << 10
+	// jsonHoldLimit is the size up to which a JSON body is checked whole
+	// before anything is written, so that an invalid one comes out exactly
+	// as received. Larger bodies are formatted as they stream and fall
+	// back to raw output from the first offending byte.
+	jsonHoldLimit = 1 << 20
+)
+
+// Body writes a message body read from r; contentType is the body's
+// (possibly overridden) Content-Type. The caller has already decoded the
+// charset when that matters, so r yields UTF-8 text.
+//
+//   - With neither o.Format, o.Color nor o.Terminal the body is copied
+//     byte for byte with [io.Copy] to w itself, so the kernel's copy fast
+//     paths stay available.
+//   - On a terminal, a binary body (a NUL byte in its first 8 KiB, or
+//     invalid UTF-8 under a type that is not text) is replaced by
+//     [BinaryNote] and the rest of r is left unread.
+//   - JSON (a type containing "json", or a text/*, JavaScript or missing
+//     type whose first non-space byte is { or [) is indented with o.Format
+//     and coloured with o.Color, token by token as [JSON] does. A body that
+//     turns out not to be JSON is never an error: one of up to 1 MiB is
+//     written exactly as received, and a longer one continues raw from the
+//     first byte that is not JSON.
+//   - XML and HTML are coloured with o.Color; their bytes are unchanged.
+//   - With o.Terminal and o.Format or o.Color, the output ends with a
+//     newline.
+func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
+	if !o.Format && !o.Color && !o.Terminal {
+		_, err := io.Copy(w, r)
+		return err
+	}
+	mt := mediaType(contentType)
+	head, rest, atEOF := readHead(r, bodySniffSize)
+	if o.Terminal && looksBinary(head, mt, atEOF) {
+		_, err := io.WriteString(w, BinaryNote)
+		return err
+	}
+
+	out := w
+	var tail *tailWriter
+	if o.Terminal && (o.Format || o.Color) {
+		tail = &tailWriter{w: w}
+		out = tail
+	}
+	p := o.palette()
+	var err error
+	switch {
+	case (o.Format || p != nil) && isJSONBody(mt, head):
+		err = jsonBody(out, head, rest, atEOF, o)
+	case p != nil && isMarkupType(mt):
+		err = colorMarkup(out, io.MultiReader(bytes.NewReader(head), rest), p)
+	default:
+		if _, err = out.Write(head); err == nil {
+			_, err = io.Copy(out, rest)
+		}
+	}
+	if err == nil && tail != nil && tail.n > 0 && tail.last != '\n' {
+		_, err = io.WriteString(w, "\n")
+	}
+	return err
+}
+
+// jsonBody formats a body that should be JSON, falling back to raw output
+// when it is not (see [Body]).
+func jsonBody(w io.Writer, head []byte, rest io.Reader, atEOF bool, o Options) error {
+	hold := head
+	if !atEOF {
+		more, r, eof := readHead(rest, jsonHoldLimit-len(head))
+		hold, rest, atEOF = append(head, more...), r, eof
+	}
+	src := bytes.TrimPrefix(hold, []byte("\xef\xbb\xbf")) // a BOM is not JSON text but is common
+	if atEOF {
+		var buf bytes.Buffer
+		f := newJSONFormatter(&buf, io.MultiReader(bytes.NewReader(src), rest), o, o.Format)
+		err := f.finish(f.run())
+		var syn *SyntaxError
+		switch {
+		case errors.As(err, &syn):
+			if _, err := w.Write(hold); err != nil {
+				return err
+			}
+			_, err = io.Copy(w, rest) // a read error after the held bytes
+			return err
+		case err != nil:
+			return err
+		}
+		_, err = buf.WriteTo(w)
+		return err
+	}
+
+	f := newJSONFormatter(w, io.MultiReader(bytes.NewReader(src), rest), o, o.Format)
+	err := f.run()
+	var syn *SyntaxError
+	if errors.As(err, &syn) {
+		f.salvage()
+		if f.p != nil {
+			f.emit(resetSGR)
+		}
+		f.emit(f.buf[f.pos:f.end])
+		if err := f.finish(nil); err != nil {
+			return err
+		}
+		_, err = io.Copy(w, f.r)
+		return err
+	}
+	return f.finish(err)
+}
+
+// readHead reads up to n bytes. rest yields what follows, including a read
+// error met while reading the head; atEOF says the body ended within it.
+func readHead(r io.Reader, n int) (head []byte, rest io.Reader, atEOF bool) {
+	buf := make([]byte, n)
+	k, err := io.ReadFull(r, buf)
+	switch {
+	case err == nil:
+		return buf[:k], r, false
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return buf[:k], eofReader{}, true
+	}
+	return buf[:k], errReader{err}, false
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// tailWriter remembers the last byte written, so a terminal gets a final
+// newline.
+type tailWriter struct {
+	w    io.Writer
+	n    int64
+	last byte
+}
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	n, err := t.w.Write(p)
+	if n > 0 {
+		t.n += int64(n)
+		t.last = p[n-1]
+	}
+	return n, err
+}
+
+// mediaType returns the lower-case type/subtype of a Content-Type value.
+func mediaType(contentType string) string {
+	if i := strings.IndexByte(contentType, ';'); i >= 0 {
+		contentType = contentType[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(contentType))
+}
+
+// isJSONBody says whether a body of type mt starting with head is JSON by
+// its type, or plausibly JSON under a vague type (HTTPie tries text and
+// JavaScript bodies as JSON too).
+func isJSONBody(mt string, head []byte) bool {
+	if strings.Contains(mt, "json") {
+		return true
+	}
+	if mt != "" && !strings.HasPrefix(mt, "text/") && !strings.Contains(mt, "javascript") {
+		return false
+	}
+	if isMarkupType(mt) {
+		return false
+	}
+	s := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(s) > 0 && (s[0] == '{' || s[0] == '[')
+}
+
+// isMarkupType says whether mt is XML or HTML.
+func isMarkupType(mt string) bool {
+	return strings.HasSuffix(mt, "xml") || mt == "text/html"
+}
+
+// isTextType says whether mt names text, so that invalid UTF-8 in it is a
+// charset problem rather than a sign of binary data.
+func isTextType(mt string) bool {
+	if strings.HasPrefix(mt, "text/") {
+		return true
+	}
+	for _, s := range []string{"json", "xml", "javascript", "ecmascript", "yaml", "toml", "x-www-form-urlencoded", "csv", "graphql"} {
+		if strings.Contains(mt, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// looksBinary applies HTTPie's test to the first bytes of a body: a NUL
+// byte, or invalid UTF-8 under a type that is not text. A character cut
+// by the end of head is not held against it.
+func looksBinary(head []byte, mt string, atEOF bool) bool {
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	if isTextType(mt) {
+		return false
+	}
+	if !atEOF {
+		for i := len(head) - 1; i >= 0 && i >= len(head)-utf8.UTFMax; i-- {
+			if utf8.RuneStart(head[i]) {
+				if !utf8.FullRune(head[i:]) {
+					head = head[:i]
+				}
+				break
+			}
+		}
+	}
+	return !utf8.Valid(head)
+}

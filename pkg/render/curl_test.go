@@ -1,0 +1,114 @@
+package render
+
+import (
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// shellArgs runs cmdline in sh with curl replaced by a function that
+// prints its arguments NUL-separated, so the test sees what a shell makes
+// of the quoting.
+func shellArgs(t *testing.T, cmdline string) []string {
+	t.Helper()
+	out, err := exec.Command("sh", "-c", `curl() { printf 'curl\0'; printf '%s\0' "$@"; }; `+cmdline).Output()
+	if err != nil {
+		t.Fatalf("sh -c %q: %v", cmdline, err)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+}
+
+func TestCurlCommand(t *testing.T) {
+	t.Parallel()
+	tricky := "it's \"quoted\" $HOME `id` \\ \n\ttab;&|*?~"
+	tests := []struct {
+		name     string
+		method   string
+		url      string
+		h        http.Header
+		body     []byte
+		bodyFile string
+		want     []string
+		wantLine string // the exact command line, when it matters
+	}{
+		{name: "plain GET", method: "GET", url: "http://localhost:8080/get",
+			want: []string{"curl", "http://localhost:8080/get"}, wantLine: "curl http://localhost:8080/get"},
+		{name: "POST with JSON body", method: "POST", url: "http://x/a b",
+			h:        http.Header{"Content-Type": {"application/json"}},
+			body:     []byte(`{"a":1}`),
+			want:     []string{"curl", "http://x/a b", "-H", "Content-Type: application/json", "--data-binary", `{"a":1}`},
+			wantLine: `curl 'http://x/a b' -H 'Content-Type: application/json' --data-binary '{"a":1}'`},
+		{name: "POST without body", method: "POST", url: "http://x/",
+			want: []string{"curl", "-X", "POST", "http://x/"}},
+		{name: "PUT with a file", method: "PUT", url: "http://x/up", bodyFile: "my file.bin",
+			want: []string{"curl", "-X", "PUT", "http://x/up", "--data-binary", "@my file.bin"}},
+		{name: "body from stdin", method: "POST", url: "http://x/", bodyFile: "-",
+			want: []string{"curl", "http://x/", "--data-binary", "@-"}},
+		{name: "GET with body keeps -X", method: "GET", url: "http://x/", body: []byte("q"),
+			want: []string{"curl", "-X", "GET", "http://x/", "--data-binary", "q"}},
+		{name: "HEAD", method: "HEAD", url: "http://x/",
+			want: []string{"curl", "--head", "http://x/"}},
+		{name: "custom method", method: "PROPFIND", url: "http://x/dav",
+			want: []string{"curl", "-X", "PROPFIND", "http://x/dav"}},
+		{name: "tricky values survive the shell", method: "POST", url: "http://x/?q=" + tricky,
+			h:    http.Header{"X-Tricky": {tricky}},
+			body: []byte(tricky + "'''"),
+			want: []string{"curl", "http://x/?q=" + tricky, "-H", "X-Tricky: " + tricky, "--data-binary", tricky + "'''"}},
+		{name: "empty body is still a body", method: "POST", url: "http://x/", body: []byte{},
+			want: []string{"curl", "http://x/", "--data-binary", ""}},
+		{name: "headers sorted, repeated, empty; Host and Content-Length left out", method: "GET", url: "http://x:81/",
+			h:    http.Header{"X-B": {"1", "2"}, "Accept": {"*/*"}, "X-Empty": {""}, "Host": {"x:81"}, "Content-Length": {"0"}},
+			want: []string{"curl", "http://x:81/", "-H", "Accept: */*", "-H", "X-B: 1", "-H", "X-B: 2", "-H", "X-Empty;"}},
+		{name: "a Host unlike the URL's is kept", method: "GET", url: "http://127.0.0.1/",
+			h:    http.Header{"Host": {"example.org"}},
+			want: []string{"curl", "http://127.0.0.1/", "-H", "Host: example.org"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			line := CurlCommand(tc.method, tc.url, tc.h, tc.body, tc.bodyFile)
+			if tc.wantLine != "" && line != tc.wantLine {
+				t.Errorf("CurlCommand(%s %s) = %s, want %s", tc.method, tc.url, line, tc.wantLine)
+			}
+			if diff := cmp.Diff(tc.want, shellArgs(t, line)); diff != "" {
+				t.Errorf("CurlCommand(%s %s) = %s; arguments after the shell (-want +got):\n%s", tc.method, tc.url, line, diff)
+			}
+		})
+	}
+}
+
+func TestCurlOptions(t *testing.T) {
+	t.Parallel()
+	c := Curl{
+		Method: "GET", URL: "https://x/", Insecure: true, CACert: "/ca dir/ca.pem", Cert: "c.pem", Key: "k.pem",
+		Proxy: "socks5h://p:1080", UnixSocket: "/run/d.sock", HTTP11: true, Follow: true, MaxRedirects: 5,
+	}
+	want := []string{"curl", "https://x/", "-k", "--cacert", "/ca dir/ca.pem", "--cert", "c.pem", "--key", "k.pem",
+		"--proxy", "socks5h://p:1080", "--unix-socket", "/run/d.sock", "--http1.1", "-L", "--max-redirs", "5"}
+	line := c.String()
+	if diff := cmp.Diff(want, shellArgs(t, line)); diff != "" {
+		t.Errorf("Curl%+v.String() = %s; arguments after the shell (-want +got):\n%s", c, line, diff)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"http://h:1/p?a=1&b=2", "'http://h:1/p?a=1&b=2'"},
+		{"", "''"},
+		{"it's", `'it'\''s'`},
+		{"=x", "'=x'"},
+		{"a=b", "a=b"},
+		{"@file", "@file"},
+		{"~", "'~'"},
+	}
+	for _, tc := range tests {
+		if got := shellQuote(tc.in); got != tc.want {
+			t.Errorf("shellQuote(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}

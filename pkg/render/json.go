@@ -1,0 +1,780 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// SyntaxError reports input that is not JSON text. Everything before
+// Offset has already been written (formatted) when [JSON] returns it.
+type SyntaxError struct {
+	Offset int64 // offset in the input of the first byte not written
+	msg    string
+}
+
+// Error describes the problem and where it is.
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("invalid json at offset %d: %s", e.Offset, e.msg)
+}
+
+// maxJSONDepth bounds nesting as encoding/json does, so a short run of
+// brackets cannot make the indentation grow without limit.
+const maxJSONDepth = 10000
+
+const (
+	jsonReadSize  = 64 << 10
+	jsonWriteSize = 64 << 10
+)
+
+// JSON streams a pretty-printed, and with o.Color coloured, copy of the
+// JSON text read from r to w. Several top-level values (NDJSON, or values
+// separated by any white space) are each formatted and each ends with a
+// newline.
+//
+// It works token by token, appending output and colour codes to one
+// buffer that is written out every 64 KiB, so memory grows with the
+// nesting depth and the longest number, not with the document.
+// The one exception is o.SortKeys: an object's members can only be sorted
+// once all of them are known, so each object is held in memory (with
+// everything nested in it) until its closing brace.
+//
+// Strings and numbers are copied exactly as they are in the input: escapes
+// are neither added nor removed, and 1.50 stays 1.50. Empty objects and
+// arrays print as {} and []. Input that is not JSON ends the output with a
+// [*SyntaxError] giving the offset of the offending byte; read and write
+// errors are returned as they are.
+func JSON(w io.Writer, r io.Reader, o Options) error {
+	f := newJSONFormatter(w, r, o, true)
+	return f.finish(f.run())
+}
+
+// jsonFormatter is a streaming JSON scanner that writes each token as soon
+// as it is complete. Its invariant: buf[pos:] has not been written yet and
+// everything before has, so a caller can fall back to copying the rest raw.
+type jsonFormatter struct {
+	r        io.Reader
+	buf      []byte // input window
+	pos, end int
+	base     int64 // input offset of buf[0]
+	eof      bool
+	err      error // read or write error, reported once the window is used up
+
+	w        io.Writer
+	out      []byte   // output not yet written to w
+	sink     *[]byte  // where tokens go: &out, or the member being sorted
+	werr     error    // the first write error
+	p        *palette // nil: no colour
+	pretty   bool     // reindent; otherwise white space is copied as it is
+	sortKeys bool
+	indent   int
+	nl       []byte // "\n" and spaces, grown on demand
+
+	colon, comma, lbrace, rbrace, lbrack, rbrack, emptyObj, emptyArr []byte
+	keyColor, strColor, numColor, boolColor, nullColor               []byte
+
+	stack  []byte       // '{' or '[' per open container
+	objs   []*sortFrame // objects being collected for sorting
+	frames []*sortFrame // spent frames, for reuse
+	bufs   [][]byte     // spent member buffers, for reuse
+}
+
+// sortFrame collects the members of one object until it closes.
+type sortFrame struct {
+	depth   int
+	members []sortMember
+	keys    []byte // the members' unquoted keys, end to end
+	cur     []byte // output of the member being read
+	inside  bool   // a member is being read
+}
+
+type sortMember struct {
+	keyStart, keyEnd int    // the key, unquoted, in keys: what members are ordered by
+	data             []byte // `"key": value` as it will be printed
+}
+
+// Sorting keys allocates per member; spent frames and member buffers are
+// kept for reuse, up to these bounds.
+const (
+	sortPoolBuffers = 4096
+	sortPoolBufSize = 64 << 10
+)
+
+func newJSONFormatter(w io.Writer, r io.Reader, o Options, pretty bool) *jsonFormatter {
+	size := jsonReadSize
+	if l, ok := r.(interface{ Len() int }); ok && l.Len() < size { // a small in-memory body, such as one NDJSON line
+		size = max(l.Len()+1, 64)
+	}
+	f := &jsonFormatter{
+		r:        r,
+		buf:      make([]byte, size),
+		w:        w,
+		out:      make([]byte, 0, min(size*2, jsonWriteSize)),
+		p:        o.palette(),
+		pretty:   pretty,
+		sortKeys: pretty && o.SortKeys,
+		indent:   o.indentWidth(),
+	}
+	f.sink = &f.out
+	f.nl = append([]byte{'\n'}, bytes.Repeat([]byte{' '}, 16*f.indent)...)
+	colon := ":"
+	if pretty {
+		colon = ": "
+	}
+	if p := f.p; p != nil {
+		f.lbrace, f.rbrace, f.lbrack, f.rbrack = p.lbrace, p.rbrace, p.lbrack, p.rbrack
+		f.emptyObj, f.emptyArr, f.comma = p.emptyObj, p.emptyArr, p.comma
+		f.colon = paint(nil, p.punct, ":")
+		if pretty {
+			f.colon = append(f.colon, ' ')
+		}
+		f.keyColor, f.strColor, f.numColor, f.boolColor, f.nullColor = p.key, p.str, p.num, p.boolean, p.null
+	} else {
+		f.lbrace, f.rbrace, f.lbrack, f.rbrack = []byte("{"), []byte("}"), []byte("["), []byte("]")
+		f.emptyObj, f.emptyArr, f.comma, f.colon = []byte("{}"), []byte("[]"), []byte(","), []byte(colon)
+	}
+	return f
+}
+
+// jsonSpace, jsonStrPlain and jsonNumChar classify bytes for the scanner.
+var jsonSpace, jsonStrPlain, jsonNumChar, jsonDelim [256]bool
+
+func init() {
+	for c := 0x20; c < 256; c++ {
+		jsonStrPlain[c] = c != '"' && c != '\\'
+	}
+	for _, c := range []byte(" \t\r\n") {
+		jsonSpace[c] = true
+		jsonDelim[c] = true
+	}
+	for _, c := range []byte(",]}") {
+		jsonDelim[c] = true
+	}
+	for _, c := range []byte("0123456789+-.eE") {
+		jsonNumChar[c] = true
+	}
+}
+
+// fill reads more input into the window, keeping buf[pos:end]. It reports
+// whether at least one byte was added; at the end of input, or after a
+// read or write error (kept in f.err), it returns false.
+func (f *jsonFormatter) fill() bool {
+	if f.eof {
+		return false
+	}
+	if len(f.out) >= jsonWriteSize {
+		f.flush()
+	}
+	if f.werr != nil { // a write error stops reading early
+		f.eof, f.err = true, f.werr
+		return false
+	}
+	if f.pos > 0 {
+		n := copy(f.buf, f.buf[f.pos:f.end])
+		f.base += int64(f.pos)
+		f.pos, f.end = 0, n
+	}
+	if f.end == len(f.buf) { // one token fills the window: widen it
+		f.buf = append(f.buf, make([]byte, len(f.buf))...)
+	}
+	for range 100 {
+		n, err := f.r.Read(f.buf[f.end:])
+		f.end += n
+		if err != nil {
+			f.eof = true
+			if err != io.EOF {
+				f.err = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	f.eof, f.err = true, io.ErrNoProgress
+	return false
+}
+
+// ensure makes at least n unread bytes available if the input has them.
+func (f *jsonFormatter) ensure(n int) bool {
+	for f.end-f.pos < n {
+		if !f.fill() {
+			return false
+		}
+	}
+	return true
+}
+
+// emit appends b to the output, or to the member of the innermost object
+// being sorted.
+func (f *jsonFormatter) emit(b []byte) {
+	*f.sink = append(*f.sink, b...)
+}
+
+// flush writes out the output buffered so far.
+func (f *jsonFormatter) flush() {
+	if len(f.out) > 0 && f.werr == nil {
+		_, f.werr = f.w.Write(f.out)
+	}
+	f.out = f.out[:0]
+}
+
+// finish flushes the output and returns err, or else the first write
+// error.
+func (f *jsonFormatter) finish(err error) error {
+	f.flush()
+	if err == nil {
+		err = f.werr
+	}
+	return err
+}
+
+// resetSGR ends a colour.
+var resetSGR = []byte(ansiReset)
+
+func (f *jsonFormatter) emitColored(pre, b []byte) {
+	if len(pre) == 0 {
+		f.emit(b)
+		return
+	}
+	f.emit(pre)
+	f.emit(b)
+	f.emit(resetSGR)
+}
+
+// newline starts a new line indented for depth. Deeply nested input can
+// make far more output than input, so the buffer is checked here too.
+func (f *jsonFormatter) newline(depth int) {
+	f.emit(f.indentation(depth))
+	if len(f.out) >= jsonWriteSize {
+		f.flush()
+	}
+}
+
+func (f *jsonFormatter) indentation(depth int) []byte {
+	n := 1 + depth*f.indent
+	for len(f.nl) < n {
+		f.nl = append(f.nl, ' ')
+	}
+	return f.nl[:n]
+}
+
+// skipSpace moves past white space (copying it when not reindenting) and
+// returns the next byte without consuming it; ok is false at the end of
+// input.
+func (f *jsonFormatter) skipSpace() (c byte, ok bool) {
+	for {
+		start := f.pos
+		for f.pos < f.end {
+			c = f.buf[f.pos]
+			if !jsonSpace[c] {
+				if !f.pretty && f.pos > start {
+					f.emit(f.buf[start:f.pos])
+				}
+				return c, true
+			}
+			f.pos++
+		}
+		if !f.pretty && f.pos > start {
+			f.emit(f.buf[start:f.pos])
+		}
+		if !f.fill() {
+			return 0, false
+		}
+	}
+}
+
+func (f *jsonFormatter) syntaxError(format string, args ...any) error {
+	return &SyntaxError{Offset: f.base + int64(f.pos), msg: fmt.Sprintf(format, args...)}
+}
+
+// endError is the error for input that stops in the middle of a value.
+func (f *jsonFormatter) endError(what string) error {
+	if f.err != nil {
+		return f.err
+	}
+	return f.syntaxError("unexpected end of input in %s", what)
+}
+
+func quoteByte(c byte) string {
+	if c >= 0x20 && c < 0x7f {
+		return strconv.QuoteRune(rune(c))
+	}
+	return fmt.Sprintf("byte 0x%02x", c)
+}
+
+// run formats values until the input ends.
+func (f *jsonFormatter) run() error {
+	for {
+		if _, ok := f.skipSpace(); !ok {
+			return f.err
+		}
+		if err := f.value(); err != nil {
+			return err
+		}
+		if f.pretty {
+			f.emit(f.nl[:1])
+		}
+	}
+}
+
+// Scanner states inside one top-level value.
+const (
+	jsonWantValue = iota
+	jsonWantKey
+	jsonAfterValue
+)
+
+// value formats one complete top-level value. It keeps its own stack of
+// open containers instead of recursing, so deep input cannot exhaust the
+// goroutine stack.
+func (f *jsonFormatter) value() error {
+	state := jsonWantValue
+	for {
+		switch state {
+		case jsonWantValue:
+			c, ok := f.skipSpace()
+			if !ok {
+				return f.endError("value")
+			}
+			switch {
+			case c == '{' || c == '[':
+				if len(f.stack) >= maxJSONDepth {
+					return f.syntaxError("nesting deeper than %d levels", maxJSONDepth)
+				}
+				closer := byte('}')
+				open, empty := f.lbrace, f.emptyObj
+				if c == '[' {
+					closer, open, empty = ']', f.lbrack, f.emptyArr
+				}
+				f.pos++
+				if !f.pretty {
+					f.emit(open)
+				}
+				next, ok := f.skipSpace()
+				if ok && next == closer {
+					f.pos++
+					if f.pretty {
+						f.emit(empty)
+					} else {
+						f.emitColored(f.p.punctColor(), []byte{closer})
+					}
+					state = jsonAfterValue
+					continue
+				}
+				f.stack = append(f.stack, c)
+				if c == '{' {
+					state = jsonWantKey
+					if f.sortKeys {
+						fr := f.newSortFrame()
+						f.objs = append(f.objs, fr)
+						f.sink = &fr.cur
+						continue
+					}
+				} else {
+					state = jsonWantValue
+				}
+				if f.pretty {
+					f.emit(open)
+					f.newline(len(f.stack))
+				}
+			case c == '"':
+				if err := f.str(f.strColor); err != nil {
+					return err
+				}
+				state = jsonAfterValue
+			case c == '-' || (c >= '0' && c <= '9'):
+				if err := f.number(); err != nil {
+					return err
+				}
+				state = jsonAfterValue
+			case c == 't':
+				if err := f.literal("true", f.boolColor); err != nil {
+					return err
+				}
+				state = jsonAfterValue
+			case c == 'f':
+				if err := f.literal("false", f.boolColor); err != nil {
+					return err
+				}
+				state = jsonAfterValue
+			case c == 'n':
+				if err := f.literal("null", f.nullColor); err != nil {
+					return err
+				}
+				state = jsonAfterValue
+			default:
+				return f.syntaxError("invalid character %s looking for beginning of value", quoteByte(c))
+			}
+
+		case jsonWantKey:
+			c, ok := f.skipSpace()
+			if !ok {
+				return f.endError("object")
+			}
+			if c != '"' {
+				return f.syntaxError("invalid character %s looking for beginning of object key string", quoteByte(c))
+			}
+			if f.sortKeys {
+				fr := f.objs[len(f.objs)-1]
+				fr.cur, fr.inside = f.newBuffer(), true
+			}
+			if err := f.str(f.keyColor); err != nil {
+				return err
+			}
+			c, ok = f.skipSpace()
+			if !ok {
+				return f.endError("object")
+			}
+			if c != ':' {
+				return f.syntaxError("invalid character %s after object key", quoteByte(c))
+			}
+			f.pos++
+			f.emit(f.colon)
+			state = jsonWantValue
+
+		case jsonAfterValue:
+			if len(f.stack) == 0 {
+				return nil
+			}
+			c, ok := f.skipSpace()
+			top := f.stack[len(f.stack)-1]
+			switch {
+			case !ok:
+				if top == '{' {
+					return f.endError("object")
+				}
+				return f.endError("array")
+			case c == ',':
+				f.pos++
+				if top == '{' {
+					state = jsonWantKey
+					if f.sortKeys {
+						f.endMember()
+						continue
+					}
+				} else {
+					state = jsonWantValue
+				}
+				f.emit(f.comma)
+				if f.pretty {
+					f.newline(len(f.stack))
+				}
+			case c == '}' && top == '{':
+				f.pos++
+				if f.sortKeys {
+					f.endMember()
+					f.closeSorted()
+				} else {
+					f.closeContainer(f.rbrace)
+				}
+			case c == ']' && top == '[':
+				f.pos++
+				f.closeContainer(f.rbrack)
+			case top == '{':
+				return f.syntaxError("invalid character %s after object value (expecting ',' or '}')", quoteByte(c))
+			default:
+				return f.syntaxError("invalid character %s after array element (expecting ',' or ']')", quoteByte(c))
+			}
+		}
+	}
+}
+
+// closeContainer ends the innermost container.
+func (f *jsonFormatter) closeContainer(closer []byte) {
+	f.stack = f.stack[:len(f.stack)-1]
+	if f.pretty {
+		f.newline(len(f.stack))
+	}
+	f.emit(closer)
+}
+
+// setSink points emit at the member being read in the innermost sorted
+// object, or at the output when there is none.
+func (f *jsonFormatter) setSink() {
+	if n := len(f.objs); n > 0 {
+		f.sink = &f.objs[n-1].cur
+	} else {
+		f.sink = &f.out
+	}
+}
+
+func (f *jsonFormatter) newSortFrame() *sortFrame {
+	if n := len(f.frames); n > 0 {
+		fr := f.frames[n-1]
+		f.frames = f.frames[:n-1]
+		fr.depth = len(f.stack)
+		return fr
+	}
+	return &sortFrame{depth: len(f.stack)}
+}
+
+func (f *jsonFormatter) newBuffer() []byte {
+	if n := len(f.bufs); n > 0 {
+		b := f.bufs[n-1]
+		f.bufs = f.bufs[:n-1]
+		return b
+	}
+	return make([]byte, 0, 64)
+}
+
+// endMember files the member just read in the innermost sorted object,
+// with the key read last (keys are read before their values, and values
+// nested in this one have been filed in their own objects).
+func (f *jsonFormatter) endMember() {
+	fr := f.objs[len(f.objs)-1]
+	m := sortMember{keyStart: len(fr.keys), data: fr.cur}
+	raw := fr.cur[bytes.IndexByte(fr.cur, '"'):] // the colour code, if any, comes first
+	if raw = raw[:quotedLen(raw)]; bytes.IndexByte(raw, '\\') < 0 {
+		fr.keys = append(fr.keys, raw[1:len(raw)-1]...)
+	} else if k, err := jsontext.AppendUnquote(fr.keys, raw); err == nil {
+		fr.keys = k
+	} else {
+		fr.keys = append(fr.keys, raw...) // invalid UTF-8: order by the raw bytes
+	}
+	m.keyEnd = len(fr.keys)
+	fr.members = append(fr.members, m)
+	fr.cur, fr.inside = nil, false
+}
+
+// quotedLen returns the length of the JSON string at the start of b,
+// quotes included; b holds one that was checked already.
+func quotedLen(b []byte) int {
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// closeSorted prints the innermost sorted object, members ordered by key
+// (stable, so repeated keys keep their order), to whatever encloses it.
+func (f *jsonFormatter) closeSorted() {
+	fr := f.objs[len(f.objs)-1]
+	f.objs = f.objs[:len(f.objs)-1]
+	f.stack = f.stack[:len(f.stack)-1]
+	f.setSink()
+	slices.SortStableFunc(fr.members, func(a, b sortMember) int {
+		return bytes.Compare(fr.keys[a.keyStart:a.keyEnd], fr.keys[b.keyStart:b.keyEnd])
+	})
+	f.emit(f.lbrace)
+	for i, m := range fr.members {
+		if i > 0 {
+			f.emit(f.comma)
+		}
+		f.newline(fr.depth)
+		f.emit(m.data)
+		if len(f.bufs) < sortPoolBuffers && cap(m.data) <= sortPoolBufSize {
+			f.bufs = append(f.bufs, m.data[:0])
+		}
+	}
+	f.newline(fr.depth - 1)
+	f.emit(f.rbrace)
+	fr.members, fr.keys, fr.cur = fr.members[:0], fr.keys[:0], nil
+	f.frames = append(f.frames, fr)
+}
+
+// salvage writes out what sorted objects still hold, unsorted, so that a
+// caller falling back to raw output after an error loses nothing.
+func (f *jsonFormatter) salvage() {
+	objs := f.objs
+	f.objs = nil
+	f.setSink()
+	for _, fr := range objs {
+		f.emit(f.lbrace)
+		for i, m := range fr.members {
+			if i > 0 {
+				f.emit(f.comma)
+			}
+			f.newline(fr.depth)
+			f.emit(m.data)
+		}
+		if fr.inside {
+			if len(fr.members) > 0 {
+				f.emit(f.comma)
+			}
+			f.newline(fr.depth)
+			f.emit(fr.cur)
+		}
+	}
+}
+
+// str copies the string starting at buf[pos] (its opening quote) in
+// colour pre. It writes the string in one piece when the window holds all
+// of it, and streams longer ones.
+func (f *jsonFormatter) str(pre []byte) error {
+	if len(pre) > 0 {
+		f.emit(pre)
+	}
+	start, i := f.pos, f.pos+1 // buf[start:i] is read but not written
+	// more writes out what was read and makes at least n bytes from i
+	// available, keeping the invariant that buf[pos:] is not written.
+	more := func(n int) bool {
+		f.emit(f.buf[start:i])
+		f.pos = i
+		ok := f.ensure(n)
+		start, i = f.pos, f.pos
+		return ok
+	}
+	for {
+		for i < f.end && jsonStrPlain[f.buf[i]] {
+			i++
+		}
+		if i == f.end {
+			if !more(1) {
+				return f.endError("string")
+			}
+			continue
+		}
+		switch c := f.buf[i]; {
+		case c == '"':
+			f.emit(f.buf[start : i+1])
+			f.pos = i + 1
+			if len(pre) > 0 {
+				f.emit(resetSGR)
+			}
+			return nil
+		case c == '\\':
+			if f.end-i < 2 && !more(2) {
+				return f.endError("string escape")
+			}
+			switch e := f.buf[i+1]; e {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if f.end-i < 6 && !more(6) {
+					return f.endError("string escape")
+				}
+				for _, h := range f.buf[i+2 : i+6] {
+					if !isHex(h) {
+						more(0)
+						return f.syntaxError("invalid character %s in \\u escape", quoteByte(h))
+					}
+				}
+				i += 6
+			default:
+				more(0)
+				return f.syntaxError("invalid escape %s in string", quoteByte(e))
+			}
+		default:
+			more(0)
+			return f.syntaxError("invalid control character %s in string", quoteByte(c))
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// number copies the number at buf[pos] verbatim after checking it against
+// the JSON grammar. The whole number stays in the window until it is
+// written, so an error leaves pos at its first byte.
+func (f *jsonFormatter) number() error {
+	i := f.pos
+	for {
+		for i < f.end && jsonNumChar[f.buf[i]] {
+			i++
+		}
+		if i < f.end {
+			break
+		}
+		off := i - f.pos
+		if !f.fill() {
+			i = f.pos + off
+			break
+		}
+		i = f.pos + off
+	}
+	tok := f.buf[f.pos:i]
+	if !validJSONNumber(tok) {
+		return f.syntaxError("invalid number %q", truncate(tok, 40))
+	}
+	if i < f.end && !jsonDelim[f.buf[i]] {
+		return f.syntaxError("invalid character %s after number", quoteByte(f.buf[i]))
+	}
+	f.emitColored(f.numColor, tok)
+	f.pos = i
+	return nil
+}
+
+func truncate(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
+}
+
+// validJSONNumber checks RFC 8259's number grammar:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validJSONNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+// literal copies true, false or null.
+func (f *jsonFormatter) literal(word string, pre []byte) error {
+	f.ensure(len(word) + 1)
+	n := min(len(word), f.end-f.pos)
+	for k := range n {
+		if f.buf[f.pos+k] != word[k] {
+			return f.syntaxError("invalid character %s in literal %s (expecting %s)", quoteByte(f.buf[f.pos+k]), word, quoteByte(word[k]))
+		}
+	}
+	if n < len(word) {
+		return f.endError("literal " + word)
+	}
+	if i := f.pos + len(word); i < f.end && !jsonDelim[f.buf[i]] {
+		return f.syntaxError("invalid character %s after %s", quoteByte(f.buf[i]), word)
+	}
+	f.emitColored(pre, f.buf[f.pos:f.pos+len(word)])
+	f.pos += len(word)
+	return nil
+}
+
+// punctColor is the colour of JSON punctuation, nil without a palette.
+func (p *palette) punctColor() []byte {
+	if p == nil {
+		return nil
+	}
+	return p.punct
+}

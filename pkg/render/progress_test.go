@@ -1,0 +1,61 @@
+package render
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestFormatBytes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		n    int64
+		want string
+	}{
+		{0, "0 B"}, {1023, "1023 B"}, {1024, "1.0 KiB"}, {1536, "1.5 KiB"},
+		{5 << 20, "5.0 MiB"}, {1 << 30, "1.0 GiB"},
+	}
+	for _, tc := range tests {
+		if got := FormatBytes(tc.n); got != tc.want {
+			t.Errorf("FormatBytes(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestProgressPlainLines(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	p := NewProgress(&out, 1000, 0, false, "")
+	n, err := io.Copy(io.Discard, p.Reader(strings.NewReader(strings.Repeat("x", 1000))))
+	if err != nil || n != 1000 {
+		t.Fatalf("copy through the progress reader: %d, %v", n, err)
+	}
+	p.Finish()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-2], "100% ") || !strings.HasPrefix(lines[len(lines)-1], "Done. 1000 B in ") {
+		t.Errorf("plain progress of 1000 bytes wrote %q, want a 100%% line and a Done line", out.String())
+	}
+}
+
+func TestProgressNilIsQuiet(t *testing.T) {
+	t.Parallel()
+	var p *Progress
+	r := strings.NewReader("abc")
+	if got := p.Reader(r); got != io.Reader(r) {
+		t.Errorf("(*Progress)(nil).Reader wrapped the reader, want it unchanged")
+	}
+	p.Add(3)
+	p.Finish()
+}
+
+func TestProgressBarOnTerminal(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	p := NewProgress(&out, 2048, 0, true, "")
+	io.Copy(io.Discard, p.Reader(strings.NewReader(strings.Repeat("x", 2048))))
+	p.Finish()
+	if !strings.Contains(out.String(), "100%") || !strings.Contains(out.String(), "KiB") {
+		t.Errorf("terminal progress wrote %q, want a bar at 100%% with sizes", out.String())
+	}
+}
