@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"text/tabwriter"
 
@@ -60,6 +61,9 @@ $XDG_CONFIG_HOME/reqs, else ~/.config/reqs.`,
 	return c
 }
 
+// secretFlags hold credentials; config show masks their values.
+var secretFlags = []string{"auth", "cert-key-pass"}
+
 // runConfigShow applies the config to the request flags, as a request
 // would, and prints each flag's value and source.
 func runConfigShow(_ context.Context, o *configOptions) error {
@@ -94,8 +98,11 @@ func runConfigShow(_ context.Context, o *configOptions) error {
 			where += " (" + c.File + ")"
 		}
 		value := fl.Value.String()
-		if value == "" {
+		switch {
+		case value == "":
 			value = `""`
+		case slices.Contains(secretFlags, name):
+			value = "****"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, value, where)
 	}

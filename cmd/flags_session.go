@@ -246,6 +246,10 @@ func (f *sessionFlags) load(env *requestEnv) (save func() error, err error) {
 	}
 	replaced := map[string]bool{}
 	for _, h := range s.Headers {
+		if !config.IsSessionHeader(h.Name) {
+			// A hand-edited file may hold them; they describe one request.
+			continue
+		}
 		name := http.CanonicalHeaderKey(h.Name)
 		if !replaced[name] {
 			// A stored header replaces a default of the same name

@@ -209,6 +209,13 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 				return err
 			}
 			sep = false
+			if env.Print.ResponseBody && h.Body != nil {
+				tw := &tailWriter{w: out}
+				if err := writeBodyBlock(tw, h.Body, h.Header.Get("Content-Type"), env.Render); err != nil {
+					return err
+				}
+				sep = tw.n > 0
+			}
 		}
 		if len(resp.History) > 0 {
 			wrote, err := printRequest(env, resp.Request)
@@ -223,6 +230,9 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 	}
 	if err := printResponseHead(env, out, resp); err != nil {
 		return err
+	}
+	if sep && !env.Print.ResponseHead && !env.Print.ResponseBody {
+		sep = false
 	}
 	handled, err := env.Opts.Body.output(ctx, env, resp)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -42,26 +43,43 @@ const maxChallengeRounds = 2
 
 // roundTrip sends p exactly once through the transport chosen for its URL.
 func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response, error) {
+	// The hooks can run on the transport's goroutines, several at once
+	// when Happy Eyeballs dials two addresses, so they share a lock.
+	var mu sync.Mutex
 	var t Timings
 	var dnsStart, connStart, tlsStart time.Time
 	remote := ""
 	var tlsState *tls.ConnectionState
+	locked := func(f func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		f()
+	}
 	trace := &httptrace.ClientTrace{
-		DNSStart:          func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
-		DNSDone:           func(httptrace.DNSDoneInfo) { t.DNS = time.Since(dnsStart) },
-		ConnectStart:      func(string, string) { connStart = time.Now() },
-		ConnectDone:       func(string, string, error) { t.Connect = time.Since(connStart) },
-		TLSHandshakeStart: func() { tlsStart = time.Now() },
+		DNSStart: func(httptrace.DNSStartInfo) { locked(func() { dnsStart = time.Now() }) },
+		DNSDone:  func(httptrace.DNSDoneInfo) { locked(func() { t.DNS = time.Since(dnsStart) }) },
+		ConnectStart: func(string, string) {
+			locked(func() {
+				if connStart.IsZero() {
+					connStart = time.Now()
+				}
+			})
+		},
+		ConnectDone:       func(string, string, error) { locked(func() { t.Connect = time.Since(connStart) }) },
+		TLSHandshakeStart: func() { locked(func() { tlsStart = time.Now() }) },
 		TLSHandshakeDone: func(cs tls.ConnectionState, _ error) {
-			t.TLS = time.Since(tlsStart)
-			tlsState = &cs
+			locked(func() {
+				t.TLS = time.Since(tlsStart)
+				tlsState = &cs
+			})
 		},
 		GotConn: func(info httptrace.GotConnInfo) {
 			if info.Conn != nil {
-				remote = info.Conn.RemoteAddr().String()
+				addr := info.Conn.RemoteAddr().String()
+				locked(func() { remote = addr })
 			}
 		},
-		GotFirstResponseByte: func() { t.TTFB = time.Since(t.Start) },
+		GotFirstResponseByte: func() { locked(func() { t.TTFB = time.Since(t.Start) }) },
 	}
 	ctx = httptrace.WithClientTrace(ctx, trace)
 
@@ -75,6 +93,8 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		return nil, s.classifyError(err, p)
 	}
 	elapsed := time.Since(t.Start)
+	mu.Lock()
+	defer mu.Unlock()
 	if raw.TLS != nil {
 		tlsState = raw.TLS
 	}

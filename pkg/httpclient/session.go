@@ -53,8 +53,9 @@ type mount struct {
 	rt     http.RoundTripper
 }
 
-// New returns a session with Requests' default headers and a transport
-// built from opts.
+// New returns a session with Requests' default headers, an empty cookie
+// jar (so cookies set by one redirect hop go out on the next) and a
+// transport built from opts.
 func New(opts Options) (*Session, error) {
 	rt, err := newTransport(opts)
 	if err != nil {
@@ -62,6 +63,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s := &Session{
 		Header:       DefaultHeaders(),
+		Jar:          NewJar(),
 		MaxRedirects: DefaultMaxRedirects,
 		TrustEnv:     opts.TrustEnv,
 		opts:         opts,
