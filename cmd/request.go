@@ -136,7 +136,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.CountVarP(&o.Verbose, "verbose", "v", "print the whole exchange (-p HBhb); -vv adds metadata")
 	fs.BoolVarP(&o.HeadersOnly, "headers", "h", false, "print only the response headers (-p h)")
 	fs.BoolVarP(&o.BodyOnly, "body", "b", false, "print only the response body (-p b)")
-	fs.StringVar(&o.Pretty, "pretty", "", "output processing: `all`, colors, format or none (default all on a terminal, none otherwise)")
+	fs.StringVar(&o.Pretty, "pretty", "", "output processing `MODE`: all, colors, format or none (default all on a terminal, none otherwise)")
 	fs.StringVar(&o.Style, "style", "auto", "colour `STYLE`: "+strings.Join(render.Styles(), ", "))
 	fs.BoolVar(&o.SortKeys, "sort-keys", false, "sort JSON object keys")
 	fs.IntVar(&o.Indent, "indent", 4, "indent JSON and XML by `N` spaces")
@@ -146,7 +146,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.Curl, "curl", false, "print the equivalent curl command instead of sending")
 	fs.BoolVar(&o.CheckStatus, "check-status", false, "exit with 3, 4 or 5 on a 3xx, 4xx or 5xx response")
 	fs.CountVarP(&o.Quiet, "quiet", "q", "print nothing on stdout; -qq also hides warnings")
-	fs.BoolVar(&o.Debug, "debug", false, "print details of errors")
+	fs.BoolVar(&o.Debug, "debug", false, "print the chain of causes of an error on stderr")
 
 	fs.BoolVarP(&o.JSON, "json", "j", false, "send data items as JSON (the default)")
 	fs.BoolVarP(&o.Form, "form", "f", false, "send data items as a form (multipart when a file field is given)")
@@ -211,7 +211,10 @@ func expandURL(raw, defaultScheme string) (string, error) {
 	return defaultScheme + "://" + strings.TrimPrefix(raw, "//"), nil
 }
 
-func runRequest(ctx context.Context, o *requestOptions) error {
+func runRequest(ctx context.Context, o *requestOptions) (err error) {
+	if o.Debug {
+		defer func() { printErrorChain(o.IO.ErrOut, err) }()
+	}
 	env := &requestEnv{IO: o.IO, Opts: o, Quiet: o.Quiet, Changed: o.Changed}
 	rawURL, err := expandURL(o.URL, o.DefaultScheme)
 	if err != nil {
@@ -282,12 +285,7 @@ func runRequest(ctx context.Context, o *requestOptions) error {
 
 	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Auth.follows(prep.Method)})
 	if err != nil {
-		if save != nil {
-			// Cookies from hops that did answer are still worth keeping.
-			if serr := save(); serr != nil {
-				env.Warn("%v", serr)
-			}
-		}
+		// A failed exchange leaves the session as it was.
 		return err
 	}
 	defer resp.Close()
@@ -492,4 +490,24 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// printErrorChain writes each cause of err with its Go type, for --debug;
+// Main still prints the one-line message.
+func printErrorChain(w io.Writer, err error) {
+	for depth := 0; err != nil; depth++ {
+		fmt.Fprintf(w, "reqs: debug: %s%T: %v\n", strings.Repeat("  ", depth), err, err)
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			errs := u.Unwrap()
+			if len(errs) == 0 {
+				return
+			}
+			err = errs[0]
+		default:
+			return
+		}
+	}
 }

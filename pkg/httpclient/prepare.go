@@ -288,19 +288,24 @@ func encodeBody(p *PreparedRequest, req *Request) error {
 	return nil
 }
 
-// encodeMultipart streams a multipart/form-data body through a pipe, so file
-// parts are never held in memory. Its length is computed up front when every
-// part's size is known: the framing is rendered once with empty parts.
+// encodeMultipart streams a multipart/form-data body without holding
+// files in memory. The framing (boundaries and part headers) is rendered
+// once; the body is then those bytes chained with the files, each opened
+// when its turn comes, so the copy needs no goroutine or pipe and the
+// length is known whenever every file's size is.
 func encodeMultipart(p *PreparedRequest, req *Request) error {
 	boundary := req.Boundary
 	if boundary == "" {
 		boundary = multipart.NewWriter(io.Discard).Boundary()
 	}
-	var frame bytes.Buffer
-	if err := writeMultipart(&frame, boundary, req.Form, req.Files, true); err != nil {
+	frames, err := multipartFrames(boundary, req.Form, req.Files)
+	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidBody, err)
 	}
-	length := int64(frame.Len())
+	length := int64(0)
+	for _, f := range frames {
+		length += int64(len(f))
+	}
 	for _, f := range req.Files {
 		if f.Size < 0 {
 			length = -1
@@ -308,13 +313,14 @@ func encodeMultipart(p *PreparedRequest, req *Request) error {
 		}
 		length += f.Size
 	}
-	form, files := req.Form, req.Files
+	files := req.Files
 	p.SetBody(func() (io.ReadCloser, error) {
-		pr, pw := io.Pipe()
-		go func() {
-			pw.CloseWithError(writeMultipart(pw, boundary, form, files, false))
-		}()
-		return pr, nil
+		parts := make([]io.Reader, 0, 2*len(files)+1)
+		for i, f := range files {
+			parts = append(parts, bytes.NewReader(frames[i]), &lazyFile{f: f})
+		}
+		parts = append(parts, bytes.NewReader(frames[len(files)]))
+		return io.NopCloser(io.MultiReader(parts...)), nil
 	}, length)
 	p.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
 	return nil
@@ -322,22 +328,25 @@ func encodeMultipart(p *PreparedRequest, req *Request) error {
 
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
 
-func writeMultipart(w io.Writer, boundary string, form []Param, files []File, frameOnly bool) error {
-	mw := multipart.NewWriter(w)
+// multipartFrames renders the framing of a multipart body: frames[i] is
+// everything before file i's content (for i == 0 the text fields too),
+// and the last frame closes the body.
+func multipartFrames(boundary string, form []Param, files []File) ([][]byte, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
 	if err := mw.SetBoundary(boundary); err != nil {
-		return fmt.Errorf("boundary %q: %v", boundary, err)
+		return nil, fmt.Errorf("boundary %q: %v", boundary, err)
 	}
 	for _, f := range form {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscaper.Replace(f.Name)))
 		pw, err := mw.CreatePart(h)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if _, err := io.WriteString(pw, f.Value); err != nil {
-			return err
-		}
+		io.WriteString(pw, f.Value)
 	}
+	frames := make([][]byte, 0, len(files)+1)
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscaper.Replace(f.Field), quoteEscaper.Replace(f.Filename)))
@@ -346,25 +355,65 @@ func writeMultipart(w io.Writer, boundary string, form []Param, files []File, fr
 			ct = "application/octet-stream"
 		}
 		h.Set("Content-Type", ct)
-		pw, err := mw.CreatePart(h)
+		if _, err := mw.CreatePart(h); err != nil {
+			return nil, err
+		}
+		frames = append(frames, bytes.Clone(buf.Bytes()))
+		buf.Reset()
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	return append(frames, bytes.Clone(buf.Bytes())), nil
+}
+
+// lazyFile opens a file part on its first read and closes it at its end,
+// checking that it still has the size the Content-Length was built from.
+type lazyFile struct {
+	f    File
+	rc   io.ReadCloser
+	n    int64
+	done bool
+}
+
+func (l *lazyFile) Read(p []byte) (int, error) {
+	if l.done {
+		return 0, io.EOF
+	}
+	if l.rc == nil {
+		rc, err := l.f.Open()
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if frameOnly {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return err
-		}
-		n, err := io.Copy(pw, rc)
-		rc.Close()
-		if err != nil {
-			return err
-		}
-		if f.Size >= 0 && n != f.Size {
-			return fmt.Errorf("%s changed size while it was sent (%d bytes, expected %d)", f.Filename, n, f.Size)
+		l.rc = rc
+	}
+	n, err := l.rc.Read(p)
+	l.n += int64(n)
+	if err == io.EOF {
+		l.done = true
+		l.rc.Close()
+		if l.f.Size >= 0 && l.n != l.f.Size {
+			return n, fmt.Errorf("%s changed size while it was sent (%d bytes, expected %d)", l.f.Filename, l.n, l.f.Size)
 		}
 	}
-	return mw.Close()
+	return n, err
+}
+
+// WriteTo lets io.Copy hand an *os.File to the destination's ReadFrom,
+// keeping the kernel's copy paths for the file's bytes.
+func (l *lazyFile) WriteTo(w io.Writer) (int64, error) {
+	if l.done {
+		return 0, nil
+	}
+	rc, err := l.f.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	l.done = true
+	n, err := io.Copy(w, rc)
+	if err == nil && l.f.Size >= 0 && n != l.f.Size {
+		err = fmt.Errorf("%s changed size while it was sent (%d bytes, expected %d)", l.f.Filename, n, l.f.Size)
+	}
+	return n, err
 }

@@ -6,12 +6,14 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// SyntaxError reports input that is not JSON text. Everything before
-// Offset has already been written (formatted) when [JSON] returns it.
+// SyntaxError reports input that is not JSON text. When [JSON] returns
+// it, everything before Offset has been written, formatted (except the
+// members of objects still open for sorting keys).
 type SyntaxError struct {
 	Offset int64 // offset in the input of the first byte not written
 	msg    string
@@ -97,11 +99,11 @@ type sortMember struct {
 	data             []byte // `"key": value` as it will be printed
 }
 
-// Sorting keys allocates per member; spent frames and member buffers are
-// kept for reuse, up to these bounds.
+// Sorting keys allocates per member; spent frames and small member
+// buffers are kept for reuse, at most 1024 buffers of 4 KiB.
 const (
-	sortPoolBuffers = 4096
-	sortPoolBufSize = 64 << 10
+	sortPoolBuffers = 1024
+	sortPoolBufSize = 4 << 10
 )
 
 func newJSONFormatter(w io.Writer, r io.Reader, o Options, pretty bool) *jsonFormatter {
@@ -140,24 +142,16 @@ func newJSONFormatter(w io.Writer, r io.Reader, o Options, pretty bool) *jsonFor
 	return f
 }
 
-// jsonSpace, jsonStrPlain and jsonNumChar classify bytes for the scanner.
-var jsonSpace, jsonStrPlain, jsonNumChar, jsonDelim [256]bool
-
-func init() {
-	for c := 0x20; c < 256; c++ {
-		jsonStrPlain[c] = c != '"' && c != '\\'
-	}
-	for _, c := range []byte(" \t\r\n") {
-		jsonSpace[c] = true
-		jsonDelim[c] = true
-	}
-	for _, c := range []byte(",]}") {
-		jsonDelim[c] = true
-	}
-	for _, c := range []byte("0123456789+-.eE") {
-		jsonNumChar[c] = true
-	}
-}
+// Byte classes for the scanner, as static tables so that start-up does no
+// work: white space, bytes that end a plain run inside a string, bytes
+// that can appear in a number, and bytes that may follow a number or
+// literal.
+var (
+	jsonSpace      = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
+	jsonStrSpecial = [256]bool{'"': true, '\\': true, 0x00: true, 0x01: true, 0x02: true, 0x03: true, 0x04: true, 0x05: true, 0x06: true, 0x07: true, 0x08: true, 0x09: true, 0x0a: true, 0x0b: true, 0x0c: true, 0x0d: true, 0x0e: true, 0x0f: true, 0x10: true, 0x11: true, 0x12: true, 0x13: true, 0x14: true, 0x15: true, 0x16: true, 0x17: true, 0x18: true, 0x19: true, 0x1a: true, 0x1b: true, 0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true}
+	jsonNumChar    = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true, '+': true, '-': true, '.': true, 'e': true, 'E': true}
+	jsonDelim      = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, ',': true, ']': true, '}': true}
+)
 
 // fill reads more input into the window, keeping buf[pos:end]. It reports
 // whether at least one byte was added; at the end of input, or after a
@@ -529,12 +523,13 @@ func (f *jsonFormatter) endMember() {
 	fr := f.objs[len(f.objs)-1]
 	m := sortMember{keyStart: len(fr.keys), data: fr.cur}
 	raw := fr.cur[bytes.IndexByte(fr.cur, '"'):] // the colour code, if any, comes first
-	if raw = raw[:quotedLen(raw)]; bytes.IndexByte(raw, '\\') < 0 {
+	if raw = raw[:quotedLen(raw)]; bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
 		fr.keys = append(fr.keys, raw[1:len(raw)-1]...)
-	} else if k, err := jsontext.AppendUnquote(fr.keys, raw); err == nil {
-		fr.keys = k
 	} else {
-		fr.keys = append(fr.keys, raw...) // invalid UTF-8: order by the raw bytes
+		// Decoded as a JSON parser would, invalid UTF-8 becoming U+FFFD
+		// (the error only reports that), so keys that decode alike
+		// compare equal and keep their order.
+		fr.keys, _ = jsontext.AppendUnquote(fr.keys, raw)
 	}
 	m.keyEnd = len(fr.keys)
 	fr.members = append(fr.members, m)
@@ -625,7 +620,7 @@ func (f *jsonFormatter) str(pre []byte) error {
 		return ok
 	}
 	for {
-		for i < f.end && jsonStrPlain[f.buf[i]] {
+		for i < f.end && !jsonStrSpecial[f.buf[i]] {
 			i++
 		}
 		if i == f.end {
