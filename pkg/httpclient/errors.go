@@ -7,40 +7,42 @@ import (
 	"os"
 )
 
-// The error hierarchy mirrors Requests' requests.exceptions: every error the
+// The error hierarchy mirrors Requests' requests.exceptions, and each kind's
+// text is the Requests class name, so messages read "ProxyError: ..." as
+// Python users know them. Every error the
 // package returns for a failed exchange is a *RequestError whose Kind says
 // which branch it belongs to, so callers match with errors.Is against the
 // sentinel kinds below and errors.As to reach the URL and cause.
 var (
 	// ErrRequest is the root of the hierarchy (RequestException).
-	ErrRequest = errors.New("request failed")
+	ErrRequest = errors.New("RequestException")
 	// ErrConnection: the connection could not be made or broke (ConnectionError).
-	ErrConnection = errors.New("connection error")
+	ErrConnection = errors.New("ConnectionError")
 	// ErrProxy: the proxy refused or failed (ProxyError, a ConnectionError).
-	ErrProxy = errors.New("proxy error")
+	ErrProxy = errors.New("ProxyError")
 	// ErrSSL: TLS failed (SSLError, a ConnectionError).
-	ErrSSL = errors.New("ssl error")
+	ErrSSL = errors.New("SSLError")
 	// ErrTimeout is the parent of ErrConnectTimeout and ErrReadTimeout.
-	ErrTimeout = errors.New("timeout")
+	ErrTimeout = errors.New("Timeout")
 	// ErrConnectTimeout: no connection within the connect timeout (ConnectTimeout).
-	ErrConnectTimeout = errors.New("connect timeout")
+	ErrConnectTimeout = errors.New("ConnectTimeout")
 	// ErrReadTimeout: the server sent nothing for longer than the read timeout (ReadTimeout).
-	ErrReadTimeout = errors.New("read timeout")
+	ErrReadTimeout = errors.New("ReadTimeout")
 	// ErrTooManyRedirects: the redirect limit was exceeded (TooManyRedirects).
-	ErrTooManyRedirects = errors.New("too many redirects")
+	ErrTooManyRedirects = errors.New("TooManyRedirects")
 	// ErrHTTP: RaiseForStatus found a 4xx or 5xx status (HTTPError).
-	ErrHTTP = errors.New("http error")
+	ErrHTTP = errors.New("HTTPError")
 	// ErrInvalidURL: the URL cannot be used (InvalidURL, MissingSchema, InvalidSchema).
-	ErrInvalidURL = errors.New("invalid url")
+	ErrInvalidURL = errors.New("InvalidURL")
 	// ErrInvalidHeader: a header name or value cannot be sent (InvalidHeader).
-	ErrInvalidHeader = errors.New("invalid header")
+	ErrInvalidHeader = errors.New("InvalidHeader")
 	// ErrContentDecoding: the body's Content-Encoding could not be decoded (ContentDecodingError).
-	ErrContentDecoding = errors.New("content decoding error")
+	ErrContentDecoding = errors.New("ContentDecodingError")
 	// ErrChunkedEncoding: the body ended before its declared length or its
 	// chunked framing broke (ChunkedEncodingError).
-	ErrChunkedEncoding = errors.New("incomplete body")
+	ErrChunkedEncoding = errors.New("ChunkedEncodingError")
 	// ErrInvalidBody: the request body cannot be built or replayed.
-	ErrInvalidBody = errors.New("invalid body")
+	ErrInvalidBody = errors.New("InvalidBody")
 )
 
 // parents lists, for each kind, the kinds it specialises; Is walks it so

@@ -79,7 +79,7 @@ func TestResolveAndDialing(t *testing.T) {
 			url:  fmt.Sprintf("https://reqs.test:%d/", securePort), wantBody: fmt.Sprintf("HTTP/2.0 reqs.test:%d", securePort)},
 		{name: "resolve pin for another port does not apply",
 			opts: Options{Resolve: []string{"reqs.test:1:127.0.0.1"}},
-			url:  fmt.Sprintf("https://reqs.test:%d/", securePort), wantErr: "connection error"},
+			url:  fmt.Sprintf("https://reqs.test:%d/", securePort), wantErr: "ConnectionError"},
 		{name: "the next pinned address is tried when one refuses",
 			opts: Options{Resolve: []string{fmt.Sprintf("reqs.test:%d:127.0.0.2,127.0.0.1", plainPort)}},
 			url:  fmt.Sprintf("http://reqs.test:%d/", plainPort), wantBody: "127.0.0.1:"},
