@@ -13,16 +13,28 @@ import (
 )
 
 // readmeAddresses maps the addresses README examples use (the local
-// `reqs httpbin` on 8080, a proxy, a TLS server) to the fixtures each
-// scenario starts, so the examples run exactly as written otherwise.
-var readmeAddresses = strings.NewReplacer(
-	"https://localhost:8443", "https://localhost:$HTTPBIN_TLS_PORT",
-	"example.test:8080", "example.test:$HTTPBIN_PORT",
-	"http://127.0.0.1:3128", "$PROXY",
-	"socks5h://127.0.0.1:1080", "socks5h://$SOCKS_HOST",
-	" ca.pem ", " $CA_FILE ",
-	":8080", ":$HTTPBIN_PORT",
-)
+// `reqs httpbin` on 8080, a proxy, a TLS server) to the fixtures a
+// scenario started, so the examples run exactly as written otherwise.
+func readmeAddresses(getenv func(string) string) *strings.Replacer {
+	return strings.NewReplacer(
+		"https://localhost:8443", "https://localhost:"+getenv("HTTPBIN_TLS_PORT"),
+		"example.test:8080", "example.test:"+getenv("HTTPBIN_PORT"),
+		"http://127.0.0.1:3128", getenv("PROXY"),
+		"socks5h://127.0.0.1:1080", "socks5h://"+getenv("SOCKS_HOST"),
+		" ca.pem ", " "+getenv("CA_FILE")+" ",
+		":8080", ":"+getenv("HTTPBIN_PORT"),
+	)
+}
+
+// cmdReadme runs one README example: `readme EXIT COMMAND`, the command
+// with its addresses mapped to this scenario's fixtures, through sh.
+func cmdReadme(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: readme EXIT COMMAND")
+	}
+	cmd := readmeAddresses(ts.Getenv).Replace(args[1])
+	cmdExits(ts, false, []string{args[0], "sh", "-c", cmd})
+}
 
 // readmeExitPattern reads an example's expected exit status from its
 // trailing comment: `reqs ... # exit status 4`.
@@ -97,9 +109,8 @@ func TestREADMEExamples(t *testing.T) {
 		var b strings.Builder
 		for _, ex := range block {
 			total++
-			cmd := readmeAddresses.Replace(ex.command)
 			fmt.Fprintf(&b, "# README.md:%d: %s\n", ex.line, ex.command)
-			fmt.Fprintf(&b, "exits %s sh -c '%s'\n", ex.exit, strings.ReplaceAll(cmd, "'", "''"))
+			fmt.Fprintf(&b, "readme %s '%s'\n", ex.exit, strings.ReplaceAll(ex.command, "'", "''"))
 			if ex.exit == "0" {
 				b.WriteString("! stderr 'reqs: error'\n")
 			} else {
@@ -114,10 +125,14 @@ func TestREADMEExamples(t *testing.T) {
 		}
 	}
 	t.Logf("running %d README examples in %d blocks", total, len(blocks))
+	cmds := map[string]func(*testscript.TestScript, bool, []string){"readme": cmdReadme}
+	for name, f := range scriptCmds {
+		cmds[name] = f
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 dir,
 		Setup:               setupScript,
-		Cmds:                scriptCmds,
+		Cmds:                cmds,
 		RequireExplicitExec: true,
 	})
 }

@@ -124,13 +124,13 @@ var commonExtensions = map[string]string{
 	"application/pdf":          ".pdf",
 	"application/zip":          ".zip",
 	"application/gzip":         ".gz",
+	"application/octet-stream": ".bin", // HTTPie names such downloads NAME.bin too
 	"application/x-gzip":       ".gz",
 	"image/png":                ".png",
 	"image/jpeg":               ".jpg",
 	"image/gif":                ".gif",
 	"image/webp":               ".webp",
 	"image/svg+xml":            ".svg",
-	"application/octet-stream": "",
 }
 
 // extensionFor returns the extension for a content type, or "".

@@ -30,7 +30,7 @@ func TestDownloadName(t *testing.T) {
 		{"url directory", "", "http://x/a/", "text/html; charset=utf-8", "index.html"},
 		{"url root, json", "", "http://x/", "application/json", "index.json"},
 		{"extension from type", "", "http://x/bytes/100", "image/png", "100.png"},
-		{"octet-stream adds nothing", "", "http://x/bytes/100", "application/octet-stream", "100"},
+		{"octet-stream gets .bin as in HTTPie", "", "http://x/bytes/100", "application/octet-stream", "100.bin"},
 	}
 	for _, tc := range tests {
 		u, err := url.Parse(tc.url)
