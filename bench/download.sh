@@ -10,41 +10,11 @@
 # Knobs (environment): RUNS (default 5), SIZE_MB (default 1024),
 # BENCH_DIR (default a fresh directory in /dev/shm, so the disk is not what
 # is measured; fsync is free there, as it is for curl everywhere).
-set -euo pipefail
-
-RUNS=${RUNS:-5}
-SIZE_MB=${SIZE_MB:-1024}
-root=$(cd "$(dirname "$0")/.." && pwd)
-
-for tool in go curl /usr/bin/time; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "download.sh: $tool is missing (apt-get install -y curl time)" >&2
-		exit 1
-	fi
-done
-
-work=${BENCH_DIR:-$(mktemp -d /dev/shm/reqs-bench.XXXXXX 2>/dev/null || mktemp -d)}
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	if [ -z "${BENCH_DIR:-}" ]; then rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-echo "building reqs and the bench server in $work" >&2
-(cd "$root" && go build -trimpath -o "$work/reqs" . && go build -o "$work/benchserver" ./bench/benchserver)
-echo "writing a ${SIZE_MB} MiB file" >&2
-dd if=/dev/urandom of="$work/src" bs=1M count="$SIZE_MB" status=none
-
-"$work/benchserver" -file "$work/src" >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-for _ in $(seq 50); do
-	[ -s "$work/server.out" ] && break
-	sleep 0.1
-done
-base=$(head -n1 "$work/server.out")
+script=download.sh
+src_name=src
+# shellcheck source=bench/transfer_setup.sh
+source "$(dirname "$0")/transfer_setup.sh"
 url="$base/file"
-want=$(stat -c %s "$work/src")
 
 # run LABEL CMD...: time one run, append "seconds maxrss_kib" to LABEL.txt
 # and check the file it wrote.

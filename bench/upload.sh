@@ -10,39 +10,10 @@
 #   apt-get install -y curl time
 # Knobs (environment): RUNS (default 5), SIZE_MB (default 1024), BENCH_DIR
 # (default a fresh directory in /dev/shm).
-set -euo pipefail
-
-RUNS=${RUNS:-5}
-SIZE_MB=${SIZE_MB:-1024}
-root=$(cd "$(dirname "$0")/.." && pwd)
-
-for tool in go curl /usr/bin/time; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "upload.sh: $tool is missing (apt-get install -y curl time)" >&2
-		exit 1
-	fi
-done
-
-work=${BENCH_DIR:-$(mktemp -d /dev/shm/reqs-bench.XXXXXX 2>/dev/null || mktemp -d)}
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	if [ -z "${BENCH_DIR:-}" ]; then rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-echo "building reqs and the bench server in $work" >&2
-(cd "$root" && go build -trimpath -o "$work/reqs" . && go build -o "$work/benchserver" ./bench/benchserver)
-echo "writing a ${SIZE_MB} MiB file" >&2
-dd if=/dev/urandom of="$work/src.bin" bs=1M count="$SIZE_MB" status=none
-want=$(stat -c %s "$work/src.bin")
-
-"$work/benchserver" -file "$work/src.bin" >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-for _ in $(seq 50); do
-	[ -s "$work/server.out" ] && break
-	sleep 0.1
-done
+script=upload.sh
+src_name=src.bin
+# shellcheck source=bench/transfer_setup.sh
+source "$(dirname "$0")/transfer_setup.sh"
 url="$(head -n1 "$work/server.out")/upload"
 
 # run LABEL MIN CMD...: time one run, append "seconds maxrss_kib" to

@@ -146,7 +146,7 @@ func printRequest(env *requestEnv, p *httpclient.PreparedRequest) (bodyWritten b
 		if err != nil {
 			return false, err
 		}
-		err = writeBodyBlock(out, body, p.Header.Get("Content-Type"), env.Render)
+		_, err = render.BodyBlock(out, body, p.Header.Get("Content-Type"), env.Render)
 		body.Close()
 		if err != nil {
 			return false, err
@@ -154,38 +154,6 @@ func printRequest(env *requestEnv, p *httpclient.PreparedRequest) (bodyWritten b
 		return true, nil
 	}
 	return false, nil
-}
-
-// writeBodyBlock renders a body followed by a newline when it lacks one,
-// so the next block starts on its own line.
-func writeBodyBlock(w io.Writer, r io.Reader, contentType string, o render.Options) error {
-	tw := &tailWriter{w: w}
-	if err := render.Body(tw, r, contentType, o); err != nil {
-		return err
-	}
-	if tw.n > 0 && tw.last != '\n' {
-		if _, err := io.WriteString(w, "\n"); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// tailWriter remembers the last byte written. It forwards ReadFrom so
-// raw copies keep the kernel's fast paths.
-type tailWriter struct {
-	w    io.Writer
-	n    int64
-	last byte
-}
-
-func (t *tailWriter) Write(p []byte) (int, error) {
-	n, err := t.w.Write(p)
-	if n > 0 {
-		t.n += int64(n)
-		t.last = p[n-1]
-	}
-	return n, err
 }
 
 // printExchange writes the redirect history (--all), the final response
@@ -210,11 +178,11 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 			}
 			sep = false
 			if env.Print.ResponseBody && h.Body != nil {
-				tw := &tailWriter{w: out}
-				if err := writeBodyBlock(tw, h.Body, h.Header.Get("Content-Type"), env.Render); err != nil {
+				n, err := render.BodyBlock(out, h.Body, h.Header.Get("Content-Type"), env.Render)
+				if err != nil {
 					return err
 				}
-				sep = tw.n > 0
+				sep = n > 0
 			}
 		}
 		if len(resp.History) > 0 {
@@ -244,7 +212,7 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 			return err
 		}
 		if env.Render.Terminal || env.Print.ResponseHead {
-			err = writeBodyBlock(out, r, ct, env.Render)
+			_, err = render.BodyBlock(out, r, ct, env.Render)
 		} else {
 			err = render.Body(out, r, ct, env.Render)
 		}
@@ -322,6 +290,28 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 			body = buf.Bytes()
 		}
 	}
-	_, err := fmt.Fprintln(env.IO.Out, render.CurlCommand(p.Method, p.URL.String(), env.Session.Headers(p), body, file))
+	c := render.Curl{
+		Method: p.Method, URL: p.URL.String(), Header: env.Session.Headers(p), Body: body, BodyFile: file,
+		Follow: env.Opts.Auth.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
+	}
+	if c.Header.Get("Accept-Encoding") == httpclient.AcceptEncoding {
+		// curl sends its own list and decodes the answer with --compressed.
+		c.Header.Del("Accept-Encoding")
+		c.Compressed = true
+	}
+	topts := env.Session.TransportOptions()
+	switch topts.Verify {
+	case "", "yes", "true":
+	case "no", "false":
+		c.Insecure = true
+	default:
+		c.CACert = topts.Verify
+	}
+	c.Cert, c.Key = topts.Cert, topts.CertKey
+	c.UnixSocket, c.HTTP11 = topts.UnixSocket, topts.HTTP1
+	if pu, err := env.Session.ProxyFor(p.URL); err == nil && pu != nil {
+		c.Proxy = pu.String()
+	}
+	_, err := fmt.Fprintln(env.IO.Out, c.String())
 	return err
 }

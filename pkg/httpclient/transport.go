@@ -67,6 +67,17 @@ func (o Options) Validate() error {
 // with.
 func (s *Session) TransportOptions() Options { return s.opts }
 
+// ProxyFor returns the proxy the session's own transport would use for u
+// (explicit proxies, else the environment's, with no_proxy applied), or
+// nil for a direct connection. Mounted transports are not consulted.
+func (s *Session) ProxyFor(u *url.URL) (*url.URL, error) {
+	st, ok := s.transport.(*sessionTransport)
+	if !ok || st.proxies == nil {
+		return nil, nil
+	}
+	return st.proxies.proxyFor(u)
+}
+
 // SetTransportOptions rebuilds the session's transport from opts, for
 // settings that arrive after New (a stored session's proxies or verify).
 // Mounted transports are kept; the old transport's idle connections are

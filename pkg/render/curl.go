@@ -29,6 +29,7 @@ type Curl struct {
 	Proxy        string // --proxy URL
 	UnixSocket   string // --unix-socket PATH
 	HTTP11       bool   // --http1.1
+	Compressed   bool   // --compressed: ask for and decode compressed bodies
 	Follow       bool   // -L: follow redirects
 	MaxRedirects int    // --max-redirs N, with Follow; 0 leaves curl's default
 }
@@ -106,6 +107,9 @@ func (c Curl) String() string {
 		if o.val != "" {
 			args = append(args, o.flag, o.val)
 		}
+	}
+	if c.Compressed {
+		args = append(args, "--compressed")
 	}
 	if c.HTTP11 {
 		args = append(args, "--http1.1")
