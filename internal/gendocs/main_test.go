@@ -127,3 +127,20 @@ func TestGenerate(t *testing.T) {
 		}
 	}
 }
+
+// TestExamplesComeFromREADME keeps reqs(1)'s EXAMPLES in step with the
+// README, whose examples are run by the README test at the repo root.
+func TestExamplesComeFromREADME(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range examples[1:] {
+		for _, line := range strings.Split(ex.Command, "\n") {
+			if !strings.Contains(string(readme), "\n"+line+"\n") && !strings.Contains(string(readme), "\n"+line+"   #") {
+				t.Errorf("example %q is not a README line; take man page examples from the README", line)
+			}
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/reqs-cli/reqs/internal/testserver"
+)
+
+// TestInterruptedDownload sends SIGINT to a download that is stalled half
+// way: reqs must exit 130 and leave only NAME.part, never a file that
+// looks complete (SPEC §2, §7).
+func TestInterruptedDownload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fx, err := testserver.StartFixtures(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fx.Close()
+
+	cmd := reqsCommand(t, "-o", "out.bin", fx.Getenv("FAULT")+"/stall?bytes=1000&total=5000&for=30s")
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(dir, "out.bin.part")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if st, err := os.Stat(part); err == nil && st.Size() == 1000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("out.bin.part never held the first 1000 bytes; stderr: %s", stderr.String())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Fatalf("interrupted download: %v, want exit status 130; stderr: %s", err, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.bin")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("out.bin exists after an interrupted download (stat error %v)", err)
+	}
+	if _, err := os.Stat(part); err != nil {
+		t.Errorf("out.bin.part is gone, so --continue cannot resume: %v", err)
+	}
+	if bytes.Contains(stderr.Bytes(), []byte("goroutine")) {
+		t.Errorf("stderr has a stack trace: %s", stderr.String())
+	}
+}
