@@ -324,7 +324,35 @@ func classifyTransportError(err error, haveClientCert bool) (kind, cause error) 
 	if phaseKnown && rt.tlsFailed {
 		return ErrSSL, err
 	}
-	return ErrConnection, err
+	return ErrConnection, describeConnectError(err)
+}
+
+// describeConnectError words the common direct connection failures the
+// way curl and Requests users read them ("cannot resolve host x", "cannot
+// connect to 127.0.0.1:1: connection refused"), keeping err as the cause
+// for errors.Is and --debug.
+func describeConnectError(err error) error {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		why := dns.Err
+		if dns.IsNotFound {
+			why = "no such host"
+		}
+		return &transportFailure{msg: fmt.Sprintf("cannot resolve host %s: %s", dns.Name, why), err: err}
+	}
+	if op := findOpError(err, "dial"); op != nil && op.Addr != nil {
+		return &transportFailure{msg: fmt.Sprintf("cannot connect to %s: %v", op.Addr, unwrapSyscall(op.Err)), err: err}
+	}
+	return err
+}
+
+// unwrapSyscall drops the "connect: " layer of an *os.SyscallError.
+func unwrapSyscall(err error) error {
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return err
 }
 
 // proxyFailure says that the proxy of rt (nil when unknown) could not be
