@@ -236,7 +236,9 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 		if resp.TLS != nil {
 			m.TLSVersion = tlsVersionName(resp.TLS.Version)
 		}
-		io.WriteString(out, "\n")
+		if env.Print != (printSpec{Meta: true}) {
+			io.WriteString(out, "\n")
+		}
 		if err := render.Metadata(out, m, env.Render); err != nil {
 			return err
 		}
@@ -293,6 +295,10 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	c := render.Curl{
 		Method: p.Method, URL: p.URL.String(), Header: env.Session.Headers(p), Body: body, BodyFile: file,
 		Follow: env.Opts.Auth.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
+		HeaderComplete: true,
+	}
+	if d, ok := p.Auth.(*httpclient.DigestAuth); ok {
+		c.DigestUser, c.DigestPassword = d.Username, d.Password
 	}
 	if c.Header.Get("Accept-Encoding") == httpclient.AcceptEncoding {
 		// curl sends its own list and decodes the answer with --compressed.

@@ -386,6 +386,8 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 		if !o.IgnoreStdin && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
 			env.Warn("standard input is not read because data items were given (use --ignore-stdin to silence this)")
 		}
+	case items.BodyPath == "-" && o.IgnoreStdin:
+		return nil, usageErrorf("@- reads the body from standard input, which --ignore-stdin forbids")
 	case items.BodyPath == "-":
 		req.Body = httpclient.ReaderBody(env.IO.In, -1)
 	case items.BodyPath != "":

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -140,6 +141,8 @@ func PrepareURL(raw string) (*url.URL, error) {
 		}
 		host = ascii
 	}
+	// Host names are case-insensitive; Requests sends them lower-cased.
+	host = strings.ToLower(host)
 	if tail == "" {
 		tail = "/"
 	} else if tail[0] != '/' {
@@ -154,10 +157,9 @@ func PrepareURL(raw string) (*url.URL, error) {
 		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: err}
 	}
 	if p := u.Port(); p != "" {
-		for _, c := range p {
-			if c < '0' || c > '9' {
-				return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("invalid port %q", p)}
-			}
+		// urllib3 rejects ports past 65535 too; the dialer would only fail later.
+		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+			return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("invalid port %q", p)}
 		}
 	}
 	return u, nil

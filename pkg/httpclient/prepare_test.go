@@ -49,6 +49,8 @@ func TestPrepareURL(t *testing.T) {
 		{in: "ftp://example.org/", wantErr: true},
 		{in: "http:///path", wantErr: true},
 		{in: "http://example.org:80a/", wantErr: true},
+		{in: "http://example.org:99999999/", wantErr: true},
+		{in: "HTTP://Example.ORG/Path", want: "http://example.org/Path"},
 		{in: "http://[::1/", wantErr: true},
 	}
 	for _, tc := range tests {

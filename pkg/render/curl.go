@@ -32,7 +32,19 @@ type Curl struct {
 	Compressed   bool   // --compressed: ask for and decode compressed bodies
 	Follow       bool   // -L: follow redirects
 	MaxRedirects int    // --max-redirs N, with Follow; 0 leaves curl's default
+
+	// DigestUser and DigestPassword are Digest credentials (--digest -u):
+	// they go in no header until the server's challenge, so only curl's
+	// own Digest support can send them.
+	DigestUser, DigestPassword string
+	// HeaderComplete says Header is every header the request sends, so a
+	// header curl adds by itself (User-Agent, Accept) that Header lacks
+	// was removed on purpose and curl is told to leave it out ("Name:").
+	HeaderComplete bool
 }
+
+// curlDefaultHeaders are the headers curl sends unless told not to.
+var curlDefaultHeaders = []string{"Accept", "User-Agent"}
 
 // CurlCommand returns the curl command line that sends the same request,
 // every argument quoted for a POSIX shell. bodyFile non-empty sends that
@@ -86,6 +98,16 @@ func (c Curl) String() string {
 				args = append(args, "-H", name+": "+v)
 			}
 		}
+	}
+	if c.HeaderComplete {
+		for _, name := range curlDefaultHeaders {
+			if len(c.Header.Values(name)) == 0 {
+				args = append(args, "-H", name+":")
+			}
+		}
+	}
+	if c.DigestUser != "" || c.DigestPassword != "" {
+		args = append(args, "--digest", "-u", c.DigestUser+":"+c.DigestPassword)
 	}
 
 	switch {

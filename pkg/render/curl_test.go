@@ -112,3 +112,34 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestCurlAuthAndRemovedHeaders(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		c    Curl
+		want []string
+	}{
+		{name: "digest credentials become --digest -u",
+			c:    Curl{Method: "GET", URL: "http://x/", DigestUser: "ann", DigestPassword: "p w:d"},
+			want: []string{"curl", "http://x/", "--digest", "-u", "ann:p w:d"}},
+		{name: "a complete header set removes curl's own defaults it lacks",
+			c:    Curl{Method: "GET", URL: "http://x/", Header: http.Header{"Accept": {"*/*"}}, HeaderComplete: true},
+			want: []string{"curl", "http://x/", "-H", "Accept: */*", "-H", "User-Agent:"}},
+		{name: "an empty value is sent, not removed",
+			c:    Curl{Method: "GET", URL: "http://x/", Header: http.Header{"User-Agent": {""}}, HeaderComplete: true},
+			want: []string{"curl", "http://x/", "-H", "User-Agent;", "-H", "Accept:"}},
+		{name: "a partial header set leaves curl's defaults alone",
+			c:    Curl{Method: "GET", URL: "http://x/", Header: http.Header{"X-A": {"1"}}},
+			want: []string{"curl", "http://x/", "-H", "X-A: 1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			line := tc.c.String()
+			if diff := cmp.Diff(tc.want, shellArgs(t, line)); diff != "" {
+				t.Errorf("Curl%+v.String() = %s; arguments after the shell (-want +got):\n%s", tc.c, line, diff)
+			}
+		})
+	}
+}
