@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +45,11 @@ type bodyFlags struct {
 	// Set by apply and applySession.
 	downloading bool
 	offset      int64 // bytes of the target already on disk (--continue)
+	// implicit are the request headers a download added on its own
+	// (Accept-Encoding: identity, Range), which describe this transfer
+	// only: a session must not save them, or every later request of the
+	// session would ask for a byte range.
+	implicit []string
 }
 
 func (f *bodyFlags) register(fs *pflag.FlagSet) {
@@ -104,6 +111,13 @@ func (f *bodyFlags) apply(o *httpclient.Options) error {
 		return usageErrorf("--stream and --download exclude each other")
 	case f.downloading && f.Paginate:
 		return usageErrorf("--paginate and --download exclude each other")
+	}
+	if f.Output != "" {
+		// Caught before anything is sent, rather than after the whole
+		// body went to OUTPUT.part.
+		if st, err := os.Stat(f.Output); err == nil && st.IsDir() {
+			return usageErrorf("--output %s is a directory; name a file", f.Output)
+		}
 	}
 	return nil
 }
@@ -191,6 +205,7 @@ func (f *bodyFlags) applySession(env *requestEnv) error {
 	}
 	if !f.KeepEncoding && env.Request.Header.Get("Accept-Encoding") == "" {
 		env.Request.Header.Set("Accept-Encoding", "identity")
+		f.implicit = append(f.implicit, "Accept-Encoding")
 	}
 	if f.Continue {
 		off, err := render.ResumeOffset(f.Output)
@@ -200,9 +215,16 @@ func (f *bodyFlags) applySession(env *requestEnv) error {
 		f.offset = off
 		if off > 0 {
 			env.Request.Header.Set("Range", fmt.Sprintf("bytes=%d-", off))
+			f.implicit = append(f.implicit, "Range")
 		}
 	}
 	return nil
+}
+
+// isImplicitHeader reports whether the request header name was added by
+// the download machinery rather than given by the user.
+func (f *bodyFlags) isImplicitHeader(name string) bool {
+	return slices.Contains(f.implicit, http.CanonicalHeaderKey(name))
 }
 
 // beforeSend runs once the request is prepared and before it is printed
@@ -289,7 +311,8 @@ func textLike(contentType string) bool {
 }
 
 // download saves the body (SPEC §2). Non-success statuses are not saved:
-// their heads are printed and the body left to the ordinary printer.
+// their heads are printed, and the exit status says the download failed
+// (see notSaved).
 func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, error) {
 	offset := f.offset
 	switch {
@@ -304,7 +327,7 @@ func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, 
 			}
 			return true, nil
 		}
-		return false, nil
+		return notSaved(env)
 	case resp.StatusCode == http.StatusPartialContent && offset > 0:
 		start, ok := contentRangeStart(resp.Header.Get("Content-Range"))
 		if !ok || start != offset {
@@ -314,7 +337,7 @@ func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, 
 		// A 200 to a Range request restarts the file from scratch.
 		offset = 0
 	default:
-		return false, nil
+		return notSaved(env)
 	}
 
 	target := f.Output
@@ -359,6 +382,16 @@ func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, 
 	}
 	d.Progress.Finish()
 	return true, nil
+}
+
+// notSaved handles a download whose response is not the file (a 404, a
+// 500, a 3xx not followed, a 416 for a file of another size): nothing is
+// written, and the exit status is the one --check-status gives (3, 4 or
+// 5), as HTTPie's download mode does, so that `reqs -d URL && use-file`
+// never goes on without the file.
+func notSaved(env *requestEnv) (bool, error) {
+	env.Opts.CheckStatus = true
+	return false, nil
 }
 
 // contentRangeStart reads the first byte position of "bytes A-B/N".

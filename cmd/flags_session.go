@@ -315,6 +315,9 @@ func (f *sessionFlags) save(env *requestEnv, jar *httpclient.Jar) error {
 	s.SetJarCookies(jar.All(), time.Now())
 	if env.Request != nil {
 		for name, values := range env.Request.Header {
+			if env.Opts != nil && env.Opts.Body.isImplicitHeader(name) {
+				continue
+			}
 			if config.IsSessionHeader(name) {
 				s.SetHeader(name, values...)
 			}

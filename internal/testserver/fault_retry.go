@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -33,8 +34,10 @@ func (f *Fault) attempt(route, key string) (n int, gap time.Duration) {
 
 // handleFlaky serves /flaky?fail=2&status=503&key=K: the first `fail`
 // requests per key are answered with `status` (default 503) and
-// {"attempt": n, "ok": false}; later ones with 200 and {"attempt": n,
-// "ok": true, "gap_ms": ms since the previous attempt}. Every answer
+// {"attempt": n, "ok": false, "body_bytes": b}; later ones with 200 and
+// {"attempt": n, "ok": true, "gap_ms": ms since the previous attempt,
+// "body_bytes": b}, where b is the size of the request body it read, so a
+// script can check that a retry sent the whole body again. Every answer
 // carries X-Attempt: n. Keys are independent, so scripts use their own.
 func (f *Fault) handleFlaky(w http.ResponseWriter, r *http.Request) {
 	k := newKnobs(r)
@@ -44,13 +47,14 @@ func (f *Fault) handleFlaky(w http.ResponseWriter, r *http.Request) {
 	if !k.ok(w) {
 		return
 	}
+	size, _ := io.Copy(io.Discard, r.Body)
 	n, gap := f.attempt("flaky", key)
 	w.Header().Set("X-Attempt", strconv.Itoa(n))
 	if n <= fail {
-		writeJSON(w, status, map[string]any{"attempt": n, "ok": false})
+		writeJSON(w, status, map[string]any{"attempt": n, "ok": false, "body_bytes": size})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"attempt": n, "ok": true, "gap_ms": gap.Milliseconds()})
+	writeJSON(w, http.StatusOK, map[string]any{"attempt": n, "ok": true, "gap_ms": gap.Milliseconds(), "body_bytes": size})
 }
 
 // handleRetryAfter serves /retry-after?secs=1&status=429&times=1&key=K:

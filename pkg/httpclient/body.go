@@ -86,12 +86,23 @@ func (b *responseBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// emptyBody reports whether the network stream ended cleanly without a
+// single byte. Such a body under a Content-Encoding (a chunked 200 with
+// no chunks) is empty, not corrupt: curl and urllib3 read it as empty,
+// while a decoder asked to decode nothing reports an unexpected end.
+func (b *responseBody) emptyBody() bool {
+	return b.src.eof && b.src.n == 0
+}
+
 // decodeError keeps errors of the network stream (timeouts, short bodies)
 // and calls everything else the decoders report a ContentDecodingError.
 func (b *responseBody) decodeError(err error) error {
 	var re *RequestError
 	if errors.As(err, &re) {
 		return err
+	}
+	if b.emptyBody() {
+		return io.EOF
 	}
 	if b.src.timedOut.Load() {
 		return b.src.timeoutError()
@@ -164,6 +175,9 @@ type shortBodyReader struct {
 	timeout  time.Duration // 0: none
 	timer    *time.Timer
 	timedOut atomic.Bool
+
+	n   int64 // bytes read so far
+	eof bool  // the stream ended cleanly
 }
 
 func (r *shortBodyReader) Read(p []byte) (int, error) {
@@ -173,6 +187,10 @@ func (r *shortBodyReader) Read(p []byte) (int, error) {
 	n, err := r.rc.Read(p)
 	if r.timer != nil {
 		r.timer.Stop()
+	}
+	r.n += int64(n)
+	if err == io.EOF {
+		r.eof = true
 	}
 	if err != nil && err != io.EOF {
 		switch {

@@ -162,16 +162,40 @@ func TestWrapBodyErrors(t *testing.T) {
 	}
 }
 
+// TestWrapBodyEmptyEncodedBody checks that a body with no bytes at all is
+// empty whatever its Content-Encoding says, as curl and urllib3 read it:
+// a 204, and a 200 whose chunked body has no chunks, where a decoder would
+// report an unexpected end.
 func TestWrapBodyEmptyEncodedBody(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer srv.Close()
-	got, err := getBody(t, Options{}, srv.URL)
-	if err != nil || len(got) != 0 {
-		t.Errorf("204 with Content-Encoding gzip: got %q, %v; want an empty body", got, err)
+	tests := []struct {
+		name     string
+		encoding string
+		status   int
+	}{
+		{"204 gzip", "gzip", http.StatusNoContent},
+		{"empty chunked gzip", "gzip", http.StatusOK},
+		{"empty chunked deflate", "deflate", http.StatusOK},
+		{"empty chunked br", "br", http.StatusOK},
+		{"empty chunked zstd", "zstd", http.StatusOK},
+		{"empty chunked stacked", "gzip, br", http.StatusOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Encoding", tc.encoding)
+				w.WriteHeader(tc.status)
+				// Flushing before the handler returns makes the body chunked,
+				// not Content-Length: 0.
+				w.(http.Flusher).Flush()
+			}))
+			defer srv.Close()
+			got, err := getBody(t, Options{}, srv.URL)
+			if err != nil || len(got) != 0 {
+				t.Errorf("%d with Content-Encoding %q and no body bytes: got %q, %v; want an empty body", tc.status, tc.encoding, got, err)
+			}
+		})
 	}
 }
 

@@ -414,3 +414,41 @@ func defaultCookiePath(p string) string {
 	}
 	return p[:i]
 }
+
+// ParseSetCookies returns the cookies of h's Set-Cookie lines, as
+// [http.Response.Cookies] does, except that a cookie whose value net/http
+// finds invalid (non-ASCII bytes, double quotes or backslashes inside it,
+// as in c={"k":1}) is kept with its value exactly as sent instead of being
+// dropped: Requests' cookie jar keeps such cookies, and a session must not
+// lose them. Lines without a valid name are skipped.
+func ParseSetCookies(h http.Header) []*http.Cookie {
+	lines := h.Values("Set-Cookie")
+	out := make([]*http.Cookie, 0, len(lines))
+	for _, line := range lines {
+		if c, ok := parseSetCookieLenient(line); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// parseSetCookieLenient parses one Set-Cookie line; see [ParseSetCookies].
+func parseSetCookieLenient(line string) (*http.Cookie, bool) {
+	if c, err := http.ParseSetCookie(line); err == nil {
+		return c, true
+	}
+	pair, attrs, _ := strings.Cut(line, ";")
+	name, value, ok := strings.Cut(pair, "=")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !ok || name == "" {
+		return nil, false
+	}
+	// Parse the name and the attributes with a stand-in value, then put
+	// the value back as sent.
+	c, err := http.ParseSetCookie(name + "=v;" + attrs)
+	if err != nil {
+		return nil, false
+	}
+	c.Value, c.Quoted, c.Raw = value, false, line
+	return c, true
+}

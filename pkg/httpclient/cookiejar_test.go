@@ -3,6 +3,7 @@ package httpclient
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -460,5 +461,61 @@ func TestDefaultCookiePath(t *testing.T) {
 		if got := defaultCookiePath(tc.in); got != tc.want {
 			t.Errorf("defaultCookiePath(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestParseSetCookies(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		line      string
+		wantName  string
+		wantValue string
+		wantPath  string
+		wantOK    bool
+	}{
+		{line: "a=1; Path=/x", wantName: "a", wantValue: "1", wantPath: "/x", wantOK: true},
+		{line: `b="x y"`, wantName: "b", wantValue: "x y", wantOK: true},
+		{line: "c=café; Path=/", wantName: "c", wantValue: "café", wantPath: "/", wantOK: true},
+		{line: `d={"k":1}; Path=/; HttpOnly`, wantName: "d", wantValue: `{"k":1}`, wantPath: "/", wantOK: true},
+		{line: `e=a\b`, wantName: "e", wantValue: `a\b`, wantOK: true},
+		{line: "=novalue", wantOK: false},
+		{line: "noequals", wantOK: false},
+		{line: "bad name=1", wantOK: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.line, func(t *testing.T) {
+			t.Parallel()
+			got := ParseSetCookies(http.Header{"Set-Cookie": {tc.line}})
+			if !tc.wantOK {
+				if len(got) != 0 {
+					t.Errorf("ParseSetCookies(%q) = %v, want no cookie", tc.line, got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("ParseSetCookies(%q) = %v, want one cookie", tc.line, got)
+			}
+			c := got[0]
+			if c.Name != tc.wantName || c.Value != tc.wantValue || c.Path != tc.wantPath {
+				t.Errorf("ParseSetCookies(%q) = name %q value %q path %q, want %q %q %q", tc.line, c.Name, c.Value, c.Path, tc.wantName, tc.wantValue, tc.wantPath)
+			}
+		})
+	}
+}
+
+// TestJarKeepsLenientCookies checks that cookies net/http would drop reach
+// the jar and are sent back byte for byte.
+func TestJarKeepsLenientCookies(t *testing.T) {
+	t.Parallel()
+	u, _ := url.Parse("http://example.com/")
+	jar := NewJar()
+	jar.SetCookies(u, ParseSetCookies(http.Header{"Set-Cookie": {`d={"k":1}; Path=/`, "c=café"}}))
+	var got []string
+	for _, c := range jar.Cookies(u) {
+		got = append(got, c.Name+"="+c.Value)
+	}
+	want := []string{`d={"k":1}`, "c=café"}
+	if !slices.Equal(got, want) {
+		t.Errorf("jar.Cookies(%v) = %q, want %q", u, got, want)
 	}
 }

@@ -99,7 +99,9 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		tlsState = raw.TLS
 	}
 	if s.Jar != nil {
-		if cs := raw.Cookies(); len(cs) > 0 {
+		// net/http drops cookies whose values hold quotes, backslashes or
+		// non-ASCII bytes; Requests and HTTPie keep them, and so do we.
+		if cs := ParseSetCookies(raw.Header); len(cs) > 0 {
 			s.Jar.SetCookies(p.URL, cs)
 		}
 	}
@@ -114,7 +116,7 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		Timings:    t,
 		TLS:        tlsState,
 		RemoteAddr: remote,
-		cookies:    raw.Cookies(),
+		cookies:    ParseSetCookies(raw.Header),
 		raw:        raw,
 	}
 	body, err := s.wrapBody(raw, p)
