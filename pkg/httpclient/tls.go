@@ -20,54 +20,63 @@ import (
 // newTLSConfig builds a fresh client TLS configuration from opts:
 // verification (Requests' verify), the client certificate (cert), the
 // pinned version and the cipher suites. lookup reads the environment.
-func newTLSConfig(opts Options, lookup func(string) (string, bool)) (*tls.Config, error) {
-	cfg := &tls.Config{}
+func newTLSConfig(opts Options, lookup func(string) (string, bool)) (cfg *tls.Config, envCA string, err error) {
+	cfg = &tls.Config{}
 	verify, caPath := parseVerify(opts.Verify)
 	if !verify {
 		cfg.InsecureSkipVerify = true
 	}
 	if verify && caPath == "" && opts.TrustEnv {
-		// Requests reads these only when verify is left at True.
+		// Requests reads these only when verify is left at True. They are
+		// loaded on the first TLS connection (sessionTransport.ensureRoots),
+		// so plain-http requests do not pay for parsing a system-sized bundle.
 		for _, name := range []string{"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"} {
 			if v, _ := lookup(name); v != "" {
-				caPath = v
+				envCA = v
 				break
+			}
+		}
+		if envCA != "" {
+			// A bundle that is not there is reported now, as before any
+			// request; parsing waits for the first TLS connection.
+			if _, err := os.Stat(envCA); err != nil {
+				return nil, "", fmt.Errorf("CA bundle: %w", err)
 			}
 		}
 	}
 	if verify && caPath != "" {
 		pool, err := LoadCAPool(caPath)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		cfg.RootCAs = pool
 	}
 	if opts.Cert != "" {
 		cert, err := LoadClientCert(opts.Cert, opts.CertKey, opts.CertKeyPass)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		cfg.Certificates = []tls.Certificate{cert}
 	} else if opts.CertKey != "" {
-		return nil, fmt.Errorf("client key %s given without a certificate", opts.CertKey)
+		return nil, "", fmt.Errorf("client key %s given without a certificate", opts.CertKey)
 	} else {
 		cfg.GetClientCertificate = noteCertificateRequest
 	}
 	if opts.TLSVersion != "" {
 		v, err := parseTLSVersion(opts.TLSVersion)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		cfg.MinVersion, cfg.MaxVersion = v, v
 	}
 	if opts.Ciphers != "" {
 		ids, err := parseCipherSuites(opts.Ciphers)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		cfg.CipherSuites = ids
 	}
-	return cfg, nil
+	return cfg, envCA, nil
 }
 
 // noteCertificateRequest answers a server's certificate request when we

@@ -111,11 +111,11 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 		return nil, err
 	}
 	ps.direct = opts.UnixSocket != ""
-	cfg, err := newTLSConfig(opts, lookup)
+	cfg, envCA, err := newTLSConfig(opts, lookup)
 	if err != nil {
 		return nil, err
 	}
-	t := &sessionTransport{opts: opts, dialer: d, proxies: ps, tlsConfig: cfg}
+	t := &sessionTransport{opts: opts, dialer: d, proxies: ps, tlsConfig: cfg, envCA: envCA}
 	t.base = t.newHTTPTransport(d.DialContext, true)
 	return t, nil
 }
@@ -129,6 +129,11 @@ type sessionTransport struct {
 	dialer    *netDialer
 	proxies   *proxySelector
 	tlsConfig *tls.Config
+	// envCA is a CA bundle named by the environment, loaded into the TLS
+	// configurations before the first TLS connection (ensureRoots).
+	envCA     string
+	rootsOnce sync.Once
+	rootsErr  error
 	base      *http.Transport // direct and HTTP(S)-proxy routes
 
 	mu    sync.Mutex
@@ -177,6 +182,14 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		return nil, &proxyConfigError{err: err}
 	}
+	if req.URL.Scheme == "https" || pu != nil && pu.Scheme == "https" {
+		if err := t.ensureRoots(); err != nil {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, err
+		}
+	}
 	rt := t.base
 	if pu != nil && (pu.Scheme == "socks5" || pu.Scheme == "socks5h") {
 		rt = t.socksTransport(pu)
@@ -192,6 +205,32 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	return resp, nil
+}
+
+// ensureRoots loads the environment's CA bundle into every TLS
+// configuration the first time a request needs TLS. It runs on the
+// caller's goroutine before that request reaches net/http, and net/http
+// reads TLSClientConfig only when it dials TLS, so no connection sees a
+// half-set configuration.
+func (t *sessionTransport) ensureRoots() error {
+	if t.envCA == "" {
+		return nil
+	}
+	t.rootsOnce.Do(func() {
+		pool, err := LoadCAPool(t.envCA)
+		if err != nil {
+			t.rootsErr = &RequestError{Kind: ErrSSL, Err: fmt.Errorf("CA bundle from the environment: %w", err)}
+			return
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.tlsConfig.RootCAs = pool
+		t.base.TLSClientConfig.RootCAs = pool
+		for _, rt := range t.socks {
+			rt.TLSClientConfig.RootCAs = pool
+		}
+	})
+	return t.rootsErr
 }
 
 // CloseIdleConnections closes the idle connections of every route.

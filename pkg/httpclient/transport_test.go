@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -365,5 +366,33 @@ func TestSetTransportOptions(t *testing.T) {
 	}
 	if err := s.SetTransportOptions(Options{TLSVersion: "bogus"}); err == nil {
 		t.Errorf("SetTransportOptions with a bad TLS version succeeded")
+	}
+}
+
+// TestEnvironmentCABundleIsLoadedOnFirstTLSUse checks that a CA bundle
+// named by REQUESTS_CA_BUNDLE costs nothing to plain-http requests (it is
+// not parsed until a TLS connection needs it) and still governs TLS.
+func TestEnvironmentCABundleIsLoadedOnFirstTLSUse(t *testing.T) {
+	t.Parallel()
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	defer plain.Close()
+	secure := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	defer secure.Close()
+	garbage := filepath.Join(t.TempDir(), "bundle.pem")
+	if err := os.WriteFile(garbage, []byte("not a certificate"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": garbage})})
+	if err != nil {
+		t.Fatalf("New parsed the environment's bundle eagerly: %v", err)
+	}
+	resp, err := s.Do(context.Background(), &Request{URL: plain.URL}, SendOptions{})
+	if err != nil {
+		t.Fatalf("plain http with an unparsable environment bundle: %v", err)
+	}
+	resp.Close()
+	_, err = s.Do(context.Background(), &Request{URL: secure.URL}, SendOptions{})
+	if !errors.Is(err, ErrSSL) || !strings.Contains(err.Error(), "no PEM certificates") {
+		t.Fatalf("https with an unparsable environment bundle: err = %v, want an SSLError naming the bundle", err)
 	}
 }
