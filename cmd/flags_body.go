@@ -194,6 +194,9 @@ func (f *bodyFlags) applySession(env *requestEnv) error {
 	if !f.downloading {
 		return nil
 	}
+	if env.Method == "HEAD" {
+		return usageErrorf("--download saves a body, and a HEAD response has none")
+	}
 	// Everything printed goes to stderr; stdout stays free (HTTPie).
 	env.IO.Out = env.IO.ErrOut
 	env.Print.ResponseBody = false
