@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/youmark/pkcs8"
@@ -128,6 +129,10 @@ func isHashName(name string) bool {
 // *.cer and hash-named files are read. The pool holds only these
 // certificates, as with Requests' verify=PATH.
 func LoadCAPool(path string) (*x509.CertPool, error) {
+	return cachedLoad(loadedCAPools, []string{path}, "", func() (*x509.CertPool, error) { return loadCAPool(path) })
+}
+
+func loadCAPool(path string) (*x509.CertPool, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("CA bundle: %w", err)
@@ -174,6 +179,12 @@ func LoadCAPool(path string) (*x509.CertPool, error) {
 // as openssl pkcs8 -topk8 writes it) or legacy "Proc-Type: 4,ENCRYPTED"
 // PEM. Errors name the file at fault.
 func LoadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
+	return cachedLoad(loadedClientCerts, []string{certFile, keyFile}, pass, func() (tls.Certificate, error) {
+		return loadClientCert(certFile, keyFile, pass)
+	})
+}
+
+func loadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
 	certData, err := os.ReadFile(certFile)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("client certificate: %w", err)
@@ -405,3 +416,55 @@ func certNames(c *x509.Certificate) string {
 }
 
 func formatCertTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 MST") }
+
+// Parsed CA bundles and client certificates, by file version. A run
+// checks its TLS options before it builds the session, and a redirect or
+// SetTransportOptions may build another transport: each would otherwise
+// parse a system-sized bundle, or run an encrypted key's deliberately slow
+// key derivation, again.
+var (
+	loadedCAPools     = &loadCache[*x509.CertPool]{}
+	loadedClientCerts = &loadCache[tls.Certificate]{}
+)
+
+type loadCache[T any] struct {
+	mu sync.Mutex
+	m  map[string]T
+}
+
+// cachedLoad returns load's result for these files as they are now (path,
+// size and modification time of each, plus extra), calling load only when
+// no result is kept. Failures are not kept.
+func cachedLoad[T any](c *loadCache[T], paths []string, extra string, load func() (T, error)) (T, error) {
+	var key strings.Builder
+	for _, p := range paths {
+		if p == "" {
+			key.WriteString("\x00")
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return load() // let load report it
+		}
+		fmt.Fprintf(&key, "%s\x00%d\x00%d\x00", p, fi.Size(), fi.ModTime().UnixNano())
+	}
+	key.WriteString(extra)
+	k := key.String()
+	c.mu.Lock()
+	v, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]T{}
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+	return v, nil
+}

@@ -546,3 +546,43 @@ func TestIsHashName(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadCAPoolIsParsedOncePerFileVersion checks that the same bundle is
+// not parsed again (the flag check and the session both load it) until
+// the file changes.
+func TestLoadCAPoolIsParsedOncePerFileVersion(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ca.pem")
+	writeCA := func(mod time.Time) {
+		t.Helper()
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "cache test"},
+			NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(path, mod, mod)
+	}
+	writeCA(time.Unix(1000, 0))
+	a, err := LoadCAPool(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := LoadCAPool(path)
+	if a != b {
+		t.Errorf("the same bundle was parsed twice")
+	}
+	writeCA(time.Unix(2000, 0))
+	c, err := LoadCAPool(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c == a {
+		t.Errorf("a changed bundle was not parsed again")
+	}
+}
