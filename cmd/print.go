@@ -118,6 +118,7 @@ func setOutput(env *requestEnv) error {
 		Indent:   o.Indent,
 		SortKeys: o.SortKeys,
 		Terminal: env.IO.StdoutTTY,
+		Unescape: pretty == "all" || pretty == "format",
 	}
 	env.Transcode = env.IO.StdoutTTY || o.Changed("pretty")
 	return nil

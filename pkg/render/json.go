@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -73,6 +75,7 @@ type jsonFormatter struct {
 	p        *palette // nil: no colour
 	pretty   bool     // reindent; otherwise white space is copied as it is
 	sortKeys bool
+	unescape bool // decode \uXXXX escapes of printable characters (Options.Unescape)
 	indent   int
 	nl       []byte // "\n" and spaces, grown on demand
 
@@ -120,6 +123,7 @@ func newJSONFormatter(w io.Writer, r io.Reader, o Options, pretty bool) *jsonFor
 		pretty:   pretty,
 		sortKeys: pretty && o.SortKeys,
 		indent:   o.indentWidth(),
+		unescape: pretty && o.Unescape,
 	}
 	f.sink = &f.out
 	f.nl = append([]byte{'\n'}, bytes.Repeat([]byte{' '}, 16*f.indent)...)
@@ -654,6 +658,19 @@ func (f *jsonFormatter) str(pre []byte) error {
 						return f.syntaxError("invalid character %s in \\u escape", quoteByte(h))
 					}
 				}
+				if f.unescape {
+					if hexRune(f.buf[i+2:i+6]) >= 0xD800 && hexRune(f.buf[i+2:i+6]) < 0xDC00 && f.end-i < 12 {
+						more(12) // bring the low surrogate into the window if there is one
+					}
+					if r, n := decodeUnicodeEscape(f.buf[i:f.end]); n > 0 {
+						f.emit(f.buf[start:i])
+						var enc [utf8.UTFMax]byte
+						f.emit(enc[:utf8.EncodeRune(enc[:], r)])
+						i += n
+						start, f.pos = i, i
+						continue
+					}
+				}
 				i += 6
 			default:
 				more(0)
@@ -664,6 +681,56 @@ func (f *jsonFormatter) str(pre []byte) error {
 			return f.syntaxError("invalid control character %s in string", quoteByte(c))
 		}
 	}
+}
+
+// hexRune reads four hex digits (already checked).
+func hexRune(h []byte) rune {
+	var r rune
+	for _, c := range h {
+		switch {
+		case c >= 'a':
+			c -= 'a' - 10
+		case c >= 'A':
+			c -= 'A' - 10
+		default:
+			c -= '0'
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// decodeUnicodeEscape decodes the \uXXXX escape (or surrogate pair) at the
+// start of b when it stands for a printable character other than a quote
+// or backslash, returning the character and the bytes it used; n is 0
+// when the escape should be kept as it is.
+func decodeUnicodeEscape(b []byte) (r rune, n int) {
+	if len(b) < 6 {
+		return 0, 0
+	}
+	r, n = hexRune(b[2:6]), 6
+	switch {
+	case r >= 0xDC00 && r < 0xE000:
+		return 0, 0 // a lone low surrogate
+	case r >= 0xD800 && r < 0xDC00:
+		if len(b) < 12 || b[6] != '\\' || b[7] != 'u' {
+			return 0, 0
+		}
+		for _, h := range b[8:12] {
+			if !isHex(h) {
+				return 0, 0
+			}
+		}
+		lo := hexRune(b[8:12])
+		if lo < 0xDC00 || lo >= 0xE000 {
+			return 0, 0
+		}
+		r, n = utf16.DecodeRune(r, lo), 12
+	}
+	if r == '"' || r == '\\' || !unicode.IsPrint(r) {
+		return 0, 0
+	}
+	return r, n
 }
 
 func isHex(c byte) bool {

@@ -23,6 +23,10 @@ type Options struct {
 	Indent   int    // JSON indent width in spaces; 0 or less means 4
 	SortKeys bool   // sort object keys; by default keys keep the server's order
 	Terminal bool   // output is a terminal: binary bodies become a one-line note
+	// Unescape shows \uXXXX escapes of printable characters in JSON strings
+	// as the characters themselves when formatting, as HTTPie and jq do;
+	// escapes of quotes, backslashes and control characters stay.
+	Unescape bool
 }
 
 // indentWidth is the number of spaces per nesting level.
