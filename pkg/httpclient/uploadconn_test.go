@@ -1,0 +1,74 @@
+package httpclient
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestUploadConnReadFrom checks that both paths of uploadConn.ReadFrom
+// (a file, sent by the kernel, and any other reader, copied in large
+// pieces) deliver every byte in order.
+func TestUploadConnReadFrom(t *testing.T) {
+	t.Parallel()
+	payload := bytes.Repeat([]byte("0123456789abcdef"), 100_000) // 1.6 MB, several copy pieces
+	path := filepath.Join(t.TempDir(), "body.bin")
+	if err := os.WriteFile(path, payload, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		src  func() io.Reader
+		want []byte
+	}{
+		{"multi reader", func() io.Reader {
+			return io.MultiReader(strings.NewReader("head-"), bytes.NewReader(payload), strings.NewReader("-tail"))
+		}, append(append([]byte("head-"), payload...), "-tail"...)},
+		{"limited file", func() io.Reader {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { f.Close() })
+			return io.LimitReader(f, 1000)
+		}, payload[:1000]},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			got := make(chan []byte, 1)
+			go func() {
+				c, err := ln.Accept()
+				if err != nil {
+					got <- nil
+					return
+				}
+				b, _ := io.ReadAll(c)
+				c.Close()
+				got <- b
+			}()
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			uc := &uploadConn{TCPConn: c.(*net.TCPConn)}
+			n, err := uc.ReadFrom(tc.src())
+			uc.Close()
+			if err != nil || n != int64(len(tc.want)) {
+				t.Fatalf("ReadFrom = %d, %v; want %d bytes", n, err, len(tc.want))
+			}
+			if b := <-got; !bytes.Equal(b, tc.want) {
+				t.Errorf("the server received %d bytes that differ from the %d sent", len(b), len(tc.want))
+			}
+		})
+	}
+}
