@@ -50,6 +50,9 @@ type bodyFlags struct {
 	// only: a session must not save them, or every later request of the
 	// session would ask for a byte range.
 	implicit []string
+
+	// unsaved: the download's response was not the file (notSaved).
+	unsaved bool
 }
 
 func (f *bodyFlags) register(fs *pflag.FlagSet) {
@@ -330,7 +333,7 @@ func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, 
 			}
 			return true, nil
 		}
-		return notSaved(env)
+		return f.notSaved()
 	case resp.StatusCode == http.StatusPartialContent && offset > 0:
 		start, ok := contentRangeStart(resp.Header.Get("Content-Range"))
 		if !ok || start != offset {
@@ -340,7 +343,7 @@ func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, 
 		// A 200 to a Range request restarts the file from scratch.
 		offset = 0
 	default:
-		return notSaved(env)
+		return f.notSaved()
 	}
 
 	target := f.Output
@@ -392,10 +395,14 @@ func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, 
 // written, and the exit status is the one --check-status gives (3, 4 or
 // 5), as HTTPie's download mode does, so that `reqs -d URL && use-file`
 // never goes on without the file.
-func notSaved(env *requestEnv) (bool, error) {
-	env.Opts.CheckStatus = true
+func (f *bodyFlags) notSaved() (bool, error) {
+	f.unsaved = true
 	return false, nil
 }
+
+// statusDecidesExit reports whether the final response's status sets the
+// exit status even without --check-status: a download that saved nothing.
+func (f *bodyFlags) statusDecidesExit() bool { return f.unsaved }
 
 // contentRangeStart reads the first byte position of "bytes A-B/N".
 func contentRangeStart(v string) (int64, bool) {

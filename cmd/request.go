@@ -297,7 +297,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 			return err
 		}
 	}
-	if o.CheckStatus && resp.StatusCode >= 300 && resp.StatusCode < 600 {
+	if (o.CheckStatus || o.Body.statusDecidesExit()) && resp.StatusCode >= 300 && resp.StatusCode < 600 {
 		if resp.StatusCode >= 400 {
 			env.Warn("HTTP %d %s", resp.StatusCode, resp.Reason)
 		}
