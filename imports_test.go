@@ -17,6 +17,7 @@ func TestImportDirection(t *testing.T) {
 		"pkg/render":     {mod + "cmd", mod + "pkg/config", "github.com/spf13/cobra", "github.com/spf13/viper"},
 		"pkg/config":     {mod + "cmd", mod + "pkg/render", "github.com/spf13/cobra"},
 		"cmd":            {"github.com/spf13/viper"},
+		"pkg/jq":         {mod + "cmd", mod + "pkg/render", mod + "pkg/config", mod + "pkg/httpclient", "github.com/spf13/cobra", "github.com/spf13/viper"},
 	}
 	for pkg, bad := range forbidden {
 		t.Run(pkg, func(t *testing.T) {

@@ -1,0 +1,185 @@
+package jq
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Decoder reads a stream of JSON values (one document, or several
+// separated by white space, as NDJSON) into the values [Query.Run] takes.
+//
+// Integers that fit in an int become int; every other number is kept as
+// a [json.Number] holding the input's digits, so a large id or 1.50
+// comes out of `.id` exactly as the server sent it (jq 1.7 does the same).
+// Duplicate object keys keep the last value and invalid UTF-8 becomes
+// U+FFFD, as jq does.
+type Decoder struct {
+	dec *jsontext.Decoder
+}
+
+// NewDecoder returns a Decoder reading from r.
+func NewDecoder(r io.Reader) *Decoder {
+	return &Decoder{dec: jsontext.NewDecoder(r,
+		jsontext.AllowDuplicateNames(true),
+		jsontext.AllowInvalidUTF8(true))}
+}
+
+// DecodeError reports input that is not JSON text.
+type DecodeError struct {
+	Offset int64 // input offset where the problem was found
+	err    error
+}
+
+// Error says where the input stopped being JSON.
+func (e *DecodeError) Error() string {
+	var se *jsontext.SyntacticError
+	msg := e.err.Error()
+	if errors.As(e.err, &se) {
+		msg = se.Err.Error()
+	}
+	if errors.Is(e.err, io.ErrUnexpectedEOF) {
+		msg = "unexpected end of input"
+	}
+	return fmt.Sprintf("invalid json at offset %d: %s", e.Offset, msg)
+}
+
+// Unwrap returns the underlying error.
+func (e *DecodeError) Unwrap() error { return e.err }
+
+// Decode returns the next value, or io.EOF when the input holds no more.
+// Input that is not JSON is a *DecodeError; read errors are returned as
+// they are.
+func (d *Decoder) Decode() (any, error) {
+	if d.dec.PeekKind() == 0 {
+		_, err := d.dec.ReadToken() // the error PeekKind saw
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		return nil, d.wrap(err)
+	}
+	v, err := d.value()
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	return v, nil
+}
+
+// Unmarshal decodes data, which must hold exactly one JSON value.
+func Unmarshal(data []byte) (any, error) {
+	d := NewDecoder(bytes.NewReader(data))
+	v, err := d.Decode()
+	if err == io.EOF {
+		return nil, &DecodeError{Offset: 0, err: io.ErrUnexpectedEOF}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Decode(); err != io.EOF {
+		if err == nil {
+			err = &DecodeError{Offset: d.dec.InputOffset(), err: errors.New("more than one value")}
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
+func (d *Decoder) wrap(err error) error {
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		return &DecodeError{Offset: se.ByteOffset, err: err}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return &DecodeError{Offset: d.dec.InputOffset(), err: err}
+	}
+	return err
+}
+
+// value reads one value; recursion is bounded by jsontext's depth limit.
+func (d *Decoder) value() (any, error) {
+	tok, err := d.dec.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.Kind() {
+	case 'n':
+		return nil, nil
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	case '"':
+		return tok.String(), nil
+	case '0':
+		return number(tok), nil
+	case '[':
+		a := []any{}
+		for d.dec.PeekKind() != ']' {
+			v, err := d.value()
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		return a, nil
+	case '{':
+		m := map[string]any{}
+		for d.dec.PeekKind() != '}' {
+			k, err := d.dec.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			key := k.String()
+			v, err := d.value()
+			if err != nil {
+				return nil, err
+			}
+			m[key] = v
+		}
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("unexpected token %v", tok.Kind())
+}
+
+// number keeps integers that fit in an int as int (exact and cheap for
+// gojq) and everything else as the input's digits.
+func number(tok jsontext.Token) any {
+	s := tok.String()
+	if len(s) <= 18 && isPlainInt(s) {
+		n := 0
+		neg := s[0] == '-'
+		if neg {
+			s = s[1:]
+		}
+		for i := 0; i < len(s); i++ {
+			n = n*10 + int(s[i]-'0')
+		}
+		if neg {
+			if n == 0 {
+				return json.Number("-0")
+			}
+			n = -n
+		}
+		return n
+	}
+	return json.Number(s)
+}
+
+func isPlainInt(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && !(i == 0 && c == '-') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,116 @@
+// Package jq runs jq expressions (the gojq dialect) over JSON values. The
+// CLI's --jq flag and request files' `jq` assertions both use it, so an
+// expression means the same in both places.
+package jq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/itchyny/gojq"
+)
+
+// Query is a compiled jq expression. It is safe for concurrent use.
+type Query struct {
+	expr string
+	code *gojq.Code
+}
+
+// SyntaxError reports an expression that does not compile. Line and
+// Column (1-based, columns counted in characters) point at the offending
+// token when the parser knows it, and are 0 when the error is not tied to
+// a place, such as a call of an undefined function.
+type SyntaxError struct {
+	Expr         string
+	Line, Column int
+	Err          error // gojq's own error
+}
+
+// Error names the expression, the place and the problem, on one line.
+func (e *SyntaxError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("invalid jq expression %q: %v", e.Expr, e.Err)
+	}
+	if !strings.Contains(e.Expr, "\n") {
+		return fmt.Sprintf("invalid jq expression %q at column %d: %v", e.Expr, e.Column, e.Err)
+	}
+	return fmt.Sprintf("invalid jq expression %q at line %d, column %d: %v", e.Expr, e.Line, e.Column, e.Err)
+}
+
+// Unwrap returns gojq's error.
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Compile parses and compiles expr. Errors are *SyntaxError. The
+// expression cannot read the environment ($ENV and env are empty), so
+// a request file's assertion never depends on who runs it.
+func Compile(expr string) (*Query, error) {
+	q, err := gojq.Parse(expr)
+	if err != nil {
+		se := &SyntaxError{Expr: expr, Err: err}
+		var pe *gojq.ParseError
+		if errors.As(err, &pe) {
+			// gojq's Offset is where the parser stood after reading the
+			// token; its CLI points at the token's first byte the same way.
+			se.Line, se.Column = position(expr, pe.Offset-len(pe.Token))
+		}
+		return nil, se
+	}
+	code, err := gojq.Compile(q, gojq.WithEnvironLoader(func() []string { return nil }))
+	if err != nil {
+		return nil, &SyntaxError{Expr: expr, Err: err}
+	}
+	return &Query{expr: expr, code: code}, nil
+}
+
+// position turns a byte offset into a 1-based line and character column.
+func position(s string, off int) (line, col int) {
+	off = min(max(off, 0), len(s))
+	before := s[:off]
+	line = strings.Count(before, "\n") + 1
+	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return line, utf8.RuneCountInString(before) + 1
+}
+
+// String returns the expression as it was given.
+func (q *Query) String() string { return q.expr }
+
+// Run yields the results of the query over v, a value such as [Decoder]
+// returns (nil, bool, int, float64, *big.Int, json.Number, string, []any,
+// map[string]any). Iteration stops at the first error, which is yielded
+// with a nil value; `halt` stops it without one. Cancelling ctx stops a
+// long-running expression.
+func (q *Query) Run(ctx context.Context, v any) iter.Seq2[any, error] {
+	return func(yield func(any, error) bool) {
+		it := q.code.RunWithContext(ctx, v)
+		for {
+			r, ok := it.Next()
+			if !ok {
+				return
+			}
+			if err, isErr := r.(error); isErr {
+				var halt *gojq.HaltError
+				if errors.As(err, &halt) && halt.Value() == nil {
+					return
+				}
+				yield(nil, err)
+				return
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Marshal returns the compact JSON text of a result, as `jq -c` prints
+// it: numbers keep the digits of the input, NaN is null.
+func Marshal(v any) []byte {
+	b, _ := gojq.Marshal(v) // never fails for the types Run yields
+	return b
+}

@@ -1,0 +1,178 @@
+package jq
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// results runs expr over the JSON text in and returns the compact results.
+func results(t *testing.T, expr, in string) ([]string, error) {
+	t.Helper()
+	q, err := Compile(expr)
+	if err != nil {
+		t.Fatalf("Compile(%q): %v", expr, err)
+	}
+	d := NewDecoder(strings.NewReader(in))
+	var out []string
+	for {
+		v, err := d.Decode()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		for r, err := range q.Run(context.Background(), v) {
+			if err != nil {
+				return out, err
+			}
+			out = append(out, string(Marshal(r)))
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, expr, in string
+		want           []string
+	}{
+		{"identity", ".", `{"a": [1, 2]}`, []string{`{"a":[1,2]}`}},
+		{"field", ".a", `{"a": "x"}`, []string{`"x"`}},
+		{"iterate", ".[]", `[1, "b", null, true]`, []string{`1`, `"b"`, `null`, `true`}},
+		{"index", ".[0].id", `[{"id": 7}, {"id": 8}]`, []string{`7`}},
+		{"large integer keeps its digits", ".id", `{"id": 12345678901234567890123}`, []string{`12345678901234567890123`}},
+		{"int64 edge keeps its digits", ".", `9223372036854775807`, []string{`9223372036854775807`}},
+		{"float keeps its digits", ".p", `{"p": 1.50}`, []string{`1.50`}},
+		{"exponent keeps its digits", ".", `1e400`, []string{`1e400`}},
+		{"arithmetic on large integers is exact", ". + 1", `12345678901234567890`, []string{`12345678901234567891`}},
+		{"arithmetic on floats", ".a * 2", `{"a": 1.25}`, []string{`2.5`}},
+		{"negative zero", ".", `-0`, []string{`-0`}},
+		{"comparison with a decoded number", `.n == 3`, `{"n": 3}`, []string{`true`}},
+		{"comparison with a decimal", `.n == 1.5`, `{"n": 1.50}`, []string{`true`}},
+		{"duplicate key keeps the last", ".a", `{"a": 1, "a": 2}`, []string{`2`}},
+		{"several documents", ".a", `{"a":1} {"a":2}` + "\n" + `{"a":3}`, []string{`1`, `2`, `3`}},
+		{"empty input", ".", ``, nil},
+		{"select", `.[] | select(.ok) | .n`, `[{"ok":true,"n":1},{"ok":false,"n":2}]`, []string{`1`}},
+		{"halt stops quietly", `1, halt, 2`, `null`, []string{`1`}},
+		{"env is empty", `$ENV | length`, `null`, []string{`0`}},
+		{"unicode escapes decoded", `.`, `"caf\u00e9"`, []string{`"café"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := results(t, tc.expr, tc.in)
+			if err != nil {
+				t.Fatalf("%q over %q: %v", tc.expr, tc.in, err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%q over %q (-want +got):\n%s", tc.expr, tc.in, diff)
+			}
+		})
+	}
+}
+
+func TestRunError(t *testing.T) {
+	t.Parallel()
+	got, err := results(t, `.[] | .a`, `[{"a":1}, 2]`)
+	if want := []string{"1"}; !cmp.Equal(got, want) {
+		t.Errorf("results before the error = %v, want %v", got, want)
+	}
+	if err == nil || !strings.Contains(err.Error(), "expected an object but got: number (2)") {
+		t.Errorf("error = %v, want gojq's message about the number", err)
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	t.Parallel()
+	q, err := Compile(`def f: f; f`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, err := range q.Run(ctx, nil) {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error = %v, want context.Canceled", err)
+		}
+	}
+}
+
+func TestCompileError(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		expr         string
+		line, column int
+		want         string
+	}{
+		{`.a]`, 1, 3, `invalid jq expression ".a]" at column 3: unexpected token "]"`},
+		{`.a | `, 1, 6, `invalid jq expression ".a | " at column 6: unexpected EOF`},
+		{`.[] | sellect(.x)`, 0, 0, `invalid jq expression ".[] | sellect(.x)": function not defined: sellect/1`},
+		{`"é" | .a ]`, 1, 10, `invalid jq expression "\"é\" | .a ]" at column 10: unexpected token "]"`},
+		{".a |\n .b )", 2, 5, `invalid jq expression ".a |\n .b )" at line 2, column 5: unexpected token ")"`},
+		{`"abc`, 1, 5, `invalid jq expression "\"abc" at column 5: unterminated string literal`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.expr, func(t *testing.T) {
+			t.Parallel()
+			_, err := Compile(tc.expr)
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("Compile(%q) error = %v, want *SyntaxError", tc.expr, err)
+			}
+			if se.Line != tc.line || se.Column != tc.column {
+				t.Errorf("Compile(%q) at %d:%d, want %d:%d", tc.expr, se.Line, se.Column, tc.line, tc.column)
+			}
+			if got := err.Error(); got != tc.want {
+				t.Errorf("Compile(%q) error\n got %s\nwant %s", tc.expr, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeError(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in     string
+		offset int64
+	}{
+		{`<html>`, 0},
+		{`{"a": 1,}`, 7},
+		{`[1, 2`, 5},
+		{`{"a": 1} x`, 9},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			_, err := results(t, ".", tc.in)
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("decoding %q: error = %v, want *DecodeError", tc.in, err)
+			}
+			if de.Offset != tc.offset {
+				t.Errorf("decoding %q: offset %d, want %d (%v)", tc.in, de.Offset, tc.offset, err)
+			}
+		})
+	}
+}
+
+func TestUnmarshal(t *testing.T) {
+	t.Parallel()
+	v, err := Unmarshal([]byte(` {"a": [1, 2.0]} `))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(Marshal(v)), `{"a":[1,2.0]}`; got != want {
+		t.Errorf("Unmarshal round trip = %s, want %s", got, want)
+	}
+	for _, in := range []string{``, `1 2`, `{`} {
+		if _, err := Unmarshal([]byte(in)); err == nil {
+			t.Errorf("Unmarshal(%q) succeeded, want an error", in)
+		}
+	}
+}
