@@ -170,17 +170,11 @@ func parseStatuses(s string) ([]int, error) {
 func (f *bodyFlags) applySession(env *requestEnv) error {
 	if f.Retries > 0 {
 		codes, _ := parseStatuses(f.RetryStatus)
-		if codes == nil {
-			codes = []int{}
-		}
 		pol := httpclient.RetryPolicy{
 			Retries:       f.Retries,
 			Backoff:       time.Duration(f.RetryBackoff * float64(time.Second)),
 			Statuses:      codes,
 			MaxRetryAfter: time.Duration(f.MaxRetryAfter * float64(time.Second)),
-		}
-		if pol.MaxRetryAfter == 0 {
-			pol.MaxRetryAfter = -1 // --max-retry-after 0: never wait for Retry-After
 		}
 		for _, m := range strings.Split(f.RetryMethods, ",") {
 			if m = strings.TrimSpace(m); m != "" {

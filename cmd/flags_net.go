@@ -1,6 +1,10 @@
 package cmd
 
 import (
+	"crypto/tls"
+	"fmt"
+	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -45,17 +49,34 @@ func (f *netFlags) register(fs *pflag.FlagSet) {
 // CA bundles (Requests' Session.trust_env).
 func (f *netFlags) trustEnv() bool { return f.TrustEnv }
 
-// apply copies the flags into the transport options and checks them, so
-// that an unreadable CA bundle or certificate, a bad proxy URL or a bad
-// --resolve entry is a usage error naming the culprit.
+// apply parses the flags into the transport options and checks them, so
+// that a bad proxy URL, --resolve entry, TLS version or cipher name is a
+// usage error naming the culprit. Files (CA bundles, certificates) are
+// read once, by httpclient.New.
 func (f *netFlags) apply(o *httpclient.Options) error {
 	o.TrustEnv = f.TrustEnv
-	o.Verify = f.Verify
+	o.InsecureSkipVerify, o.CABundle = parseVerify(f.Verify)
 	o.HTTP1 = f.HTTP1
 	o.Cert, o.CertKey, o.CertKeyPass = f.Cert, f.CertKey, f.CertKeyPass
-	o.TLSVersion = f.SSL
-	o.Ciphers = f.Ciphers
-	o.Resolve = append(o.Resolve, f.Resolve...)
+	if f.SSL != "" {
+		v, err := parseTLSVersion(f.SSL)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		o.TLSVersion = v
+	}
+	if f.Ciphers != "" {
+		ids, err := parseCipherSuites(f.Ciphers)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		o.CipherSuites = ids
+	}
+	pins, err := parseResolve(f.Resolve)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	o.Resolve = append(o.Resolve, pins...)
 	o.UnixSocket = f.UnixSocket
 	o.IPv4, o.IPv6 = f.IPv4, f.IPv6
 	o.Interface = f.Interface
@@ -76,6 +97,101 @@ func (f *netFlags) apply(o *httpclient.Options) error {
 		return usageErrorf("%v", err)
 	}
 	return nil
+}
+
+// parseVerify reads --verify (and a session's verify): yes/true/1/on (or
+// empty) verify against the default roots, no/false/0/off turn
+// verification off, and anything else is a CA bundle path (write ./yes
+// for a file named yes).
+func parseVerify(v string) (insecure bool, caBundle string) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "yes", "true", "1", "on":
+		return false, ""
+	case "no", "false", "0", "off":
+		return true, ""
+	}
+	return false, v
+}
+
+// tlsVersions are the --ssl names; HTTPie's ssl2.3 means "negotiate".
+var tlsVersions = map[string]uint16{
+	"tls1": tls.VersionTLS10, "tls1.0": tls.VersionTLS10,
+	"tls1.1": tls.VersionTLS11, "tls1.2": tls.VersionTLS12, "tls1.3": tls.VersionTLS13,
+	"ssl2.3": 0,
+}
+
+func parseTLSVersion(s string) (uint16, error) {
+	v, ok := tlsVersions[strings.ToLower(strings.TrimSpace(s))]
+	if !ok {
+		return 0, fmt.Errorf("TLS version %q: want tls1, tls1.1, tls1.2 or tls1.3", s)
+	}
+	return v, nil
+}
+
+// parseCipherSuites maps names as Go spells them
+// (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), separated by commas, colons or
+// spaces, to suite IDs; insecure suites are allowed when named. Go does
+// not let TLS 1.3 suites be chosen, so naming one is accepted and has no
+// effect.
+func parseCipherSuites(list string) ([]uint16, error) {
+	known := map[string]uint16{}
+	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		known[cs.Name] = cs.ID
+	}
+	var ids []uint16
+	for _, name := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ':' || r == ' ' }) {
+		id, ok := known[strings.ToUpper(name)]
+		if !ok {
+			return nil, fmt.Errorf("unknown cipher suite %q (use Go's names, such as TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)", name)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("cipher list %q names no suite", list)
+	}
+	return ids, nil
+}
+
+// parseResolve reads curl-style pins, HOST:PORT:ADDR[,ADDR...], where HOST
+// may be a bracketed IPv6 address and each ADDR an IP address (IPv6
+// brackets optional).
+func parseResolve(entries []string) ([]httpclient.ResolveEntry, error) {
+	var pins []httpclient.ResolveEntry
+	for _, e := range entries {
+		bad := fmt.Errorf("resolve entry %q: want HOST:PORT:ADDR", e)
+		var host, rest string
+		if strings.HasPrefix(e, "[") {
+			h, r, ok := strings.Cut(e[1:], "]:")
+			if !ok {
+				return nil, bad
+			}
+			host, rest = h, r
+		} else {
+			var ok bool
+			if host, rest, ok = strings.Cut(e, ":"); !ok {
+				return nil, bad
+			}
+		}
+		port, addrList, ok := strings.Cut(rest, ":")
+		if !ok || host == "" || addrList == "" {
+			return nil, bad
+		}
+		n, err := strconv.ParseUint(port, 10, 16)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("resolve entry %q: bad port %q", e, port)
+		}
+		pin := httpclient.ResolveEntry{Host: host, Port: uint16(n)}
+		for _, a := range strings.Split(addrList, ",") {
+			a = strings.Trim(strings.TrimSpace(a), "[]")
+			ip, err := netip.ParseAddr(a)
+			if err != nil || ip.Zone() != "" {
+				return nil, fmt.Errorf("resolve entry %q: %q is not an IP address", e, a)
+			}
+			pin.Addrs = append(pin.Addrs, ip)
+		}
+		pins = append(pins, pin)
+	}
+	return pins, nil
 }
 
 // parseProxyFlag splits a --proxy value: KEY=URL (Requests' proxies dict

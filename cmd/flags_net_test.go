@@ -1,12 +1,16 @@
 package cmd
 
 import (
+	"crypto/tls"
 	"errors"
+	"fmt"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/spf13/pflag"
 )
@@ -54,15 +58,17 @@ func TestNetFlagsApply(t *testing.T) {
 		want    httpclient.Options
 		wantErr string // a usage error containing this
 	}{
-		{name: "defaults", args: nil, want: httpclient.Options{TrustEnv: true, Verify: "yes"}},
+		{name: "defaults", args: nil, want: httpclient.Options{TrustEnv: true}},
 		{name: "everything", args: []string{"--verify=no", "--http1.1", "--proxy", "http=http://p:1", "--proxy", "https:socks5://s:2",
 			"--ssl", "tls1.2", "--ciphers", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "--resolve", "a:1:127.0.0.1",
 			"--unix-socket", "/tmp/s", "--trust-env=false", "-4", "--interface", "127.0.0.1"},
-			want: httpclient.Options{Verify: "no", HTTP1: true, Proxies: map[string]string{"http": "http://p:1", "https": "socks5://s:2"},
-				TLSVersion: "tls1.2", Ciphers: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", Resolve: []string{"a:1:127.0.0.1"},
+			want: httpclient.Options{InsecureSkipVerify: true, HTTP1: true, Proxies: map[string]string{"http": "http://p:1", "https": "socks5://s:2"},
+				TLSVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256},
+				Resolve:    []httpclient.ResolveEntry{{Host: "a", Port: 1, Addrs: []netip.Addr{netip.MustParseAddr("127.0.0.1")}}},
 				UnixSocket: "/tmp/s", IPv4: true, Interface: "127.0.0.1"}},
-		{name: "unreadable CA bundle", args: []string{"--verify", missing}, wantErr: missing},
-		{name: "unreadable certificate", args: []string{"--cert", missing}, wantErr: missing},
+		// Files are read once, when the session is built.
+		{name: "CA bundle path", args: []string{"--verify", missing}, want: httpclient.Options{TrustEnv: true, CABundle: missing}},
+		{name: "key without certificate", args: []string{"--cert-key", missing}, wantErr: "without a certificate"},
 		{name: "bad TLS version", args: []string{"--ssl", "tls2"}, wantErr: "tls2"},
 		{name: "bad cipher", args: []string{"--ciphers", "AES"}, wantErr: `"AES"`},
 		{name: "bad proxy scheme", args: []string{"--proxy", "all=ftp://p"}, wantErr: "ftp"},
@@ -91,7 +97,7 @@ func TestNetFlagsApply(t *testing.T) {
 			if err != nil {
 				t.Fatalf("apply(%q): %v", tc.args, err)
 			}
-			if diff := cmp.Diff(tc.want, got, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".LookupEnv" }, cmp.Ignore())); diff != "" {
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateComparable(netip.Addr{}), cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".LookupEnv" }, cmp.Ignore())); diff != "" {
 				t.Errorf("apply(%q) mismatch (-want +got):\n%s", tc.args, diff)
 			}
 			if f.trustEnv() != got.TrustEnv {
@@ -99,4 +105,116 @@ func TestNetFlagsApply(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestParseVerify(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in         string
+		wantVerify bool
+		wantPath   string
+	}{
+		{"", true, ""}, {"yes", true, ""}, {"True", true, ""}, {"1", true, ""},
+		{"no", false, ""}, {"false", false, ""}, {"OFF", false, ""},
+		{"/etc/ssl/ca.pem", true, "/etc/ssl/ca.pem"}, {"./yes", true, "./yes"},
+	}
+	for _, tc := range tests {
+		insecure, path := parseVerify(tc.in)
+		if insecure == tc.wantVerify || path != tc.wantPath {
+			t.Errorf("parseVerify(%q) = %v, %q; want insecure %v, %q", tc.in, insecure, path, !tc.wantVerify, tc.wantPath)
+		}
+	}
+}
+
+func TestParseTLSVersion(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		want    uint16
+		wantErr bool
+	}{
+		{"tls1.2", tls.VersionTLS12, false}, {"TLS1.3", tls.VersionTLS13, false}, {"tls1", tls.VersionTLS10, false},
+		{"tls1.1", tls.VersionTLS11, false}, {"ssl2.3", 0, false}, {"ssl3", 0, true}, {"1.2", 0, true},
+	}
+	for _, tc := range tests {
+		got, err := parseTLSVersion(tc.in)
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("parseTLSVersion(%q) = %#x, %v; want %#x, error %v", tc.in, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+func TestParseResolve(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      []string
+		want    []httpclient.ResolveEntry
+		wantErr string
+	}{
+		{in: []string{"example.org:443:127.0.0.1"}, want: []httpclient.ResolveEntry{{Host: "example.org", Port: 443, Addrs: addrs("127.0.0.1")}}},
+		{in: []string{"Example.ORG:80:127.0.0.1,::1"}, want: []httpclient.ResolveEntry{{Host: "Example.ORG", Port: 80, Addrs: addrs("127.0.0.1", "::1")}}},
+		{in: []string{"example.org:80:[::1]"}, want: []httpclient.ResolveEntry{{Host: "example.org", Port: 80, Addrs: addrs("::1")}}},
+		{in: []string{"[::1]:8080:127.0.0.1"}, want: []httpclient.ResolveEntry{{Host: "::1", Port: 8080, Addrs: addrs("127.0.0.1")}}},
+		{in: []string{"a:1:10.0.0.1", "a:1:10.0.0.2"}, want: []httpclient.ResolveEntry{{Host: "a", Port: 1, Addrs: addrs("10.0.0.1")}, {Host: "a", Port: 1, Addrs: addrs("10.0.0.2")}}},
+		{in: []string{"example.org:0:127.0.0.1"}, wantErr: "bad port"},
+		{in: []string{"example.org:443"}, wantErr: "want HOST:PORT:ADDR"},
+		{in: []string{"example.org"}, wantErr: "want HOST:PORT:ADDR"},
+		{in: []string{":443:127.0.0.1"}, wantErr: "want HOST:PORT:ADDR"},
+		{in: []string{"example.org:https:127.0.0.1"}, wantErr: "bad port"},
+		{in: []string{"example.org:70000:127.0.0.1"}, wantErr: "bad port"},
+		{in: []string{"example.org:443:other.example"}, wantErr: "not an IP address"},
+	}
+	for _, tc := range tests {
+		got, err := parseResolve(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseResolve(%q) error = %v, want %q", tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("parseResolve(%q): %v", tc.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+			t.Errorf("parseResolve(%q) mismatch (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
+
+func TestParseCipherSuites(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		want    []uint16
+		wantErr string
+	}{
+		{in: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", want: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}},
+		{in: "tls_ecdhe_rsa_with_aes_256_gcm_sha384:TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+			want: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256}},
+		{in: "TLS_RSA_WITH_RC4_128_SHA, TLS_AES_128_GCM_SHA256", want: []uint16{tls.TLS_RSA_WITH_RC4_128_SHA, tls.TLS_AES_128_GCM_SHA256}},
+		{in: "ECDHE-RSA-AES128-GCM-SHA256", wantErr: `unknown cipher suite "ECDHE-RSA-AES128-GCM-SHA256"`},
+		{in: " , ", wantErr: "names no suite"},
+	}
+	for _, tc := range tests {
+		got, err := parseCipherSuites(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseCipherSuites(%q) error = %v, want %q", tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("parseCipherSuites(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// addrs parses IP addresses for resolve entries.
+func addrs(ips ...string) []netip.Addr {
+	var out []netip.Addr
+	for _, ip := range ips {
+		out = append(out, netip.MustParseAddr(ip))
+	}
+	return out
 }

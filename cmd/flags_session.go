@@ -41,6 +41,10 @@ type sessionFlags struct {
 	// given are the session-level settings the command line gave, saved
 	// into the session.
 	given sessionSettings
+	// suppliedTransport: the stored session set a transport option (a
+	// proxy, verify or a client certificate), so a failure to build the
+	// transport is the file's fault rather than the command line's.
+	suppliedTransport bool
 }
 
 // sessionSettings are the Requests session defaults a session keeps
@@ -156,6 +160,9 @@ func (f *sessionFlags) mergeOptions(o *httpclient.Options) error {
 		f.given.hasProxy = true
 		f.given.proxies = maps.Clone(o.Proxies)
 	}
+	f.suppliedTransport = len(s.Proxies) > 0 ||
+		s.Verify != "" && !f.givenOnCommandLine("verify") ||
+		s.Cert != "" && !f.givenOnCommandLine("cert")
 	if len(s.Proxies) > 0 {
 		// Per key, as Requests merges session and request proxies.
 		merged := maps.Clone(s.Proxies)
@@ -165,9 +172,9 @@ func (f *sessionFlags) mergeOptions(o *httpclient.Options) error {
 		o.Proxies = merged
 	}
 	if f.givenOnCommandLine("verify") {
-		f.given.verify = absIfFile(o.Verify)
+		f.given.verify = absIfFile(f.fs.Lookup("verify").Value.String())
 	} else if s.Verify != "" {
-		o.Verify = s.Verify
+		o.InsecureSkipVerify, o.CABundle = parseVerify(s.Verify)
 	}
 	if f.givenOnCommandLine("cert") {
 		f.given.cert, f.given.certKey = absIfFile(o.Cert), absIfFile(o.CertKey)

@@ -201,20 +201,20 @@ func TestSessionOptionsMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name       string
-		args       []string
-		wantVerify string
-		wantRead   time.Duration
+		name         string
+		args         []string
+		wantInsecure bool
+		wantRead     time.Duration
 	}{
-		{"session fills unset flags", nil, "no", 2 * time.Second},
-		{"flags win", []string{"--verify", "yes", "--timeout", "9"}, "yes", 9 * time.Second},
+		{"session fills unset flags", nil, true, 2 * time.Second},
+		{"flags win", []string{"--verify", "yes", "--timeout", "9"}, false, 9 * time.Second},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newSessionRun(t, dir, "http://example.com/", nil, append([]string{"--session-read-only", path}, tc.args...)...)
 			r.start(t)
-			if r.o.Verify != tc.wantVerify || r.o.ReadTimeout != tc.wantRead {
-				t.Errorf("args %q: verify %q, read timeout %v; want %q, %v", tc.args, r.o.Verify, r.o.ReadTimeout, tc.wantVerify, tc.wantRead)
+			if r.o.InsecureSkipVerify != tc.wantInsecure || r.o.ReadTimeout != tc.wantRead {
+				t.Errorf("args %q: insecure %v, read timeout %v; want %v, %v", tc.args, r.o.InsecureSkipVerify, r.o.ReadTimeout, tc.wantInsecure, tc.wantRead)
 			}
 			if diff := cmp.Diff(map[string]string{"http": "http://p:1", "https": "http://p:2"}, r.o.Proxies); diff != "" {
 				t.Errorf("args %q: proxies (-want +got):\n%s", tc.args, diff)

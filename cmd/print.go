@@ -307,13 +307,7 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 		c.Compressed = true
 	}
 	topts := env.Session.TransportOptions()
-	switch topts.Verify {
-	case "", "yes", "true":
-	case "no", "false":
-		c.Insecure = true
-	default:
-		c.CACert = topts.Verify
-	}
+	c.Insecure, c.CACert = topts.InsecureSkipVerify, topts.CABundle
 	c.Cert, c.Key = topts.Cert, topts.CertKey
 	c.UnixSocket, c.HTTP11 = topts.UnixSocket, topts.HTTP1
 	if pu, err := env.Session.ProxyFor(p.URL); err == nil && pu != nil {

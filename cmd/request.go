@@ -246,7 +246,11 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 	defer o.Session.release()
 	sess, err := httpclient.New(hopts)
 	if err != nil {
-		return err
+		if o.Session.suppliedTransport {
+			return err
+		}
+		// An unreadable --verify bundle or --cert file names the culprit.
+		return usageErrorf("%v", err)
 	}
 	defer sess.Close()
 	env.Session = sess

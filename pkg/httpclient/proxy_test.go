@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -328,7 +329,7 @@ func TestProxiesEndToEnd(t *testing.T) {
 		name       string
 		proxies    map[string]string
 		env        map[string]string
-		resolve    []string
+		resolve    []ResolveEntry
 		url        string
 		wantBody   string // prefix of the body
 		wantStatus int
@@ -354,7 +355,7 @@ func TestProxiesEndToEnd(t *testing.T) {
 		{name: "https proxy, https target", proxies: map[string]string{"all": tlsProxy.String()}, url: secure.URL + "/h",
 			wantBody: "HTTP/2.0", log: tlsLog, wantLog: fmt.Sprintf("CONNECT 127.0.0.1:%d", securePort)},
 		{name: "socks5 resolves locally", proxies: map[string]string{"all": socksProxy.String()},
-			resolve: []string{fmt.Sprintf("reqs.test:%d:127.0.0.1", securePort)},
+			resolve: []ResolveEntry{{Host: "reqs.test", Port: uint16(securePort), Addrs: []netip.Addr{netip.MustParseAddr("127.0.0.1")}}},
 			url:     fmt.Sprintf("https://reqs.test:%d/i", securePort), wantBody: "HTTP/2.0 reqs.test",
 			log: socksLog, wantLog: fmt.Sprintf("CONNECT 127.0.0.1:%d", securePort)},
 		{name: "socks5h lets the proxy resolve", proxies: map[string]string{"all": withScheme(socksProxy, "socks5h")},
@@ -380,9 +381,9 @@ func TestProxiesEndToEnd(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			opts := Options{Proxies: tc.proxies, Resolve: tc.resolve, Verify: files.caFile, TrustEnv: tc.env != nil, LookupEnv: envOf(tc.env)}
+			opts := Options{Proxies: tc.proxies, Resolve: tc.resolve, CABundle: files.caFile, TrustEnv: tc.env != nil, LookupEnv: envOf(tc.env)}
 			if tc.name == "https proxy with an untrusted certificate" {
-				opts.Verify = files.otherCAFile
+				opts.CABundle = files.otherCAFile
 			}
 			resp, body, err := fetch(t, opts, tc.url)
 			if tc.wantKind != nil {

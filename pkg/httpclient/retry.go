@@ -25,14 +25,15 @@ type RetryPolicy struct {
 	Backoff time.Duration
 	// MaxBackoff caps one backoff sleep; 0 means DefaultMaxBackoff.
 	MaxBackoff time.Duration
-	// Statuses are the status codes that are retried; nil means
-	// DefaultRetryStatuses.
+	// Statuses are the status codes that are retried; none when empty.
+	// DefaultRetryStatuses returns the usual ones.
 	Statuses []int
 	// Methods are retried on top of DefaultRetryMethods (the idempotent
 	// ones); "*" allows every method.
 	Methods []string
-	// MaxRetryAfter caps the wait a Retry-After header asks for; 0 means
-	// DefaultMaxRetryAfter, and a negative value means no wait at all.
+	// MaxRetryAfter caps the wait a Retry-After header asks for, so 0
+	// retries at once whatever the header says; DefaultMaxRetryAfter is
+	// the cap the command line uses.
 	MaxRetryAfter time.Duration
 	// OnRetry, when set, is told about each retry before its wait: the
 	// retry's number (from 1), the wait and why.
@@ -42,13 +43,15 @@ type RetryPolicy struct {
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
-// DefaultRetryStatuses are urllib3's RETRY_AFTER_STATUS_CODES plus the
-// gateway errors, the statuses a later attempt can cure.
-var DefaultRetryStatuses = []int{429, 502, 503, 504}
+// DefaultRetryStatuses returns urllib3's RETRY_AFTER_STATUS_CODES plus
+// the gateway errors, the statuses a later attempt can cure.
+func DefaultRetryStatuses() []int { return []int{429, 502, 503, 504} }
 
-// DefaultRetryMethods are urllib3's DEFAULT_ALLOWED_METHODS: the idempotent
-// methods, safe to send twice.
-var DefaultRetryMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"}
+// DefaultRetryMethods returns urllib3's DEFAULT_ALLOWED_METHODS: the
+// idempotent methods, safe to send twice, which every policy retries.
+func DefaultRetryMethods() []string { return slices.Clone(defaultRetryMethods) }
+
+var defaultRetryMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"}
 
 // DefaultMaxBackoff is urllib3's Retry.DEFAULT_BACKOFF_MAX.
 const DefaultMaxBackoff = 120 * time.Second
@@ -101,23 +104,12 @@ func (pol RetryPolicy) decide(method string, attempt int, resp *Response, err er
 		}
 		return pol.backoff(attempt), reason, true
 	}
-	statuses := pol.Statuses
-	if statuses == nil {
-		statuses = DefaultRetryStatuses
-	}
-	if !slices.Contains(statuses, resp.StatusCode) || !pol.methodAllowed(method) {
+	if !slices.Contains(pol.Statuses, resp.StatusCode) || !pol.methodAllowed(method) {
 		return 0, "", false
 	}
 	reason := fmt.Sprintf("status %d %s", resp.StatusCode, resp.Reason)
 	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		limit := pol.MaxRetryAfter
-		switch {
-		case limit == 0:
-			limit = DefaultMaxRetryAfter
-		case limit < 0:
-			limit = 0
-		}
-		return min(ra, limit), reason + " (Retry-After)", true
+		return min(ra, max(pol.MaxRetryAfter, 0)), reason + " (Retry-After)", true
 	}
 	return pol.backoff(attempt), reason, true
 }
@@ -164,7 +156,7 @@ func shortCause(err error) string {
 
 func (pol RetryPolicy) methodAllowed(method string) bool {
 	m := strings.ToUpper(method)
-	return slices.Contains(DefaultRetryMethods, m) || slices.ContainsFunc(pol.Methods, func(x string) bool {
+	return slices.Contains(defaultRetryMethods, m) || slices.ContainsFunc(pol.Methods, func(x string) bool {
 		return x == "*" || strings.EqualFold(x, m)
 	})
 }

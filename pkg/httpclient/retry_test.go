@@ -70,6 +70,8 @@ func TestRetryDecide(t *testing.T) {
 		}
 		return &Response{StatusCode: code, Reason: http.StatusText(code), Header: h}
 	}
+	// std is the command line's default policy.
+	std := RetryPolicy{Statuses: DefaultRetryStatuses(), MaxRetryAfter: DefaultMaxRetryAfter}
 	dialErr := newError(ErrConnection, "http://x/", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")})
 	resetErr := newError(ErrConnection, "http://x/", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")})
 	tests := []struct {
@@ -81,23 +83,24 @@ func TestRetryDecide(t *testing.T) {
 		wantRetry bool
 		wantWait  time.Duration
 	}{
-		{"503 GET", RetryPolicy{}, "GET", resp(503, ""), nil, true, 0},
-		{"404 GET", RetryPolicy{}, "GET", resp(404, ""), nil, false, 0},
-		{"503 POST", RetryPolicy{}, "POST", resp(503, ""), nil, false, 0},
-		{"503 POST allowed", RetryPolicy{Methods: []string{"post"}}, "POST", resp(503, ""), nil, true, 0},
-		{"503 POST star", RetryPolicy{Methods: []string{"*"}}, "POST", resp(503, ""), nil, true, 0},
+		{"503 GET", std, "GET", resp(503, ""), nil, true, 0},
+		{"404 GET", std, "GET", resp(404, ""), nil, false, 0},
+		{"503 POST", std, "POST", resp(503, ""), nil, false, 0},
+		{"503 POST allowed", RetryPolicy{Statuses: DefaultRetryStatuses(), Methods: []string{"post"}}, "POST", resp(503, ""), nil, true, 0},
+		{"503 POST star", RetryPolicy{Statuses: DefaultRetryStatuses(), Methods: []string{"*"}}, "POST", resp(503, ""), nil, true, 0},
 		{"custom statuses", RetryPolicy{Statuses: []int{500}}, "GET", resp(503, ""), nil, false, 0},
-		{"retry-after", RetryPolicy{}, "GET", resp(429, "7"), nil, true, 7 * time.Second},
-		{"retry-after capped", RetryPolicy{MaxRetryAfter: 2 * time.Second}, "GET", resp(429, "7"), nil, true, 2 * time.Second},
-		{"retry-after not waited for", RetryPolicy{MaxRetryAfter: -1}, "GET", resp(429, "7"), nil, true, 0},
-		{"dial error POST", RetryPolicy{}, "POST", nil, dialErr, true, 0},
-		{"reset GET", RetryPolicy{}, "GET", nil, resetErr, true, 0},
-		{"reset POST", RetryPolicy{}, "POST", nil, resetErr, false, 0},
-		{"connect timeout", RetryPolicy{}, "POST", nil, newError(ErrConnectTimeout, "", errors.New("i/o timeout")), true, 0},
-		{"read timeout GET", RetryPolicy{}, "GET", nil, newError(ErrReadTimeout, "", errors.New("i/o timeout")), true, 0},
-		{"tls error", RetryPolicy{}, "GET", nil, newError(ErrSSL, "", errors.New("x509")), false, 0},
-		{"invalid url", RetryPolicy{}, "GET", nil, newError(ErrInvalidURL, "", errors.New("bad")), false, 0},
-		{"canceled", RetryPolicy{}, "GET", nil, context.Canceled, false, 0},
+		{"no statuses", RetryPolicy{}, "GET", resp(503, ""), nil, false, 0},
+		{"retry-after", std, "GET", resp(429, "7"), nil, true, 7 * time.Second},
+		{"retry-after capped", RetryPolicy{Statuses: DefaultRetryStatuses(), MaxRetryAfter: 2 * time.Second}, "GET", resp(429, "7"), nil, true, 2 * time.Second},
+		{"retry-after not waited for", RetryPolicy{Statuses: DefaultRetryStatuses()}, "GET", resp(429, "7"), nil, true, 0},
+		{"dial error POST", std, "POST", nil, dialErr, true, 0},
+		{"reset GET", std, "GET", nil, resetErr, true, 0},
+		{"reset POST", std, "POST", nil, resetErr, false, 0},
+		{"connect timeout", std, "POST", nil, newError(ErrConnectTimeout, "", errors.New("i/o timeout")), true, 0},
+		{"read timeout GET", std, "GET", nil, newError(ErrReadTimeout, "", errors.New("i/o timeout")), true, 0},
+		{"tls error", std, "GET", nil, newError(ErrSSL, "", errors.New("x509")), false, 0},
+		{"invalid url", std, "GET", nil, newError(ErrInvalidURL, "", errors.New("bad")), false, 0},
+		{"canceled", std, "GET", nil, context.Canceled, false, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,8 +163,9 @@ func TestSendRetrying(t *testing.T) {
 			var waits []time.Duration
 			var notes []string
 			s.Retry = RetryPolicy{
-				Retries: tc.retries,
-				Backoff: time.Second,
+				Retries:  tc.retries,
+				Backoff:  time.Second,
+				Statuses: DefaultRetryStatuses(),
 				OnRetry: func(attempt int, wait time.Duration, reason string) {
 					notes = append(notes, fmt.Sprintf("%d %s", attempt, reason))
 				},
@@ -228,7 +232,7 @@ func TestSendRetryingStopsWhenBodyCannotReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	s.Retry = RetryPolicy{Retries: 3, sleep: func(context.Context, time.Duration) error { return nil }}
+	s.Retry = RetryPolicy{Retries: 3, Statuses: DefaultRetryStatuses(), sleep: func(context.Context, time.Duration) error { return nil }}
 	big := strings.NewReader(strings.Repeat("x", ReplayLimit+1))
 	resp, err := s.Do(context.Background(), &Request{Method: "PUT", URL: srv.URL, Body: ReaderBody(big, -1)}, SendOptions{})
 	if err != nil {

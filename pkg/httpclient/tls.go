@@ -11,8 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/youmark/pkcs8"
@@ -22,11 +22,8 @@ import (
 // verification (Requests' verify), the client certificate (cert), the
 // pinned version and the cipher suites. lookup reads the environment.
 func newTLSConfig(opts Options, lookup func(string) (string, bool)) (cfg *tls.Config, envCA string, err error) {
-	cfg = &tls.Config{}
-	verify, caPath := parseVerify(opts.Verify)
-	if !verify {
-		cfg.InsecureSkipVerify = true
-	}
+	cfg = &tls.Config{InsecureSkipVerify: opts.InsecureSkipVerify}
+	verify, caPath := !opts.InsecureSkipVerify, opts.CABundle
 	if verify && caPath == "" && opts.TrustEnv {
 		// Requests reads these only when verify is left at True. They are
 		// loaded on the first TLS connection (sessionTransport.ensureRoots),
@@ -58,25 +55,13 @@ func newTLSConfig(opts Options, lookup func(string) (string, bool)) (cfg *tls.Co
 			return nil, "", err
 		}
 		cfg.Certificates = []tls.Certificate{cert}
-	} else if opts.CertKey != "" {
-		return nil, "", fmt.Errorf("client key %s given without a certificate", opts.CertKey)
 	} else {
 		cfg.GetClientCertificate = noteCertificateRequest
 	}
-	if opts.TLSVersion != "" {
-		v, err := parseTLSVersion(opts.TLSVersion)
-		if err != nil {
-			return nil, "", err
-		}
-		cfg.MinVersion, cfg.MaxVersion = v, v
+	if opts.TLSVersion != 0 {
+		cfg.MinVersion, cfg.MaxVersion = opts.TLSVersion, opts.TLSVersion
 	}
-	if opts.Ciphers != "" {
-		ids, err := parseCipherSuites(opts.Ciphers)
-		if err != nil {
-			return nil, "", err
-		}
-		cfg.CipherSuites = ids
-	}
+	cfg.CipherSuites = slices.Clone(opts.CipherSuites)
 	return cfg, envCA, nil
 }
 
@@ -88,19 +73,6 @@ func noteCertificateRequest(cri *tls.CertificateRequestInfo) (*tls.Certificate, 
 		ph.certRequested.Store(true)
 	}
 	return &tls.Certificate{}, nil
-}
-
-// parseVerify reads Options.Verify: yes/true/1/on (or empty) verify
-// against the default roots, no/false/0/off turn verification off, and
-// anything else is a CA bundle path (write ./yes for a file named yes).
-func parseVerify(v string) (verify bool, caPath string) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "yes", "true", "1", "on":
-		return true, ""
-	case "no", "false", "0", "off":
-		return false, ""
-	}
-	return true, v
 }
 
 // isHashName reports whether name is one c_rehash gives certificates: the
@@ -129,10 +101,6 @@ func isHashName(name string) bool {
 // *.cer and hash-named files are read. The pool holds only these
 // certificates, as with Requests' verify=PATH.
 func LoadCAPool(path string) (*x509.CertPool, error) {
-	return cachedLoad(loadedCAPools, []string{path}, "", func() (*x509.CertPool, error) { return loadCAPool(path) })
-}
-
-func loadCAPool(path string) (*x509.CertPool, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("CA bundle: %w", err)
@@ -179,12 +147,6 @@ func loadCAPool(path string) (*x509.CertPool, error) {
 // as openssl pkcs8 -topk8 writes it) or legacy "Proc-Type: 4,ENCRYPTED"
 // PEM. Errors name the file at fault.
 func LoadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
-	return cachedLoad(loadedClientCerts, []string{certFile, keyFile}, pass, func() (tls.Certificate, error) {
-		return loadClientCert(certFile, keyFile, pass)
-	})
-}
-
-func loadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
 	certData, err := os.ReadFile(certFile)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("client certificate: %w", err)
@@ -262,45 +224,6 @@ func decodeKeyPEM(data []byte, pass string) ([]byte, error) {
 		}
 		return pem.EncodeToMemory(b), nil
 	}
-}
-
-// tlsVersions are the --ssl names; HTTPie's ssl2.3 means "negotiate".
-var tlsVersions = map[string]uint16{
-	"tls1": tls.VersionTLS10, "tls1.0": tls.VersionTLS10,
-	"tls1.1": tls.VersionTLS11, "tls1.2": tls.VersionTLS12, "tls1.3": tls.VersionTLS13,
-	"ssl2.3": 0,
-}
-
-func parseTLSVersion(s string) (uint16, error) {
-	v, ok := tlsVersions[strings.ToLower(strings.TrimSpace(s))]
-	if !ok {
-		return 0, fmt.Errorf("TLS version %q: want tls1, tls1.1, tls1.2 or tls1.3", s)
-	}
-	return v, nil
-}
-
-// parseCipherSuites maps names as Go spells them
-// (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), separated by commas, colons or
-// spaces, to suite IDs; insecure suites are allowed when named. Go does
-// not let TLS 1.3 suites be chosen, so naming one is accepted and has no
-// effect.
-func parseCipherSuites(list string) ([]uint16, error) {
-	known := map[string]uint16{}
-	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
-		known[cs.Name] = cs.ID
-	}
-	var ids []uint16
-	for _, name := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ':' || r == ' ' }) {
-		id, ok := known[strings.ToUpper(name)]
-		if !ok {
-			return nil, fmt.Errorf("unknown cipher suite %q (use Go's names, such as TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)", name)
-		}
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		return nil, fmt.Errorf("cipher list %q names no suite", list)
-	}
-	return ids, nil
 }
 
 // tlsFailure is a TLS error restated so that it names its cause; the
@@ -416,55 +339,3 @@ func certNames(c *x509.Certificate) string {
 }
 
 func formatCertTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 MST") }
-
-// Parsed CA bundles and client certificates, by file version. A run
-// checks its TLS options before it builds the session, and a redirect or
-// SetTransportOptions may build another transport: each would otherwise
-// parse a system-sized bundle, or run an encrypted key's deliberately slow
-// key derivation, again.
-var (
-	loadedCAPools     = &loadCache[*x509.CertPool]{}
-	loadedClientCerts = &loadCache[tls.Certificate]{}
-)
-
-type loadCache[T any] struct {
-	mu sync.Mutex
-	m  map[string]T
-}
-
-// cachedLoad returns load's result for these files as they are now (path,
-// size and modification time of each, plus extra), calling load only when
-// no result is kept. Failures are not kept.
-func cachedLoad[T any](c *loadCache[T], paths []string, extra string, load func() (T, error)) (T, error) {
-	var key strings.Builder
-	for _, p := range paths {
-		if p == "" {
-			key.WriteString("\x00")
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			return load() // let load report it
-		}
-		fmt.Fprintf(&key, "%s\x00%d\x00%d\x00", p, fi.Size(), fi.ModTime().UnixNano())
-	}
-	key.WriteString(extra)
-	k := key.String()
-	c.mu.Lock()
-	v, ok := c.m[k]
-	c.mu.Unlock()
-	if ok {
-		return v, nil
-	}
-	v, err := load()
-	if err != nil {
-		return v, err
-	}
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[string]T{}
-	}
-	c.m[k] = v
-	c.mu.Unlock()
-	return v, nil
-}

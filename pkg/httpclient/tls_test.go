@@ -255,11 +255,11 @@ func TestTLSVerification(t *testing.T) {
 	}{
 		{name: "default roots do not know the test CA", url: good.URL, opts: Options{TrustEnv: true, LookupEnv: noEnv},
 			wantKind: ErrSSL, wantMsg: "certificate signed by unknown authority"},
-		{name: "CA file", url: good.URL, opts: Options{Verify: files.caFile}},
-		{name: "rehash directory", url: good.URL, opts: Options{Verify: files.caDir}},
-		{name: "verify no", url: good.URL, opts: Options{Verify: "no"}},
-		{name: "verify false from a config file", url: expired.URL, opts: Options{Verify: "false"}},
-		{name: "unrelated CA file", url: good.URL, opts: Options{Verify: files.otherCAFile},
+		{name: "CA file", url: good.URL, opts: Options{CABundle: files.caFile}},
+		{name: "rehash directory", url: good.URL, opts: Options{CABundle: files.caDir}},
+		{name: "verify off", url: good.URL, opts: Options{InsecureSkipVerify: true}},
+		{name: "verify off accepts an expired certificate", url: expired.URL, opts: Options{InsecureSkipVerify: true}},
+		{name: "unrelated CA file", url: good.URL, opts: Options{CABundle: files.otherCAFile},
 			wantKind: ErrSSL, wantMsg: "unknown authority"},
 		{name: "REQUESTS_CA_BUNDLE", url: good.URL,
 			opts: Options{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": files.caFile, "CURL_CA_BUNDLE": files.otherCAFile})}},
@@ -271,13 +271,13 @@ func TestTLSVerification(t *testing.T) {
 			opts:     Options{LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": files.caFile})},
 			wantKind: ErrSSL, wantMsg: "unknown authority"},
 		{name: "explicit verify path beats the environment", url: good.URL,
-			opts:     Options{TrustEnv: true, Verify: files.otherCAFile, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": files.caFile})},
+			opts:     Options{TrustEnv: true, CABundle: files.otherCAFile, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": files.caFile})},
 			wantKind: ErrSSL, wantMsg: "unknown authority"},
-		{name: "expired certificate names the date", url: expired.URL, opts: Options{Verify: files.caFile},
+		{name: "expired certificate names the date", url: expired.URL, opts: Options{CABundle: files.caFile},
 			wantKind: ErrSSL, wantMsg: "certificate expired on 2021-01-01 00:00:00 UTC"},
-		{name: "wrong host names the certificate's names", url: wrongHost.URL, opts: Options{Verify: files.caFile},
+		{name: "wrong host names the certificate's names", url: wrongHost.URL, opts: Options{CABundle: files.caFile},
 			wantKind: ErrSSL, wantMsg: "certificate is valid for other.example, not 127.0.0.1"},
-		{name: "localhost is in the certificate", url: strings.Replace(good.URL, "127.0.0.1", "localhost", 1), opts: Options{Verify: files.caFile}},
+		{name: "localhost is in the certificate", url: strings.Replace(good.URL, "127.0.0.1", "localhost", 1), opts: Options{CABundle: files.caFile}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -331,7 +331,7 @@ func TestClientCertificates(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tc.opts.Verify = files.caFile
+			tc.opts.CABundle = files.caFile
 			_, body, err := fetch(t, tc.opts, tc.url)
 			if tc.wantMsg == "" {
 				if err != nil || body == "" {
@@ -415,16 +415,16 @@ func TestTLSVersionAndCiphers(t *testing.T) {
 		wantErr    string // empty: success
 		wantCipher uint16
 	}{
-		{name: "tls1.3 against a TLS 1.2 server", opts: Options{TLSVersion: "tls1.3"}, wantErr: "TLS version"},
-		{name: "tls1.2 pinned", opts: Options{TLSVersion: "tls1.2"}},
-		{name: "one cipher suite", opts: Options{Ciphers: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
+		{name: "tls1.3 against a TLS 1.2 server", opts: Options{TLSVersion: tls.VersionTLS13}, wantErr: "TLS version"},
+		{name: "tls1.2 pinned", opts: Options{TLSVersion: tls.VersionTLS12}},
+		{name: "one cipher suite", opts: Options{CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384}},
 			wantCipher: tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384},
-		{name: "no common cipher suite", opts: Options{Ciphers: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}, wantErr: "SSLError"},
+		{name: "no common cipher suite", opts: Options{CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}}, wantErr: "SSLError"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tc.opts.Verify = files.caFile
+			tc.opts.CABundle = files.caFile
 			resp, _, err := fetch(t, tc.opts, tls12.URL)
 			if tc.wantErr != "" {
 				if !errors.Is(err, ErrSSL) || !strings.Contains(err.Error(), tc.wantErr) {
@@ -461,7 +461,7 @@ func TestHTTP2Negotiation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body, err := fetch(t, Options{Verify: files.caFile, HTTP1: tc.http1}, srv.URL)
+			resp, body, err := fetch(t, Options{CABundle: files.caFile, HTTP1: tc.http1}, srv.URL)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -472,71 +472,6 @@ func TestHTTP2Negotiation(t *testing.T) {
 	}
 }
 
-func TestParseVerify(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in         string
-		wantVerify bool
-		wantPath   string
-	}{
-		{"", true, ""}, {"yes", true, ""}, {"True", true, ""}, {"1", true, ""},
-		{"no", false, ""}, {"false", false, ""}, {"OFF", false, ""},
-		{"/etc/ssl/ca.pem", true, "/etc/ssl/ca.pem"}, {"./yes", true, "./yes"},
-	}
-	for _, tc := range tests {
-		verify, path := parseVerify(tc.in)
-		if verify != tc.wantVerify || path != tc.wantPath {
-			t.Errorf("parseVerify(%q) = %v, %q; want %v, %q", tc.in, verify, path, tc.wantVerify, tc.wantPath)
-		}
-	}
-}
-
-func TestParseTLSVersion(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in      string
-		want    uint16
-		wantErr bool
-	}{
-		{"tls1.2", tls.VersionTLS12, false}, {"TLS1.3", tls.VersionTLS13, false}, {"tls1", tls.VersionTLS10, false},
-		{"tls1.1", tls.VersionTLS11, false}, {"ssl2.3", 0, false}, {"ssl3", 0, true}, {"1.2", 0, true},
-	}
-	for _, tc := range tests {
-		got, err := parseTLSVersion(tc.in)
-		if got != tc.want || (err != nil) != tc.wantErr {
-			t.Errorf("parseTLSVersion(%q) = %#x, %v; want %#x, error %v", tc.in, got, err, tc.want, tc.wantErr)
-		}
-	}
-}
-
-func TestParseCipherSuites(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in      string
-		want    []uint16
-		wantErr string
-	}{
-		{in: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", want: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}},
-		{in: "tls_ecdhe_rsa_with_aes_256_gcm_sha384:TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-			want: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256}},
-		{in: "TLS_RSA_WITH_RC4_128_SHA, TLS_AES_128_GCM_SHA256", want: []uint16{tls.TLS_RSA_WITH_RC4_128_SHA, tls.TLS_AES_128_GCM_SHA256}},
-		{in: "ECDHE-RSA-AES128-GCM-SHA256", wantErr: `unknown cipher suite "ECDHE-RSA-AES128-GCM-SHA256"`},
-		{in: " , ", wantErr: "names no suite"},
-	}
-	for _, tc := range tests {
-		got, err := parseCipherSuites(tc.in)
-		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("parseCipherSuites(%q) error = %v, want %q", tc.in, err, tc.wantErr)
-			}
-			continue
-		}
-		if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
-			t.Errorf("parseCipherSuites(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-		}
-	}
-}
-
 func TestIsHashName(t *testing.T) {
 	t.Parallel()
 	tests := map[string]bool{"5ed36f99.0": true, "5ED36F99.12": true, "5ed36f99.r0": false, "5ed36f9.0": false, "ca.pem": false, "5ed36f99.": false}
@@ -544,45 +479,5 @@ func TestIsHashName(t *testing.T) {
 		if got := isHashName(in); got != want {
 			t.Errorf("isHashName(%q) = %v, want %v", in, got, want)
 		}
-	}
-}
-
-// TestLoadCAPoolIsParsedOncePerFileVersion checks that the same bundle is
-// not parsed again (the flag check and the session both load it) until
-// the file changes.
-func TestLoadCAPoolIsParsedOncePerFileVersion(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "ca.pem")
-	writeCA := func(mod time.Time) {
-		t.Helper()
-		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "cache test"},
-			NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		os.Chtimes(path, mod, mod)
-	}
-	writeCA(time.Unix(1000, 0))
-	a, err := LoadCAPool(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := LoadCAPool(path)
-	if a != b {
-		t.Errorf("the same bundle was parsed twice")
-	}
-	writeCA(time.Unix(2000, 0))
-	c, err := LoadCAPool(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c == a {
-		t.Errorf("a changed bundle was not parsed again")
 	}
 }

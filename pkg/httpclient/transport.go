@@ -9,8 +9,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,19 +21,28 @@ import (
 )
 
 // Options configure a session's transport: TLS, proxies, timeouts and
-// connection pinning. The zero value verifies TLS and uses no timeout.
+// connection pinning. The values are typed (parsing a command line's
+// syntax is the caller's job), and the zero value verifies TLS against
+// the system roots, negotiates the TLS version and uses no timeout.
 type Options struct {
-	// TrustEnv reads proxies, netrc and CA bundles from the environment.
+	// TrustEnv reads proxies and CA bundles from the environment.
 	TrustEnv bool
-	// Verify is "yes" (default when empty), "no", or a CA bundle file or
-	// directory path.
-	Verify string
+	// InsecureSkipVerify turns certificate verification off (Requests'
+	// verify=False).
+	InsecureSkipVerify bool
+	// CABundle verifies against only the certificates of this PEM bundle
+	// file or c_rehash directory (Requests' verify=PATH); empty uses the
+	// system roots, or with TrustEnv the bundle REQUESTS_CA_BUNDLE or
+	// CURL_CA_BUNDLE names.
+	CABundle string
 	// Cert is a PEM client certificate (with its key unless CertKey is set).
 	Cert, CertKey, CertKeyPass string
-	// TLSVersion pins "tls1.2" or "tls1.3"; empty negotiates.
-	TLSVersion string
-	// Ciphers is a comma-separated list of cipher suite names as Go spells them.
-	Ciphers string
+	// TLSVersion pins one version (tls.VersionTLS12, ...); 0 negotiates.
+	TLSVersion uint16
+	// CipherSuites restricts the TLS 1.2 cipher suites, by ID (see
+	// [tls.CipherSuites]; insecure ones are allowed when listed); nil
+	// keeps Go's defaults. TLS 1.3 suites are not configurable in Go.
+	CipherSuites []uint16
 	// HTTP1 forbids HTTP/2.
 	HTTP1 bool
 	// Proxies maps Requests' proxy keys (http, https, all, scheme://host)
@@ -39,8 +50,8 @@ type Options struct {
 	// means a direct connection. The key "no_proxy" holds a no_proxy list
 	// that applies to these proxies and replaces the environment's.
 	Proxies map[string]string
-	// Resolve pins HOST:PORT to ADDR, like curl's --resolve.
-	Resolve []string
+	// Resolve pins host names to addresses, like curl's --resolve.
+	Resolve []ResolveEntry
 	// UnixSocket sends every request over this Unix socket.
 	UnixSocket string
 	// ConnectTimeout bounds each connection attempt; ReadTimeout the wait
@@ -56,12 +67,60 @@ type Options struct {
 	LookupEnv func(key string) (string, bool)
 }
 
-// Validate reports the first option that cannot be used: an unreadable CA
-// bundle or client certificate, a bad proxy URL, --resolve entry, TLS
-// version, cipher name or interface. New returns the same error.
+// ResolveEntry pins Host:Port to Addrs, skipping DNS (curl's --resolve).
+type ResolveEntry struct {
+	Host  string
+	Port  uint16
+	Addrs []netip.Addr
+}
+
+// Validate reports the first option that cannot be used without reading
+// any file: a bad proxy URL or key, a resolve entry without host, port or
+// address, an unknown TLS version or cipher suite, both address families,
+// a key without a certificate, an unknown interface. Unreadable CA
+// bundles and certificates are New's errors: they are read once, there.
 func (o Options) Validate() error {
-	_, err := newTransport(o)
-	return err
+	if o.IPv4 && o.IPv6 {
+		return errors.New("IPv4 and IPv6 cannot both be required")
+	}
+	if o.CertKey != "" && o.Cert == "" {
+		return fmt.Errorf("client key %s given without a certificate", o.CertKey)
+	}
+	if o.TLSVersion != 0 && !slices.Contains([]uint16{tls.VersionTLS10, tls.VersionTLS11, tls.VersionTLS12, tls.VersionTLS13}, o.TLSVersion) {
+		return fmt.Errorf("TLS version %#04x is not one Go speaks", o.TLSVersion)
+	}
+	if o.CipherSuites != nil && len(o.CipherSuites) == 0 {
+		return errors.New("the cipher suite list is empty")
+	}
+	for _, id := range o.CipherSuites {
+		if !knownCipherSuite(id) {
+			return fmt.Errorf("unknown cipher suite %#04x", id)
+		}
+	}
+	for _, e := range o.Resolve {
+		if e.Host == "" || e.Port == 0 || len(e.Addrs) == 0 {
+			return fmt.Errorf("resolve entry %+v: want a host, a port and an address", e)
+		}
+	}
+	if _, err := newProxySelector(o.Proxies, false, nil); err != nil {
+		return err
+	}
+	if o.Interface != "" {
+		if _, _, err := interfaceAddrs(o.Interface); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// knownCipherSuite reports whether Go implements the suite id.
+func knownCipherSuite(id uint16) bool {
+	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		if cs.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // TransportOptions returns the options the session's transport was built
@@ -100,8 +159,8 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	if opts.IPv4 && opts.IPv6 {
-		return nil, errors.New("IPv4 and IPv6 cannot both be required")
+	if err := opts.Validate(); err != nil {
+		return nil, err
 	}
 	d, err := newNetDialer(opts)
 	if err != nil {
@@ -453,12 +512,9 @@ func newNetDialer(opts Options) (*netDialer, error) {
 	case opts.IPv6:
 		d.family = 6
 	}
-	pins, err := parseResolve(opts.Resolve)
-	if err != nil {
-		return nil, err
-	}
-	d.pins = pins
+	d.pins = resolvePins(opts.Resolve)
 	if opts.Interface != "" {
+		var err error
 		if d.local4, d.local6, err = interfaceAddrs(opts.Interface); err != nil {
 			return nil, err
 		}
@@ -466,46 +522,16 @@ func newNetDialer(opts Options) (*netDialer, error) {
 	return d, nil
 }
 
-// parseResolve reads curl-style pins, HOST:PORT:ADDR[,ADDR...], where HOST
-// may be a bracketed IPv6 address and each ADDR an IP address (IPv6
-// brackets optional).
-func parseResolve(entries []string) (map[string][]string, error) {
+// resolvePins indexes resolve entries by "host:port" (host lower-cased).
+func resolvePins(entries []ResolveEntry) map[string][]string {
 	pins := map[string][]string{}
 	for _, e := range entries {
-		bad := fmt.Errorf("resolve entry %q: want HOST:PORT:ADDR", e)
-		var host, rest string
-		if strings.HasPrefix(e, "[") {
-			h, r, ok := strings.Cut(e[1:], "]:")
-			if !ok {
-				return nil, bad
-			}
-			host, rest = h, r
-		} else {
-			var ok bool
-			if host, rest, ok = strings.Cut(e, ":"); !ok {
-				return nil, bad
-			}
+		key := net.JoinHostPort(strings.ToLower(e.Host), strconv.Itoa(int(e.Port)))
+		for _, a := range e.Addrs {
+			pins[key] = append(pins[key], a.Unmap().String())
 		}
-		port, addrList, ok := strings.Cut(rest, ":")
-		if !ok || host == "" || addrList == "" {
-			return nil, bad
-		}
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("resolve entry %q: bad port %q", e, port)
-		}
-		var addrs []string
-		for _, a := range strings.Split(addrList, ",") {
-			a = strings.Trim(strings.TrimSpace(a), "[]")
-			ip := net.ParseIP(a)
-			if ip == nil {
-				return nil, fmt.Errorf("resolve entry %q: %q is not an IP address", e, a)
-			}
-			addrs = append(addrs, ip.String())
-		}
-		key := net.JoinHostPort(strings.ToLower(host), port)
-		pins[key] = append(pins[key], addrs...)
 	}
-	return pins, nil
+	return pins
 }
 
 // interfaceAddrs returns the local addresses to bind to for name, an

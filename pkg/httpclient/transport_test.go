@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -20,40 +21,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParseResolve(t *testing.T) {
+func TestResolvePins(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		in      []string
-		want    map[string][]string
-		wantErr string
-	}{
-		{in: []string{"example.org:443:127.0.0.1"}, want: map[string][]string{"example.org:443": {"127.0.0.1"}}},
-		{in: []string{"Example.ORG:80:127.0.0.1,::1"}, want: map[string][]string{"example.org:80": {"127.0.0.1", "::1"}}},
-		{in: []string{"example.org:80:[::1]"}, want: map[string][]string{"example.org:80": {"::1"}}},
-		{in: []string{"[::1]:8080:127.0.0.1"}, want: map[string][]string{"[::1]:8080": {"127.0.0.1"}}},
-		{in: []string{"a:1:10.0.0.1", "a:1:10.0.0.2"}, want: map[string][]string{"a:1": {"10.0.0.1", "10.0.0.2"}}},
-		{in: []string{"example.org:443"}, wantErr: "want HOST:PORT:ADDR"},
-		{in: []string{"example.org"}, wantErr: "want HOST:PORT:ADDR"},
-		{in: []string{":443:127.0.0.1"}, wantErr: "want HOST:PORT:ADDR"},
-		{in: []string{"example.org:https:127.0.0.1"}, wantErr: "bad port"},
-		{in: []string{"example.org:70000:127.0.0.1"}, wantErr: "bad port"},
-		{in: []string{"example.org:443:other.example"}, wantErr: "not an IP address"},
+	got := resolvePins([]ResolveEntry{
+		{Host: "Example.ORG", Port: 80, Addrs: addrs("127.0.0.1", "::1")},
+		{Host: "::1", Port: 8080, Addrs: addrs("::ffff:127.0.0.1")},
+		{Host: "a", Port: 1, Addrs: addrs("10.0.0.1")},
+		{Host: "a", Port: 1, Addrs: addrs("10.0.0.2")},
+	})
+	want := map[string][]string{
+		"example.org:80": {"127.0.0.1", "::1"},
+		"[::1]:8080":     {"127.0.0.1"},
+		"a:1":            {"10.0.0.1", "10.0.0.2"},
 	}
-	for _, tc := range tests {
-		got, err := parseResolve(tc.in)
-		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("parseResolve(%q) error = %v, want %q", tc.in, err, tc.wantErr)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("parseResolve(%q): %v", tc.in, err)
-			continue
-		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
-			t.Errorf("parseResolve(%q) mismatch (-want +got):\n%s", tc.in, diff)
-		}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("resolvePins mismatch (-want +got):\n%s", diff)
 	}
 }
 
@@ -76,13 +58,13 @@ func TestResolveAndDialing(t *testing.T) {
 		wantErr  string
 	}{
 		{name: "resolve pins a name DNS does not know, TLS checks the name",
-			opts: Options{Resolve: []string{fmt.Sprintf("reqs.test:%d:127.0.0.1", securePort)}},
+			opts: Options{Resolve: []ResolveEntry{{Host: "reqs.test", Port: uint16(securePort), Addrs: addrs("127.0.0.1")}}},
 			url:  fmt.Sprintf("https://reqs.test:%d/", securePort), wantBody: fmt.Sprintf("HTTP/2.0 reqs.test:%d", securePort)},
 		{name: "resolve pin for another port does not apply",
-			opts: Options{Resolve: []string{"reqs.test:1:127.0.0.1"}},
+			opts: Options{Resolve: []ResolveEntry{{Host: "reqs.test", Port: 1, Addrs: addrs("127.0.0.1")}}},
 			url:  fmt.Sprintf("https://reqs.test:%d/", securePort), wantErr: "ConnectionError"},
 		{name: "the next pinned address is tried when one refuses",
-			opts: Options{Resolve: []string{fmt.Sprintf("reqs.test:%d:127.0.0.2,127.0.0.1", plainPort)}},
+			opts: Options{Resolve: []ResolveEntry{{Host: "REQS.test", Port: uint16(plainPort), Addrs: addrs("127.0.0.2", "127.0.0.1")}}},
 			url:  fmt.Sprintf("http://reqs.test:%d/", plainPort), wantBody: "127.0.0.1:"},
 		{name: "IPv4 only reaches localhost over IPv4",
 			opts: Options{IPv4: true}, url: fmt.Sprintf("http://localhost:%d/", plainPort), wantBody: "127.0.0.1:"},
@@ -94,7 +76,7 @@ func TestResolveAndDialing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tc.opts.Verify = files.caFile
+			tc.opts.CABundle = files.caFile
 			_, body, err := fetch(t, tc.opts, tc.url)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -301,6 +283,31 @@ func TestMountLongestPrefix(t *testing.T) {
 	}
 }
 
+// addrs parses IP addresses for resolve entries.
+func addrs(ips ...string) []netip.Addr {
+	var out []netip.Addr
+	for _, ip := range ips {
+		out = append(out, netip.MustParseAddr(ip))
+	}
+	return out
+}
+
+// TestNewReadsFiles checks that New reports what Validate leaves to it:
+// CA bundles and certificates that cannot be read.
+func TestNewReadsFiles(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	for _, opts := range []Options{
+		{CABundle: missing},
+		{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": missing})},
+		{Cert: missing},
+	} {
+		if _, err := New(opts); err == nil || !strings.Contains(err.Error(), missing) {
+			t.Errorf("New(%+v) = %v, want an error naming %s", opts, err, missing)
+		}
+	}
+}
+
 func TestOptionsValidate(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -311,16 +318,17 @@ func TestOptionsValidate(t *testing.T) {
 		want string // empty: valid
 	}{
 		{name: "zero value", opts: Options{}},
-		{name: "everything valid", opts: Options{Verify: "no", TLSVersion: "tls1.2", Ciphers: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-			Proxies: map[string]string{"https": "socks5h://127.0.0.1:1080", "no_proxy": "localhost"}, Resolve: []string{"a:1:127.0.0.1"}, IPv4: true}},
-		{name: "missing CA bundle", opts: Options{Verify: missing}, want: missing},
-		{name: "missing CA bundle from the environment", opts: Options{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": missing})}, want: missing},
-		{name: "missing client certificate", opts: Options{Cert: missing}, want: missing},
+		{name: "everything valid", opts: Options{InsecureSkipVerify: true, TLSVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256},
+			Proxies: map[string]string{"https": "socks5h://127.0.0.1:1080", "no_proxy": "localhost"}, Resolve: []ResolveEntry{{Host: "a", Port: 1, Addrs: addrs("127.0.0.1")}}, IPv4: true}},
+		// Files are New's to read, once: Validate reads none.
+		{name: "missing CA bundle is not read", opts: Options{CABundle: missing}},
+		{name: "missing client certificate is not read", opts: Options{Cert: missing}},
 		{name: "key without certificate", opts: Options{CertKey: missing}, want: "without a certificate"},
-		{name: "bad TLS version", opts: Options{TLSVersion: "tls9"}, want: `TLS version "tls9"`},
-		{name: "bad cipher", opts: Options{Ciphers: "RC4"}, want: `unknown cipher suite "RC4"`},
+		{name: "bad TLS version", opts: Options{TLSVersion: 0x9999}, want: "TLS version 0x9999"},
+		{name: "bad cipher", opts: Options{CipherSuites: []uint16{0xffff}}, want: "unknown cipher suite 0xffff"},
+		{name: "empty cipher list", opts: Options{CipherSuites: []uint16{}}, want: "empty"},
 		{name: "bad proxy", opts: Options{Proxies: map[string]string{"http": "ftp://x"}}, want: "unsupported scheme"},
-		{name: "bad resolve", opts: Options{Resolve: []string{"x"}}, want: "HOST:PORT:ADDR"},
+		{name: "resolve entry without address", opts: Options{Resolve: []ResolveEntry{{Host: "x", Port: 80}}}, want: "want a host, a port and an address"},
 		{name: "both families", opts: Options{IPv4: true, IPv6: true}, want: "cannot both"},
 		{name: "unknown interface", opts: Options{Interface: "nosuchif0"}, want: `interface "nosuchif0"`},
 	}
@@ -364,7 +372,7 @@ func TestSetTransportOptions(t *testing.T) {
 	if !strings.Contains(plog.String(), "/later") {
 		t.Errorf("proxy set after New was not used; proxy log %q", plog)
 	}
-	if err := s.SetTransportOptions(Options{TLSVersion: "bogus"}); err == nil {
+	if err := s.SetTransportOptions(Options{TLSVersion: 0x9999}); err == nil {
 		t.Errorf("SetTransportOptions with a bad TLS version succeeded")
 	}
 }
