@@ -253,6 +253,9 @@ func (f *bodyFlags) output(ctx context.Context, env *requestEnv, resp *httpclien
 		if err != nil {
 			return true, err
 		}
+		if env.Filter != nil {
+			return true, env.renderBody(ctx, env.IO.Out, r, ct)
+		}
 		return true, render.Stream(env.IO.Out, r, ct, env.Render)
 	}
 	return false, nil
@@ -439,7 +442,7 @@ func (f *bodyFlags) paginate(ctx context.Context, env *requestEnv, first *httpcl
 		var pr *io.PipeReader
 		pr, pw = io.Pipe()
 		go func() {
-			err := render.Body(out, pr, "application/json", env.Render)
+			err := env.renderBody(ctx, out, pr, "application/json")
 			pr.CloseWithError(err)
 			done <- err
 		}()
@@ -478,7 +481,7 @@ func (f *bodyFlags) paginate(ctx context.Context, env *requestEnv, first *httpcl
 		if err != nil {
 			return err
 		}
-		return render.Body(out, r, ct, env.Render)
+		return env.renderBody(ctx, out, r, ct)
 	}
 
 	if err := page(1, first, br); err != nil {

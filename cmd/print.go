@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/jq"
 	"github.com/reqs-cli/reqs/pkg/render"
 )
 
@@ -121,6 +122,39 @@ func setOutput(env *requestEnv) error {
 		Unescape: pretty == "all" || pretty == "format",
 	}
 	env.Transcode = env.IO.StdoutTTY || o.Changed("pretty")
+	return setFilter(env)
+}
+
+// setFilter compiles --jq, so a bad expression is refused before anything
+// is sent.
+func setFilter(env *requestEnv) error {
+	o := env.Opts
+	if !o.Changed("jq") {
+		if o.RawOutput {
+			return usageErrorf("--raw-output prints --jq results; give --jq EXPR")
+		}
+		return nil
+	}
+	if o.Body.Download || o.Body.Output != "" {
+		return usageErrorf("--jq filters the printed body, and --download saves it to a file; use one")
+	}
+	q, err := jq.Compile(o.JQ)
+	if err != nil {
+		return usageErrorf("--jq: %v", err)
+	}
+	env.Filter = &render.Filter{Query: q, Raw: o.RawOutput, Stream: o.Body.Stream}
+	return nil
+}
+
+// renderBody prints a response body: the results of --jq when it was
+// given, else the body as [render.Body] formats it.
+func (e *requestEnv) renderBody(ctx context.Context, w io.Writer, r io.Reader, contentType string) error {
+	if e.Filter == nil {
+		return render.Body(w, r, contentType, e.Render)
+	}
+	if err := render.JQ(ctx, w, r, contentType, *e.Filter, e.Render); err != nil {
+		return fmt.Errorf("--jq: %w", err)
+	}
 	return nil
 }
 
@@ -212,9 +246,12 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 		if err != nil {
 			return err
 		}
-		if env.Render.Terminal || env.Print.ResponseHead {
+		switch {
+		case env.Filter != nil:
+			err = env.renderBody(ctx, out, r, ct)
+		case env.Render.Terminal || env.Print.ResponseHead:
 			_, err = render.BodyBlock(out, r, ct, env.Render)
-		} else {
+		default:
 			err = render.Body(out, r, ct, env.Render)
 		}
 		if err != nil {

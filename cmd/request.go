@@ -42,6 +42,8 @@ type requestOptions struct {
 	CheckStatus bool
 	Quiet       int
 	Debug       bool
+	JQ          string
+	RawOutput   bool
 
 	JSON          bool
 	Form          bool
@@ -71,7 +73,9 @@ type requestEnv struct {
 	URL      string
 	Render   render.Options
 	Print    printSpec
-	Quiet    int
+	// Filter is the compiled --jq expression, nil without one.
+	Filter *render.Filter
+	Quiet  int
 	// Transcode says displayed text is converted to UTF-8 (a terminal,
 	// or --pretty given explicitly).
 	Transcode bool
@@ -147,6 +151,8 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.CheckStatus, "check-status", false, "exit with 3, 4 or 5 on a 3xx, 4xx or 5xx response")
 	fs.CountVarP(&o.Quiet, "quiet", "q", "print nothing on stdout; -qq also hides warnings")
 	fs.BoolVar(&o.Debug, "debug", false, "print the chain of causes of an error on stderr")
+	fs.StringVar(&o.JQ, "jq", "", "filter a JSON body with the jq `EXPR` and print the results, one per line")
+	fs.BoolVarP(&o.RawOutput, "raw-output", "r", false, "with --jq, print string results without quotes (as jq -r)")
 
 	fs.BoolVarP(&o.JSON, "json", "j", false, "send data items as JSON (the default)")
 	fs.BoolVarP(&o.Form, "form", "f", false, "send data items as a form (multipart when a file field is given)")

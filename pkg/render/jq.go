@@ -1,0 +1,172 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/reqs-cli/reqs/pkg/jq"
+)
+
+// Filter is a jq expression applied to a JSON body (--jq).
+type Filter struct {
+	Query *jq.Query
+	// Raw writes string results without quotes or escapes, as `jq -r`.
+	Raw bool
+	// Stream writes each result as soon as it is computed (--stream over
+	// NDJSON) instead of buffering output.
+	Stream bool
+}
+
+// NotJSONError reports a body that --jq cannot read because it is not
+// JSON. Its message says what the body was: its type and first bytes.
+type NotJSONError struct {
+	ContentType string
+	Head        []byte // the body's first bytes, at most notJSONHead
+	Err         error  // where decoding stopped
+}
+
+// notJSONHead is how much of a non-JSON body its error quotes.
+const notJSONHead = 40
+
+// Error reads, for instance, `the body is not json (text/html, starting
+// "<!doctype html><html>…"): invalid json at offset 0: …`.
+func (e *NotJSONError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	head := e.Head
+	ellipsis := ""
+	if len(head) > notJSONHead {
+		head, ellipsis = head[:notJSONHead], "…"
+		for len(head) > 0 && !utf8.Valid(head) && len(e.Head)-len(head) < utf8.UTFMax { // do not cut a character
+			head = head[:len(head)-1]
+		}
+	}
+	return fmt.Sprintf("the body is not json (%s, starting %s%s): %v", ct, strconv.Quote(string(head)), ellipsis, e.Err)
+}
+
+// Unwrap returns the decoding error.
+func (e *NotJSONError) Unwrap() error { return e.Err }
+
+// JQ writes the results of f.Query over each JSON value read from r (one
+// document, or several as in NDJSON), one result per line:
+//
+//   - with o.Format each result is indented, and with o.Color coloured,
+//     by the same formatter as [JSON], so --jq output looks like any
+//     other body;
+//   - otherwise each result is compact, as `jq -c` prints it, so piped
+//     output is one JSON text per line;
+//   - with f.Raw a string result is written as its text (on a terminal
+//     with control characters escaped, as bodies are).
+//
+// A body that is not JSON is a *[NotJSONError]; an error of the
+// expression (such as indexing a number) is returned as gojq words it.
+// Results computed before an error have been written.
+func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Filter, o Options) error {
+	head := &headRecorder{r: r}
+	dec := jq.NewDecoder(head)
+	var bw *bufio.Writer
+	out := w
+	if !f.Stream {
+		bw = bufio.NewWriterSize(w, jsonWriteSize)
+		out = bw
+	}
+	pretty := o.Format || o.Color
+	var line []byte
+	emit := func(v any) error {
+		if s, ok := v.(string); ok && f.Raw {
+			line = line[:0]
+			if o.Terminal {
+				line = appendTerminalText(line, s)
+			} else {
+				line = append(line, s...)
+			}
+			line = append(line, '\n')
+			_, err := out.Write(line)
+			return err
+		}
+		b := jq.Marshal(v)
+		if pretty {
+			fm := newJSONFormatter(out, bytes.NewReader(b), o, o.Format)
+			if err := fm.finish(fm.run()); err != nil || o.Format {
+				return err // indenting ends each value with a newline
+			}
+			_, err := io.WriteString(out, "\n")
+			return err
+		}
+		line = append(append(line[:0], b...), '\n')
+		_, err := out.Write(line)
+		return err
+	}
+	err := func() error {
+		for {
+			v, err := dec.Decode()
+			if err == io.EOF {
+				return nil
+			}
+			var de *jq.DecodeError
+			if errors.As(err, &de) {
+				return &NotJSONError{ContentType: contentType, Head: head.head, Err: err}
+			}
+			if err != nil {
+				return err
+			}
+			for res, err := range f.Query.Run(ctx, v) {
+				if err != nil {
+					return err
+				}
+				if err := emit(res); err != nil {
+					return err
+				}
+			}
+		}
+	}()
+	if bw != nil {
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
+		}
+	}
+	return err
+}
+
+// headRecorder keeps the first bytes read through it, for NotJSONError.
+type headRecorder struct {
+	r    io.Reader
+	head []byte
+}
+
+func (h *headRecorder) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if room := notJSONHead + utf8.UTFMax - len(h.head); room > 0 && n > 0 {
+		h.head = append(h.head, p[:min(n, room)]...)
+	}
+	return n, err
+}
+
+// appendTerminalText appends s with the control characters that could
+// drive a terminal (C0 other than tab and newline, DEL, C1) shown as
+// \xNN escapes, so a string from the server cannot send escape sequences.
+func appendTerminalText(dst []byte, s string) []byte {
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n':
+			dst = append(dst, byte(r))
+		case r < 0x20 || r == 0x7f:
+			dst = append(dst, `\x`...)
+			dst = append(dst, "0123456789abcdef"[r>>4], "0123456789abcdef"[r&0xf])
+		case r >= 0x80 && r < 0xa0:
+			dst = append(dst, `\u00`...)
+			dst = append(dst, "0123456789abcdef"[r>>4], "0123456789abcdef"[r&0xf])
+		default:
+			dst = utf8.AppendRune(dst, r)
+		}
+	}
+	return dst
+}

@@ -1,0 +1,64 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/reqs-cli/reqs/pkg/jq"
+)
+
+func TestJQ(t *testing.T) {
+	t.Parallel()
+	const doc = `{"a": [1, "x\u001b[2J", {"b": null}], "n": 12345678901234567890}` + "\n" + `{"a": []}`
+	tests := []struct {
+		name, expr string
+		raw        bool
+		o          Options
+		want       string
+	}{
+		{"compact when neither formatting nor colouring", ".a", false, Options{}, "[1,\"x\\u001b[2J\",{\"b\":null}]\n[]\n"},
+		{"numbers keep their digits", ".n", false, Options{}, "12345678901234567890\nnull\n"},
+		{"one line per result", ".a[]?", false, Options{}, "1\n\"x\\u001b[2J\"\n{\"b\":null}\n"},
+		{"formatted", ".a[2]", false, Options{Format: true, Indent: 2}, "{\n  \"b\": null\n}\nnull\n"},
+		{"coloured without formatting stays compact", ".a[2]", false, Options{Color: true},
+			"{\x1b[34;1m\"b\"\x1b[0m:\x1b[35mnull\x1b[0m}\n\x1b[35mnull\x1b[0m\n"},
+		{"raw strings", ".a[1] // empty", true, Options{}, "x\x1b[2J\n"},
+		{"raw strings on a terminal are made safe", ".a[1] // empty", true, Options{Terminal: true}, "x\\x1b[2J\n"},
+		{"raw leaves other results as JSON", ".a[0] // empty", true, Options{}, "1\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			q, err := jq.Compile(tc.expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := JQ(context.Background(), &out, strings.NewReader(doc), "application/json", Filter{Query: q, Raw: tc.raw}, tc.o); err != nil {
+				t.Fatalf("JQ(%q): %v", tc.expr, err)
+			}
+			got := out.String()
+			if got != tc.want {
+				t.Errorf("JQ(%q, %+v)\n got %q\nwant %q", tc.expr, tc.o, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestJQNotJSON(t *testing.T) {
+	t.Parallel()
+	q, _ := jq.Compile(".")
+	body := "<!DOCTYPE html><html><head><title>a long page title</title></head></html>"
+	err := JQ(context.Background(), &bytes.Buffer{}, strings.NewReader(body), "text/html", Filter{Query: q}, Options{})
+	var nj *NotJSONError
+	if !errors.As(err, &nj) {
+		t.Fatalf("JQ over HTML: error %v, want *NotJSONError", err)
+	}
+	want := `the body is not json (text/html, starting "<!DOCTYPE html><html><head><title>a long"…): invalid json at offset 0: invalid character '<' at start of value`
+	if got := err.Error(); got != want {
+		t.Errorf("error\n got %s\nwant %s", got, want)
+	}
+}
