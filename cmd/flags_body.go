@@ -29,6 +29,7 @@ type bodyFlags struct {
 	KeepEncoding bool
 
 	Timeout       string
+	MaxTime       float64
 	Retries       int
 	RetryBackoff  float64
 	RetryStatus   string
@@ -62,6 +63,7 @@ func (f *bodyFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.Continue, "continue", "c", false, "resume an interrupted download of --output FILE with a Range request")
 	fs.BoolVar(&f.KeepEncoding, "keep-encoding", false, "save a download as sent, still in its Content-Encoding (a gzip body stays compressed)")
 	fs.StringVar(&f.Timeout, "timeout", "", "`SECONDS` to wait for a connection and between bytes, or CONNECT,READ")
+	fs.Float64Var(&f.MaxTime, "max-time", 0, "give up after `SECONDS` in all: connecting, redirects, retries and the whole body (curl -m)")
 	fs.IntVar(&f.Retries, "retries", 0, "retry a failed request up to `N` times")
 	fs.Float64Var(&f.RetryBackoff, "retry-backoff", 0, "backoff `FACTOR` in seconds: retry n waits FACTOR*2^(n-1), the first at once (urllib3)")
 	fs.StringVar(&f.RetryStatus, "retry-status", "429,502,503,504", "`CODES` that are retried, comma-separated")
@@ -83,6 +85,9 @@ func (f *bodyFlags) apply(o *httpclient.Options) error {
 			return usageErrorf("invalid --timeout %q: %v", f.Timeout, err)
 		}
 		o.ConnectTimeout, o.ReadTimeout = c, r
+	}
+	if f.MaxTime < 0 || f.MaxTime > 1e9 || f.MaxTime != f.MaxTime {
+		return usageErrorf("invalid --max-time %v: want 0 (no limit) or more seconds", f.MaxTime)
 	}
 	if f.Retries < 0 {
 		return usageErrorf("invalid --retries %d: want 0 or more", f.Retries)
@@ -123,6 +128,11 @@ func (f *bodyFlags) apply(o *httpclient.Options) error {
 		}
 	}
 	return nil
+}
+
+// maxTime returns the --max-time limit, 0 for none.
+func (f *bodyFlags) maxTime() time.Duration {
+	return time.Duration(f.MaxTime * float64(time.Second))
 }
 
 // parseTimeout reads "S" (both timeouts) or "CONNECT,READ", in seconds;

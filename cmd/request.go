@@ -293,6 +293,13 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return nil
 	}
 
+	if d := o.Body.maxTime(); d > 0 {
+		// One limit over sending, every hop and retry, and printing
+		// the body to its last byte.
+		var cancel context.CancelFunc
+		ctx, cancel = httpclient.WithMaxTime(ctx, d)
+		defer cancel()
+	}
 	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Auth.follows(prep.Method)})
 	if err != nil {
 		// A failed exchange leaves the session as it was.

@@ -22,6 +22,7 @@ import (
 //	/count            /count?path=/x: requests /x received ("N\n")
 //	/truncated        Content-Length larger than the bytes sent, then close
 //	/stall            headers and some bytes, then a pause
+//	/trickle          a body dripped one byte at a time
 //	/drop             close the connection without a response, N times per key
 //	/flaky            fail N times per key, then 200
 //	/retry-after      429/503 with Retry-After, then 200
@@ -65,6 +66,7 @@ func NewFault(fallback http.Handler) *Fault {
 		{"/count", f.handleCount},
 		{"/truncated", f.handleTruncated},
 		{"/stall", handleStall},
+		{"/trickle", handleTrickle},
 		{"/drop", f.handleDrop},
 		{"/flaky", f.handleFlaky},
 		{"/retry-after", f.handleRetryAfter},

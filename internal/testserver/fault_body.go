@@ -72,6 +72,34 @@ func handleStall(w http.ResponseWriter, r *http.Request) {
 	io.Copy(w, body)
 }
 
+// handleTrickle serves /trickle?bytes=100&every=100ms: a 200 declaring
+// Content-Length bytes (at most 100000) that sends one pattern byte, flushed,
+// every `every` (at most 10s); it stops when the client goes away. The gap
+// between bytes stays under any sensible read timeout, so only a limit on
+// the whole exchange (--max-time) ends it early.
+func handleTrickle(w http.ResponseWriter, r *http.Request) {
+	k := newKnobs(r)
+	n := k.int("bytes", 100, 0, 100000)
+	every := k.duration("every", 100*time.Millisecond, 10*time.Second)
+	if !k.ok(w) {
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(http.StatusOK)
+	flush(w)
+	body := NewPatternReader(int64(n))
+	for i := 0; i < n; i++ {
+		if !sleepCtx(r, every) {
+			return
+		}
+		if _, err := io.CopyN(w, body, 1); err != nil {
+			return
+		}
+		flush(w)
+	}
+}
+
 // handleDrop serves /drop?times=1&key=K: the first `times` requests per key
 // are answered by closing the connection without a response (a connection
 // error to the client, as a crashed server gives); later ones get 200 and

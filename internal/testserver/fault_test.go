@@ -127,6 +127,7 @@ func TestFaultBadKnobs(t *testing.T) {
 		{path: "/big?size=abc", wantMsg: `size="abc"`},
 		{path: "/truncated?declared=10&sent=10", wantMsg: "must be less than declared=10"},
 		{path: "/stall?for=2h", wantMsg: `for="2h"`},
+		{path: "/trickle?every=1h", wantMsg: `every="1h"`},
 		{path: "/flaky?status=42", wantMsg: `status="42"`},
 		{path: "/pages?page=4&n=3", wantMsg: "beyond n=3"},
 		{path: "/encoded?ce=gzip,lzma", wantMsg: `unknown coding "lzma"`},
@@ -196,6 +197,40 @@ func TestFaultStall(t *testing.T) {
 		cancel()
 		<-got
 	})
+}
+
+func TestFaultTrickle(t *testing.T) {
+	t.Parallel()
+	s, _, c := faultServer(t)
+	resp, err := c.Get(s.URL + "/trickle?bytes=4&every=50ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.ContentLength != 4 {
+		t.Errorf("GET /trickle?bytes=4 Content-Length = %d, want 4", resp.ContentLength)
+	}
+	// Bytes arrive apart, so the body takes several reads (4 unless the
+	// test machine is too slow to read one byte before the next).
+	var got []byte
+	buf := make([]byte, 16)
+	reads := 0
+	for {
+		n, err := resp.Body.Read(buf)
+		got = append(got, buf[:n]...)
+		if n > 0 {
+			reads++
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, naivePattern(0, 4)) || reads < 2 {
+		t.Errorf("/trickle?bytes=4 body = %q in %d reads, want 4 pattern bytes in several reads", got, reads)
+	}
 }
 
 func TestFaultDrop(t *testing.T) {

@@ -1,6 +1,7 @@
 package httpclient
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,9 @@ const AcceptEncoding = "gzip, deflate, br, zstd"
 func (s *Session) wrapBody(raw *http.Response, p *PreparedRequest) (io.ReadCloser, error) {
 	u := redactURL(p.URL.String())
 	src := &shortBodyReader{rc: raw.Body, url: u}
+	if raw.Request != nil {
+		src.ctx = raw.Request.Context()
+	}
 	if d := s.opts.ReadTimeout; d > 0 {
 		src.timeout = d
 		src.timer = time.AfterFunc(d, src.expire)
@@ -171,6 +175,9 @@ func (r *Response) RawBody() (io.ReadCloser, error) {
 type shortBodyReader struct {
 	rc  io.ReadCloser
 	url string
+	// ctx is the request's context: when WithMaxTime ends it, a read
+	// fails with ErrTimeout whatever the closed connection reported.
+	ctx context.Context
 
 	timeout  time.Duration // 0: none
 	timer    *time.Timer
@@ -193,7 +200,9 @@ func (r *shortBodyReader) Read(p []byte) (int, error) {
 		r.eof = true
 	}
 	if err != nil && err != io.EOF {
-		switch {
+		switch te := maxTimeExceeded(r.ctx, r.url); {
+		case te != nil:
+			err = te
 		case r.timedOut.Load():
 			err = r.timeoutError()
 		case errors.Is(err, io.ErrUnexpectedEOF):

@@ -117,7 +117,14 @@ type SendOptions struct {
 // Send sends p and follows redirects when opts allows it. The returned
 // Response's body streams from the network and must be closed. A status
 // code is never an error; use RaiseForStatus.
-func (s *Session) Send(ctx context.Context, p *PreparedRequest, opts SendOptions) (*Response, error) {
+func (s *Session) Send(ctx context.Context, p *PreparedRequest, opts SendOptions) (_ *Response, err error) {
+	defer func() {
+		if err != nil {
+			if te := maxTimeExceeded(ctx, p.URL.String()); te != nil {
+				err = te
+			}
+		}
+	}()
 	resp, err := s.sendWithRetries(ctx, p)
 	if err != nil {
 		return nil, err
