@@ -15,6 +15,7 @@ import (
 type netFlags struct {
 	Verify      string
 	HTTP1       bool
+	HTTP2       bool
 	Proxy       []string
 	Cert        string
 	CertKey     string
@@ -31,6 +32,7 @@ type netFlags struct {
 func (f *netFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Verify, "verify", "yes", "verify TLS certificates: yes, no, or a CA bundle `PATH` (file or c_rehash directory)")
 	fs.BoolVar(&f.HTTP1, "http1.1", false, "forbid HTTP/2")
+	fs.BoolVar(&f.HTTP2, "http2", false, "use HTTP/2: with prior knowledge (h2c) over plain http; over TLS it is negotiated anyway")
 	fs.StringArrayVar(&f.Proxy, "proxy", nil, "use a proxy, `KEY=URL` with KEY http, https, all or SCHEME://HOST (repeatable; HTTPie's http:URL works too)")
 	fs.StringVar(&f.Cert, "cert", "", "client certificate `FILE` (PEM; holds the key too unless --cert-key is given)")
 	fs.StringVar(&f.CertKey, "cert-key", "", "private key `FILE` of the client certificate (PEM)")
@@ -56,7 +58,7 @@ func (f *netFlags) trustEnv() bool { return f.TrustEnv }
 func (f *netFlags) apply(o *httpclient.Options) error {
 	o.TrustEnv = f.TrustEnv
 	o.InsecureSkipVerify, o.CABundle = parseVerify(f.Verify)
-	o.HTTP1 = f.HTTP1
+	o.HTTP1, o.HTTP2 = f.HTTP1, f.HTTP2
 	o.Cert, o.CertKey, o.CertKeyPass = f.Cert, f.CertKey, f.CertKeyPass
 	if f.SSL != "" {
 		v, err := parseTLSVersion(f.SSL)
@@ -82,6 +84,9 @@ func (f *netFlags) apply(o *httpclient.Options) error {
 	o.Interface = f.Interface
 	if f.IPv4 && f.IPv6 {
 		return usageErrorf("--ipv4 and --ipv6 cannot be used together")
+	}
+	if f.HTTP1 && f.HTTP2 {
+		return usageErrorf("--http1.1 and --http2 cannot be used together")
 	}
 	for _, p := range f.Proxy {
 		key, proxyURL, err := parseProxyFlag(p)

@@ -88,7 +88,7 @@ func (f *Fixtures) Close() {
 //	HTTPBIN_TLS       https://127.0.0.1:PORT, go-httpbin over TLS (h2 and http/1.1)
 //	HTTPBIN_TLS_HOST  127.0.0.1:PORT
 //	HTTPBIN_TLS_PORT  PORT
-//	FAULT             http://127.0.0.1:PORT, the Fault routes, else go-httpbin
+//	FAULT             http://127.0.0.1:PORT, the Fault routes, else go-httpbin; also h2c (HTTP/2 with prior knowledge)
 //	FAULT_ALT         http://localhost:PORT, the same server under another host name
 //	FAULT_HOST        127.0.0.1:PORT
 //	FAULT_TLS         https://127.0.0.1:PORT, the same Fault handler over TLS
@@ -172,7 +172,7 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 
 	f.Fault = NewFault(httpbin.New(httpbin.WithMaxBodySize(64<<20), httpbin.WithHostname("reqs-test")))
 	f.Counters["fault"] = f.Fault.Counter()
-	fault, err := start(f.Fault, ServerConfig{})
+	fault, err := start(f.Fault, ServerConfig{HTTP2: true})
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,8 @@ type ServerConfig struct {
 	// Certificates are required). NextProtos defaults to http/1.1 only, or
 	// h2 and http/1.1 with HTTP2.
 	TLS *tls.Config
-	// HTTP2 offers HTTP/2 over TLS through ALPN.
+	// HTTP2 offers HTTP/2 over TLS through ALPN; without TLS it accepts
+	// HTTP/2 with prior knowledge (h2c) beside HTTP/1.1.
 	HTTP2 bool
 	// UnixSocket, when set, listens on this Unix socket path instead of
 	// 127.0.0.1.
@@ -65,6 +66,12 @@ func StartServer(h http.Handler, cfg ServerConfig) (*Server, error) {
 		ts.EnableHTTP2 = cfg.HTTP2
 		ts.StartTLS()
 	} else {
+		if cfg.HTTP2 {
+			var p http.Protocols
+			p.SetHTTP1(true)
+			p.SetUnencryptedHTTP2(true)
+			ts.Config.Protocols = &p
+		}
 		ts.Start()
 	}
 	s.URL = ts.URL // scheme://127.0.0.1:PORT

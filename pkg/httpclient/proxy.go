@@ -296,10 +296,14 @@ func checkConnectResponse(_ context.Context, proxyURL *url.URL, req *http.Reques
 }
 
 // socksTransport returns the transport for requests through the SOCKS
-// proxy pu, built on first use. Each SOCKS proxy has its own connection
-// pool, so a pooled tunnel is never reused for another route.
-func (t *sessionTransport) socksTransport(pu *url.URL) *http.Transport {
+// proxy pu, built on first use; h2c asks for the one that speaks HTTP/2
+// with prior knowledge. Each SOCKS proxy has its own connection pool, so a
+// pooled tunnel is never reused for another route.
+func (t *sessionTransport) socksTransport(pu *url.URL, h2c bool) *http.Transport {
 	key := pu.String()
+	if h2c {
+		key = "h2c " + key
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if rt, ok := t.socks[key]; ok {
@@ -307,6 +311,9 @@ func (t *sessionTransport) socksTransport(pu *url.URL) *http.Transport {
 	}
 	sd := &socksDialer{proxy: pu, forward: t.dialer, remoteDNS: pu.Scheme == "socks5h", timeout: t.dialer.timeout}
 	rt := t.newHTTPTransport(sd.DialContext, false)
+	if h2c {
+		rt = newH2CTransport(rt)
+	}
 	if t.socks == nil {
 		t.socks = map[string]*http.Transport{}
 	}

@@ -45,6 +45,11 @@ type Options struct {
 	CipherSuites []uint16
 	// HTTP1 forbids HTTP/2.
 	HTTP1 bool
+	// HTTP2 sends plain-http requests over HTTP/2 with prior knowledge
+	// (h2c, RFC 9113 §3.3), directly or through a SOCKS proxy; an HTTP
+	// proxy is still spoken to in HTTP/1.1. Over TLS, HTTP/2 is negotiated
+	// either way.
+	HTTP2 bool
 	// Proxies maps Requests' proxy keys (http, https, all, scheme://host)
 	// to proxy URLs; explicit entries beat the environment. An empty URL
 	// means a direct connection. The key "no_proxy" holds a no_proxy list
@@ -162,6 +167,9 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
+	if opts.HTTP1 && opts.HTTP2 {
+		return nil, errors.New("HTTP/1.1 and HTTP/2 cannot both be required")
+	}
 	d, err := newNetDialer(opts)
 	if err != nil {
 		return nil, err
@@ -177,6 +185,9 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	}
 	t := &sessionTransport{opts: opts, dialer: d, proxies: ps, tlsConfig: cfg, envCA: envCA}
 	t.base = t.newHTTPTransport(d.DialContext, true)
+	if opts.HTTP2 {
+		t.h2c = newH2CTransport(t.newHTTPTransport(d.DialContext, false))
+	}
 	return t, nil
 }
 
@@ -195,9 +206,52 @@ type sessionTransport struct {
 	rootsOnce sync.Once
 	rootsErr  error
 	base      *http.Transport // direct and HTTP(S)-proxy routes
+	h2c       *http.Transport // direct plain-http route with Options.HTTP2
 
 	mu    sync.Mutex
-	socks map[string]*http.Transport // by SOCKS proxy URL
+	socks map[string]*http.Transport // by SOCKS proxy URL, "h2c " first for h2c
+}
+
+// newH2CTransport makes ht speak HTTP/2 with prior knowledge: net/http
+// uses unencrypted HTTP/2 for http:// URLs only when HTTP/1 is not
+// allowed, so ht serves nothing but http:// targets.
+func newH2CTransport(ht *http.Transport) *http.Transport {
+	var p http.Protocols
+	p.SetUnencryptedHTTP2(true)
+	ht.Protocols = &p
+	dial := ht.DialContext
+	ht.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		ph, _ := ctx.Value(exchangePhaseKey{}).(*exchangePhase)
+		return &h2cConn{Conn: c, phase: ph}, nil
+	}
+	return ht
+}
+
+// h2cConn is an h2c connection that notes, in the exchange that dialled
+// it, whether the server's first bytes were an HTTP/1 status line: a
+// server without h2c answers the HTTP/2 preface that way, and net/http
+// reports it only in varying words.
+type h2cConn struct {
+	net.Conn
+	phase *exchangePhase
+	read  bool // the first bytes were seen; net/http reads from one goroutine
+}
+
+func (c *h2cConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if !c.read && n > 0 {
+		c.read = true
+		const status = "HTTP/1."
+		got := p[:min(n, len(status))]
+		if c.phase != nil && string(got) == status[:len(got)] {
+			c.phase.answeredHTTP1.Store(true)
+		}
+	}
+	return n, err
 }
 
 // newHTTPTransport returns a net/http transport over dial with the
@@ -250,9 +304,13 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, err
 		}
 	}
+	h2c := t.opts.HTTP2 && req.URL.Scheme == "http"
 	rt := t.base
-	if pu != nil && (pu.Scheme == "socks5" || pu.Scheme == "socks5h") {
-		rt = t.socksTransport(pu)
+	switch {
+	case pu != nil && (pu.Scheme == "socks5" || pu.Scheme == "socks5h"):
+		rt = t.socksTransport(pu, h2c)
+	case pu == nil && h2c:
+		rt = t.h2c
 	}
 	ph := &exchangePhase{}
 	ctx := context.WithValue(req.Context(), exchangePhaseKey{}, ph)
@@ -261,7 +319,7 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, &roundTripError{
 			err: err, connected: ph.connected.Load(), tlsFailed: ph.tlsFailed.Load(),
-			certRequested: ph.certRequested.Load(), proxy: pu,
+			certRequested: ph.certRequested.Load(), proxy: pu, answeredHTTP1: ph.answeredHTTP1.Load(),
 		}
 	}
 	return resp, nil
@@ -296,6 +354,9 @@ func (t *sessionTransport) ensureRoots() error {
 // CloseIdleConnections closes the idle connections of every route.
 func (t *sessionTransport) CloseIdleConnections() {
 	t.base.CloseIdleConnections()
+	if t.h2c != nil {
+		t.h2c.CloseIdleConnections()
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, rt := range t.socks {
@@ -309,6 +370,8 @@ func (t *sessionTransport) CloseIdleConnections() {
 // client certificate we do not have.
 type exchangePhase struct {
 	connected, tlsFailed, certRequested atomic.Bool
+	// answeredHTTP1: an h2c connection got an HTTP/1 response.
+	answeredHTTP1 atomic.Bool
 }
 
 // exchangePhaseKey carries the *exchangePhase in the request's context,
@@ -337,6 +400,7 @@ type roundTripError struct {
 	// "client conn could not be established", so this is what tells.
 	certRequested bool
 	proxy         *url.URL // the proxy used, or nil
+	answeredHTTP1 bool     // an h2c server answered in HTTP/1
 }
 
 func (e *roundTripError) Error() string { return e.err.Error() }
@@ -422,6 +486,9 @@ func classifyTransportError(err error, haveClientCert bool) (kind, cause error) 
 	}
 	if phaseKnown && rt.tlsFailed {
 		return ErrSSL, err
+	}
+	if phaseKnown && rt.answeredHTTP1 {
+		return ErrConnection, &transportFailure{msg: "the server does not speak HTTP/2 with prior knowledge (h2c): it answered in HTTP/1.1", err: err}
 	}
 	return ErrConnection, describeConnectError(err)
 }
