@@ -127,6 +127,7 @@ func flagValueCompletions() map[string]cobra.CompletionFunc {
 			cobra.CompletionWithDesc("basic", "HTTP Basic (the default)"),
 			cobra.CompletionWithDesc("digest", "HTTP Digest"),
 			cobra.CompletionWithDesc("bearer", "Authorization: Bearer TOKEN"),
+			cobra.CompletionWithDesc("aws-sigv4", "AWS Signature Version 4 (--aws-sigv4)"),
 		),
 		"pretty": fixedChoices(prettyChoices...),
 		"style":  fixedChoices(render.Styles()...),

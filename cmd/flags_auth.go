@@ -23,6 +23,8 @@ type authFlags struct {
 	Auth        string
 	AuthType    string
 	IgnoreNetrc bool
+	// AWSSigV4 is curl's PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]].
+	AWSSigV4 string
 }
 
 // Auth types of --auth-type.
@@ -30,6 +32,7 @@ const (
 	authBasic  = "basic"
 	authDigest = "digest"
 	authBearer = "bearer"
+	authSigV4  = "aws-sigv4"
 )
 
 func (f *authFlags) register(fs *pflag.FlagSet) {
@@ -38,8 +41,9 @@ func (f *authFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.MaxRedirects, "max-redirects", httpclient.DefaultMaxRedirects, "follow at most `N` redirects")
 	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")
 	fs.StringVarP(&f.Auth, "auth", "a", "", "credentials `USER[:PASS]` (asks for a missing password on a terminal), or the token with -A bearer")
-	fs.StringVarP(&f.AuthType, "auth-type", "A", authBasic, "how --auth is sent: `TYPE` basic, digest or bearer")
+	fs.StringVarP(&f.AuthType, "auth-type", "A", authBasic, "how --auth is sent: `TYPE` basic, digest, bearer or aws-sigv4")
 	fs.BoolVar(&f.IgnoreNetrc, "ignore-netrc", false, "do not read credentials from ~/.netrc or $NETRC")
+	fs.StringVar(&f.AWSSigV4, "aws-sigv4", "", "sign with AWS Signature V4 as `aws:amz:REGION:SERVICE` (implies -A aws-sigv4); keys from -a KEY:SECRET or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
 }
 
 // follows reports whether a request with this method follows redirects.
@@ -66,10 +70,24 @@ func (f *authFlags) apply(env *requestEnv) error {
 		env.Session.MaxRedirects = f.MaxRedirects
 	}
 	authType := strings.ToLower(strings.TrimSpace(f.AuthType))
+	if f.AWSSigV4 != "" && !authFlagChanged(env, "auth-type") && authType == authBasic {
+		authType = authSigV4 // as curl, --aws-sigv4 alone asks for it
+	}
 	switch authType {
 	case authBasic, authDigest, authBearer:
+	case authSigV4:
+		a, err := f.sigV4Auth(env)
+		if err != nil {
+			return err
+		}
+		env.Request.Auth = a
+		env.Session.Auth = a
+		return nil
 	default:
-		return usageErrorf("--auth-type %q: must be basic, digest or bearer", f.AuthType)
+		return usageErrorf("--auth-type %q: must be basic, digest, bearer or aws-sigv4", f.AuthType)
+	}
+	if f.AWSSigV4 != "" {
+		return usageErrorf("--aws-sigv4 needs --auth-type aws-sigv4, not %s", authType)
 	}
 
 	if authFlagChanged(env, "auth") || f.Auth != "" {
@@ -123,6 +141,47 @@ func (f *authFlags) explicitAuth(env *requestEnv, authType string) (httpclient.A
 		pass = p
 	}
 	return newAuth(authType, user, pass, f.Auth), nil
+}
+
+// sigV4Auth builds AWS Signature V4 auth from --aws-sigv4 and the keys
+// in --auth (asking for a missing secret on a terminal), else in the
+// environment, as the AWS CLI reads them.
+func (f *authFlags) sigV4Auth(env *requestEnv) (*httpclient.SigV4Auth, error) {
+	a := &httpclient.SigV4Auth{}
+	if f.AWSSigV4 != "" {
+		parts := strings.Split(f.AWSSigV4, ":")
+		if len(parts) > 4 || !strings.EqualFold(parts[0], "aws") || len(parts) > 1 && !strings.EqualFold(parts[1], "amz") {
+			return nil, usageErrorf("--aws-sigv4 %q: give aws:amz:REGION:SERVICE (only the aws:amz provider is supported)", f.AWSSigV4)
+		}
+		if len(parts) > 2 {
+			a.Region = parts[2]
+		}
+		if len(parts) > 3 {
+			a.Service = parts[3]
+		}
+	}
+	if f.Auth != "" {
+		key, secret, hasSecret := strings.Cut(f.Auth, ":")
+		if !hasSecret {
+			s, err := promptPassword(env.IO, key, authPromptHost(env.URL))
+			if err != nil {
+				return nil, err
+			}
+			secret = s
+		}
+		a.AccessKeyID, a.SecretAccessKey = key, secret
+		return a, nil
+	}
+	getenv := os.Getenv
+	if env.IO != nil && env.IO.Getenv != nil {
+		getenv = env.IO.Getenv
+	}
+	a.AccessKeyID, a.SecretAccessKey = getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	a.SessionToken = getenv("AWS_SESSION_TOKEN")
+	if a.AccessKeyID == "" || a.SecretAccessKey == "" {
+		return nil, usageErrorf("-A aws-sigv4: no credentials; give -a KEY:SECRET or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+	}
+	return a, nil
 }
 
 // newAuth returns the Auth of authType for a user and password; bearer

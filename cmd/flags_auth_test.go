@@ -118,6 +118,42 @@ func TestAuthFlagsApply(t *testing.T) {
 			wantSess:    &httpclient.BearerAuth{Token: "stored"},
 		},
 		{
+			name:     "aws-sigv4 keys from --auth and scope from --aws-sigv4",
+			flags:    authFlags{Auth: "AK:SK", AuthType: "AWS-SigV4", AWSSigV4: "aws:amz:eu-west-1:s3"},
+			env:      map[string]string{"AWS_ACCESS_KEY_ID": "envkey", "AWS_SECRET_ACCESS_KEY": "envsecret"},
+			wantReq:  &httpclient.SigV4Auth{AccessKeyID: "AK", SecretAccessKey: "SK", Region: "eu-west-1", Service: "s3"},
+			wantSess: &httpclient.SigV4Auth{AccessKeyID: "AK", SecretAccessKey: "SK", Region: "eu-west-1", Service: "s3"},
+		},
+		{
+			name:     "--aws-sigv4 alone: keys from the environment, scope from the host",
+			flags:    authFlags{AWSSigV4: "aws:amz"},
+			env:      map[string]string{"AWS_ACCESS_KEY_ID": "envkey", "AWS_SECRET_ACCESS_KEY": "envsecret", "AWS_SESSION_TOKEN": "tok"},
+			wantReq:  &httpclient.SigV4Auth{AccessKeyID: "envkey", SecretAccessKey: "envsecret", SessionToken: "tok"},
+			wantSess: &httpclient.SigV4Auth{AccessKeyID: "envkey", SecretAccessKey: "envsecret", SessionToken: "tok"},
+		},
+		{
+			name:  "aws-sigv4 secret asked on a terminal",
+			flags: authFlags{Auth: "AK", AuthType: "aws-sigv4"}, tty: true, stdin: "SK\n",
+			wantReq: &httpclient.SigV4Auth{AccessKeyID: "AK", SecretAccessKey: "SK"}, wantSess: &httpclient.SigV4Auth{AccessKeyID: "AK", SecretAccessKey: "SK"},
+			wantStderr: "reqs: password for AK@example.test: \n",
+		},
+		{
+			name:      "aws-sigv4 without keys",
+			flags:     authFlags{AuthType: "aws-sigv4"},
+			env:       map[string]string{"AWS_ACCESS_KEY_ID": "only-the-id"},
+			wantUsage: true,
+		},
+		{
+			name:      "--aws-sigv4 with another provider",
+			flags:     authFlags{Auth: "a:b", AWSSigV4: "goog:x:r:s"},
+			wantUsage: true,
+		},
+		{
+			name:      "--aws-sigv4 with too many fields",
+			flags:     authFlags{Auth: "a:b", AWSSigV4: "aws:amz:r:s:x"},
+			wantUsage: true,
+		},
+		{
 			name:       "unparsable netrc is a warning",
 			env:        map[string]string{"NETRC": badNetrc},
 			wantStderr: "reqs: warning: netrc ignored: parse netrc " + badNetrc + ": incomplete machine entry\n",
@@ -185,6 +221,8 @@ func describeAuth(a httpclient.Auth) string {
 		return fmt.Sprintf("bearer %q", a.Token)
 	case *httpclient.NetrcAuth:
 		return fmt.Sprintf("netrc %s as %s", a.Path, a.Scheme)
+	case *httpclient.SigV4Auth:
+		return fmt.Sprintf("sigv4 %q %q %q %q %q", a.AccessKeyID, a.SecretAccessKey, a.SessionToken, a.Region, a.Service)
 	case httpclient.HostScopedAuth:
 		return fmt.Sprintf("host-scoped %T", a)
 	}

@@ -373,6 +373,8 @@ func authFromSession(a *config.Auth) (httpclient.Auth, error) {
 		return &httpclient.DigestAuth{Username: a.Username, Password: a.Password}, nil
 	case "bearer":
 		return &httpclient.BearerAuth{Token: a.Token}, nil
+	case authSigV4:
+		return &httpclient.SigV4Auth{AccessKeyID: a.Username, SecretAccessKey: a.Password, SessionToken: a.Token, Region: a.Region, Service: a.Service}, nil
 	}
 	return nil, errors.New("unknown auth type " + strconv.Quote(a.Type))
 }
@@ -387,6 +389,8 @@ func sessionAuth(a httpclient.Auth) (*config.Auth, bool) {
 		return &config.Auth{Type: "digest", Username: a.Username, Password: a.Password}, true
 	case *httpclient.BearerAuth:
 		return &config.Auth{Type: "bearer", Token: a.Token}, true
+	case *httpclient.SigV4Auth:
+		return &config.Auth{Type: authSigV4, Username: a.AccessKeyID, Password: a.SecretAccessKey, Token: a.SessionToken, Region: a.Region, Service: a.Service}, true
 	}
 	return nil, false
 }

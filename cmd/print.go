@@ -335,8 +335,16 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 		Follow: env.Opts.Auth.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
 		HeaderComplete: true,
 	}
-	if d, ok := p.Auth.(*httpclient.DigestAuth); ok {
-		c.DigestUser, c.DigestPassword = d.Username, d.Password
+	switch a := p.Auth.(type) {
+	case *httpclient.DigestAuth:
+		c.DigestUser, c.DigestPassword = a.Username, a.Password
+	case *httpclient.SigV4Auth:
+		// curl signs for itself; a signature made now would go stale.
+		c.AWSSigV4 = strings.TrimRight("aws:amz:"+a.Region+":"+a.Service, ":")
+		c.AWSUser = a.AccessKeyID + ":" + a.SecretAccessKey
+		for _, h := range []string{"Authorization", "X-Amz-Date", "X-Amz-Content-Sha256"} {
+			c.Header.Del(h)
+		}
 	}
 	if c.Header.Get("Accept-Encoding") == httpclient.AcceptEncoding {
 		// curl sends its own list and decodes the answer with --compressed.

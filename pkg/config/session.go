@@ -57,13 +57,17 @@ type Param struct {
 	Value string `json:"value"`
 }
 
-// Auth is stored credentials. Type is "basic", "digest" or "bearer";
-// bearer uses Token, the others Username and Password.
+// Auth is stored credentials. Type is "basic", "digest", "bearer" or
+// "aws-sigv4"; bearer uses Token, the others Username and Password
+// (aws-sigv4: access key ID and secret, Token the session token, and its
+// Region and Service).
 type Auth struct {
 	Type     string `json:"type"`
 	Username string `json:"username,omitempty"`
 	Password string `json:"password,omitempty"`
 	Token    string `json:"token,omitempty"`
+	Region   string `json:"region,omitempty"`
+	Service  string `json:"service,omitempty"`
 }
 
 // Cookie is a stored cookie with every RFC 6265 attribute.

@@ -37,6 +37,10 @@ type Curl struct {
 	// they go in no header until the server's challenge, so only curl's
 	// own Digest support can send them.
 	DigestUser, DigestPassword string
+	// AWSSigV4 is curl's --aws-sigv4 PROVIDER:…:REGION:SERVICE, with the
+	// keys in AWSUser (KEY:SECRET): a signature is made when sending, so
+	// curl has to make its own.
+	AWSSigV4, AWSUser string
 	// HeaderComplete says Header is every header the request sends, so a
 	// header curl adds by itself (User-Agent, Accept) that Header lacks
 	// was removed on purpose and curl is told to leave it out ("Name:").
@@ -108,6 +112,9 @@ func (c Curl) String() string {
 	}
 	if c.DigestUser != "" || c.DigestPassword != "" {
 		args = append(args, "--digest", "-u", c.DigestUser+":"+c.DigestPassword)
+	}
+	if c.AWSSigV4 != "" {
+		args = append(args, "--aws-sigv4", c.AWSSigV4, "-u", c.AWSUser)
 	}
 
 	switch {
