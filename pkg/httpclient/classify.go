@@ -1,0 +1,179 @@
+package httpclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+)
+
+// roundTripError is a failed exchange with what the session transport
+// knows about it.
+type roundTripError struct {
+	err       error
+	connected bool // a connection was ready, so a timeout was a read timeout
+	tlsFailed bool // a TLS handshake failed
+	// certRequested: the server asked for a client certificate and got
+	// none. Over HTTP/2 its closing alert is lost in net/http's
+	// "client conn could not be established", so this is what tells.
+	certRequested bool
+	proxy         *url.URL // the proxy used, or nil
+	answeredHTTP1 bool     // an h2c server answered in HTTP/1
+}
+
+func (e *roundTripError) Error() string { return e.err.Error() }
+func (e *roundTripError) Unwrap() error { return e.err }
+
+// proxyConfigError is a proxy that cannot be used, such as a malformed
+// https_proxy variable.
+type proxyConfigError struct{ err error }
+
+func (e *proxyConfigError) Error() string { return e.err.Error() }
+func (e *proxyConfigError) Unwrap() error { return e.err }
+
+// transportFailure restates a failure in words; the cause stays
+// reachable with errors.As.
+type transportFailure struct {
+	msg string
+	err error
+}
+
+func (e *transportFailure) Error() string { return e.msg }
+func (e *transportFailure) Unwrap() error { return e.err }
+
+// classifyError maps a transport failure to the Requests error hierarchy.
+func (s *Session) classifyError(err error, p *PreparedRequest) error {
+	var re *RequestError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &re):
+		return err
+	}
+	kind, cause := classifyTransportError(err, s.opts.Cert != "")
+	return newError(kind, p.URL.String(), cause)
+}
+
+// classifyTransportError picks the error kind for a failed round trip and
+// a cause that names what failed: the proxy or the target, the TLS
+// problem, the phase of a timeout. Timeouts come first, as in Requests,
+// where a proxy that does not answer in time is a ConnectTimeout.
+func classifyTransportError(err error, haveClientCert bool) (kind, cause error) {
+	var (
+		rt      *roundTripError
+		refused *proxyRefusedError
+		socks   *socksError
+		config  *proxyConfigError
+	)
+	phaseKnown := errors.As(err, &rt)
+	proxyOp := findOpError(err, "proxyconnect")
+	switch {
+	case errors.As(err, &refused):
+		return ErrProxy, refused
+	case isTimeoutError(err):
+		connecting := findOpError(err, "dial") != nil || proxyOp != nil
+		if phaseKnown {
+			connecting = !rt.connected
+		}
+		switch {
+		case connecting && proxyOp != nil:
+			return ErrConnectTimeout, proxyFailure(rt, err, unwrapOp(err))
+		case connecting:
+			return ErrConnectTimeout, err
+		}
+		return ErrReadTimeout, err
+	case errors.As(err, &config):
+		return ErrProxy, config
+	case errors.As(err, &socks):
+		if socks.targetFailed() {
+			return ErrConnection, socks
+		}
+		return ErrProxy, socks
+	case proxyOp != nil:
+		why := unwrapOp(err)
+		if d, ok := describeTLSError(err, haveClientCert); ok {
+			why = d
+		}
+		return ErrProxy, proxyFailure(rt, err, why)
+	}
+	if d, ok := describeTLSError(err, haveClientCert); ok {
+		return ErrSSL, d
+	}
+	if phaseKnown && rt.certRequested {
+		return ErrSSL, &transportFailure{msg: "the server requires a client certificate (it asked for one, then closed the connection)", err: err}
+	}
+	if phaseKnown && rt.tlsFailed {
+		return ErrSSL, err
+	}
+	if phaseKnown && rt.answeredHTTP1 {
+		return ErrConnection, &transportFailure{msg: "the server does not speak HTTP/2 with prior knowledge (h2c): it answered in HTTP/1.1", err: err}
+	}
+	return ErrConnection, describeConnectError(err)
+}
+
+// describeConnectError words the common direct connection failures the
+// way curl and Requests users read them ("cannot resolve host x", "cannot
+// connect to 127.0.0.1:1: connection refused"), keeping err as the cause
+// for errors.Is and --debug.
+func describeConnectError(err error) error {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		why := dns.Err
+		if dns.IsNotFound {
+			why = "no such host"
+		}
+		return &transportFailure{msg: fmt.Sprintf("cannot resolve host %s: %s", dns.Name, why), err: err}
+	}
+	if op := findOpError(err, "dial"); op != nil && op.Addr != nil {
+		return &transportFailure{msg: fmt.Sprintf("cannot connect to %s: %v", op.Addr, unwrapSyscall(op.Err)), err: err}
+	}
+	return err
+}
+
+// unwrapSyscall drops the "connect: " layer of an *os.SyscallError.
+func unwrapSyscall(err error) error {
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return err
+}
+
+// proxyFailure says that the proxy of rt (nil when unknown) could not be
+// reached, and why.
+func proxyFailure(rt *roundTripError, err, why error) error {
+	proxy := "the proxy"
+	if rt != nil && rt.proxy != nil {
+		proxy = rt.proxy.Redacted()
+	}
+	return &transportFailure{msg: fmt.Sprintf("cannot connect to proxy %s: %v", proxy, why), err: err}
+}
+
+// isTimeoutError reports whether err, or any error it wraps, is a
+// timeout: errors.As would stop at the first net.Error, and a wrapper such
+// as x/net's "socks connect" OpError does not pass Timeout on.
+func isTimeoutError(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if t, ok := err.(interface{ Timeout() bool }); ok && t.Timeout() {
+			return true
+		}
+		if err == context.DeadlineExceeded {
+			return true
+		}
+	}
+	return false
+}
+
+// findOpError returns the outermost net.OpError in err's chain with the
+// given Op, or nil.
+func findOpError(err error, op string) *net.OpError {
+	for err != nil {
+		if oe, ok := err.(*net.OpError); ok && oe.Op == op {
+			return oe
+		}
+		err = errors.Unwrap(err)
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package httpclient
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// netDialer makes the session's connections: --resolve pins, the address
+// family, the local interface, a Unix socket, and a connect timeout that
+// applies to each address tried (as urllib3's create_connection does),
+// where net.Dialer would split it among them.
+type netDialer struct {
+	timeout        time.Duration
+	pins           map[string][]string // "host:port" (lower case) to addresses
+	family         int                 // 0, 4 or 6
+	local4, local6 net.IP              // from Options.Interface
+	iface          string
+	unixSocket     string
+}
+
+func newNetDialer(opts Options) (*netDialer, error) {
+	d := &netDialer{timeout: opts.ConnectTimeout, unixSocket: opts.UnixSocket, iface: opts.Interface}
+	switch {
+	case opts.IPv4:
+		d.family = 4
+	case opts.IPv6:
+		d.family = 6
+	}
+	d.pins = resolvePins(opts.Resolve)
+	if opts.Interface != "" {
+		var err error
+		if d.local4, d.local6, err = interfaceAddrs(opts.Interface); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// resolvePins indexes resolve entries by "host:port" (host lower-cased).
+func resolvePins(entries []ResolveEntry) map[string][]string {
+	pins := map[string][]string{}
+	for _, e := range entries {
+		key := net.JoinHostPort(strings.ToLower(e.Host), strconv.Itoa(int(e.Port)))
+		for _, a := range e.Addrs {
+			pins[key] = append(pins[key], a.Unmap().String())
+		}
+	}
+	return pins
+}
+
+// interfaceAddrs returns the local addresses to bind to for name, an
+// interface name or an IP address: the first IPv4 and the first
+// non-link-local IPv6 address.
+func interfaceAddrs(name string) (v4, v6 net.IP, err error) {
+	if ip := net.ParseIP(name); ip != nil {
+		if ip.To4() != nil {
+			return ip, nil, nil
+		}
+		return nil, ip, nil
+	}
+	ifi, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("interface %q: %w", name, err)
+	}
+	addrs, err := ifi.Addrs()
+	if err != nil {
+		return nil, nil, fmt.Errorf("interface %q: %w", name, err)
+	}
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok {
+			continue
+		}
+		switch {
+		case n.IP.To4() != nil && v4 == nil:
+			v4 = n.IP
+		case n.IP.To4() == nil && v6 == nil && !n.IP.IsLinkLocalUnicast():
+			v6 = n.IP
+		}
+	}
+	if v4 == nil && v6 == nil {
+		return nil, nil, fmt.Errorf("interface %q has no usable address", name)
+	}
+	return v4, v6, nil
+}
+
+// pinned returns the addresses --resolve gives host:port, if any.
+func (d *netDialer) pinned(host, port string) []string {
+	return d.pins[net.JoinHostPort(strings.ToLower(host), port)]
+}
+
+// lookup resolves host to addresses of the allowed family, reporting to
+// the request's httptrace DNS hooks itself. The resolver gets a context
+// without the request's values: net.Dialer hides ConnectStart and
+// ConnectDone from its resolver (they would fire for the DNS server's
+// sockets), and an internal trace key leaves no other way to do so.
+func (d *netDialer) lookup(ctx context.Context, host string) ([]string, error) {
+	trace := httptrace.ContextClientTrace(ctx)
+	if trace != nil && trace.DNSStart != nil {
+		trace.DNSStart(httptrace.DNSStartInfo{Host: host})
+	}
+	lctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if deadline, ok := ctx.Deadline(); ok {
+		lctx, cancel = context.WithDeadline(lctx, deadline)
+		defer cancel()
+	}
+	defer context.AfterFunc(ctx, cancel)()
+	ips, err := net.DefaultResolver.LookupIPAddr(lctx, host)
+	if trace != nil && trace.DNSDone != nil {
+		trace.DNSDone(httptrace.DNSDoneInfo{Addrs: ips, Err: err})
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ip := range ips {
+		if d.allows(ip.IP) {
+			out = append(out, ip.String())
+		}
+	}
+	if len(out) == 0 {
+		return nil, &net.DNSError{Err: fmt.Sprintf("no IPv%d address", d.family), Name: host, IsNotFound: true}
+	}
+	return out, nil
+}
+
+func (d *netDialer) allows(ip net.IP) bool {
+	switch d.family {
+	case 4:
+		return ip.To4() != nil
+	case 6:
+		return ip.To4() == nil
+	}
+	return true
+}
+
+// DialContext connects to addr, trying each of its addresses in turn with
+// the full connect timeout.
+func (d *netDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if d.unixSocket != "" {
+		nd := &net.Dialer{Timeout: d.timeout}
+		return nd.DialContext(ctx, "unix", d.unixSocket)
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	addrs := d.pinned(host, port)
+	switch {
+	case len(addrs) > 0:
+	case net.ParseIP(host) != nil:
+		addrs = []string{host}
+	default:
+		if addrs, err = d.lookup(ctx, host); err != nil {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+		}
+	}
+	var first error
+	for _, a := range addrs {
+		c, err := d.dialOne(ctx, network, net.ParseIP(a), port)
+		if err == nil {
+			if tc, ok := c.(*net.TCPConn); ok {
+				return &uploadConn{TCPConn: tc}, nil
+			}
+			return c, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, first
+}
+
+func (d *netDialer) dialOne(ctx context.Context, network string, ip net.IP, port string) (net.Conn, error) {
+	addr := net.JoinHostPort(ip.String(), port)
+	if !d.allows(ip) {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("%s is not an IPv%d address", ip, d.family)}
+	}
+	nd := &net.Dialer{Timeout: d.timeout, KeepAlive: 30 * time.Second}
+	if d.iface != "" {
+		local := d.local4
+		if ip.To4() == nil {
+			local = d.local6
+		}
+		if local == nil {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("interface %q has no address for %s", d.iface, ip)}
+		}
+		nd.LocalAddr = &net.TCPAddr{IP: local}
+	}
+	return nd.DialContext(ctx, network, addr)
+}

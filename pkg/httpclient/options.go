@@ -1,0 +1,118 @@
+package httpclient
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+)
+
+// Options configure a session's transport: TLS, proxies, timeouts and
+// connection pinning. The values are typed (parsing a command line's
+// syntax is the caller's job), and the zero value verifies TLS against
+// the system roots, negotiates the TLS version and uses no timeout.
+type Options struct {
+	// TrustEnv reads proxies and CA bundles from the environment.
+	TrustEnv bool
+	// InsecureSkipVerify turns certificate verification off (Requests'
+	// verify=False).
+	InsecureSkipVerify bool
+	// CABundle verifies against only the certificates of this PEM bundle
+	// file or c_rehash directory (Requests' verify=PATH); empty uses the
+	// system roots, or with TrustEnv the bundle REQUESTS_CA_BUNDLE or
+	// CURL_CA_BUNDLE names.
+	CABundle string
+	// Cert is a PEM client certificate (with its key unless CertKey is set).
+	Cert, CertKey, CertKeyPass string
+	// TLSVersion pins one version (tls.VersionTLS12, ...); 0 negotiates.
+	TLSVersion uint16
+	// CipherSuites restricts the TLS 1.2 cipher suites, by ID (see
+	// [tls.CipherSuites]; insecure ones are allowed when listed); nil
+	// keeps Go's defaults. TLS 1.3 suites are not configurable in Go.
+	CipherSuites []uint16
+	// HTTP1 forbids HTTP/2.
+	HTTP1 bool
+	// HTTP2 sends plain-http requests over HTTP/2 with prior knowledge
+	// (h2c, RFC 9113 §3.3), directly or through a SOCKS proxy; an HTTP
+	// proxy is still spoken to in HTTP/1.1. Over TLS, HTTP/2 is negotiated
+	// either way.
+	HTTP2 bool
+	// Proxies maps Requests' proxy keys (http, https, all, scheme://host)
+	// to proxy URLs; explicit entries beat the environment. An empty URL
+	// means a direct connection. The key "no_proxy" holds a no_proxy list
+	// that applies to these proxies and replaces the environment's.
+	Proxies map[string]string
+	// Resolve pins host names to addresses, like curl's --resolve.
+	Resolve []ResolveEntry
+	// UnixSocket sends every request over this Unix socket.
+	UnixSocket string
+	// ConnectTimeout bounds each connection attempt; ReadTimeout the wait
+	// for each read of headers and body. Zero means no limit.
+	ConnectTimeout, ReadTimeout time.Duration
+	// IPv4 and IPv6 restrict connections to that address family.
+	IPv4, IPv6 bool
+	// Interface binds outgoing connections to a local interface, by name
+	// (eth0) or address.
+	Interface string
+	// LookupEnv reads environment variables when TrustEnv is set; nil
+	// means os.LookupEnv.
+	LookupEnv func(key string) (string, bool)
+}
+
+// ResolveEntry pins Host:Port to Addrs, skipping DNS (curl's --resolve).
+type ResolveEntry struct {
+	Host  string
+	Port  uint16
+	Addrs []netip.Addr
+}
+
+// Validate reports the first option that cannot be used without reading
+// any file: a bad proxy URL or key, a resolve entry without host, port or
+// address, an unknown TLS version or cipher suite, both address families,
+// a key without a certificate, an unknown interface. Unreadable CA
+// bundles and certificates are New's errors: they are read once, there.
+func (o Options) Validate() error {
+	if o.IPv4 && o.IPv6 {
+		return errors.New("IPv4 and IPv6 cannot both be required")
+	}
+	if o.CertKey != "" && o.Cert == "" {
+		return fmt.Errorf("client key %s given without a certificate", o.CertKey)
+	}
+	if o.TLSVersion != 0 && !slices.Contains([]uint16{tls.VersionTLS10, tls.VersionTLS11, tls.VersionTLS12, tls.VersionTLS13}, o.TLSVersion) {
+		return fmt.Errorf("TLS version %#04x is not one Go speaks", o.TLSVersion)
+	}
+	if o.CipherSuites != nil && len(o.CipherSuites) == 0 {
+		return errors.New("the cipher suite list is empty")
+	}
+	for _, id := range o.CipherSuites {
+		if !knownCipherSuite(id) {
+			return fmt.Errorf("unknown cipher suite %#04x", id)
+		}
+	}
+	for _, e := range o.Resolve {
+		if e.Host == "" || e.Port == 0 || len(e.Addrs) == 0 {
+			return fmt.Errorf("resolve entry %+v: want a host, a port and an address", e)
+		}
+	}
+	if _, err := newProxySelector(o.Proxies, false, nil); err != nil {
+		return err
+	}
+	if o.Interface != "" {
+		if _, _, err := interfaceAddrs(o.Interface); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// knownCipherSuite reports whether Go implements the suite id.
+func knownCipherSuite(id uint16) bool {
+	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		if cs.ID == id {
+			return true
+		}
+	}
+	return false
+}
