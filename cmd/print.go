@@ -166,29 +166,50 @@ func guessMIME(path string) string {
 	return ""
 }
 
-// printRequest writes the request head and body as --print asks. It
-// reports whether a body was written, which the next block must be
-// separated from by a blank line (the head ends with one itself).
-func printRequest(env *requestEnv, p *httpclient.PreparedRequest) (bodyWritten bool, err error) {
-	out := env.IO.Out
-	if env.Print.RequestHead {
-		if err := render.RequestHead(out, p.Method, p.URL.RequestURI(), "HTTP/1.1", env.Session.Headers(p), env.Render); err != nil {
-			return false, err
-		}
+// printRequest writes the request head (as sent over proto) and body as
+// --print asks. It reports whether a body was written, which the next
+// block must be separated from by a blank line (the head ends with one
+// itself).
+func printRequest(env *requestEnv, p *httpclient.PreparedRequest, proto string) (bodyWritten bool, err error) {
+	if err := printRequestHead(env, p, proto); err != nil {
+		return false, err
 	}
-	if env.Print.RequestBody && p.HasBody() {
-		body, err := p.GetBody()
-		if err != nil {
-			return false, err
-		}
-		_, err = render.BodyBlock(out, body, p.Header.Get("Content-Type"), env.Render)
-		body.Close()
-		if err != nil {
-			return false, err
-		}
-		return true, nil
+	return printRequestBody(env, p)
+}
+
+// printRequestHead writes the request head as it goes on the wire over
+// proto, when --print asks for it.
+func printRequestHead(env *requestEnv, p *httpclient.PreparedRequest, proto string) error {
+	if !env.Print.RequestHead {
+		return nil
 	}
-	return false, nil
+	return render.RequestHead(env.IO.Out, env.Session.Head(p, proto), env.Render)
+}
+
+// printRequestBody writes the request body when --print asks for it and
+// reports whether it wrote one.
+func printRequestBody(env *requestEnv, p *httpclient.PreparedRequest) (bool, error) {
+	if !env.Print.RequestBody || !p.HasBody() {
+		return false, nil
+	}
+	body, err := p.GetBody()
+	if err != nil {
+		return false, err
+	}
+	_, err = render.BodyBlock(env.IO.Out, body, p.Header.Get("Content-Type"), env.Render)
+	body.Close()
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// requestProto is the protocol a response's request went out with.
+func requestProto(resp *httpclient.Response) string {
+	if resp.ProtoMajor() == 2 {
+		return "HTTP/2"
+	}
+	return "HTTP/1.1"
 }
 
 // printExchange writes the redirect history (--all), the final response
@@ -199,7 +220,7 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 	if env.Opts.Auth.All {
 		for i, h := range resp.History {
 			if i > 0 {
-				wrote, err := printRequest(env, h.Request)
+				wrote, err := printRequest(env, h.Request, requestProto(h))
 				if err != nil {
 					return err
 				}
@@ -221,7 +242,7 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 			}
 		}
 		if len(resp.History) > 0 {
-			wrote, err := printRequest(env, resp.Request)
+			wrote, err := printRequest(env, resp.Request, requestProto(resp))
 			if err != nil {
 				return err
 			}
@@ -288,7 +309,7 @@ func printResponseHead(env *requestEnv, w io.Writer, resp *httpclient.Response) 
 	if !env.Print.ResponseHead {
 		return nil
 	}
-	return render.ResponseHead(w, resp.Proto, resp.StatusCode, resp.Reason, resp.Header, env.Render)
+	return render.ResponseHead(w, resp.Proto, resp.StatusCode, resp.Reason, resp.RawHeader, env.Render)
 }
 
 func tlsVersionName(v uint16) string {

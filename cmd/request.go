@@ -285,12 +285,9 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 	if o.Curl {
 		return printCurl(env, prep)
 	}
-	sep, err := printRequest(env, prep)
-	if err != nil {
-		return err
-	}
 	if o.Offline {
-		return nil
+		_, err := printRequest(env, prep, "HTTP/1.1")
+		return err
 	}
 
 	if d := o.Body.maxTime(); d > 0 {
@@ -300,10 +297,33 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		ctx, cancel = httpclient.WithMaxTime(ctx, d)
 		defer cancel()
 	}
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Auth.follows(prep.Method)})
+	// The request head is printed once the connection says which
+	// protocol it goes out with; the body after the exchange, since the
+	// transport reads a one-shot body (standard input) first.
+	headDone := false
+	var headErr error
+	printHead := func(p *httpclient.PreparedRequest, proto string) {
+		if !headDone {
+			headDone = true
+			headErr = printRequestHead(env, p, proto)
+		}
+	}
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Auth.follows(prep.Method), OnConnect: printHead})
+	printHead(prep, "HTTP/1.1") // no connection was made, or a mounted transport sent it
+	if headErr != nil {
+		if err == nil {
+			resp.Close()
+		}
+		return headErr
+	}
+	sep, bodyErr := printRequestBody(env, prep)
 	if err != nil {
 		// A failed exchange leaves the session as it was.
 		return err
+	}
+	if bodyErr != nil {
+		resp.Close()
+		return bodyErr
 	}
 	defer resp.Close()
 	if err := printExchange(ctx, env, resp, sep); err != nil {
@@ -351,6 +371,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 			req.Header = make(map[string][]string)
 		}
 		req.Header.Add(h.Name, h.Value)
+		req.HeaderOrder = append(req.HeaderOrder, h.Name)
 	}
 	for _, p := range items.Params {
 		req.Params = append(req.Params, httpclient.Param{Name: p.Key, Value: p.Value})

@@ -119,6 +119,10 @@ func (f *Fixtures) Close() {
 //	SOCKS_PASS        sockspass
 //	NEVER_ACCEPT      127.0.0.1:PORT whose connections never complete (connect timeouts)
 //	UNIX_SOCKET       path of a Unix socket serving go-httpbin
+//	RAW               http://127.0.0.1:PORT, RawServer: request heads byte for byte, raw response heads
+//	RAW_HOST          127.0.0.1:PORT
+//	RAW_TLS           https://127.0.0.1:PORT, the same over TLS (HTTP/1.1)
+//	RAW_TLS_HOST      127.0.0.1:PORT
 //
 // All server leaves are also valid for localhost, ::1, reqs.test and
 // www.reqs.test. On error, whatever was started is stopped.
@@ -275,6 +279,19 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 		return nil, err
 	}
 	f.setenv("UNIX_SOCKET", sock)
+
+	for _, r := range []struct {
+		name string
+		cfg  *tls.Config
+	}{{"RAW", nil}, {"RAW_TLS", serverTLS}} {
+		rs, err := StartRawServer(r.cfg)
+		if err != nil {
+			return nil, err
+		}
+		f.closers = append(f.closers, rs.Close)
+		f.setenv(r.name, rs.URL)
+		f.setenv(r.name+"_HOST", strings.TrimPrefix(strings.TrimPrefix(rs.URL, "http://"), "https://"))
+	}
 	return f, nil
 }
 

@@ -39,7 +39,7 @@ func TestStartFixtures(t *testing.T) {
 		"CLIENT_CERT", "CLIENT_KEY", "CLIENT_KEY_ENC", "CLIENT_KEY_PASS", "CLIENT_PEM",
 		"PROXY", "PROXY_HOST", "PROXY_AUTH", "PROXY_AUTH_HOST", "PROXY_TLS", "PROXY_USER", "PROXY_PASS",
 		"SOCKS", "SOCKS_HOST", "SOCKS_AUTH", "SOCKS_AUTH_HOST", "SOCKS_USER", "SOCKS_PASS",
-		"NEVER_ACCEPT", "UNIX_SOCKET",
+		"NEVER_ACCEPT", "UNIX_SOCKET", "RAW", "RAW_HOST", "RAW_TLS", "RAW_TLS_HOST",
 	}
 	var gotNames []string
 	for _, kv := range f.Env() {

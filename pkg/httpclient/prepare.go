@@ -38,15 +38,21 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 	for name, vals := range s.Header {
 		p.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
 	}
+	p.HeaderOrder = appendNames(nil, defaultHeaderOrder...)
+	p.HeaderOrder = appendNames(p.HeaderOrder, sortedNames(p.Header)...)
 	if err := encodeBody(p, req); err != nil {
 		return nil, err
 	}
+	p.HeaderOrder = appendNames(p.HeaderOrder, sortedNames(p.Header)...)
 	for name, vals := range req.Header {
 		p.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
 	}
+	p.HeaderOrder = appendNames(p.HeaderOrder, unlisted(req.Header, req.HeaderOrder)...)
+	p.HeaderOrder = appendNames(p.HeaderOrder, req.HeaderOrder...)
 	for _, name := range req.Unset {
 		p.Header.Del(name)
 	}
+	p.HeaderOrder = keepPresent(p.HeaderOrder, p.Header)
 	for name, vals := range p.Header {
 		for _, v := range vals {
 			if !validHeaderName(name) {

@@ -19,6 +19,11 @@ type Request struct {
 	// Header holds header values to send; they replace the session's values
 	// of the same name. Several values of one name are sent as several lines.
 	Header http.Header
+	// HeaderOrder lists Header's names in the order they are to be sent;
+	// the names it leaves out go first, sorted, as defaults. A name the
+	// session already sends (User-Agent) keeps the session's place, as
+	// in Requests' merge of session and request headers.
+	HeaderOrder []string
 	// Unset names headers to leave out, the session's defaults included
 	// (Requests: a header set to None).
 	Unset []string
@@ -225,6 +230,11 @@ type PreparedRequest struct {
 	Method string
 	URL    *url.URL
 	Header http.Header
+	// HeaderOrder lists Header's names (canonical) in the order they are
+	// sent: the session's defaults, then headers the body encoding set,
+	// then the request's own in the order given. Names missing from it
+	// go after it, sorted.
+	HeaderOrder []string
 	// ContentLength is the body's length, -1 when unknown (sent chunked),
 	// 0 with no body.
 	ContentLength int64
@@ -261,6 +271,7 @@ func (p *PreparedRequest) Clone() *PreparedRequest {
 	u := *p.URL
 	c.URL = &u
 	c.Header = p.Header.Clone()
+	c.HeaderOrder = append([]string(nil), p.HeaderOrder...)
 	return &c
 }
 

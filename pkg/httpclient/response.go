@@ -20,6 +20,12 @@ type Response struct {
 	// Proto is "HTTP/1.1" or "HTTP/2.0".
 	Proto  string
 	Header http.Header
+	// RawHeader is the header as the server sent it: its order, its
+	// names' case, repeated fields repeated, framing fields such as
+	// Transfer-Encoding included. Over HTTP/1.x it is parsed from the
+	// head as read; over HTTP/2 (whose fields arrive decoded) and through
+	// mounted transports it lists Header sorted by name.
+	RawHeader []HeaderField
 	// URL is the URL this response came from (the last hop's).
 	URL *url.URL
 	// History holds the redirect responses that led here, oldest first;
@@ -133,4 +139,12 @@ func reasonFromStatus(status string, code int) string {
 		return reason
 	}
 	return http.StatusText(code)
+}
+
+// ProtoMajor returns the response's HTTP major version: 1 or 2.
+func (r *Response) ProtoMajor() int {
+	if strings.HasPrefix(r.Proto, "HTTP/2") {
+		return 2
+	}
+	return 1
 }

@@ -50,6 +50,8 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 	var dnsStart, connStart, tlsStart time.Time
 	remote := ""
 	var tlsState *tls.ConnectionState
+	var wire *wireConn
+	ctx = context.WithValue(ctx, wireOrderKey{}, s.headerOrder(p))
 	locked := func(f func()) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -65,18 +67,36 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 				}
 			})
 		},
-		ConnectDone:       func(string, string, error) { locked(func() { t.Connect = time.Since(connStart) }) },
-		TLSHandshakeStart: func() { locked(func() { tlsStart = time.Now() }) },
+		ConnectDone: func(string, string, error) { locked(func() { t.Connect = time.Since(connStart) }) },
+		// The session's TLS dialer reports the handshake, and net/http
+		// reports it again (already done) for an HTTP/2 connection: the
+		// first report counts.
+		TLSHandshakeStart: func() {
+			locked(func() {
+				if tlsStart.IsZero() {
+					tlsStart = time.Now()
+				}
+			})
+		},
 		TLSHandshakeDone: func(cs tls.ConnectionState, _ error) {
 			locked(func() {
-				t.TLS = time.Since(tlsStart)
-				tlsState = &cs
+				if tlsState == nil {
+					t.TLS = time.Since(tlsStart)
+					tlsState = &cs
+				}
 			})
 		},
 		GotConn: func(info httptrace.GotConnInfo) {
-			if info.Conn != nil {
-				addr := info.Conn.RemoteAddr().String()
-				locked(func() { remote = addr })
+			if info.Conn == nil {
+				return
+			}
+			addr := info.Conn.RemoteAddr().String()
+			locked(func() {
+				remote = addr
+				wire = armConn(ctx, info.Conn, wire)
+			})
+			if onConnect, ok := ctx.Value(onConnectKey{}).(func(*PreparedRequest, string)); ok {
+				onConnect(p, connProto(info.Conn))
 			}
 		},
 		GotFirstResponseByte: func() { locked(func() { t.TTFB = time.Since(t.Start) }) },
@@ -95,8 +115,15 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 	elapsed := time.Since(t.Start)
 	mu.Lock()
 	defer mu.Unlock()
-	if raw.TLS != nil {
+	switch {
+	case raw.TLS != nil:
 		tlsState = raw.TLS
+	case wire != nil && wire.tls != nil:
+		tlsState = wire.tls
+	}
+	fields, err := rawResponseHead(wireHead(wire), raw.StatusCode)
+	if err != nil {
+		fields = headerFields(raw.Header)
 	}
 	if s.Jar != nil {
 		// net/http drops cookies whose values hold quotes, backslashes or
@@ -110,6 +137,7 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		Reason:     reasonFromStatus(raw.Status, raw.StatusCode),
 		Proto:      raw.Proto,
 		Header:     raw.Header,
+		RawHeader:  fields,
 		URL:        p.URL,
 		Elapsed:    elapsed,
 		Request:    p,

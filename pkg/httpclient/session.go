@@ -112,6 +112,11 @@ func (s *Session) transportFor(u *url.URL) http.RoundTripper {
 type SendOptions struct {
 	// AllowRedirects follows redirects (Requests' allow_redirects).
 	AllowRedirects bool
+	// OnConnect, when set, is called for every request sent (each
+	// redirect hop, retry and auth round) once its connection is ready and
+	// before its head is written, with the protocol it goes out with
+	// ("HTTP/1.1" or "HTTP/2"): -v prints the request head from it.
+	OnConnect func(p *PreparedRequest, proto string)
 }
 
 // Send sends p and follows redirects when opts allows it. The returned
@@ -125,6 +130,9 @@ func (s *Session) Send(ctx context.Context, p *PreparedRequest, opts SendOptions
 			}
 		}
 	}()
+	if opts.OnConnect != nil {
+		ctx = context.WithValue(ctx, onConnectKey{}, opts.OnConnect)
+	}
 	resp, err := s.sendWithRetries(ctx, p)
 	if err != nil {
 		return nil, err

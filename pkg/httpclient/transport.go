@@ -95,8 +95,9 @@ type sessionTransport struct {
 	base      *http.Transport // direct and HTTP(S)-proxy routes
 	h2c       *http.Transport // direct plain-http route with Options.HTTP2
 
-	mu    sync.Mutex
-	socks map[string]*http.Transport // by SOCKS proxy URL, "h2c " first for h2c
+	mu      sync.Mutex
+	socks   map[string]*http.Transport // by SOCKS proxy URL, "h2c " first for h2c
+	tunnels map[string]*http.Transport // HTTPS through HTTP(S) proxies, by proxy URL
 }
 
 // newH2CTransport makes ht speak HTTP/2 with prior knowledge: net/http
@@ -146,7 +147,9 @@ func (c *h2cConn) Read(p []byte) (int, error) {
 // and HTTPS proxies.
 func (t *sessionTransport) newHTTPTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error), withProxy bool) *http.Transport {
 	ht := &http.Transport{
-		DialContext:           dial,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return wrapConn(dial(ctx, network, addr))
+		},
 		ForceAttemptHTTP2:     !t.opts.HTTP1, // a custom TLSClientConfig turns HTTP/2 off otherwise
 		MaxIdleConns:          100,
 		IdleConnTimeout:       90 * time.Second,
@@ -163,6 +166,7 @@ func (t *sessionTransport) newHTTPTransport(dial func(ctx context.Context, netwo
 		WriteBufferSize: 256 << 10,
 		ReadBufferSize:  64 << 10,
 	}
+	ht.DialTLSContext = t.dialTLS(func() *tls.Config { return ht.TLSClientConfig.Clone() }, dial)
 	if t.opts.HTTP1 {
 		// A non-nil empty map is net/http's documented way to disable HTTP/2.
 		ht.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
@@ -193,14 +197,20 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	h2c := t.opts.HTTP2 && req.URL.Scheme == "http"
 	rt := t.base
+	ctx := req.Context()
 	switch {
 	case pu != nil && (pu.Scheme == "socks5" || pu.Scheme == "socks5h"):
 		rt = t.socksTransport(pu, h2c)
 	case pu == nil && h2c:
 		rt = t.h2c
+	case pu == nil:
+	case req.URL.Scheme == "https":
+		rt = t.tunnelTransport(pu)
+	default:
+		ctx = context.WithValue(ctx, proxyHopKey{}, true)
 	}
 	ph := &exchangePhase{}
-	ctx := context.WithValue(req.Context(), exchangePhaseKey{}, ph)
+	ctx = context.WithValue(ctx, exchangePhaseKey{}, ph)
 	req = req.WithContext(httptrace.WithClientTrace(ctx, ph.trace()))
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
@@ -234,6 +244,9 @@ func (t *sessionTransport) ensureRoots() error {
 		for _, rt := range t.socks {
 			rt.TLSClientConfig.RootCAs = pool
 		}
+		for _, rt := range t.tunnels {
+			rt.TLSClientConfig.RootCAs = pool
+		}
 	})
 	return t.rootsErr
 }
@@ -247,6 +260,9 @@ func (t *sessionTransport) CloseIdleConnections() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, rt := range t.socks {
+		rt.CloseIdleConnections()
+	}
+	for _, rt := range t.tunnels {
 		rt.CloseIdleConnections()
 	}
 }

@@ -3,43 +3,44 @@ package render
 import (
 	"io"
 	"net/http"
-	"sort"
 	"strconv"
-	"strings"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
 // RequestHead writes an HTTPie-style request head: the line
 // "METHOD target PROTO" (target is the path and query as sent, such as
-// "/anything?a=1"), then one "Name: value" line per header value with Host
-// first and the others sorted by name, then an empty line.
-func RequestHead(w io.Writer, method, target, proto string, h http.Header, o Options) error {
+// "/anything?a=1"), then one "Name: value" line per header field in the
+// order given (the order they go on the wire), then an empty line.
+func RequestHead(w io.Writer, head httpclient.RequestHead, o Options) error {
 	p := o.palette()
 	var b []byte
 	if p == nil {
-		b = append(b, method...)
+		b = append(b, head.Method...)
 		b = append(b, ' ')
-		b = append(b, target...)
+		b = append(b, head.Target...)
 		b = append(b, ' ')
-		b = append(b, proto...)
+		b = append(b, head.Proto...)
 	} else {
-		b = paint(b, p.method, method)
+		b = paint(b, p.method, head.Method)
 		b = append(b, ' ')
-		b = paint(b, p.target, target)
+		b = paint(b, p.target, head.Target)
 		b = append(b, ' ')
-		b = paint(b, p.proto, proto)
+		b = paint(b, p.proto, head.Proto)
 	}
 	b = append(b, '\n')
-	b = appendHeaders(b, h, true, p)
+	b = appendHeaders(b, head.Header, p)
 	b = append(b, '\n')
 	_, err := w.Write(b)
 	return err
 }
 
 // ResponseHead writes "PROTO STATUS REASON", then one "Name: value" line
-// per header value sorted by name, then an empty line. An empty reason is
-// replaced by the standard one for the status. With colour, the status
-// line is green for 2xx, yellow for 3xx and red for 4xx and 5xx.
-func ResponseHead(w io.Writer, proto string, status int, reason string, h http.Header, o Options) error {
+// per header field in the order given (the server's), then an empty
+// line. An empty reason is replaced by the standard one for the status.
+// With colour, the status line is green for 2xx, yellow for 3xx and red
+// for 4xx and 5xx.
+func ResponseHead(w io.Writer, proto string, status int, reason string, h []httpclient.HeaderField, o Options) error {
 	if reason == "" {
 		reason = http.StatusText(status)
 	}
@@ -64,7 +65,7 @@ func ResponseHead(w io.Writer, proto string, status int, reason string, h http.H
 		}
 	}
 	b = append(b, '\n')
-	b = appendHeaders(b, h, false, p)
+	b = appendHeaders(b, h, p)
 	b = append(b, '\n')
 	_, err := w.Write(b)
 	return err
@@ -83,40 +84,19 @@ func statusColor(p *palette, status int) []byte {
 	return p.proto // 1xx: informational, neither good nor bad
 }
 
-// appendHeaders appends one line per header value, names sorted without
-// regard to case (Host first when hostFirst), values in the order given.
-func appendHeaders(b []byte, h http.Header, hostFirst bool, p *palette) []byte {
-	names := make([]string, 0, len(h))
-	for name := range h {
-		names = append(names, name)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		a, c := names[i], names[j]
-		if hostFirst {
-			ah, ch := strings.EqualFold(a, "Host"), strings.EqualFold(c, "Host")
-			if ah != ch {
-				return ah
-			}
+// appendHeaders appends one line per header field, in order.
+func appendHeaders(b []byte, h []httpclient.HeaderField, p *palette) []byte {
+	for _, f := range h {
+		if p == nil {
+			b = append(b, f.Name...)
+			b = append(b, ": "...)
+			b = append(b, f.Value...)
+		} else {
+			b = paint(b, p.headerName, f.Name)
+			b = append(b, ": "...)
+			b = paint(b, p.headerValue, f.Value)
 		}
-		la, lc := strings.ToLower(a), strings.ToLower(c)
-		if la != lc {
-			return la < lc
-		}
-		return a < c
-	})
-	for _, name := range names {
-		for _, v := range h[name] {
-			if p == nil {
-				b = append(b, name...)
-				b = append(b, ": "...)
-				b = append(b, v...)
-			} else {
-				b = paint(b, p.headerName, name)
-				b = append(b, ": "...)
-				b = paint(b, p.headerValue, v)
-			}
-			b = append(b, '\n')
-		}
+		b = append(b, '\n')
 	}
 	return b
 }

@@ -2,38 +2,44 @@ package render
 
 import (
 	"bytes"
-	"net/http"
 	"testing"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
+
+// fields builds header fields from name, value pairs.
+func fields(nv ...string) []httpclient.HeaderField {
+	var out []httpclient.HeaderField
+	for i := 0; i+1 < len(nv); i += 2 {
+		out = append(out, httpclient.HeaderField{Name: nv[i], Value: nv[i+1]})
+	}
+	return out
+}
 
 func TestRequestHead(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name   string
-		method string
-		target string
-		h      http.Header
-		o      Options
-		want   string
+		name string
+		head httpclient.RequestHead
+		o    Options
+		want string
 	}{
-		{"host first then sorted", "GET", "/anything?a=1", http.Header{
-			"User-Agent": {"reqs/1"}, "Accept": {"*/*"}, "Host": {"example.org"}, "X-Multi": {"1", "2"}, "Content-Type": {"application/json"},
-		}, Options{}, "GET /anything?a=1 HTTP/1.1\nHost: example.org\nAccept: */*\nContent-Type: application/json\nUser-Agent: reqs/1\nX-Multi: 1\nX-Multi: 2\n\n"},
-		{"names sorted without regard to case", "MKCOL", "/d", http.Header{"b-lower": {"1"}, "A-Upper": {"2"}}, Options{},
-			"MKCOL /d HTTP/1.1\nA-Upper: 2\nb-lower: 1\n\n"},
-		{"no headers", "GET", "/", nil, Options{}, "GET / HTTP/1.1\n\n"},
-		{"colour", "POST", "/p", http.Header{"Host": {"h"}}, Options{Color: true},
+		{"fields in the order given", httpclient.RequestHead{Method: "GET", Target: "/anything?a=1", Proto: "HTTP/1.1", Header: fields("Host", "example.org", "User-Agent", "reqs/1", "Accept", "*/*", "X-Multi", "1", "Content-Type", "application/json", "X-Multi", "2")}, Options{}, "GET /anything?a=1 HTTP/1.1\nHost: example.org\nUser-Agent: reqs/1\nAccept: */*\nX-Multi: 1\nContent-Type: application/json\nX-Multi: 2\n\n"},
+		{"names keep their case", httpclient.RequestHead{Method: "MKCOL", Target: "/d", Proto: "HTTP/1.1", Header: fields("b-lower", "1", "A-Upper", "2")}, Options{},
+			"MKCOL /d HTTP/1.1\nb-lower: 1\nA-Upper: 2\n\n"},
+		{"no headers, HTTP/2", httpclient.RequestHead{Method: "GET", Target: "/", Proto: "HTTP/2"}, Options{}, "GET / HTTP/2\n\n"},
+		{"colour", httpclient.RequestHead{Method: "POST", Target: "/p", Proto: "HTTP/1.1", Header: fields("Host", "h")}, Options{Color: true},
 			"\x1b[32;1mPOST\x1b[0m \x1b[36m/p\x1b[0m \x1b[34mHTTP/1.1\x1b[0m\n\x1b[36mHost\x1b[0m: h\n\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var out bytes.Buffer
-			if err := RequestHead(&out, tc.method, tc.target, "HTTP/1.1", tc.h, tc.o); err != nil {
+			if err := RequestHead(&out, tc.head, tc.o); err != nil {
 				t.Fatal(err)
 			}
 			if got := out.String(); got != tc.want {
-				t.Errorf("RequestHead(%s %s, %v) =\n%q\nwant\n%q", tc.method, tc.target, tc.h, got, tc.want)
+				t.Errorf("RequestHead(%v) =\n%q\nwant\n%q", tc.head, got, tc.want)
 			}
 		})
 	}
@@ -41,7 +47,7 @@ func TestRequestHead(t *testing.T) {
 
 func TestResponseHead(t *testing.T) {
 	t.Parallel()
-	h := http.Header{"Server": {"x"}, "Content-Type": {"text/plain"}, "Set-Cookie": {"a=1", "b=2"}, "Host": {"not first"}}
+	h := fields("server", "x", "Content-Type", "text/plain", "Set-Cookie", "a=1", "Transfer-Encoding", "chunked", "Set-Cookie", "b=2")
 	tests := []struct {
 		name   string
 		status int
@@ -49,10 +55,10 @@ func TestResponseHead(t *testing.T) {
 		o      Options
 		want   string
 	}{
-		{"sorted headers, multi-value lines", 200, "OK", Options{},
-			"HTTP/1.1 200 OK\nContent-Type: text/plain\nHost: not first\nServer: x\nSet-Cookie: a=1\nSet-Cookie: b=2\n\n"},
+		{"the server's order and case, repeated fields repeated", 200, "OK", Options{},
+			"HTTP/1.1 200 OK\nserver: x\nContent-Type: text/plain\nSet-Cookie: a=1\nTransfer-Encoding: chunked\nSet-Cookie: b=2\n\n"},
 		{"standard reason when none given", 404, "", Options{},
-			"HTTP/1.1 404 Not Found\nContent-Type: text/plain\nHost: not first\nServer: x\nSet-Cookie: a=1\nSet-Cookie: b=2\n\n"},
+			"HTTP/1.1 404 Not Found\nserver: x\nContent-Type: text/plain\nSet-Cookie: a=1\nTransfer-Encoding: chunked\nSet-Cookie: b=2\n\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
