@@ -28,6 +28,7 @@ const (
 	ProxyTLSLogName  = "proxy-tls.log"
 	SOCKSLogName     = "socks.log"
 	SOCKSAuthLogName = "socks-auth.log"
+	SOCKS4LogName    = "socks4.log"
 )
 
 // maxUnixSocketPath keeps socket paths under the 108-byte sun_path limit.
@@ -117,6 +118,9 @@ func (f *Fixtures) Close() {
 //	SOCKS_AUTH_HOST   127.0.0.1:PORT
 //	SOCKS_USER        socksuser
 //	SOCKS_PASS        sockspass
+//	SOCKS4            socks4://127.0.0.1:PORT, SOCKS4 and SOCKS4a, log socks4.log
+//	SOCKS4_HOST       127.0.0.1:PORT (for socks4a://$SOCKS4_HOST)
+//	SOCKS4_USER_HOST  127.0.0.1:PORT, SOCKS4/4a that accepts only the user ID socksuser (reply 93 otherwise)
 //	NEVER_ACCEPT      127.0.0.1:PORT whose connections never complete (connect timeouts)
 //	UNIX_SOCKET       path of a Unix socket serving go-httpbin
 //	RAW               http://127.0.0.1:PORT, RawServer: request heads byte for byte, raw response heads
@@ -258,6 +262,24 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 	}
 	f.setenv("SOCKS_USER", SOCKSUser)
 	f.setenv("SOCKS_PASS", SOCKSPassword)
+
+	for _, s := range []struct {
+		name string
+		cfg  SOCKS4Config
+	}{
+		{"SOCKS4", SOCKS4Config{LogPath: filepath.Join(workDir, SOCKS4LogName)}},
+		{"SOCKS4_USER", SOCKS4Config{UserID: SOCKSUser}},
+	} {
+		sx, err := StartSOCKS4(s.cfg)
+		if err != nil {
+			return nil, err
+		}
+		f.closers = append(f.closers, sx.Close)
+		if s.name == "SOCKS4" {
+			f.setenv(s.name, "socks4://"+sx.Addr)
+		}
+		f.setenv(s.name+"_HOST", sx.Addr)
+	}
 
 	na, err := NewNeverAccept()
 	if err != nil {

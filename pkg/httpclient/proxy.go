@@ -22,7 +22,10 @@ import (
 // them, and all_proxy is honoured.
 
 // proxySchemes are the proxy URL schemes the transport can speak.
-var proxySchemes = map[string]bool{"http": true, "https": true, "socks5": true, "socks5h": true}
+var proxySchemes = map[string]bool{"http": true, "https": true, "socks4": true, "socks4a": true, "socks5": true, "socks5h": true}
+
+// isSOCKS reports whether a proxy URL's scheme is one of the SOCKS ones.
+func isSOCKS(scheme string) bool { return strings.HasPrefix(scheme, "socks") }
 
 // proxyChoice is one configured proxy: a URL, or the reason it cannot be
 // used (an unusable environment variable fails only the requests that
@@ -128,7 +131,7 @@ func parseProxyURL(raw string) (*url.URL, error) {
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if !proxySchemes[u.Scheme] {
-		return nil, fmt.Errorf("proxy URL %q: unsupported scheme %q (want http, https, socks5 or socks5h)", redactURL(raw), u.Scheme)
+		return nil, fmt.Errorf("proxy URL %q: unsupported scheme %q (want http, https, socks4, socks4a, socks5 or socks5h)", redactURL(raw), u.Scheme)
 	}
 	if u.Hostname() == "" {
 		return nil, fmt.Errorf("proxy URL %q: no host", redactURL(raw))
@@ -177,7 +180,7 @@ func defaultPort(scheme string) string {
 	switch scheme {
 	case "https":
 		return "443"
-	case "socks5", "socks5h":
+	case "socks4", "socks4a", "socks5", "socks5h":
 		return "1080"
 	}
 	return "80"
@@ -309,7 +312,7 @@ func (t *sessionTransport) socksTransport(pu *url.URL, h2c bool) *http.Transport
 	if rt, ok := t.socks[key]; ok {
 		return rt
 	}
-	sd := &socksDialer{proxy: pu, forward: t.dialer, remoteDNS: pu.Scheme == "socks5h", timeout: t.dialer.timeout}
+	sd := &socksDialer{proxy: pu, forward: t.dialer, remoteDNS: pu.Scheme == "socks5h" || pu.Scheme == "socks4a", timeout: t.dialer.timeout}
 	rt := t.newHTTPTransport(sd.DialContext, false)
 	if h2c {
 		rt = newH2CTransport(rt)
@@ -322,9 +325,10 @@ func (t *sessionTransport) socksTransport(pu *url.URL, h2c bool) *http.Transport
 }
 
 // socksDialer opens connections through a SOCKS5 proxy with
-// golang.org/x/net/proxy. With remoteDNS (socks5h) the proxy resolves the
-// target's name; otherwise (socks5) it is resolved here and the proxy gets
-// an address, as curl and Requests do.
+// golang.org/x/net/proxy, or a SOCKS4 one with dialSOCKS4. With remoteDNS
+// (socks5h, socks4a) the proxy resolves the target's name; otherwise
+// (socks5, socks4) it is resolved here and the proxy gets an address, as
+// curl and Requests do.
 type socksDialer struct {
 	proxy     *url.URL
 	forward   *netDialer
@@ -344,6 +348,9 @@ func (d *socksDialer) DialContext(ctx context.Context, network, addr string) (ne
 	targets, err := d.targets(ctx, addr)
 	if err != nil {
 		return nil, err
+	}
+	if d.proxy.Scheme == "socks4" || d.proxy.Scheme == "socks4a" {
+		return d.dialSOCKS4(ctx, addr, targets)
 	}
 	var auth *proxy.Auth
 	if u := d.proxy.User; u != nil {
@@ -495,7 +502,10 @@ type socksError struct {
 	proxy  string
 	target string
 	reply  int // -1 when the proxy sent no CONNECT reply
-	err    error
+	// version is 4 for SOCKS4 and SOCKS4a, whose reply codes differ;
+	// 0 means SOCKS5.
+	version int
+	err     error
 }
 
 var socksReplies = map[int]string{
@@ -514,6 +524,12 @@ func (e *socksError) Error() string {
 	switch {
 	case errors.As(e.err, &pd):
 		return fmt.Sprintf("cannot connect to proxy %s: %v", e.proxy, unwrapOp(pd.err))
+	case e.version == 4 && e.reply > 0:
+		text, ok := socks4Replies[e.reply]
+		if !ok {
+			text = fmt.Sprintf("reply code %d", e.reply)
+		}
+		return fmt.Sprintf("proxy %s refused the connection to %s: %s", e.proxy, e.target, text)
 	case e.targetFailed():
 		return fmt.Sprintf("proxy %s could not reach %s: %s", e.proxy, e.target, socksReplies[e.reply])
 	case e.reply > 0:
@@ -530,7 +546,9 @@ func (e *socksError) Unwrap() error { return e.err }
 
 // targetFailed reports whether the proxy answered but the target could
 // not be reached, which is a ConnectionError rather than a ProxyError.
-func (e *socksError) targetFailed() bool { return e.reply >= 3 && e.reply <= 6 }
+// SOCKS4 cannot tell the two apart: its one refusal means "rejected or
+// failed".
+func (e *socksError) targetFailed() bool { return e.version == 0 && e.reply >= 3 && e.reply <= 6 }
 
 // unwrapOp drops net.OpError's "op net src->dst:" prefix when the message
 // already names the endpoints.

@@ -103,7 +103,7 @@ func TestProxySelectorErrors(t *testing.T) {
 		want     string
 	}{
 		{"unsupported scheme", map[string]string{"http": "ftp://p:21"}, `unsupported scheme "ftp"`},
-		{"socks4 is not supported", map[string]string{"all": "socks4://p:1080"}, `unsupported scheme "socks4"`},
+		{"unknown SOCKS version", map[string]string{"all": "socks6://p:1080"}, `unsupported scheme "socks6"`},
 		{"no host", map[string]string{"http": "http://:8080"}, "no host"},
 		{"bad key", map[string]string{"://x": "http://p:1"}, "proxy key"},
 		{"password is not shown", map[string]string{"http": "gopher://u:secret@p:1"}, "u:xxxxx@p:1"},

@@ -199,7 +199,7 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	rt := t.base
 	ctx := req.Context()
 	switch {
-	case pu != nil && (pu.Scheme == "socks5" || pu.Scheme == "socks5h"):
+	case pu != nil && isSOCKS(pu.Scheme):
 		rt = t.socksTransport(pu, h2c)
 	case pu == nil && h2c:
 		rt = t.h2c
