@@ -1,0 +1,155 @@
+package httpfile
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeJQ understands ".", ".k" and ".k | length", enough to test Check
+// without a jq engine.
+func fakeJQ(expr string, in any) ([]any, error) {
+	switch {
+	case expr == ".":
+		return []any{in}, nil
+	case strings.HasSuffix(expr, " | length"):
+		out, err := fakeJQ(strings.TrimSuffix(expr, " | length"), in)
+		if err != nil {
+			return nil, err
+		}
+		switch x := out[0].(type) {
+		case []any:
+			return []any{len(x)}, nil
+		case string:
+			return []any{len(x)}, nil
+		}
+		return nil, fmt.Errorf("cannot take length")
+	case strings.HasPrefix(expr, ".") && !strings.ContainsAny(expr[1:], ". |"):
+		m, _ := in.(map[string]any)
+		return []any{m[expr[1:]]}, nil
+	}
+	return nil, fmt.Errorf("syntax error")
+}
+
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	x := &Exchange{
+		Status:   201,
+		Header:   http.Header{"Content-Type": {"application/json"}, "Content-Length": {"42"}},
+		Body:     []byte(`{"name": "ann", "tags": ["a", "b"], "n": 3, "ok": true, "none": null}`),
+		Duration: 150 * time.Millisecond,
+	}
+	tests := []struct {
+		line string
+		pass bool
+	}{
+		{"status == 201", true},
+		{"status == 200", false},
+		{"status != 200", true},
+		{"status != 201", false},
+		{"status < 300", true},
+		{"status < 201", false},
+		{"status <= 201", true},
+		{"status <= 200", false},
+		{"status > 200", true},
+		{"status > 201", false},
+		{"status >= 201", true},
+		{"status >= 202", false},
+		{"status matches ^2..$", true},
+		{"status matches ^4", false},
+		{"header Content-Type == application/json", true},
+		{`header content-type == "application/json"`, true},
+		{"header Content-Type contains json", true},
+		{"header Content-Type contains xml", false},
+		{"header Content-Type !contains xml", true},
+		{"header Content-Type !contains json", false},
+		{"header Content-Length == 42", true},
+		{"header Content-Length > 40", true},
+		{"header Content-Length < 40", false},
+		{"header X-Missing exists", false},
+		{"header X-Missing !exists", true},
+		{"header Content-Type exists", true},
+		{"header Content-Type !exists", false},
+		{"header X-Missing == x", false},
+		{"header X-Missing != x", true},
+		{"body contains \"ann\"", true},
+		{"body contains bob", false},
+		{`body == {"name": "ann", "tags": ["a", "b"], "n": 3, "ok": true, "none": null}`, true},
+		{`body == {"name": "bob"}`, false},
+		{"body matches \"tags\"", true},
+		{"body exists", true},
+		{"body !exists", false},
+		{"jq .name == ann", true},
+		{`jq .name == "ann"`, true},
+		{"jq .name == bob", false},
+		{"jq .n == 3", true},
+		{"jq .n >= 3.5", false},
+		{"jq .ok == true", true},
+		{"jq .tags contains \"b\"", true},
+		{"jq .tags contains \"c\"", false},
+		{"jq .tags | length == 2", true},
+		{`jq .tags == ["a","b"]`, true},
+		{"jq .none exists", false},
+		{"jq .none !exists", true},
+		{"jq .missing exists", false},
+		{"jq . contains name", true},
+		{"duration < 2000", true},
+		{"duration < 100", false},
+	}
+	for _, tc := range tests {
+		a, err := parseAssertion(" "+tc.line, Pos{}, Pos{})
+		if err != nil {
+			t.Errorf("parseAssertion(%q): %v", tc.line, err)
+			continue
+		}
+		r := Check(a, a.Arg, a.Expected, x, fakeJQ)
+		if r.Err != nil {
+			t.Errorf("Check(%q): %v", tc.line, r.Err)
+			continue
+		}
+		if r.Passed != tc.pass {
+			t.Errorf("Check(%q) passed = %v, want %v (expected %s, actual %s)", tc.line, r.Passed, tc.pass, r.Expected, r.Actual)
+		}
+	}
+}
+
+func TestCheckReportsExpectedAndActual(t *testing.T) {
+	t.Parallel()
+	x := &Exchange{Status: 404, Header: http.Header{}, Body: []byte("not json")}
+	tests := []struct {
+		line, expected, actual, err string
+	}{
+		{"status == 200", "200", "404", ""},
+		{"status < 300", "< 300", "404", ""},
+		{"header X-A exists", "present", "absent", ""},
+		{"body contains yes", `containing "yes"`, `"not json"`, ""},
+		{"jq .a == 1", "", "a body that is not JSON", "the response body is not JSON"},
+		{"jq .a ]] == 1", "", "", "syntax error"},
+		{"status < abc", "", "", "cannot compare 404 with \"abc\""},
+	}
+	for _, tc := range tests {
+		a, err := parseAssertion(" "+tc.line, Pos{}, Pos{})
+		if err != nil {
+			t.Fatalf("parseAssertion(%q): %v", tc.line, err)
+		}
+		x := x
+		if strings.Contains(tc.line, "]]") {
+			x = &Exchange{Body: []byte(`{}`)}
+		}
+		r := Check(a, a.Arg, a.Expected, x, fakeJQ)
+		if r.Passed {
+			t.Errorf("Check(%q) passed", tc.line)
+		}
+		if tc.err != "" {
+			if r.Err == nil || !strings.Contains(r.Err.Error(), tc.err) {
+				t.Errorf("Check(%q) error = %v, want %q", tc.line, r.Err, tc.err)
+			}
+			continue
+		}
+		if r.Expected != tc.expected || r.Actual != tc.actual {
+			t.Errorf("Check(%q) = expected %s, actual %s; want %s, %s", tc.line, r.Expected, r.Actual, tc.expected, tc.actual)
+		}
+	}
+}
