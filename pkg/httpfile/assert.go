@@ -2,10 +2,12 @@ package httpfile
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -13,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/reqs-cli/reqs/pkg/jq"
 )
 
 // Subjects an assertion can check (SPEC §9).
@@ -105,6 +109,12 @@ func parseAssertion(rest string, at, restPos Pos) (*Assertion, error) {
 		return nil, errorf(a.ValuePos, "%s takes no value", a.Op)
 	case a.Op != "exists" && a.Op != "!exists" && a.Expected == "":
 		return nil, errorf(colAt(toks[opIdx].end), "%s needs a value", a.Op)
+	case a.Subject == SubjectJQ && !strings.Contains(a.Arg, "{{"):
+		if _, err := jq.Compile(a.Arg); err != nil {
+			return nil, errorf(colAt(toks[1].start), "%v", err)
+		}
+	}
+	switch {
 	case a.Op == "matches" && !strings.Contains(a.Expected, "{{"):
 		if _, err := compileRegexp(a.Expected); err != nil {
 			return nil, errorf(a.ValuePos, "%v", err)
@@ -216,6 +226,9 @@ func normalize(v any) any {
 		return f
 	case int:
 		return float64(x)
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f
 	case []any:
 		for i := range x {
 			x[i] = normalize(x[i])
@@ -240,6 +253,23 @@ type Exchange struct {
 // outputs. Compile errors should read as the user's mistake.
 type JQFunc func(expr string, input any) ([]any, error)
 
+// RunJQ is the JQFunc of reqs: pkg/jq, the engine of --jq, so an
+// expression means the same in both places.
+func RunJQ(expr string, input any) ([]any, error) {
+	q, err := jq.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for v, err := range q.Run(context.Background(), input) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // Result is an assertion's outcome. Err is set when the assertion could
 // not be evaluated at all (a bad jq expression, a body that is not JSON).
 type Result struct {
@@ -254,7 +284,7 @@ type Result struct {
 
 // Check evaluates an assertion whose Arg and Expected are already
 // substituted.
-func Check(a *Assertion, arg, expected string, x *Exchange, jq JQFunc) Result {
+func Check(a *Assertion, arg, expected string, x *Exchange, run JQFunc) Result {
 	r := Result{Assertion: a, Text: assertionText(a, arg, expected)}
 	var actual any
 	present := true
@@ -274,22 +304,21 @@ func Check(a *Assertion, arg, expected string, x *Exchange, jq JQFunc) Result {
 		present = len(x.Body) > 0
 		actual = string(x.Body)
 	case SubjectJQ:
-		if jq == nil {
+		if run == nil {
 			r.Err = fmt.Errorf("jq assertions are not available")
 			return r
 		}
 		var in any
 		if len(bytes.TrimSpace(x.Body)) > 0 {
-			d := json.NewDecoder(bytes.NewReader(x.Body))
-			d.UseNumber()
-			if err := d.Decode(&in); err != nil {
+			v, err := jq.Unmarshal(x.Body)
+			if err != nil {
 				r.Err = fmt.Errorf("jq %s: the response body is not JSON", arg)
 				r.Actual = "a body that is not JSON"
 				return r
 			}
-			in = normalize(in)
+			in = v
 		}
-		outs, err := jq(arg, in)
+		outs, err := run(arg, in)
 		if err != nil {
 			r.Err = fmt.Errorf("jq %s: %v", arg, err)
 			return r

@@ -1,37 +1,11 @@
 package httpfile
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 )
-
-// fakeJQ understands ".", ".k" and ".k | length", enough to test Check
-// without a jq engine.
-func fakeJQ(expr string, in any) ([]any, error) {
-	switch {
-	case expr == ".":
-		return []any{in}, nil
-	case strings.HasSuffix(expr, " | length"):
-		out, err := fakeJQ(strings.TrimSuffix(expr, " | length"), in)
-		if err != nil {
-			return nil, err
-		}
-		switch x := out[0].(type) {
-		case []any:
-			return []any{len(x)}, nil
-		case string:
-			return []any{len(x)}, nil
-		}
-		return nil, fmt.Errorf("cannot take length")
-	case strings.HasPrefix(expr, ".") && !strings.ContainsAny(expr[1:], ". |"):
-		m, _ := in.(map[string]any)
-		return []any{m[expr[1:]]}, nil
-	}
-	return nil, fmt.Errorf("syntax error")
-}
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
@@ -104,7 +78,7 @@ func TestCheck(t *testing.T) {
 			t.Errorf("parseAssertion(%q): %v", tc.line, err)
 			continue
 		}
-		r := Check(a, a.Arg, a.Expected, x, fakeJQ)
+		r := Check(a, a.Arg, a.Expected, x, RunJQ)
 		if r.Err != nil {
 			t.Errorf("Check(%q): %v", tc.line, r.Err)
 			continue
@@ -126,7 +100,6 @@ func TestCheckReportsExpectedAndActual(t *testing.T) {
 		{"header X-A exists", "present", "absent", ""},
 		{"body contains yes", `containing "yes"`, `"not json"`, ""},
 		{"jq .a == 1", "", "a body that is not JSON", "the response body is not JSON"},
-		{"jq .a ]] == 1", "", "", "syntax error"},
 		{"status < abc", "", "", "cannot compare 404 with \"abc\""},
 	}
 	for _, tc := range tests {
@@ -134,11 +107,7 @@ func TestCheckReportsExpectedAndActual(t *testing.T) {
 		if err != nil {
 			t.Fatalf("parseAssertion(%q): %v", tc.line, err)
 		}
-		x := x
-		if strings.Contains(tc.line, "]]") {
-			x = &Exchange{Body: []byte(`{}`)}
-		}
-		r := Check(a, a.Arg, a.Expected, x, fakeJQ)
+		r := Check(a, a.Arg, a.Expected, x, RunJQ)
 		if r.Passed {
 			t.Errorf("Check(%q) passed", tc.line)
 		}

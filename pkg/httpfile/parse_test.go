@@ -180,6 +180,7 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n\n?? jq == 1\n", "t.http:3:6: `jq` needs an expression"},
 		{"GET /a\n\n?? status ==\n", "t.http:3:13: == needs a value"},
 		{"GET /a\n\n?? body exists 1\n", "t.http:3:16: exists takes no value"},
+		{"GET /a\n\n?? jq .a ]] == 1\n", "t.http:3:7: invalid jq expression \".a ]]\""},
 		{"GET /a\n\n?? body matches (\n", "t.http:3:17: invalid regular expression"},
 		{"GET /a\n\n?? status == 200\nGET /b\n", "t.http:4:1: unexpected line after the assertions"},
 		{"### t\n# @name x\n", "t.http:1:1: request \"x\" has no request line"},

@@ -1,0 +1,255 @@
+package httpfile
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Outcome is what running one request gave.
+type Outcome struct {
+	Request *Request
+	// Method and URL are as sent, after substitution (URL without its
+	// password).
+	Method, URL string
+	Status      int // 0 when no response came
+	Duration    time.Duration
+	Results     []Result
+	// Err is why the request could not run or its assertions could not
+	// be evaluated (an undefined variable, a refused connection).
+	Err error
+}
+
+// Failed reports whether an assertion failed (as opposed to an error).
+func (o *Outcome) Failed() bool {
+	for _, r := range o.Results {
+		if !r.Passed && r.Err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Errored reports whether the request or one of its assertions could not
+// run at all.
+func (o *Outcome) Errored() bool {
+	if o.Err != nil {
+		return true
+	}
+	for _, r := range o.Results {
+		if r.Err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Passed reports whether the request ran and every assertion held.
+func (o *Outcome) Passed() bool { return !o.Failed() && !o.Errored() }
+
+// FileOutcome is the outcomes of one request file's run.
+type FileOutcome struct {
+	Path     string
+	Start    time.Time
+	Duration time.Duration
+	Outcomes []*Outcome
+}
+
+// junitSuites is the JUnit XML that CI servers (Jenkins, GitLab, GitHub
+// actions) read: the Ant schema's testsuites/testsuite/testcase.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Cases     []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr,omitempty"`
+	Line      int           `xml:"line,attr,omitempty"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// WriteJUnit writes a JUnit XML report: a testsuite per file, a testcase
+// per request, <failure> for failed assertions and <error> for requests
+// that could not run.
+func WriteJUnit(w io.Writer, files []*FileOutcome) error {
+	doc := junitSuites{Name: "reqs run"}
+	var total time.Duration
+	for _, f := range files {
+		s := junitSuite{Name: f.Path, Time: seconds(f.Duration), Timestamp: f.Start.UTC().Format("2006-01-02T15:04:05")}
+		total += f.Duration
+		for _, o := range f.Outcomes {
+			c := junitCase{
+				Name:      fmt.Sprintf("%s (line %d)", o.Request.DisplayName(), o.Request.Pos.Line),
+				Classname: f.Path,
+				File:      f.Path,
+				Line:      o.Request.Pos.Line,
+				Time:      seconds(o.Duration),
+			}
+			switch {
+			case o.Errored():
+				msg, detail := problemText(o, true)
+				c.Error = &junitProblem{Message: msg, Type: "error", Text: detail}
+				s.Errors++
+			case o.Failed():
+				msg, detail := problemText(o, false)
+				c.Failure = &junitProblem{Message: msg, Type: "assertion", Text: detail}
+				s.Failures++
+			}
+			s.Cases = append(s.Cases, c)
+			s.Tests++
+		}
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Suites = append(doc.Suites, s)
+	}
+	doc.Time = seconds(total)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// problemText is a one-line message and the details of what went wrong.
+func problemText(o *Outcome, errors bool) (msg, detail string) {
+	var lines []string
+	if o.Err != nil {
+		lines = append(lines, o.Err.Error())
+	}
+	for _, r := range o.Results {
+		switch {
+		case r.Err != nil && errors:
+			lines = append(lines, fmt.Sprintf("line %d: ?? %s: %v", r.Assertion.Pos.Line, r.Text, r.Err))
+		case !r.Passed && r.Err == nil:
+			lines = append(lines, fmt.Sprintf("line %d: ?? %s: expected %s, actual %s", r.Assertion.Pos.Line, r.Text, r.Expected, r.Actual))
+		}
+	}
+	if len(lines) == 0 {
+		return "", ""
+	}
+	return lines[0], strings.Join(lines, "\n")
+}
+
+// jsonReport is the shape of --report json.
+type jsonReport struct {
+	Passed   int        `json:"passed"`
+	Failed   int        `json:"failed"`
+	Errors   int        `json:"errors"`
+	Duration float64    `json:"duration_ms"`
+	Files    []jsonFile `json:"files"`
+}
+
+type jsonFile struct {
+	Path     string        `json:"path"`
+	Duration float64       `json:"duration_ms"`
+	Requests []jsonRequest `json:"requests"`
+}
+
+type jsonRequest struct {
+	Name       string       `json:"name"`
+	Line       int          `json:"line"`
+	Method     string       `json:"method"`
+	URL        string       `json:"url"`
+	Status     int          `json:"status,omitempty"`
+	Duration   float64      `json:"duration_ms"`
+	Result     string       `json:"result"`
+	Error      string       `json:"error,omitempty"`
+	Assertions []jsonResult `json:"assertions"`
+}
+
+type jsonResult struct {
+	Line     int    `json:"line"`
+	Text     string `json:"assertion"`
+	Passed   bool   `json:"passed"`
+	Expected string `json:"expected,omitempty"`
+	Actual   string `json:"actual,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// WriteJSON writes the --report json document.
+func WriteJSON(w io.Writer, files []*FileOutcome) error {
+	var rep jsonReport
+	var total time.Duration
+	for _, f := range files {
+		jf := jsonFile{Path: f.Path, Duration: ms(f.Duration), Requests: []jsonRequest{}}
+		total += f.Duration
+		for _, o := range f.Outcomes {
+			jr := jsonRequest{
+				Name: o.Request.DisplayName(), Line: o.Request.Pos.Line, Method: o.Method, URL: o.URL,
+				Status: o.Status, Duration: ms(o.Duration), Assertions: []jsonResult{},
+			}
+			switch {
+			case o.Errored():
+				jr.Result = "error"
+				rep.Errors++
+			case o.Failed():
+				jr.Result = "fail"
+				rep.Failed++
+			default:
+				jr.Result = "pass"
+				rep.Passed++
+			}
+			if o.Err != nil {
+				jr.Error = o.Err.Error()
+			}
+			for _, r := range o.Results {
+				res := jsonResult{Line: r.Assertion.Pos.Line, Text: r.Text, Passed: r.Passed}
+				if !r.Passed {
+					res.Expected, res.Actual = r.Expected, r.Actual
+				}
+				if r.Err != nil {
+					res.Error = r.Err.Error()
+				}
+				jr.Assertions = append(jr.Assertions, res)
+			}
+			jf.Requests = append(jf.Requests, jr)
+		}
+		rep.Files = append(rep.Files, jf)
+	}
+	rep.Duration = ms(total)
+	if rep.Files == nil {
+		rep.Files = []jsonFile{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
