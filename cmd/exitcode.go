@@ -14,6 +14,7 @@ const (
 	exitError       = 1
 	exitTimeout     = 2
 	exitRedirects   = 6
+	exitAssertion   = 7 // reqs run: a request ran but an assertion failed
 	exitUsage       = 64 // BSD EX_USAGE, so it never collides with a timeout
 	exitInterrupted = 130
 )
@@ -45,9 +46,12 @@ func exitCode(err error) int {
 	var usage *usageError
 	var item *itemError
 	var status *statusError
+	var run *runFailure
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &run):
+		return run.code()
 	case errors.As(err, &usage), errors.As(err, &item):
 		return exitUsage
 	case errors.As(err, &status):

@@ -179,24 +179,7 @@ func parseStatuses(s string) ([]int, error) {
 // for the missing bytes with Range.
 func (f *bodyFlags) applySession(env *requestEnv) error {
 	if f.Retries > 0 {
-		codes, _ := parseStatuses(f.RetryStatus)
-		pol := httpclient.RetryPolicy{
-			Retries:       f.Retries,
-			Backoff:       time.Duration(f.RetryBackoff * float64(time.Second)),
-			Statuses:      codes,
-			MaxRetryAfter: time.Duration(f.MaxRetryAfter * float64(time.Second)),
-		}
-		for _, m := range strings.Split(f.RetryMethods, ",") {
-			if m = strings.TrimSpace(m); m != "" {
-				pol.Methods = append(pol.Methods, strings.ToUpper(m))
-			}
-		}
-		if env.Quiet == 0 {
-			pol.OnRetry = func(attempt int, wait time.Duration, reason string) {
-				env.Warn("retry %d of %d in %s: %s", attempt, f.Retries, wait.Round(time.Millisecond), reason)
-			}
-		}
-		env.Session.Retry = pol
+		env.Session.Retry = f.retryPolicy(env, f.Retries)
 	}
 	if !f.downloading {
 		return nil
@@ -229,6 +212,29 @@ func (f *bodyFlags) applySession(env *requestEnv) error {
 		}
 	}
 	return nil
+}
+
+// retryPolicy is the policy of the retry flags with n retries (a request
+// file's @retries gives its own n).
+func (f *bodyFlags) retryPolicy(env *requestEnv, n int) httpclient.RetryPolicy {
+	codes, _ := parseStatuses(f.RetryStatus)
+	pol := httpclient.RetryPolicy{
+		Retries:       n,
+		Backoff:       time.Duration(f.RetryBackoff * float64(time.Second)),
+		Statuses:      codes,
+		MaxRetryAfter: time.Duration(f.MaxRetryAfter * float64(time.Second)),
+	}
+	for _, m := range strings.Split(f.RetryMethods, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			pol.Methods = append(pol.Methods, strings.ToUpper(m))
+		}
+	}
+	if env.Quiet == 0 {
+		pol.OnRetry = func(attempt int, wait time.Duration, reason string) {
+			env.Warn("retry %d of %d in %s: %s", attempt, n, wait.Round(time.Millisecond), reason)
+		}
+	}
+	return pol
 }
 
 // isImplicitHeader reports whether the request header name was added by

@@ -84,6 +84,7 @@ Items:
 	root.AddCommand(newRequestCmd(ios, "*", nil))
 	root.AddCommand(newVersionCmd(ios))
 	root.AddCommand(newHTTPBinCmd(ios))
+	root.AddCommand(newRunCmd(ios, nil))
 	addExtraCommands(root, ios)
 	for _, c := range allCommands(root) {
 		c.SilenceErrors, c.SilenceUsage = true, true

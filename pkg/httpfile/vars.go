@@ -133,7 +133,7 @@ func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (
 func (v *Vars) response(name, path string, at Pos) (string, error) {
 	resp, ok := v.Responses[name]
 	if !ok {
-		return "", errorf(at, "request %q has not run: no earlier request named %q answered", name, name)
+		return "", errorf(at, "request %q has not run before this one", name)
 	}
 	switch {
 	case strings.HasPrefix(path, "headers."):

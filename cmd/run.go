@@ -1,0 +1,643 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpfile"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// runOptions is all runFiles needs: dependencies first, then what the
+// user typed.
+type runOptions struct {
+	IO      *IOStreams
+	Changed func(name string) bool
+	// Transport replaces the network in tests; nil is the real one.
+	Transport http.RoundTripper
+
+	Files    []string
+	Env      string
+	Vars     []string
+	Name     string
+	Line     int
+	FailFast bool
+	Reports  []string
+
+	// Request holds the request flags that apply to every request.
+	Request requestOptions
+}
+
+// runRequestFlags are the request flags that make sense for every request
+// of a file; the others (items, body encodings, downloads, --offline)
+// describe one command-line request.
+var runRequestFlags = []string{
+	"verbose", "print", "pretty", "style", "sort-keys", "indent", "color", "no-color",
+	"check-status", "quiet", "debug", "default-scheme",
+	"follow", "no-follow", "max-redirects", "all", "auth", "auth-type", "ignore-netrc",
+	"verify", "http1.1", "proxy", "cert", "cert-key", "cert-key-pass", "ssl", "ciphers",
+	"resolve", "unix-socket", "trust-env", "ipv4", "ipv6", "interface",
+	"timeout", "retries", "retry-backoff", "retry-status", "retry-methods", "max-retry-after",
+	"session", "session-read-only",
+}
+
+// maxRunBody bounds the response body a request file's run keeps for its
+// assertions and named responses.
+const maxRunBody = 64 << 20
+
+func newRunCmd(ios *IOStreams, runF func(context.Context, *runOptions) error) *cobra.Command {
+	opts := &runOptions{IO: ios}
+	c := &cobra.Command{
+		Use:   "run FILE.http ... [--env NAME]",
+		Short: "Run the requests of .http files and check their assertions",
+		Long: `Run sends the requests written in .http files (the format of JetBrains'
+HTTP Client and VS Code's REST Client) in order, with their variables,
+named responses and directives, and checks their ?? assertions.
+
+Exit status: 0 all passed, 7 an assertion failed, else the status of the
+first error (1 other error, 2 timeout, 6 too many redirects, 64 a mistake
+in a file or on the command line).`,
+		Args: cobra.MinimumNArgs(1),
+	}
+	c.RunE = func(c *cobra.Command, args []string) error {
+		opts.Files = args
+		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
+		opts.Request.IO = ios
+		opts.Request.Changed = opts.Changed
+		if opts.Request.Verbose > 0 && opts.Changed("print") {
+			opts.Request.Verbose = 0
+		}
+		if opts.Changed("line") && opts.Line < 1 {
+			return usageErrorf("invalid --line %d: lines count from 1", opts.Line)
+		}
+		if opts.Changed("name") && opts.Changed("line") {
+			return usageErrorf("--name and --line exclude each other")
+		}
+		for _, r := range opts.Reports {
+			if _, _, err := parseReport(r); err != nil {
+				return err
+			}
+		}
+		for _, v := range opts.Vars {
+			if _, _, ok := strings.Cut(v, "="); !ok {
+				return usageErrorf("invalid --var %q: want NAME=VALUE", v)
+			}
+		}
+		if runF != nil {
+			return runF(c.Context(), opts)
+		}
+		return runFiles(c.Context(), opts)
+	}
+	fs := c.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&opts.Env, "env", "", "use the environment `NAME` of http-client.env.json (and http-client.private.env.json) beside each file")
+	fs.StringArrayVar(&opts.Vars, "var", nil, "set the variable `NAME=VALUE`, over the file's and the environment's (repeatable)")
+	fs.StringVar(&opts.Name, "name", "", "run only the request with this `TITLE` or @name, and the named requests it uses")
+	fs.IntVar(&opts.Line, "line", 0, "run only the request at line `N`, and the named requests it uses")
+	fs.BoolVar(&opts.FailFast, "fail-fast", false, "stop at the first request that fails")
+	fs.StringArrayVar(&opts.Reports, "report", nil, "also write a report, `FORMAT=PATH` with FORMAT junit or json (repeatable)")
+
+	all := pflag.NewFlagSet("request", pflag.ContinueOnError)
+	opts.Request.register(all)
+	for _, name := range runRequestFlags {
+		fs.AddFlag(all.Lookup(name))
+	}
+	return c
+}
+
+// parseReport splits --report FORMAT=PATH.
+func parseReport(s string) (format, path string, err error) {
+	format, path, ok := strings.Cut(s, "=")
+	if !ok || path == "" || (format != "junit" && format != "json") {
+		return "", "", usageErrorf("invalid --report %q: want junit=PATH or json=PATH", s)
+	}
+	return format, path, nil
+}
+
+// runFailure is the outcome of a run that did not pass; its lines are
+// already printed. The exit status is the first error's, else 7.
+type runFailure struct {
+	first error
+}
+
+func (e *runFailure) Error() string {
+	if e.first != nil {
+		return e.first.Error()
+	}
+	return "an assertion failed"
+}
+
+// Is makes Main leave the message out: the run printed it.
+func (e *runFailure) Is(target error) bool { return target == errSilent }
+
+// code is the exit status of the run.
+func (e *runFailure) code() int {
+	if e.first != nil {
+		return exitCode(e.first)
+	}
+	return exitAssertion
+}
+
+// runner runs the files of one `reqs run`.
+type runner struct {
+	o        *runOptions
+	env      *requestEnv
+	sess     *httpclient.Session
+	save     func() error
+	retry    httpclient.RetryPolicy
+	overrides map[string]string
+	first    error
+	stop     bool
+}
+
+func runFiles(ctx context.Context, o *runOptions) (err error) {
+	ro := &o.Request
+	if ro.Debug {
+		defer func() { printErrorChain(o.IO.ErrOut, err) }()
+	}
+	files := make([]*httpfile.File, 0, len(o.Files))
+	for _, path := range o.Files {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return usageErrorf("request file %s: %v", path, unwrapPathError(err))
+		}
+		f, err := httpfile.Parse(path, src)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		files = append(files, f)
+	}
+	selected, err := selectRequests(files, o)
+	if err != nil {
+		return err
+	}
+	envs := make([]map[string]string, len(files))
+	for i, f := range files {
+		vars, err := httpfile.LoadEnvironment(filepath.Dir(f.Path), o.Env)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		envs[i] = vars
+	}
+
+	r := &runner{o: o, overrides: map[string]string{}}
+	for _, v := range o.Vars {
+		name, value, _ := strings.Cut(v, "=")
+		r.overrides[name] = value
+	}
+	r.env = &requestEnv{IO: o.IO, Opts: ro, Quiet: ro.Quiet, Changed: o.Changed}
+	if err := setOutput(r.env); err != nil {
+		return err
+	}
+	if ro.Verbose == 0 && !o.Changed("print") {
+		// The result lines are the output; -v adds the exchanges.
+		r.env.Print = printSpec{}
+	}
+	defer ro.Session.release()
+	defer func() {
+		if r.sess != nil {
+			r.sess.Close()
+		}
+	}()
+
+	var outcomes []*httpfile.FileOutcome
+	start := time.Now()
+	for i, f := range files {
+		fo := &httpfile.FileOutcome{Path: f.Path, Start: time.Now()}
+		outcomes = append(outcomes, fo)
+		if r.sess != nil && !ro.Session.active() {
+			// One cookie jar per file, unless a session keeps them.
+			r.sess.Jar = httpclient.NewJar()
+		}
+		vars := &httpfile.Vars{Overrides: r.overrides, Environment: envs[i], Responses: map[string]*httpfile.Response{}}
+		if o.IO.Getenv != nil {
+			vars.Getenv = func(k string) (string, bool) {
+				v := o.IO.Getenv(k)
+				return v, v != ""
+			}
+		}
+		for _, req := range f.Requests {
+			if !selected[req] || r.stop {
+				continue
+			}
+			out := r.runOne(ctx, f, req, vars)
+			fo.Outcomes = append(fo.Outcomes, out)
+			r.printOutcome(out)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if !out.Passed() && o.FailFast {
+				r.stop = true
+			}
+		}
+		fo.Duration = time.Since(fo.Start)
+	}
+	if r.save != nil {
+		if err := r.save(); err != nil {
+			return err
+		}
+	}
+	passed, total := 0, 0
+	for _, fo := range outcomes {
+		for _, out := range fo.Outcomes {
+			total++
+			if out.Passed() {
+				passed++
+			}
+		}
+	}
+	if ro.Quiet == 0 {
+		fmt.Fprintf(o.IO.Out, "%d %s, %d passed, %d failed (%s)\n", total, plural(total, "request"), passed, total-passed, formatMillis(time.Since(start)))
+	}
+	if err := writeReports(o.Reports, outcomes); err != nil {
+		return err
+	}
+	if passed < total {
+		return &runFailure{first: r.first}
+	}
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func formatMillis(d time.Duration) string {
+	return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+}
+
+// selectRequests applies --name and --line: the request they name and,
+// before it, the named requests it reads responses from (transitively).
+// Without them every request runs.
+func selectRequests(files []*httpfile.File, o *runOptions) (map[*httpfile.Request]bool, error) {
+	sel := map[*httpfile.Request]bool{}
+	filtering := o.Changed("name") || o.Changed("line")
+	for _, f := range files {
+		for i, req := range f.Requests {
+			if !filtering {
+				sel[req] = true
+				continue
+			}
+			match := false
+			if o.Changed("name") {
+				match = req.Title == o.Name || req.Name == o.Name
+			} else {
+				end := int(^uint(0) >> 1)
+				if i+1 < len(f.Requests) {
+					end = f.Requests[i+1].Start.Line
+				}
+				match = req.Start.Line <= o.Line && o.Line < end
+			}
+			if match {
+				addWithDependencies(sel, f.Requests[:i+1])
+			}
+		}
+	}
+	if len(sel) == 0 {
+		if o.Changed("name") {
+			return nil, usageErrorf("--name %q: no request has this title or @name", o.Name)
+		}
+		if o.Changed("line") {
+			return nil, usageErrorf("--line %d: no request there", o.Line)
+		}
+	}
+	return sel, nil
+}
+
+// addWithDependencies selects the last request of reqs and the named
+// requests before it that it depends on.
+func addWithDependencies(sel map[*httpfile.Request]bool, reqs []*httpfile.Request) {
+	target := reqs[len(reqs)-1]
+	sel[target] = true
+	for _, name := range httpfile.Dependencies(target) {
+		for k := len(reqs) - 2; k >= 0; k-- {
+			if reqs[k].Name == name {
+				if !sel[reqs[k]] {
+					addWithDependencies(sel, reqs[:k+1])
+				}
+				break
+			}
+		}
+	}
+}
+
+// runOne sends one request of a file and checks its assertions.
+func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Request, vars *httpfile.Vars) *httpfile.Outcome {
+	out := &httpfile.Outcome{Request: req, Method: req.Method, URL: req.URL}
+	fail := func(err error) *httpfile.Outcome {
+		out.Err = err
+		if r.first == nil {
+			r.first = err
+		}
+		return out
+	}
+	hreq, err := r.buildRequest(f, req, vars)
+	if err != nil {
+		return fail(err)
+	}
+	out.URL = hreq.URL
+	env := *r.env
+	env.Request, env.URL, env.Method = hreq, hreq.URL, hreq.Method
+	if err := r.ensureSession(&env); err != nil {
+		return fail(err)
+	}
+	env.Session = r.sess
+	if err := r.o.Request.Auth.apply(&env); err != nil {
+		return fail(err)
+	}
+
+	sess := r.sess
+	sess.Retry = r.retry
+	if req.Directives.Retries >= 0 {
+		sess.Retry = r.o.Request.Body.retryPolicy(&env, req.Directives.Retries)
+	}
+	if req.Directives.NoCookieJar {
+		jar := sess.Jar
+		sess.Jar = nil
+		defer func() { sess.Jar = jar }()
+	}
+	prep, err := sess.Prepare(hreq)
+	if err != nil {
+		if errors.Is(err, httpclient.ErrInvalidURL) || errors.Is(err, httpclient.ErrInvalidHeader) || errors.Is(err, httpclient.ErrInvalidBody) {
+			return fail(usageErrorf("%s: %v", req.Pos, unwrapKind(err)))
+		}
+		return fail(err)
+	}
+	out.URL = redactedURL(prep)
+	env.Prepared = prep
+	sep, err := printRequest(&env, prep)
+	if err != nil {
+		return fail(err)
+	}
+	if req.Directives.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)
+		defer cancel()
+	}
+	follow := !req.Directives.NoRedirect && r.o.Request.Auth.follows(prep.Method)
+	start := time.Now()
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: follow})
+	if err != nil {
+		out.Duration = time.Since(start)
+		return fail(err)
+	}
+	defer resp.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRunBody+1))
+	out.Duration = time.Since(start)
+	out.Status = resp.StatusCode
+	if err != nil {
+		return fail(err)
+	}
+	if len(body) > maxRunBody {
+		return fail(fmt.Errorf("%s: the response body is larger than %d MiB, more than a request file's run keeps", req.Pos, maxRunBody>>20))
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err := printExchange(ctx, &env, resp, sep); err != nil {
+		return fail(err)
+	}
+	if env.Print != (printSpec{}) {
+		// The result line stands apart from the exchange it follows.
+		io.WriteString(env.IO.Out, "\n")
+	}
+	if req.Name != "" {
+		vars.Responses[req.Name] = &httpfile.Response{Header: resp.Header, Body: body}
+	}
+	x := &httpfile.Exchange{Status: resp.StatusCode, Header: resp.Header, Body: body, Duration: out.Duration}
+	for _, a := range req.Assertions {
+		arg, err := vars.Expand(req, a.Arg, a.Pos)
+		if err != nil {
+			return fail(usageErrorf("%v", err))
+		}
+		expected, err := vars.Expand(req, a.Expected, a.ValuePos)
+		if err != nil {
+			return fail(usageErrorf("%v", err))
+		}
+		res := httpfile.Check(a, arg, expected, x, httpfile.RunJQ)
+		if res.Err != nil {
+			res.Err = fmt.Errorf("line %d: %w", a.Pos.Line, res.Err)
+			if r.first == nil {
+				r.first = res.Err
+			}
+		}
+		out.Results = append(out.Results, res)
+	}
+	if r.o.Request.CheckStatus && resp.StatusCode >= 300 && resp.StatusCode < 600 {
+		return fail(&statusError{Code: resp.StatusCode, Reason: resp.Reason})
+	}
+	return out
+}
+
+// redactedURL is the URL a result line shows, without a password.
+func redactedURL(p *httpclient.PreparedRequest) string {
+	u := *p.URL
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = nil
+		}
+	}
+	return u.String()
+}
+
+// buildRequest substitutes the variables of a parsed request and turns it
+// into a library request.
+func (r *runner) buildRequest(f *httpfile.File, req *httpfile.Request, vars *httpfile.Vars) (*httpclient.Request, error) {
+	expand := func(s string, at httpfile.Pos) (string, error) {
+		v, err := vars.Expand(req, s, at)
+		if err != nil {
+			return "", usageErrorf("%v", err)
+		}
+		return v, nil
+	}
+	rawURL, err := expand(req.URL, req.URLPos)
+	if err != nil {
+		return nil, err
+	}
+	full, err := expandURL(rawURL, r.o.Request.DefaultScheme)
+	if err != nil {
+		return nil, usageErrorf("%s: %v", req.URLPos, err)
+	}
+	if _, err := httpclient.PrepareURL(full); err != nil {
+		return nil, usageErrorf("%s: invalid URL %q: %v", req.URLPos, rawURL, unwrapKind(err))
+	}
+	hreq := &httpclient.Request{Method: req.Method, URL: full, Header: http.Header{}}
+	for _, h := range req.Headers {
+		name, err := expand(h.Name, h.Pos)
+		if err != nil {
+			return nil, err
+		}
+		value, err := expand(h.Value, h.ValuePos)
+		if err != nil {
+			return nil, err
+		}
+		hreq.Header.Add(name, value)
+	}
+	switch {
+	case req.Body != nil:
+		body, err := expand(*req.Body, req.BodyPos)
+		if err != nil {
+			return nil, err
+		}
+		hreq.Body = httpclient.BytesBody([]byte(body))
+	case req.BodyFile != "":
+		path, err := expand(req.BodyFile, req.BodyPos)
+		if err != nil {
+			return nil, err
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(f.Path), path)
+		}
+		if req.BodySubst {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, usageErrorf("%s: body file %s: %v", req.BodyPos, path, unwrapPathError(err))
+			}
+			body, err := expand(string(data), httpfile.Pos{File: path, Line: 1, Col: 1})
+			if err != nil {
+				return nil, err
+			}
+			hreq.Body = httpclient.BytesBody([]byte(body))
+		} else {
+			b, err := httpclient.FileBody(path)
+			if err != nil {
+				return nil, usageErrorf("%s: body file %s: %v", req.BodyPos, path, unwrapPathError(err))
+			}
+			hreq.Body = b
+		}
+	}
+	return hreq, nil
+}
+
+// ensureSession builds the run's client on its first request: the
+// session flags need a request URL to find a named session.
+func (r *runner) ensureSession(env *requestEnv) error {
+	if r.sess != nil {
+		return nil
+	}
+	ro := &r.o.Request
+	hopts := httpclient.Options{TrustEnv: ro.Net.trustEnv()}
+	if err := ro.Net.apply(&hopts); err != nil {
+		return err
+	}
+	if err := ro.Body.apply(&hopts); err != nil {
+		return err
+	}
+	if err := ro.Session.preload(env, &hopts); err != nil {
+		return err
+	}
+	sess, err := httpclient.New(hopts)
+	if err != nil {
+		if ro.Session.suppliedTransport {
+			return err
+		}
+		return usageErrorf("%v", err)
+	}
+	if r.o.Transport != nil {
+		sess.Mount("", r.o.Transport)
+	}
+	env.Session = sess
+	save, err := ro.Session.load(env)
+	if err != nil {
+		sess.Close()
+		return err
+	}
+	if err := ro.Body.applySession(env); err != nil {
+		sess.Close()
+		return err
+	}
+	r.sess, r.save, r.retry = sess, save, sess.Retry
+	return nil
+}
+
+// Colours of the result lines.
+const (
+	ansiGreen = "\x1b[32m"
+	ansiRed   = "\x1b[31m"
+	ansiBold  = "\x1b[1m"
+	ansiReset = "\x1b[0m"
+)
+
+// printOutcome writes a request's result line and, when it did not pass,
+// what went wrong.
+func (r *runner) printOutcome(out *httpfile.Outcome) {
+	if r.o.Request.Quiet > 0 {
+		return
+	}
+	w := r.o.IO.Out
+	color := r.env.Render.Color
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	verdict := paint(ansiGreen, "PASS")
+	if !out.Passed() {
+		verdict = paint(ansiRed, "FAIL")
+	}
+	status := "---"
+	if out.Status != 0 {
+		status = strconv.Itoa(out.Status)
+	}
+	req := out.Request
+	where := fmt.Sprintf("%s:%d", req.Pos.File, req.Pos.Line)
+	if req.Title != "" {
+		where += " " + req.Title
+	}
+	fmt.Fprintf(w, "%s %s %s %s %s  (%s)\n", verdict, paint(ansiBold, out.Method), out.URL, status, formatMillis(out.Duration), where)
+	if out.Err != nil {
+		fmt.Fprintf(w, "  error: %s\n", oneLine(out.Err.Error()))
+	}
+	for _, res := range out.Results {
+		switch {
+		case res.Err != nil:
+			fmt.Fprintf(w, "  error: %s\n", oneLine(res.Err.Error()))
+		case !res.Passed:
+			fmt.Fprintf(w, "  line %d: ?? %s\n    expected: %s\n    actual:   %s\n", res.Assertion.Pos.Line, res.Text, res.Expected, res.Actual)
+		}
+	}
+}
+
+// writeReports writes each --report, whole or not at all: to a temporary
+// file beside it, renamed into place.
+func writeReports(reports []string, outcomes []*httpfile.FileOutcome) error {
+	for _, spec := range reports {
+		format, path, err := parseReport(spec)
+		if err != nil {
+			return err
+		}
+		write := httpfile.WriteJUnit
+		if format == "json" {
+			write = httpfile.WriteJSON
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+		if err != nil {
+			return fmt.Errorf("report %s: %w", path, unwrapPathError(err))
+		}
+		err = write(tmp, outcomes)
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), path)
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("report %s: %w", path, unwrapPathError(err))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package cmd
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRunFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args    []string
+		wantErr string
+		check   func(t *testing.T, o *runOptions)
+	}{
+		{args: []string{"a.http", "b.http", "--env", "dev", "--var", "x=1", "--var", "y=a=b", "--fail-fast", "-v", "--timeout", "3"}, check: func(t *testing.T, o *runOptions) {
+			if len(o.Files) != 2 || o.Env != "dev" || len(o.Vars) != 2 || !o.FailFast || o.Request.Verbose != 1 || o.Request.Body.Timeout != "3" {
+				t.Errorf("options = %+v", o)
+			}
+		}},
+		{args: []string{"a.http", "--report", "junit=j.xml", "--report", "json=r.json", "--name", "login"}, check: func(t *testing.T, o *runOptions) {
+			if len(o.Reports) != 2 || o.Name != "login" {
+				t.Errorf("options = %+v", o)
+			}
+		}},
+		{args: []string{"a.http", "--report", "xml=x"}, wantErr: `invalid --report "xml=x"`},
+		{args: []string{"a.http", "--var", "x"}, wantErr: `invalid --var "x"`},
+		{args: []string{"a.http", "--line", "0"}, wantErr: "invalid --line 0"},
+		{args: []string{"a.http", "--line", "3", "--name", "x"}, wantErr: "exclude each other"},
+		{args: []string{"a.http", "--form"}, wantErr: "unknown flag: --form"},
+		{args: nil, wantErr: "requires at least 1 arg"},
+	}
+	for _, tc := range tests {
+		ios, _, _, _ := TestIOStreams()
+		var got *runOptions
+		c := newRunCmd(ios, func(_ context.Context, o *runOptions) error { got = o; return nil })
+		c.SetArgs(tc.args)
+		c.SetOut(new(strings.Builder))
+		c.SetErr(new(strings.Builder))
+		err := c.Execute()
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("run %q: error %v, want %q", tc.args, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("run %q: %v", tc.args, err)
+			continue
+		}
+		tc.check(t, got)
+	}
+}
+
+// TestRunFilesJUnit runs a file against a test server and reads the
+// JUnit report back as a CI server would.
+func TestRunFilesJUnit(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/login" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"token": "abc"}`))
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer abc" {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "api.http")
+	src := "# @name login\nPOST {{host}}/login\n\n?? jq .token == abc\n\n### use\nGET {{host}}/me\nAuthorization: Bearer {{login.response.body.$.token}}\n\n?? status == 200\n\n### wrong\nGET {{host}}/me\n\n?? status == 200\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "junit.xml")
+	ios, _, out, _ := TestIOStreams()
+	c := newRunCmd(ios, nil)
+	c.SetArgs([]string{file, "--var", "host=" + srv.URL, "--report", "junit=" + report})
+	err := c.Execute()
+	var rf *runFailure
+	if !errors.As(err, &rf) || exitCode(err) != exitAssertion {
+		t.Fatalf("run = %v (exit %d), want an assertion failure (exit 7)\n%s", err, exitCode(err), out)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Tests    int `xml:"tests,attr"`
+			Failures int `xml:"failures,attr"`
+			Cases    []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("junit report: %v\n%s", err, data)
+	}
+	if len(doc.Suites) != 1 || doc.Suites[0].Tests != 3 || doc.Suites[0].Failures != 1 {
+		t.Fatalf("junit report: %+v\n%s", doc, data)
+	}
+	cases := doc.Suites[0].Cases
+	if cases[0].Name != "login (line 2)" || cases[1].Failure != nil || cases[2].Failure == nil {
+		t.Errorf("testcases = %+v", cases)
+	}
+	if !strings.Contains(out.String(), "3 requests, 2 passed, 1 failed") {
+		t.Errorf("output:\n%s", out)
+	}
+}
