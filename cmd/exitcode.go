@@ -14,7 +14,7 @@ const (
 	exitError       = 1
 	exitTimeout     = 2
 	exitRedirects   = 6
-	exitAssertion   = 7 // reqs run: a request ran but an assertion failed
+	exitAssertion   = 7  // reqs run: a request ran but an assertion failed
 	exitUsage       = 64 // BSD EX_USAGE, so it never collides with a timeout
 	exitInterrupted = 130
 )

@@ -45,10 +45,10 @@ type runOptions struct {
 var runRequestFlags = []string{
 	"verbose", "print", "pretty", "style", "sort-keys", "indent", "color", "no-color",
 	"check-status", "quiet", "debug", "default-scheme",
-	"follow", "no-follow", "max-redirects", "all", "auth", "auth-type", "ignore-netrc",
-	"verify", "http1.1", "proxy", "cert", "cert-key", "cert-key-pass", "ssl", "ciphers",
+	"follow", "no-follow", "max-redirects", "all", "auth", "auth-type", "aws-sigv4", "ignore-netrc",
+	"verify", "http1.1", "http2", "proxy", "cert", "cert-key", "cert-key-pass", "ssl", "ciphers",
 	"resolve", "unix-socket", "trust-env", "ipv4", "ipv6", "interface",
-	"timeout", "retries", "retry-backoff", "retry-status", "retry-methods", "max-retry-after",
+	"timeout", "max-time", "retries", "retry-backoff", "retry-status", "retry-methods", "max-retry-after",
 	"session", "session-read-only",
 }
 
@@ -151,14 +151,14 @@ func (e *runFailure) code() int {
 
 // runner runs the files of one `reqs run`.
 type runner struct {
-	o        *runOptions
-	env      *requestEnv
-	sess     *httpclient.Session
-	save     func() error
-	retry    httpclient.RetryPolicy
+	o         *runOptions
+	env       *requestEnv
+	sess      *httpclient.Session
+	save      func() error
+	retry     httpclient.RetryPolicy
 	overrides map[string]string
-	first    error
-	stop     bool
+	first     error
+	stop      bool
 }
 
 func runFiles(ctx context.Context, o *runOptions) (err error) {
@@ -379,18 +379,39 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 	}
 	out.URL = redactedURL(prep)
 	env.Prepared = prep
-	sep, err := printRequest(&env, prep)
-	if err != nil {
-		return fail(err)
-	}
 	if req.Directives.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)
 		defer cancel()
 	}
+	if d := r.o.Request.Body.maxTime(); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = httpclient.WithMaxTime(ctx, d)
+		defer cancel()
+	}
+	// As for one request: the head is printed once the connection says
+	// which protocol it goes out with, the body after the exchange.
+	headDone := false
+	var headErr error
+	printHead := func(p *httpclient.PreparedRequest, proto string) {
+		if !headDone {
+			headDone = true
+			headErr = printRequestHead(&env, p, proto)
+		}
+	}
 	follow := !req.Directives.NoRedirect && r.o.Request.Auth.follows(prep.Method)
 	start := time.Now()
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: follow})
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: follow, OnConnect: printHead})
+	printHead(prep, "HTTP/1.1")
+	if err == nil && headErr != nil {
+		resp.Close()
+		err = headErr
+	}
+	sep, bodyErr := printRequestBody(&env, prep)
+	if err == nil && bodyErr != nil {
+		resp.Close()
+		err = bodyErr
+	}
 	if err != nil {
 		out.Duration = time.Since(start)
 		return fail(err)
