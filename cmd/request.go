@@ -259,6 +259,9 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return usageErrorf("%v", err)
 	}
 	defer sess.Close()
+	// The User-Agent names this build's version, the one `reqs version`
+	// prints: release builds set it with -ldflags.
+	sess.Header.Set("User-Agent", userAgent())
 	env.Session = sess
 	save, err := o.Session.load(env)
 	if err != nil {

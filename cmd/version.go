@@ -18,3 +18,7 @@ func newVersionCmd(ios *IOStreams) *cobra.Command {
 		},
 	}
 }
+
+// userAgent is the User-Agent reqs sends by default: "reqs/" and the
+// version `reqs version` prints.
+func userAgent() string { return "reqs/" + version }

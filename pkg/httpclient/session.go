@@ -8,12 +8,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"sort"
 	"strings"
 )
-
-// Version is sent in the default User-Agent; cmd sets it from the build.
-var Version = "dev"
 
 // Session is Requests' Session: defaults merged into every request, one
 // connection pool, a cookie jar, and the redirect and retry policy.
@@ -73,10 +71,12 @@ func New(opts Options) (*Session, error) {
 }
 
 // DefaultHeaders are the headers every session starts with, as in Requests'
-// default_headers.
+// default_headers. The User-Agent names this module's version as the
+// build recorded it; a program sets its own product in Session.Header
+// (the reqs command sends its release version).
 func DefaultHeaders() http.Header {
 	return http.Header{
-		"User-Agent":      {"reqs/" + Version},
+		"User-Agent":      {DefaultUserAgent()},
 		"Accept-Encoding": {AcceptEncoding},
 		"Accept":          {"*/*"},
 		"Connection":      {"keep-alive"},
@@ -170,4 +170,27 @@ func redactURL(raw string) string {
 		return raw
 	}
 	return u.Redacted()
+}
+
+// modulePath is this library's module.
+const modulePath = "github.com/reqs-cli/reqs"
+
+// DefaultUserAgent returns "reqs/VERSION", VERSION being this module's
+// version as the Go build recorded it (the dependency's version in a
+// program that imports the library), or "dev" when the build recorded
+// none.
+func DefaultUserAgent() string {
+	v := "dev"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		mod := &bi.Main
+		for _, dep := range bi.Deps {
+			if dep.Path == modulePath {
+				mod = dep
+			}
+		}
+		if mod.Path == modulePath && mod.Version != "" && mod.Version != "(devel)" {
+			v = mod.Version
+		}
+	}
+	return "reqs/" + v
 }
