@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"reqs":       main,
 		"open-stdin": openStdinMain,
+		"within":     withinMain,
 	})
 }
 
@@ -201,6 +202,50 @@ func cmdWaitfile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// withinMain is the `within` program: `exec within SECONDS PROGRAM ARGS`
+// runs PROGRAM with stdin, stdout and stderr passed through and returns
+// its exit status, unless it has not finished within SECONDS: then it
+// kills it and exits 124, as timeout(1) does. Scenarios against hostile
+// servers use it so that a hang fails in seconds, and a stream can be
+// checked for what it printed before it ended.
+func withinMain() {
+	if len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: within SECONDS PROGRAM [ARG...]")
+		os.Exit(2)
+	}
+	secs, err := strconv.ParseFloat(os.Args[1], 64)
+	if err != nil || secs <= 0 {
+		fmt.Fprintf(os.Stderr, "within: bad SECONDS %q\n", os.Args[1])
+		os.Exit(2)
+	}
+	cmd := exec.Command(os.Args[2], os.Args[3:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "within: %v\n", err)
+		os.Exit(127)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	timeout := time.Duration(secs * float64(time.Second))
+	select {
+	case err = <-done:
+	case <-time.After(timeout):
+		cmd.Process.Kill()
+		<-done
+		fmt.Fprintf(os.Stderr, "within: %s did not finish within %v\n", os.Args[2], timeout)
+		os.Exit(openStdinTimedOut)
+	}
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		os.Exit(0)
+	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
+		os.Exit(exitErr.ExitCode())
+	}
+	fmt.Fprintf(os.Stderr, "within: %v\n", err)
+	os.Exit(1)
 }
 
 // openStdinMain is the `open-stdin` program: `exec open-stdin reqs ARGS`
