@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -35,5 +37,35 @@ func TestImportDirection(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCmdHasNoDownloadLogic keeps downloads a library workflow (SPEC §8):
+// byte ranges, .part files and their names are httpclient.Download's, so
+// cmd's code never builds or reads a Range or Content-Range header nor
+// names a .part file itself. Comments and help text may mention them.
+func TestCmdHasNoDownloadLogic(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("cmd/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	banned := []string{`"Range"`, `"Content-Range"`, `"bytes=`, `"bytes `, `".part"`, `StatusPartialContent`, `StatusRequestedRangeNotSatisfiable`, `O_EXCL`, `os.Rename(`}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			code, _, _ := strings.Cut(line, "//")
+			for _, b := range banned {
+				if strings.Contains(code, b) {
+					t.Errorf("%s:%d handles downloads itself (%s); call httpclient.Download instead", f, i+1, b)
+				}
+			}
+		}
 	}
 }

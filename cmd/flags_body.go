@@ -45,7 +45,11 @@ type bodyFlags struct {
 
 	// Set by apply and applySession.
 	downloading bool
-	offset      int64 // bytes of the target already on disk (--continue)
+	dl          *httpclient.Download
+	// toStdout: -o - writes the body to standard output, kept in stdout
+	// while everything printed goes to stderr as for any download.
+	toStdout bool
+	stdout   io.Writer
 	// implicit are the request headers a download added on its own
 	// (Accept-Encoding: identity, Range), which describe this transfer
 	// only: a session must not save them, or every later request of the
@@ -112,7 +116,10 @@ func (f *bodyFlags) apply(o *httpclient.Options) error {
 		return usageErrorf("invalid --max-pages %d: want 1 or more", f.MaxPages)
 	}
 	f.downloading = f.Download || f.Output != ""
+	f.toStdout = f.Output == "-"
 	switch {
+	case f.Continue && f.toStdout:
+		return usageErrorf("--continue resumes a file, and -o - writes to standard output")
 	case f.Continue && f.Output == "":
 		return usageErrorf("--continue needs --output FILE: the name of the file to resume")
 	case f.downloading && f.Stream:
@@ -120,7 +127,7 @@ func (f *bodyFlags) apply(o *httpclient.Options) error {
 	case f.downloading && f.Paginate:
 		return usageErrorf("--paginate and --download exclude each other")
 	}
-	if f.Output != "" {
+	if f.Output != "" && !f.toStdout {
 		// Caught before anything is sent, rather than after the whole
 		// body went to OUTPUT.part.
 		if st, err := os.Stat(f.Output); err == nil && st.IsDir() {
@@ -188,29 +195,21 @@ func (f *bodyFlags) applySession(env *requestEnv) error {
 		return usageErrorf("--download saves a body, and a HEAD response has none")
 	}
 	// Everything printed goes to stderr; stdout stays free (HTTPie).
+	f.stdout = env.IO.Out
 	env.IO.Out = env.IO.ErrOut
 	env.Print.ResponseBody = false
 	if env.Quiet == 0 && !env.Changed("print") && !env.Changed("verbose") && !env.Changed("headers") && !env.Changed("body") {
 		env.Print.ResponseHead = true
 	}
-	if env.Request.Header == nil {
-		env.Request.Header = http.Header{}
+	if f.toStdout {
+		return nil
 	}
-	if !f.KeepEncoding && env.Request.Header.Get("Accept-Encoding") == "" {
-		env.Request.Header.Set("Accept-Encoding", "identity")
-		f.implicit = append(f.implicit, "Accept-Encoding")
+	f.dl = &httpclient.Download{Path: f.Output, Resume: f.Continue, KeepEncoding: f.KeepEncoding}
+	added, err := f.dl.Prepare(env.Request)
+	if err != nil {
+		return usageErrorf("--continue: %v", err)
 	}
-	if f.Continue {
-		off, err := render.ResumeOffset(f.Output)
-		if err != nil {
-			return usageErrorf("--continue: %v", err)
-		}
-		f.offset = off
-		if off > 0 {
-			env.Request.Header.Set("Range", fmt.Sprintf("bytes=%d-", off))
-			f.implicit = append(f.implicit, "Range")
-		}
-	}
+	f.implicit = append(f.implicit, added...)
 	return nil
 }
 
@@ -329,78 +328,63 @@ func textLike(contentType string) bool {
 	return false
 }
 
-// download saves the body (SPEC §2). Non-success statuses are not saved:
-// their heads are printed, and the exit status says the download failed
-// (see notSaved).
+// download saves the body (SPEC §2) through the library's Download,
+// showing progress. Non-success statuses are not saved: their heads are
+// printed, and the exit status says the download failed (see notSaved).
 func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, error) {
-	offset := f.offset
-	switch {
-	case offset > 0 && resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
-		if total, ok := contentRangeTotal(resp.Header.Get("Content-Range")); ok && total == offset {
-			d := &render.Download{Path: f.Output}
-			if err := d.Complete(); err != nil {
-				return true, err
-			}
-			if env.Quiet == 0 {
-				fmt.Fprintf(env.IO.ErrOut, "%s is already complete (%s)\n", f.Output, render.FormatBytes(total))
-			}
-			return true, nil
-		}
-		return f.notSaved()
-	case resp.StatusCode == http.StatusPartialContent && offset > 0:
-		start, ok := contentRangeStart(resp.Header.Get("Content-Range"))
-		if !ok || start != offset {
-			return true, fmt.Errorf("cannot resume %s: the server sent bytes from %s, not from %d", f.Output, resp.Header.Get("Content-Range"), offset)
-		}
-	case resp.StatusCode/100 == 2:
-		// A 200 to a Range request restarts the file from scratch.
-		offset = 0
-	default:
-		return f.notSaved()
+	if f.toStdout {
+		return f.writeStdout(resp)
 	}
+	var progress *render.Progress
+	if env.Quiet == 0 {
+		f.dl.Start = func(res *httpclient.DownloadResult, body io.Reader) io.Reader {
+			size := "unknown size"
+			if res.Total >= 0 {
+				size = render.FormatBytes(res.Total)
+			}
+			verb := "Downloading"
+			if res.Offset > 0 {
+				verb = "Resuming at " + render.FormatBytes(res.Offset) + ","
+			}
+			fmt.Fprintf(env.IO.ErrOut, "%s %s to %q\n", verb, size, res.Path)
+			progress = render.NewProgress(env.IO.ErrOut, res.Total, res.Offset, env.IO.StderrTTY, "")
+			return progress.Reader(body)
+		}
+	}
+	res, err := f.dl.Save(resp)
+	if err != nil {
+		return true, err
+	}
+	switch res.State {
+	case httpclient.DownloadNotSaved:
+		return f.notSaved()
+	case httpclient.DownloadAlreadyComplete:
+		if env.Quiet == 0 {
+			fmt.Fprintf(env.IO.ErrOut, "%s is already complete (%s)\n", res.Path, render.FormatBytes(res.Total))
+		}
+		return true, nil
+	}
+	progress.Finish()
+	return true, nil
+}
 
-	target := f.Output
-	if target == "" {
-		target = render.UniquePath(".", render.DownloadName(resp.Header.Get("Content-Disposition"), resp.URL, resp.Header.Get("Content-Type")))
+// writeStdout writes the body of a successful response to standard output
+// for -o -, byte for byte (as sent with --keep-encoding); any other status
+// is not written, as for a download to a file.
+func (f *bodyFlags) writeStdout(resp *httpclient.Response) (bool, error) {
+	if resp.StatusCode/100 != 2 {
+		return f.notSaved()
 	}
 	body := io.Reader(resp.Body)
-	encoded := resp.Header.Get("Content-Encoding") != "" && !strings.EqualFold(resp.Header.Get("Content-Encoding"), "identity")
 	if f.KeepEncoding {
 		raw, err := resp.RawBody()
 		if err != nil {
 			return true, err
 		}
-		body, encoded = raw, false
+		body = raw
 	}
-	total := int64(-1)
-	if !encoded {
-		if n, err := strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
-			total = offset + n
-		}
-		if t, ok := contentRangeTotal(resp.Header.Get("Content-Range")); ok && resp.StatusCode == http.StatusPartialContent {
-			total = t
-		}
-	}
-
-	d := &render.Download{Path: target, Offset: offset, Total: total}
-	if env.Quiet == 0 {
-		size := "unknown size"
-		if total >= 0 {
-			size = render.FormatBytes(total)
-		}
-		verb := "Downloading"
-		if offset > 0 {
-			verb = "Resuming at " + render.FormatBytes(offset) + ","
-		}
-		fmt.Fprintf(env.IO.ErrOut, "%s %s to %q\n", verb, size, target)
-		d.Progress = render.NewProgress(env.IO.ErrOut, total, offset, env.IO.StderrTTY, "")
-	}
-	_, err := d.Save(body)
-	if err != nil {
-		return true, err
-	}
-	d.Progress.Finish()
-	return true, nil
+	_, err := io.Copy(f.stdout, body)
+	return true, err
 }
 
 // notSaved handles a download whose response is not the file (a 404, a
@@ -416,31 +400,6 @@ func (f *bodyFlags) notSaved() (bool, error) {
 // statusDecidesExit reports whether the final response's status sets the
 // exit status even without --check-status: a download that saved nothing.
 func (f *bodyFlags) statusDecidesExit() bool { return f.unsaved }
-
-// contentRangeStart reads the first byte position of "bytes A-B/N".
-func contentRangeStart(v string) (int64, bool) {
-	v, ok := strings.CutPrefix(strings.TrimSpace(v), "bytes ")
-	if !ok {
-		return 0, false
-	}
-	a, _, ok := strings.Cut(v, "-")
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(a), 10, 64)
-	return n, err == nil
-}
-
-// contentRangeTotal reads the complete length N of "bytes A-B/N" or
-// "bytes */N".
-func contentRangeTotal(v string) (int64, bool) {
-	i := strings.LastIndexByte(v, '/')
-	if i < 0 || !strings.HasPrefix(strings.TrimSpace(v), "bytes") {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(v[i+1:]), 10, 64)
-	return n, err == nil
-}
 
 // paginate prints the first page's body and follows rel="next" links up to
 // --max-pages, printing each page. When the first page is a JSON array the

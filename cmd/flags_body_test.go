@@ -83,35 +83,6 @@ func equalInts(a, b []int) bool {
 	return true
 }
 
-func TestContentRange(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in                  string
-		start, total        int64
-		startOK, totalKnown bool
-	}{
-		{in: "bytes 100-999/1000", start: 100, startOK: true, total: 1000, totalKnown: true},
-		{in: "bytes 0-0/1", start: 0, startOK: true, total: 1, totalKnown: true},
-		{in: "bytes */3000", total: 3000, totalKnown: true},
-		{in: "bytes 5-9/*", start: 5, startOK: true},
-		{in: "items 0-9/10"},
-		{in: ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			t.Parallel()
-			start, ok := contentRangeStart(tc.in)
-			if ok != tc.startOK || ok && start != tc.start {
-				t.Errorf("contentRangeStart(%q) = %d, %v; want %d, %v", tc.in, start, ok, tc.start, tc.startOK)
-			}
-			total, ok := contentRangeTotal(tc.in)
-			if ok != tc.totalKnown || ok && total != tc.total {
-				t.Errorf("contentRangeTotal(%q) = %d, %v; want %d, %v", tc.in, total, ok, tc.total, tc.totalKnown)
-			}
-		})
-	}
-}
-
 func TestStartsArray(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

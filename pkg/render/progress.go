@@ -133,3 +133,41 @@ func FormatBytes(n int64) string {
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
+
+// copyBufSize is the progress reader's copy buffer: large, and allocated once.
+const copyBufSize = 256 << 10
+
+// countingReader counts bytes into a Progress. It implements WriterTo
+// with one large buffer so a copy makes few, big writes and allocates once.
+type countingReader struct {
+	r io.Reader
+	p *Progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.Add(int64(n))
+	return n, err
+}
+
+func (c *countingReader) WriteTo(w io.Writer) (int64, error) {
+	buf := make([]byte, copyBufSize)
+	var total int64
+	for {
+		n, err := c.r.Read(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			c.p.Add(int64(m))
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}

@@ -1,0 +1,379 @@
+package httpclient
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// maxNameTries bounds the search for a free NAME-N.ext, so a directory
+// full of such names is an error rather than an endless loop.
+const maxNameTries = 1000
+
+// ErrNoFreeName is returned when a download named from the response finds
+// no free NAME-N.ext within its bound.
+var ErrNoFreeName = errors.New("no free file name")
+
+// DownloadState says what [Download.Save] did with a response.
+type DownloadState int
+
+const (
+	// DownloadSaved means the body was written and renamed into place.
+	DownloadSaved DownloadState = iota
+	// DownloadAlreadyComplete means a resumed file was complete already:
+	// the server answered 416 with a Content-Range of exactly its size.
+	DownloadAlreadyComplete
+	// DownloadNotSaved means the response is not the file (a status other
+	// than 2xx, or a 416 for a file of another size): nothing was written.
+	DownloadNotSaved
+)
+
+// Download saves a response body to a file the way `reqs --download`
+// does (SPEC §2): the bytes go to NAME.part (see [PartPath]), created
+// afresh with O_EXCL and never through a symbolic link, and the file is
+// renamed to NAME only once the body ended with the size the server
+// announced, so an interrupted download never leaves a file that looks
+// complete. A Download is used for one request: [Download.Prepare]
+// adjusts the request, then [Download.Save] consumes the response.
+//
+// A Download is not safe for concurrent use.
+type Download struct {
+	// Path is the file to write. It may replace an existing file, as the
+	// caller named it. Empty means a name chosen from the response
+	// ([DownloadName]) in Dir that never replaces anything: NAME-1.ext,
+	// NAME-2.ext, … when NAME is taken, also when a file of that name
+	// appears while the body is read.
+	Path string
+	// Dir is where a name chosen from the response goes; "" is the
+	// current directory.
+	Dir string
+	// Resume continues Path.part (or a complete-looking Path left by
+	// another tool) with a Range request, as curl -C - does; it needs Path.
+	Resume bool
+	// KeepEncoding saves the body as sent, still in its Content-Encoding;
+	// otherwise Prepare asks for an unencoded body (so byte ranges mean
+	// file offsets) and Save writes the decoded body.
+	KeepEncoding bool
+	// Start, when set, is called once the file is open and before any of
+	// the body is read; the reader it returns is copied instead of body
+	// (for instance one that counts bytes for a progress bar).
+	Start func(res *DownloadResult, body io.Reader) io.Reader
+
+	offset int64 // bytes already on disk, found by Prepare
+}
+
+// DownloadResult describes a download.
+type DownloadResult struct {
+	State DownloadState
+	// Path is the file the body was, or is being, saved to.
+	Path string
+	// Offset is how many bytes were on disk before (a resumed download).
+	Offset int64
+	// Total is the complete file's size, or -1 when unknown.
+	Total int64
+	// Written is how many bytes this response added.
+	Written int64
+}
+
+// Prepare readies req for the download: unless KeepEncoding (or a header
+// the caller set), it asks for an unencoded body with Accept-Encoding:
+// identity, and when resuming a file that has bytes on disk it asks for
+// the rest with Range. It returns the names of the headers it added, which
+// describe this transfer only (a saved session must not keep them).
+func (d *Download) Prepare(req *Request) (added []string, err error) {
+	if d.Resume && d.Path == "" {
+		return nil, errors.New("resuming a download needs the file's name")
+	}
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	if !d.KeepEncoding && req.Header.Get("Accept-Encoding") == "" {
+		req.Header.Set("Accept-Encoding", "identity")
+		added = append(added, "Accept-Encoding")
+	}
+	d.offset = 0
+	if d.Resume {
+		off, err := ResumeOffset(d.Path)
+		if err != nil {
+			return added, err
+		}
+		d.offset = off
+		if off > 0 {
+			req.Header.Set("Range", "bytes="+strconv.FormatInt(off, 10)+"-")
+			added = append(added, "Range")
+		}
+	}
+	return added, nil
+}
+
+// Offset is how many bytes of the file Prepare found on disk.
+func (d *Download) Offset() int64 { return d.offset }
+
+// ResumeOffset returns how many bytes of target are already on disk: the
+// size of its .part file, else of target itself (a file left by another
+// tool), else 0. Neither may be anything but a regular file.
+func ResumeOffset(target string) (int64, error) {
+	for _, p := range []string{PartPath(target), target} {
+		st, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if !st.Mode().IsRegular() {
+			return 0, fmt.Errorf("%s is not a regular file", p)
+		}
+		return st.Size(), nil
+	}
+	return 0, nil
+}
+
+// Save writes resp's body to the file (see [Download]) and closes nothing:
+// the caller still owns resp. A response that is not the file is not
+// saved (State DownloadNotSaved, nil error). A 206 is accepted only for a
+// resumed download and only when its Content-Range starts where the file
+// ends; a 200 to a Range request restarts the file. On an error after the
+// file was opened, the bytes stay in the .part file for a later resume and
+// no file at Path looks complete.
+func (d *Download) Save(resp *Response) (*DownloadResult, error) {
+	res := &DownloadResult{Offset: d.offset, Total: -1, Path: d.Path}
+	cr := resp.Header.Get("Content-Range")
+	switch {
+	case d.offset > 0 && resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+		if total, ok := contentRangeTotal(cr); ok && total == d.offset {
+			res.State, res.Total = DownloadAlreadyComplete, total
+			return res, d.complete()
+		}
+		res.State = DownloadNotSaved
+		return res, nil
+	case d.offset > 0 && resp.StatusCode == http.StatusPartialContent:
+		start, ok := contentRangeStart(cr)
+		if !ok || start != d.offset {
+			return res, fmt.Errorf("cannot resume %s: the server sent bytes %q, not from byte %d", d.Path, cr, d.offset)
+		}
+	case resp.StatusCode/100 == 2:
+		res.Offset = 0 // a 200 to a Range request restarts the file
+	default:
+		res.State = DownloadNotSaved
+		return res, nil
+	}
+
+	var body io.Reader = resp.Body
+	encoded := resp.Header.Get("Content-Encoding") != "" && !strings.EqualFold(resp.Header.Get("Content-Encoding"), "identity")
+	if d.KeepEncoding {
+		raw, err := resp.RawBody()
+		if err != nil {
+			return res, err
+		}
+		body, encoded = raw, false
+	}
+	if !encoded {
+		if n, err := strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
+			res.Total = res.Offset + n
+		}
+		if t, ok := contentRangeTotal(cr); ok && resp.StatusCode == http.StatusPartialContent {
+			res.Total = t
+		}
+	}
+
+	f, err := d.open(resp, res)
+	if err != nil {
+		return res, err
+	}
+	if d.Start != nil {
+		body = d.Start(res, body)
+	}
+	n, err := io.Copy(f, body)
+	res.Written = n
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	part := PartPath(res.Path)
+	if err != nil {
+		return res, err
+	}
+	if got := res.Offset + n; res.Total >= 0 && got != res.Total {
+		return res, fmt.Errorf("incomplete download: %d of %d bytes, kept in %s", got, res.Total, part)
+	}
+	if d.Path != "" {
+		return res, os.Rename(part, res.Path)
+	}
+	return res, d.placeNew(res)
+}
+
+// open creates or reopens the .part file and sets res.Path.
+func (d *Download) open(resp *Response, res *DownloadResult) (*os.File, error) {
+	if d.Path == "" {
+		name := DownloadName(resp.Header.Get("Content-Disposition"), resp.URL, resp.Header.Get("Content-Type"))
+		return createUnique(d.Dir, name, res)
+	}
+	part := PartPath(d.Path)
+	if res.Offset > 0 {
+		if err := adoptTarget(d.Path, part); err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND|oNoFollow, 0)
+		if err != nil {
+			return nil, err
+		}
+		st, err := f.Stat()
+		if err == nil && (!st.Mode().IsRegular() || st.Size() != res.Offset) {
+			err = fmt.Errorf("%s changed while resuming (%d bytes, expected %d)", part, st.Size(), res.Offset)
+		}
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		return f, nil
+	}
+	// Starting afresh: an old .part (or a link planted in its place) is
+	// removed, never written through.
+	if err := os.Remove(part); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	return os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)
+}
+
+// createUnique reserves the first free NAME, NAME-1.ext, … in dir: free
+// means no file of that name exists and its .part file could be created
+// exclusively. Any error other than "exists" is reported, not skipped.
+func createUnique(dir, name string, res *DownloadResult) (*os.File, error) {
+	for i := 0; i < maxNameTries; i++ {
+		p := filepath.Join(dir, numberedName(name, i))
+		taken, err := exists(p)
+		if err != nil {
+			return nil, err
+		}
+		if taken {
+			continue
+		}
+		f, err := os.OpenFile(PartPath(p), os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.Path = p
+		return f, nil
+	}
+	return nil, fmt.Errorf("%w for %q in %s: %s and %d numbered names are taken", ErrNoFreeName, name, dirName(dir), name, maxNameTries-1)
+}
+
+// placeNew renames a finished .part of a name chosen from the response to
+// that name without replacing a file that appeared meanwhile; if one did,
+// the next free numbered name is used.
+func (d *Download) placeNew(res *DownloadResult) error {
+	part := PartPath(res.Path)
+	dir, name := filepath.Split(res.Path)
+	for i := 0; i < maxNameTries; i++ {
+		p := filepath.Join(dir, numberedName(name, i))
+		err := renameNoReplace(part, p)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err == nil {
+			res.Path = p
+		}
+		return err
+	}
+	return fmt.Errorf("%w for %q in %s; the body is kept in %s", ErrNoFreeName, name, dirName(dir), part)
+}
+
+// complete puts a resumed file that turned out to be finished in place.
+func (d *Download) complete() error {
+	part := PartPath(d.Path)
+	taken, err := exists(part)
+	if err != nil || !taken {
+		return err
+	}
+	return os.Rename(part, d.Path)
+}
+
+// adoptTarget moves a complete-looking target written by another tool to
+// its .part name, so resuming it keeps the .part discipline; an existing
+// .part is never replaced.
+func adoptTarget(target, part string) error {
+	taken, err := exists(part)
+	if err != nil || taken {
+		return err
+	}
+	return renameNoReplace(target, part)
+}
+
+// exists reports whether a file (of any kind, a dangling link included)
+// is at p. Errors other than "does not exist" are returned, so that a
+// name the file system refuses is never mistaken for a taken one.
+func exists(p string) (bool, error) {
+	_, err := os.Lstat(p)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	}
+	return false, err
+}
+
+func dirName(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}
+
+// linkRename renames oldpath to newpath unless newpath exists, by linking
+// then unlinking, where no atomic no-replace rename is available. On a
+// file system without hard links it falls back to check-then-rename.
+func linkRename(oldpath, newpath string) error {
+	err := os.Link(oldpath, newpath)
+	switch {
+	case err == nil:
+		return os.Remove(oldpath)
+	case errors.Is(err, fs.ErrExist):
+		return err
+	}
+	taken, lerr := exists(newpath)
+	if lerr != nil {
+		return lerr
+	}
+	if taken {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: fs.ErrExist}
+	}
+	return os.Rename(oldpath, newpath)
+}
+
+// contentRangeStart reads the first byte position of "bytes A-B/N".
+func contentRangeStart(v string) (int64, bool) {
+	v, ok := strings.CutPrefix(strings.TrimSpace(v), "bytes ")
+	if !ok {
+		return 0, false
+	}
+	a, _, ok := strings.Cut(v, "-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(a), 10, 64)
+	return n, err == nil && n >= 0
+}
+
+// contentRangeTotal reads the complete length N of "bytes A-B/N" or
+// "bytes */N".
+func contentRangeTotal(v string) (int64, bool) {
+	i := strings.LastIndexByte(v, '/')
+	if i < 0 || !strings.HasPrefix(strings.TrimSpace(v), "bytes") {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v[i+1:]), 10, 64)
+	return n, err == nil && n >= 0
+}

@@ -1,0 +1,214 @@
+package httpclient
+
+import (
+	"mime"
+	"net/url"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// PartSuffix is appended to a download's file name while it is incomplete.
+const PartSuffix = ".part"
+
+const (
+	// maxNameBytes is the longest file name Linux, the BSDs and macOS
+	// accept (NAME_MAX); names are cut to it in bytes.
+	maxNameBytes = 255
+	// maxSafeName is the longest name a download chooses itself, so that
+	// NAME.part is still a legal name.
+	maxSafeName = maxNameBytes - len(PartSuffix)
+	// maxExtBytes is the longest extension kept when a name is cut; a
+	// longer "extension" is just part of the name.
+	maxExtBytes = 16
+)
+
+// DownloadName picks the file name for a download (SPEC §2): the
+// Content-Disposition filename (RFC 6266, filename* preferred), else the
+// last segment of the final URL's path, else "index"; a name taken from
+// the URL gets an extension from the content type when it has none (the
+// server's own name is kept as it is, as HTTPie does). The result is
+// always a bare, safe file name (see [SanitizeFilename]).
+func DownloadName(contentDisposition string, finalURL *url.URL, contentType string) string {
+	name := ""
+	if contentDisposition != "" {
+		// mime.ParseMediaType decodes RFC 2231 filename* values and
+		// prefers them to filename.
+		if _, params, err := mime.ParseMediaType(contentDisposition); err == nil {
+			name = SanitizeFilename(params["filename"])
+		} else {
+			name = SanitizeFilename(looseFilename(contentDisposition))
+		}
+	}
+	if name != "" {
+		return name
+	}
+	if finalURL != nil {
+		p := finalURL.Path
+		if u, err := url.PathUnescape(finalURL.EscapedPath()); err == nil {
+			p = u
+		}
+		if !strings.HasSuffix(p, "/") {
+			name = SanitizeFilename(path.Base(p))
+		}
+	}
+	if name == "" {
+		name = "index"
+	}
+	if filepath.Ext(name) == "" {
+		name = fitName(name+extensionFor(contentType), maxSafeName)
+	}
+	return name
+}
+
+// looseFilename pulls filename="..." out of a header that
+// mime.ParseMediaType rejects (servers send unquoted spaces and the like).
+func looseFilename(cd string) string {
+	lower := strings.ToLower(cd)
+	i := strings.Index(lower, "filename=")
+	if i < 0 {
+		return ""
+	}
+	v := strings.TrimSpace(cd[i+len("filename="):])
+	if strings.HasPrefix(v, `"`) {
+		if j := strings.IndexByte(v[1:], '"'); j >= 0 {
+			return v[1 : j+1]
+		}
+		return v[1:]
+	}
+	if j := strings.IndexByte(v, ';'); j >= 0 {
+		v = v[:j]
+	}
+	return strings.TrimSpace(v)
+}
+
+// SanitizeFilename turns a name a server suggested into a safe bare file
+// name, or "" when nothing usable is left: only the part after the last
+// slash or backslash is kept; invalid UTF-8, control characters (C0, DEL,
+// C1) and invisible format characters (bidi overrides and isolates such as
+// U+202E and U+2066–U+2069, marks such as U+200E, zero-width characters)
+// are removed, so a name shows what it is; dots and spaces at either end
+// are dropped (hidden files, ".."); and the result is cut
+// on a character boundary, keeping its extension, so that NAME.part fits
+// in 255 bytes.
+func SanitizeFilename(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unsafeNameRune(r) {
+			return -1
+		}
+		return r
+	}, name)
+	return strings.TrimFunc(fitName(strings.TrimFunc(name, dotOrSpace), maxSafeName), dotOrSpace)
+}
+
+// dotOrSpace marks what a name may not start or end with: a leading dot
+// hides a file (or makes "..") and Windows drops trailing dots and spaces.
+func dotOrSpace(r rune) bool {
+	return r == '.' || unicode.IsSpace(r)
+}
+
+// unsafeNameRune reports whether r must not appear in a file name taken
+// from a server: it is invalid, a control character, or a format or
+// separator character that changes how the name is displayed (Unicode
+// categories Cc, Cf, Zl, Zp). strings.Map turns invalid bytes into
+// utf8.RuneError.
+func unsafeNameRune(r rune) bool {
+	return r == utf8.RuneError || unicode.IsControl(r) ||
+		unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// fitName cuts name to at most max bytes on a character boundary, keeping
+// a short extension when there is room for something before it.
+func fitName(name string, max int) string {
+	if len(name) <= max {
+		return name
+	}
+	ext := filepath.Ext(name)
+	if len(ext) > maxExtBytes || len(ext) >= max || len(ext) == len(name) {
+		ext = ""
+	}
+	return cutUTF8(strings.TrimSuffix(name, ext), max-len(ext)) + ext
+}
+
+// cutUTF8 returns the longest prefix of s of at most n bytes that does not
+// split a character.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// numberedName returns name itself for i == 0, else NAME-i.EXT, cut so
+// that its .part file is still a legal name.
+func numberedName(name string, i int) string {
+	if i == 0 {
+		return fitName(name, maxSafeName)
+	}
+	ext := filepath.Ext(name)
+	if len(ext) > maxExtBytes || len(ext) == len(name) {
+		ext = ""
+	}
+	suffix := "-" + strconv.Itoa(i) + ext
+	return cutUTF8(strings.TrimSuffix(name, ext), maxSafeName-len(suffix)) + suffix
+}
+
+// PartPath returns the file a download of target is written to until it
+// is complete: target.part, or, when that name would be too long for the
+// file system, target's name cut to fit before the suffix.
+func PartPath(target string) string {
+	dir, base := filepath.Split(target)
+	if len(base)+len(PartSuffix) > maxNameBytes {
+		base = cutUTF8(base, maxSafeName)
+	}
+	return dir + base + PartSuffix
+}
+
+// commonExtensions covers the usual types first, since mime's own table
+// depends on the system and may list several extensions per type.
+var commonExtensions = map[string]string{
+	"text/html":                ".html",
+	"text/plain":               ".txt",
+	"text/css":                 ".css",
+	"text/csv":                 ".csv",
+	"text/xml":                 ".xml",
+	"application/xml":          ".xml",
+	"application/json":         ".json",
+	"application/javascript":   ".js",
+	"text/javascript":          ".js",
+	"application/pdf":          ".pdf",
+	"application/zip":          ".zip",
+	"application/gzip":         ".gz",
+	"application/octet-stream": ".bin", // HTTPie names such downloads NAME.bin too
+	"application/x-gzip":       ".gz",
+	"image/png":                ".png",
+	"image/jpeg":               ".jpg",
+	"image/gif":                ".gif",
+	"image/webp":               ".webp",
+	"image/svg+xml":            ".svg",
+}
+
+// extensionFor returns the extension for a content type, or "".
+func extensionFor(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if mt == "" {
+		return ""
+	}
+	if ext, ok := commonExtensions[mt]; ok {
+		return ext
+	}
+	if exts, err := mime.ExtensionsByType(mt); err == nil && len(exts) > 0 {
+		return exts[0]
+	}
+	return ""
+}

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package httpclient
+
+// oNoFollow is 0 where open has no such flag; O_EXCL creation still never
+// writes through an existing link.
+const oNoFollow = 0
+
+// renameNoReplace renames oldpath to newpath unless newpath exists (an
+// error matching fs.ErrExist), by link-then-unlink.
+func renameNoReplace(oldpath, newpath string) error { return linkRename(oldpath, newpath) }
