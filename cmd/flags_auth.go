@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -25,6 +26,8 @@ type authFlags struct {
 	IgnoreNetrc bool
 	// AWSSigV4 is curl's PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]].
 	AWSSigV4 string
+	// OAuth2TokenURL and OAuth2Scope configure -A oauth2.
+	OAuth2TokenURL, OAuth2Scope string
 }
 
 // Auth types of --auth-type.
@@ -33,6 +36,7 @@ const (
 	authDigest = "digest"
 	authBearer = "bearer"
 	authSigV4  = "aws-sigv4"
+	authOAuth2 = "oauth2"
 )
 
 func (f *authFlags) register(fs *pflag.FlagSet) {
@@ -41,8 +45,10 @@ func (f *authFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.MaxRedirects, "max-redirects", httpclient.DefaultMaxRedirects, "follow at most `N` redirects")
 	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")
 	fs.StringVarP(&f.Auth, "auth", "a", "", "credentials `USER[:PASS]` (asks for a missing password on a terminal), or the token with -A bearer")
-	fs.StringVarP(&f.AuthType, "auth-type", "A", authBasic, "how --auth is sent: `TYPE` basic, digest, bearer or aws-sigv4")
+	fs.StringVarP(&f.AuthType, "auth-type", "A", authBasic, "how --auth is sent: `TYPE` basic, digest, bearer, aws-sigv4 or oauth2")
 	fs.BoolVar(&f.IgnoreNetrc, "ignore-netrc", false, "do not read credentials from ~/.netrc or $NETRC")
+	fs.StringVar(&f.OAuth2TokenURL, "oauth2-token-url", "", "get a bearer token from this OAuth 2 token endpoint `URL` with the client-credentials grant (implies -A oauth2; -a CLIENT_ID:SECRET)")
+	fs.StringVar(&f.OAuth2Scope, "oauth2-scope", "", "the `SCOPES` to ask the token endpoint for, space-separated")
 	fs.StringVar(&f.AWSSigV4, "aws-sigv4", "", "sign with AWS Signature V4 as `aws:amz:REGION:SERVICE` (implies -A aws-sigv4); keys from -a KEY:SECRET or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
 }
 
@@ -70,24 +76,39 @@ func (f *authFlags) apply(env *requestEnv) error {
 		env.Session.MaxRedirects = f.MaxRedirects
 	}
 	authType := strings.ToLower(strings.TrimSpace(f.AuthType))
-	if f.AWSSigV4 != "" && !authFlagChanged(env, "auth-type") && authType == authBasic {
-		authType = authSigV4 // as curl, --aws-sigv4 alone asks for it
+	if !authFlagChanged(env, "auth-type") && authType == authBasic {
+		// As curl's --aws-sigv4, the scheme's own flag asks for it.
+		switch {
+		case f.AWSSigV4 != "":
+			authType = authSigV4
+		case f.OAuth2TokenURL != "":
+			authType = authOAuth2
+		}
 	}
+	var scheme httpclient.Auth
+	var err error
 	switch authType {
 	case authBasic, authDigest, authBearer:
 	case authSigV4:
-		a, err := f.sigV4Auth(env)
-		if err != nil {
-			return err
-		}
-		env.Request.Auth = a
-		env.Session.Auth = a
-		return nil
+		scheme, err = f.sigV4Auth(env)
+	case authOAuth2:
+		scheme, err = f.oauth2Auth(env)
 	default:
-		return usageErrorf("--auth-type %q: must be basic, digest, bearer or aws-sigv4", f.AuthType)
+		return usageErrorf("--auth-type %q: must be basic, digest, bearer, aws-sigv4 or oauth2", f.AuthType)
+	}
+	if err != nil {
+		return err
+	}
+	if scheme != nil {
+		env.Request.Auth = scheme
+		env.Session.Auth = scheme
+		return nil
 	}
 	if f.AWSSigV4 != "" {
 		return usageErrorf("--aws-sigv4 needs --auth-type aws-sigv4, not %s", authType)
+	}
+	if f.OAuth2TokenURL != "" || f.OAuth2Scope != "" {
+		return usageErrorf("--oauth2-token-url and --oauth2-scope need --auth-type oauth2, not %s", authType)
 	}
 
 	if authFlagChanged(env, "auth") || f.Auth != "" {
@@ -180,6 +201,44 @@ func (f *authFlags) sigV4Auth(env *requestEnv) (*httpclient.SigV4Auth, error) {
 	a.SessionToken = getenv("AWS_SESSION_TOKEN")
 	if a.AccessKeyID == "" || a.SecretAccessKey == "" {
 		return nil, usageErrorf("-A aws-sigv4: no credentials; give -a KEY:SECRET or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+	}
+	return a, nil
+}
+
+// oauth2Auth builds the client-credentials auth from --oauth2-token-url,
+// --oauth2-scope and the client's ID and secret in --auth (asking for a
+// missing secret on a terminal). A token a stored session kept for the
+// same client, endpoint and scopes is reused until it expires.
+func (f *authFlags) oauth2Auth(env *requestEnv) (*httpclient.OAuth2Auth, error) {
+	stored, _ := env.Session.Auth.(*httpclient.OAuth2Auth)
+	if f.Auth == "" {
+		if stored != nil && f.OAuth2TokenURL == "" && f.OAuth2Scope == "" {
+			return stored, nil
+		}
+		return nil, usageErrorf("-A oauth2: give the client's credentials with -a CLIENT_ID:SECRET")
+	}
+	if f.OAuth2TokenURL == "" {
+		return nil, usageErrorf("-A oauth2: give the token endpoint with --oauth2-token-url URL")
+	}
+	u, err := url.Parse(f.OAuth2TokenURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usageErrorf("--oauth2-token-url %q: must be an http or https URL", f.OAuth2TokenURL)
+	}
+	id, secret, hasSecret := strings.Cut(f.Auth, ":")
+	if !hasSecret {
+		s, err := promptPassword(env.IO, id, u.Host)
+		if err != nil {
+			return nil, err
+		}
+		secret = s
+	}
+	a := &httpclient.OAuth2Auth{
+		TokenURL: f.OAuth2TokenURL, ClientID: id, ClientSecret: secret,
+		Scopes: strings.Fields(f.OAuth2Scope), Client: env.Session.HTTPClient(),
+	}
+	if stored != nil && stored.TokenURL == a.TokenURL && stored.ClientID == a.ClientID &&
+		stored.ClientSecret == a.ClientSecret && slices.Equal(stored.Scopes, a.Scopes) {
+		a.Token = stored.CurrentToken()
 	}
 	return a, nil
 }

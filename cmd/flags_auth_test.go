@@ -154,6 +154,31 @@ func TestAuthFlagsApply(t *testing.T) {
 			wantUsage: true,
 		},
 		{
+			name:     "oauth2 from its flags",
+			flags:    authFlags{Auth: "id:sec", OAuth2TokenURL: "https://auth.test/token", OAuth2Scope: " read  write "},
+			wantReq:  &httpclient.OAuth2Auth{TokenURL: "https://auth.test/token", ClientID: "id", ClientSecret: "sec", Scopes: []string{"read", "write"}},
+			wantSess: &httpclient.OAuth2Auth{TokenURL: "https://auth.test/token", ClientID: "id", ClientSecret: "sec", Scopes: []string{"read", "write"}},
+		},
+		{
+			name:        "oauth2 reuses the token a session kept for the same client",
+			flags:       authFlags{Auth: "id:sec", AuthType: "oauth2", OAuth2TokenURL: "https://auth.test/token"},
+			sessionAuth: &httpclient.OAuth2Auth{TokenURL: "https://auth.test/token", ClientID: "id", ClientSecret: "sec", Token: &httpclient.OAuth2Token{AccessToken: "kept"}},
+			wantReq:     &httpclient.OAuth2Auth{TokenURL: "https://auth.test/token", ClientID: "id", ClientSecret: "sec", Token: &httpclient.OAuth2Token{AccessToken: "kept"}},
+			wantSess:    &httpclient.OAuth2Auth{TokenURL: "https://auth.test/token", ClientID: "id", ClientSecret: "sec", Token: &httpclient.OAuth2Token{AccessToken: "kept"}},
+		},
+		{
+			name:        "oauth2 does not reuse another client's token",
+			flags:       authFlags{Auth: "id:other", OAuth2TokenURL: "https://auth.test/token"},
+			sessionAuth: &httpclient.OAuth2Auth{TokenURL: "https://auth.test/token", ClientID: "id", ClientSecret: "sec", Token: &httpclient.OAuth2Token{AccessToken: "kept"}},
+			wantReq:     &httpclient.OAuth2Auth{TokenURL: "https://auth.test/token", ClientID: "id", ClientSecret: "other"},
+			wantSess:    &httpclient.OAuth2Auth{TokenURL: "https://auth.test/token", ClientID: "id", ClientSecret: "other"},
+		},
+		{
+			name:      "oauth2 without a token URL",
+			flags:     authFlags{Auth: "id:sec", AuthType: "oauth2"},
+			wantUsage: true,
+		},
+		{
 			name:       "unparsable netrc is a warning",
 			env:        map[string]string{"NETRC": badNetrc},
 			wantStderr: "reqs: warning: netrc ignored: parse netrc " + badNetrc + ": incomplete machine entry\n",
@@ -223,6 +248,8 @@ func describeAuth(a httpclient.Auth) string {
 		return fmt.Sprintf("netrc %s as %s", a.Path, a.Scheme)
 	case *httpclient.SigV4Auth:
 		return fmt.Sprintf("sigv4 %q %q %q %q %q", a.AccessKeyID, a.SecretAccessKey, a.SessionToken, a.Region, a.Service)
+	case *httpclient.OAuth2Auth:
+		return fmt.Sprintf("oauth2 %q %q %q %q token %+v", a.TokenURL, a.ClientID, a.ClientSecret, a.Scopes, a.CurrentToken())
 	case httpclient.HostScopedAuth:
 		return fmt.Sprintf("host-scoped %T", a)
 	}

@@ -271,6 +271,9 @@ func (f *sessionFlags) load(env *requestEnv) (save func() error, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("session %s: %w", f.path, err)
 		}
+		if o, ok := a.(*httpclient.OAuth2Auth); ok {
+			o.Client = env.Session.HTTPClient()
+		}
 		env.Session.Auth = a
 	}
 	for _, p := range s.Params {
@@ -330,7 +333,7 @@ func (f *sessionFlags) save(env *requestEnv, jar *httpclient.Jar) error {
 			}
 		}
 	}
-	if f.givenOnCommandLine("auth") && env.Session.Auth != nil {
+	if (f.givenOnCommandLine("auth") || cachesCredentials(env.Session.Auth)) && env.Session.Auth != nil {
 		a, ok := sessionAuth(env.Session.Auth)
 		if ok {
 			s.Auth = a
@@ -373,10 +376,27 @@ func authFromSession(a *config.Auth) (httpclient.Auth, error) {
 		return &httpclient.DigestAuth{Username: a.Username, Password: a.Password}, nil
 	case "bearer":
 		return &httpclient.BearerAuth{Token: a.Token}, nil
+	case authOAuth2:
+		o := &httpclient.OAuth2Auth{TokenURL: a.TokenURL, ClientID: a.Username, ClientSecret: a.Password, Scopes: strings.Fields(a.Scope)}
+		if a.Token != "" || a.RefreshToken != "" {
+			o.Token = &httpclient.OAuth2Token{AccessToken: a.Token, RefreshToken: a.RefreshToken}
+			if a.Expires != 0 {
+				o.Token.Expiry = time.Unix(a.Expires, 0)
+			}
+		}
+		return o, nil
 	case authSigV4:
 		return &httpclient.SigV4Auth{AccessKeyID: a.Username, SecretAccessKey: a.Password, SessionToken: a.Token, Region: a.Region, Service: a.Service}, nil
 	}
 	return nil, errors.New("unknown auth type " + strconv.Quote(a.Type))
+}
+
+// cachesCredentials reports whether a is an Auth whose credentials change
+// as it is used (an OAuth 2 token), so a session keeps them even when no
+// --auth was given this time.
+func cachesCredentials(a httpclient.Auth) bool {
+	_, ok := a.(*httpclient.OAuth2Auth)
+	return ok
 }
 
 // sessionAuth is the stored form of an Auth; ok is false for kinds a
@@ -389,6 +409,15 @@ func sessionAuth(a httpclient.Auth) (*config.Auth, bool) {
 		return &config.Auth{Type: "digest", Username: a.Username, Password: a.Password}, true
 	case *httpclient.BearerAuth:
 		return &config.Auth{Type: "bearer", Token: a.Token}, true
+	case *httpclient.OAuth2Auth:
+		s := &config.Auth{Type: authOAuth2, Username: a.ClientID, Password: a.ClientSecret, TokenURL: a.TokenURL, Scope: strings.Join(a.Scopes, " ")}
+		if t := a.CurrentToken(); t != nil {
+			s.Token, s.RefreshToken = t.AccessToken, t.RefreshToken
+			if !t.Expiry.IsZero() {
+				s.Expires = t.Expiry.Unix()
+			}
+		}
+		return s, true
 	case *httpclient.SigV4Auth:
 		return &config.Auth{Type: authSigV4, Username: a.AccessKeyID, Password: a.SecretAccessKey, Token: a.SessionToken, Region: a.Region, Service: a.Service}, true
 	}

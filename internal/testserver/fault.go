@@ -40,6 +40,8 @@ import (
 //	/sigv4/...        checks an AWS Signature Version 4
 //	/hostile/longname /hostile/name /hostile/deepjson /hostile/control
 //	/hostile/slowtext  a server attacking its client (fault_hostile.go)
+//	/oauth2/token     OAuth 2 token endpoint (client credentials, refresh)
+//	/oauth2/resource  accepts the bearer tokens /oauth2/token issued
 type Fault struct {
 	counter  Counter
 	mux      *http.ServeMux
@@ -48,6 +50,7 @@ type Fault struct {
 	mu      sync.Mutex
 	retries map[string]*retryState // by route and key
 	nonces  map[string]nonceState  // Digest nonces issued by /digest-stale
+	oauth2  *oauth2Server
 }
 
 // NewFault returns a Fault whose unknown paths are served by fallback
@@ -61,6 +64,7 @@ func NewFault(fallback http.Handler) *Fault {
 		fallback: fallback,
 		retries:  make(map[string]*retryState),
 		nonces:   make(map[string]nonceState),
+		oauth2:   newOAuth2Server(),
 	}
 	routes := []struct {
 		path string
@@ -107,6 +111,8 @@ func NewFault(fallback http.Handler) *Fault {
 		{"/hostile/deepjson", handleHostileDeepJSON},
 		{"/hostile/control", handleHostileControl},
 		{"/hostile/slowtext", handleHostileSlowText},
+		{"/oauth2/token", f.oauth2.handleToken},
+		{"/oauth2/resource", f.oauth2.handleResource},
 	}
 	for _, r := range routes {
 		f.mux.HandleFunc(r.path, r.h)

@@ -57,17 +57,24 @@ type Param struct {
 	Value string `json:"value"`
 }
 
-// Auth is stored credentials. Type is "basic", "digest", "bearer" or
-// "aws-sigv4"; bearer uses Token, the others Username and Password
-// (aws-sigv4: access key ID and secret, Token the session token, and its
-// Region and Service).
+// Auth is stored credentials. Type is "basic", "digest", "bearer",
+// "aws-sigv4" or "oauth2"; bearer uses Token, the others Username and
+// Password (aws-sigv4: access key ID and secret, Token the session token,
+// and its Region and Service; oauth2: client ID and secret, TokenURL and
+// Scope, and the cached Token, RefreshToken and Expires).
 type Auth struct {
-	Type     string `json:"type"`
-	Username string `json:"username,omitempty"`
-	Password string `json:"password,omitempty"`
-	Token    string `json:"token,omitempty"`
-	Region   string `json:"region,omitempty"`
-	Service  string `json:"service,omitempty"`
+	Type         string `json:"type"`
+	Username     string `json:"username,omitempty"`
+	Password     string `json:"password,omitempty"`
+	Token        string `json:"token,omitempty"`
+	Region       string `json:"region,omitempty"`
+	Service      string `json:"service,omitempty"`
+	TokenURL     string `json:"token_url,omitempty"`
+	Scope        string `json:"scope,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	// Expires is when Token expires, in Unix seconds; absent when it
+	// does not say.
+	Expires int64 `json:"expires,omitzero"`
 }
 
 // Cookie is a stored cookie with every RFC 6265 attribute.
@@ -280,6 +287,9 @@ func (s *Session) Redacted() *Session {
 		}
 		if a.Token != "" {
 			a.Token = secretMask
+		}
+		if a.RefreshToken != "" {
+			a.RefreshToken = secretMask
 		}
 		r.Auth = &a
 	}
