@@ -93,8 +93,13 @@ if command -v curl >/dev/null; then
 	measure "curl (raw, no formatting)" curl -sS "$url"
 fi
 measure "reqs --pretty=format" "$reqs" --pretty=format "$url"
+measure "reqs --pretty=all (auto)" "$reqs" --pretty=all --style auto "$url"
+measure "reqs --pretty=all (monokai)" "$reqs" --pretty=all --style monokai "$url"
+measure "reqs --jq '.[0]'" "$reqs" --jq '.[0]' "$url"
 if command -v jq >/dev/null; then
 	measure "jq . (file)" jq . "$tmp/www/doc.json"
+	measure "jq '.[0]' (file)" jq '.[0]' "$tmp/www/doc.json"
+	measure "curl | jq '.[0]'" sh -c 'curl -sS "$1" | jq ".[0]"' sh "$url"
 	if jq -c . "$tmp/out.reqs --pretty=format" | cmp -s - <(jq -c . "$tmp/www/doc.json"); then
 		echo "check: reqs output is the same JSON as the document" >&2
 	else

@@ -72,8 +72,8 @@ func TestCompletionValues(t *testing.T) {
 			want: []string{"format"}, wantDirective: cobra.ShellCompDirectiveNoFileComp,
 		},
 		{
-			name: "style", args: []string{"get", "--style", "mono"},
-			want: []string{"monokai"}, wantDirective: cobra.ShellCompDirectiveNoFileComp,
+			name: "style", args: []string{"get", "--style", "drac"},
+			want: []string{"dracula"}, wantDirective: cobra.ShellCompDirectiveNoFileComp,
 		},
 		{
 			name: "print adds a letter", args: []string{"get", "--print", "Hb"},

@@ -113,13 +113,15 @@ func setOutput(env *requestEnv) error {
 		color = true
 	}
 	env.Render = render.Options{
-		Color:    colors && color,
-		Format:   pretty == "all" || pretty == "format",
-		Style:    o.Style,
-		Indent:   o.Indent,
-		SortKeys: o.SortKeys,
-		Terminal: env.IO.StdoutTTY,
-		Unescape: pretty == "all" || pretty == "format",
+		Color:  colors && color,
+		Format: pretty == "all" || pretty == "format",
+		Style:  o.Style,
+		// COLORTERM is how terminals say they take 24-bit colour.
+		TrueColor: env.IO.Getenv != nil && (env.IO.Getenv("COLORTERM") == "truecolor" || env.IO.Getenv("COLORTERM") == "24bit"),
+		Indent:    o.Indent,
+		SortKeys:  o.SortKeys,
+		Terminal:  env.IO.StdoutTTY,
+		Unescape:  pretty == "all" || pretty == "format",
 	}
 	env.Transcode = env.IO.StdoutTTY || o.Changed("pretty")
 	return setFilter(env)

@@ -141,7 +141,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.HeadersOnly, "headers", "h", false, "print only the response headers (-p h)")
 	fs.BoolVarP(&o.BodyOnly, "body", "b", false, "print only the response body (-p b)")
 	fs.StringVar(&o.Pretty, "pretty", "", "output processing `MODE`: all, colors, format or none (default all on a terminal, none otherwise)")
-	fs.StringVar(&o.Style, "style", "auto", "colour `STYLE`: "+strings.Join(render.Styles(), ", "))
+	fs.StringVar(&o.Style, "style", "auto", "colour `STYLE`: auto (the terminal's 16 colours), none, or a Pygments/chroma style such as monokai, solarized-dark, solarized-light, dracula, github-dark, nord (an unknown name lists them all)")
 	fs.BoolVar(&o.SortKeys, "sort-keys", false, "sort JSON object keys")
 	fs.IntVar(&o.Indent, "indent", 4, "indent JSON and XML by `N` spaces")
 	fs.BoolVar(&o.Color, "color", false, "force colours")

@@ -86,7 +86,9 @@ func TestResponseHeadStatusColour(t *testing.T) {
 		{404, "auto", "\x1b[34mHTTP/2.0\x1b[0m \x1b[31;1m404\x1b[0m \x1b[31;1mNot Found\x1b[0m\n\n"},
 		{503, "auto", "\x1b[34mHTTP/2.0\x1b[0m \x1b[31;1m503\x1b[0m \x1b[31;1mService Unavailable\x1b[0m\n\n"},
 		{200, "monokai", "\x1b[38;5;81mHTTP/2.0\x1b[0m \x1b[38;5;148;1m200\x1b[0m \x1b[38;5;148;1mOK\x1b[0m\n\n"},
-		{500, "solarized", "\x1b[38;5;33mHTTP/2.0\x1b[0m \x1b[38;5;160;1m500\x1b[0m \x1b[38;5;160;1mInternal Server Error\x1b[0m\n\n"},
+		{500, "solarized", "\x1b[38;5;32mHTTP/2.0\x1b[0m \x1b[38;5;166;1m500\x1b[0m \x1b[38;5;166;1mInternal Server Error\x1b[0m\n\n"},
+		{500, "solarized-dark", "\x1b[38;5;32mHTTP/2.0\x1b[0m \x1b[38;5;166;1m500\x1b[0m \x1b[38;5;166;1mInternal Server Error\x1b[0m\n\n"},
+		{302, "dracula", "\x1b[38;5;212mHTTP/2.0\x1b[0m \x1b[38;5;141;1m302\x1b[0m \x1b[38;5;141;1mFound\x1b[0m\n\n"},
 		{200, "none", "HTTP/2.0 200 OK\n\n"},
 	}
 	for _, tc := range tests {

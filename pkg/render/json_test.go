@@ -64,7 +64,8 @@ func TestJSON(t *testing.T) {
 		{"colour", `{"k":["s",1,true,null]}`, Options{Color: true},
 			"{\n    \x1b[34;1m\"k\"\x1b[0m: [\n        \x1b[32m\"s\"\x1b[0m,\n        \x1b[36m1\x1b[0m,\n        \x1b[35mtrue\x1b[0m,\n        \x1b[35mnull\x1b[0m\n    ]\n}\n"},
 		{"colour with style none", `{"k":1}`, Options{Color: true, Style: "none"}, "{\n    \"k\": 1\n}\n"},
-		{"colour monokai punctuation", `[]`, Options{Color: true, Style: "monokai"}, "\x1b[38;5;231m[]\x1b[0m\n"},
+		{"colour monokai punctuation", `[]`, Options{Color: true, Style: "monokai"}, "\x1b[38;5;255m[]\x1b[0m\n"},
+		{"colour monokai in true colour", `[1]`, Options{Color: true, Style: "monokai", TrueColor: true, Indent: 1}, "\x1b[38;2;248;248;242m[\x1b[0m\n \x1b[38;2;174;129;255m1\x1b[0m\n\x1b[38;2;248;248;242m]\x1b[0m\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
