@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"mime"
@@ -356,7 +357,10 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	c := render.Curl{
 		Method: p.Method, URL: p.URL.String(), Header: env.Session.Headers(p), Body: body, BodyFile: file,
 		Follow: env.Opts.Auth.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
-		HeaderComplete: true,
+		HeaderComplete: true, MaxTime: env.Opts.Body.maxTime(),
+	}
+	if form := curlForm(env.Request, p); form != nil {
+		c.Form, c.Body, c.BodyFile = form, nil, ""
 	}
 	switch a := p.Auth.(type) {
 	case *httpclient.DigestAuth:
@@ -378,9 +382,56 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	c.Insecure, c.CACert = topts.InsecureSkipVerify, topts.CABundle
 	c.Cert, c.Key = topts.Cert, topts.CertKey
 	c.UnixSocket, c.HTTP11 = topts.UnixSocket, topts.HTTP1
+	c.HTTP2PriorKnowledge = topts.HTTP2 && p.URL.Scheme == "http"
+	c.CertPass = topts.CertKeyPass
+	c.ConnectTimeout, c.ReadTimeout = topts.ConnectTimeout, topts.ReadTimeout
+	c.IPv4, c.IPv6, c.Interface = topts.IPv4, topts.IPv6, topts.Interface
+	switch topts.TLSVersion {
+	case tls.VersionTLS12:
+		c.TLSVersion = "1.2"
+	case tls.VersionTLS13:
+		c.TLSVersion = "1.3"
+	}
+	for _, r := range topts.Resolve {
+		addrs := make([]string, len(r.Addrs))
+		for i, a := range r.Addrs {
+			addrs[i] = a.String()
+			if a.Is6() && !a.Is4In6() {
+				addrs[i] = "[" + addrs[i] + "]"
+			}
+		}
+		c.Resolve = append(c.Resolve, fmt.Sprintf("%s:%d:%s", r.Host, r.Port, strings.Join(addrs, ",")))
+	}
 	if pu, err := env.Session.ProxyFor(p.URL); err == nil && pu != nil {
 		c.Proxy = pu.String()
 	}
 	_, err := fmt.Fprintln(env.IO.Out, c.String())
 	return err
+}
+
+// curlForm returns the multipart body of req as curl's form parts, so
+// that files go by name (-F 'f=@FILE') rather than inlined; nil when the
+// body is not multipart, was compressed, or has a part curl cannot name.
+func curlForm(req *httpclient.Request, p *httpclient.PreparedRequest) []render.CurlFormPart {
+	if req == nil || !(req.Multipart || len(req.Files) > 0) || p.Header.Get("Content-Encoding") != "" {
+		return nil
+	}
+	form := []render.CurlFormPart{}
+	for _, f := range req.Form {
+		form = append(form, render.CurlFormPart{Name: f.Name, Value: f.Value})
+	}
+	for _, f := range req.Files {
+		if f.Path == "" {
+			return nil
+		}
+		part := render.CurlFormPart{Name: f.Field, File: f.Path, Type: f.ContentType}
+		if part.Type == "" {
+			part.Type = "application/octet-stream" // what reqs sends; curl would guess
+		}
+		if f.Filename != filepath.Base(f.Path) || f.Path == "-" {
+			part.Filename = f.Filename
+		}
+		form = append(form, part)
+	}
+	return form
 }

@@ -59,6 +59,9 @@ type Param struct {
 type File struct {
 	Field, Filename, ContentType string
 	Open                         func() (io.ReadCloser, error)
+	// Path is the file Open reads, when there is one ("-" for standard
+	// input); it lets a request be written down again (--curl).
+	Path string
 	// Size is the file's length, or -1 when unknown (then the whole
 	// multipart body has no Content-Length and is sent chunked).
 	Size int64
@@ -83,7 +86,7 @@ func FileFromPath(field, path, contentType string) (File, error) {
 		name = name[i+1:]
 	}
 	return File{
-		Field: field, Filename: name, ContentType: contentType, Size: size,
+		Field: field, Filename: name, ContentType: contentType, Size: size, Path: path,
 		Open: func() (io.ReadCloser, error) { return os.Open(path) },
 	}, nil
 }

@@ -1,11 +1,14 @@
 package render
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // Curl describes a request and the transport settings that change what
@@ -22,6 +25,11 @@ type Curl struct {
 	// BodyFile sends a file's content with --data-binary @FILE; "-" means
 	// standard input (@-).
 	BodyFile string
+	// Form, when not nil, is a multipart body, sent as curl builds one:
+	// --form-string for text fields, -F 'name=@FILE;type=…;filename=…'
+	// for files. curl picks its own boundary, so a multipart/form-data
+	// Content-Type in Header is left out.
+	Form []CurlFormPart
 
 	Insecure     bool   // -k: do not verify the server's certificate
 	CACert       string // --cacert FILE
@@ -32,6 +40,22 @@ type Curl struct {
 	Compressed   bool   // --compressed: ask for and decode compressed bodies
 	Follow       bool   // -L: follow redirects
 	MaxRedirects int    // --max-redirs N, with Follow; 0 leaves curl's default
+	CertPass     string // --pass: the client key's passphrase
+	// TLSVersion pins "1.2" or "1.3" (--tlsv1.2 --tls-max 1.2); empty
+	// negotiates.
+	TLSVersion string
+	// Resolve holds curl --resolve entries, HOST:PORT:ADDR[,ADDR...].
+	Resolve    []string
+	IPv4, IPv6 bool   // -4, -6
+	Interface  string // --interface NAME
+	// HTTP2PriorKnowledge speaks HTTP/2 to a plain-http URL at once
+	// (--http2-prior-knowledge, reqs --http2).
+	HTTP2PriorKnowledge bool
+	// ConnectTimeout is curl's --connect-timeout. ReadTimeout, the longest
+	// wait between bytes, becomes --speed-limit 1 --speed-time N: curl
+	// gives up when fewer than one byte a second arrive for N seconds.
+	// MaxTime bounds the whole exchange (-m).
+	ConnectTimeout, ReadTimeout, MaxTime time.Duration
 
 	// DigestUser and DigestPassword are Digest credentials (--digest -u):
 	// they go in no header until the server's challenge, so only curl's
@@ -45,6 +69,17 @@ type Curl struct {
 	// header curl adds by itself (User-Agent, Accept) that Header lacks
 	// was removed on purpose and curl is told to leave it out ("Name:").
 	HeaderComplete bool
+}
+
+// CurlFormPart is one part of a multipart body: a text field, or a file
+// field when File is set.
+type CurlFormPart struct {
+	Name, Value string
+	// File is the path of the file to send ("-" reads standard input).
+	File string
+	// Filename is the name sent for a file (curl sends File's base name
+	// unless told); Type its Content-Type.
+	Filename, Type string
 }
 
 // curlDefaultHeaders are the headers curl sends unless told not to.
@@ -67,7 +102,7 @@ func CurlCommand(method, url string, h http.Header, body []byte, bodyFile string
 // value is written "Name;", curl's syntax for sending it empty.
 func (c Curl) String() string {
 	args := []string{"curl"}
-	hasBody := c.BodyFile != "" || c.Body != nil
+	hasBody := c.BodyFile != "" || c.Body != nil || c.Form != nil
 	method := strings.ToUpper(c.Method)
 	switch {
 	case method == "HEAD" && !hasBody:
@@ -91,6 +126,8 @@ func (c Curl) String() string {
 		vals := c.Header[name]
 		switch {
 		case strings.EqualFold(name, "Content-Length"):
+			continue
+		case c.Form != nil && strings.EqualFold(name, "Content-Type") && len(vals) == 1 && strings.HasPrefix(strings.ToLower(vals[0]), "multipart/form-data"):
 			continue
 		case strings.EqualFold(name, "Host") && len(vals) == 1 && strings.EqualFold(vals[0], urlHost):
 			continue
@@ -117,11 +154,34 @@ func (c Curl) String() string {
 		args = append(args, "--aws-sigv4", c.AWSSigV4, "-u", c.AWSUser)
 	}
 
+	stdinBody := false
 	switch {
+	case c.Form != nil:
+		for _, f := range c.Form {
+			if f.File == "" {
+				args = append(args, "--form-string", f.Name+"="+f.Value)
+				continue
+			}
+			spec := f.Name + "=@" + curlFormValue(f.File)
+			if f.Type != "" {
+				spec += ";type=" + f.Type
+			}
+			if f.Filename != "" {
+				spec += ";filename=" + curlFormValue(f.Filename)
+			}
+			args = append(args, "-F", spec)
+		}
 	case c.BodyFile == "-":
 		args = append(args, "--data-binary", "@-")
 	case c.BodyFile != "":
 		args = append(args, "--data-binary", "@"+c.BodyFile)
+	case c.Body != nil && !printable(c.Body):
+		// No shell argument can hold a NUL byte: printf writes the
+		// bytes and curl reads them from standard input.
+		stdinBody = true
+		args = append(args, "--data-binary", "@-")
+	case len(c.Body) > 0 && c.Body[0] == '@':
+		args = append(args, "--data-raw", string(c.Body)) // --data-binary would read a file
 	case c.Body != nil:
 		args = append(args, "--data-binary", string(c.Body))
 	}
@@ -137,11 +197,55 @@ func (c Curl) String() string {
 			args = append(args, o.flag, o.val)
 		}
 	}
+	if c.CertPass != "" {
+		args = append(args, "--pass", c.CertPass)
+	}
+	if strings.HasPrefix(c.Proxy, "https://") {
+		// curl verifies an HTTPS proxy with its own options; reqs uses
+		// the same settings for the proxy as for the target.
+		if c.Insecure {
+			args = append(args, "--proxy-insecure")
+		}
+		if c.CACert != "" {
+			args = append(args, "--proxy-cacert", c.CACert)
+		}
+	}
+	switch c.TLSVersion {
+	case "1.2":
+		args = append(args, "--tlsv1.2", "--tls-max", "1.2")
+	case "1.3":
+		args = append(args, "--tlsv1.3")
+	}
+	for _, r := range c.Resolve {
+		args = append(args, "--resolve", r)
+	}
+	if c.IPv4 {
+		args = append(args, "-4")
+	}
+	if c.IPv6 {
+		args = append(args, "-6")
+	}
+	if c.Interface != "" {
+		args = append(args, "--interface", c.Interface)
+	}
 	if c.Compressed {
 		args = append(args, "--compressed")
 	}
 	if c.HTTP11 {
 		args = append(args, "--http1.1")
+	}
+	if c.HTTP2PriorKnowledge {
+		args = append(args, "--http2-prior-knowledge")
+	}
+	if c.ConnectTimeout > 0 {
+		args = append(args, "--connect-timeout", seconds(c.ConnectTimeout))
+	}
+	if c.ReadTimeout > 0 {
+		n := int64((c.ReadTimeout + time.Second - 1) / time.Second)
+		args = append(args, "--speed-limit", "1", "--speed-time", strconv.FormatInt(n, 10))
+	}
+	if c.MaxTime > 0 {
+		args = append(args, "-m", seconds(c.MaxTime))
 	}
 	if c.Follow {
 		args = append(args, "-L")
@@ -151,6 +255,11 @@ func (c Curl) String() string {
 	}
 
 	var b strings.Builder
+	if stdinBody {
+		b.WriteString("printf ")
+		b.WriteString(shellQuote(printfFormat(c.Body)))
+		b.WriteString(" | ")
+	}
 	for i, a := range args {
 		if i > 0 {
 			b.WriteByte(' ')
@@ -176,3 +285,51 @@ func shellQuote(s string) string {
 }
 
 const shellSafe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/:@%+="
+
+// printable reports whether body can be a shell argument that a reader
+// can copy: UTF-8 text without NUL or other control bytes than tab, CR
+// and LF.
+func printable(body []byte) bool {
+	if !utf8.Valid(body) {
+		return false
+	}
+	for _, c := range body {
+		if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// printfFormat returns a printf(1) format that writes exactly b: bytes
+// other than printable ASCII as octal escapes, % and \ escaped.
+func printfFormat(b []byte) string {
+	var out strings.Builder
+	for _, c := range b {
+		switch {
+		case c == '%':
+			out.WriteString("%%")
+		case c == '\\':
+			out.WriteString(`\\`)
+		case c >= ' ' && c < 0x7f:
+			out.WriteByte(c)
+		default:
+			fmt.Fprintf(&out, "\\%03o", c)
+		}
+	}
+	return out.String()
+}
+
+// curlFormValue quotes a file name for curl's -F syntax when it holds a
+// character that syntax treats specially (; , " \ or surrounding space).
+func curlFormValue(s string) string {
+	if !strings.ContainsAny(s, `;,"\`) && strings.TrimSpace(s) == s {
+		return s
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// seconds formats d as curl's fractional seconds.
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+}

@@ -1,10 +1,13 @@
 package render
 
 import (
+	"bytes"
 	"net/http"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -144,5 +147,99 @@ func TestCurlAuthAndRemovedHeaders(t *testing.T) {
 				t.Errorf("Curl%+v.String() = %s; arguments after the shell (-want +got):\n%s", tc.c, line, diff)
 			}
 		})
+	}
+}
+
+// shellStdin runs cmdline in sh with curl replaced by a function that
+// copies its standard input out, so the test sees the bytes a printf
+// pipeline hands curl.
+func shellStdin(t *testing.T, cmdline string) []byte {
+	t.Helper()
+	out, err := exec.Command("sh", "-c", `curl() { cat; }; `+cmdline).Output()
+	if err != nil {
+		t.Fatalf("sh -c %q: %v", cmdline, err)
+	}
+	return out
+}
+
+func TestCurlBinaryBodies(t *testing.T) {
+	t.Parallel()
+	all := make([]byte, 0, 256)
+	for i := range 256 {
+		all = append(all, byte(i))
+	}
+	tests := []struct {
+		name string
+		body []byte
+	}{
+		{"every byte value", all},
+		{"NUL bytes", []byte("a\x00b\x00")},
+		{"invalid UTF-8", []byte("caf\xe9")},
+		{"escape sequences and printf syntax", []byte("\x1b[31m%s %% \\n \\\\ '\"")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			line := Curl{Method: "POST", URL: "http://x/", Body: tc.body}.String()
+			if !strings.HasPrefix(line, "printf ") || !strings.HasSuffix(line, "--data-binary @-") {
+				t.Fatalf("Curl.String() = %s, want a printf pipeline into --data-binary @-", line)
+			}
+			if got := shellStdin(t, line); !bytes.Equal(got, tc.body) {
+				t.Errorf("printf wrote %q, want %q", got, tc.body)
+			}
+			if strings.ContainsFunc(line, func(r rune) bool { return r < ' ' || r == 0x7f || r == utf8.RuneError }) {
+				t.Errorf("Curl.String() = %q holds raw control or invalid bytes", line)
+			}
+		})
+	}
+}
+
+func TestCurlForm(t *testing.T) {
+	t.Parallel()
+	c := Curl{
+		Method: "POST", URL: "http://x/up",
+		Header: http.Header{"Content-Type": {"multipart/form-data; boundary=abc"}, "X-A": {"1"}},
+		Form: []CurlFormPart{
+			{Name: "name", Value: "@not-a-file"},
+			{Name: "f", File: "dir/a b.bin", Type: "application/octet-stream"},
+			{Name: "g", File: "we;ird,\"name\".png", Type: "image/png", Filename: "x.png"},
+			{Name: "s", File: "-", Filename: "from-stdin.txt"},
+		},
+	}
+	want := []string{"curl", "http://x/up", "-H", "X-A: 1",
+		"--form-string", "name=@not-a-file",
+		"-F", "f=@dir/a b.bin;type=application/octet-stream",
+		"-F", `g=@"we;ird,\"name\".png";type=image/png;filename=x.png`,
+		"-F", "s=@-;filename=from-stdin.txt"}
+	line := c.String()
+	if diff := cmp.Diff(want, shellArgs(t, line)); diff != "" {
+		t.Errorf("Curl.String() = %s; arguments after the shell (-want +got):\n%s", line, diff)
+	}
+}
+
+func TestCurlTransportSettings(t *testing.T) {
+	t.Parallel()
+	c := Curl{
+		Method: "GET", URL: "http://x/", Proxy: "https://p:3128", Insecure: true, CACert: "ca.pem",
+		CertPass: "s3cret", TLSVersion: "1.2", Resolve: []string{"x:80:127.0.0.1,[::1]"}, IPv4: true,
+		Interface: "eth0", HTTP2PriorKnowledge: true,
+		ConnectTimeout: 2500 * time.Millisecond, ReadTimeout: 1500 * time.Millisecond, MaxTime: 30 * time.Second,
+	}
+	want := []string{"curl", "http://x/", "-k", "--cacert", "ca.pem", "--proxy", "https://p:3128",
+		"--pass", "s3cret", "--proxy-insecure", "--proxy-cacert", "ca.pem", "--tlsv1.2", "--tls-max", "1.2",
+		"--resolve", "x:80:127.0.0.1,[::1]", "-4", "--interface", "eth0", "--http2-prior-knowledge",
+		"--connect-timeout", "2.5", "--speed-limit", "1", "--speed-time", "2", "-m", "30"}
+	line := c.String()
+	if diff := cmp.Diff(want, shellArgs(t, line)); diff != "" {
+		t.Errorf("Curl.String() = %s; arguments after the shell (-want +got):\n%s", line, diff)
+	}
+}
+
+func TestCurlBodyStartingWithAt(t *testing.T) {
+	t.Parallel()
+	line := Curl{Method: "POST", URL: "http://x/", Body: []byte("@etc/passwd")}.String()
+	want := []string{"curl", "http://x/", "--data-raw", "@etc/passwd"}
+	if diff := cmp.Diff(want, shellArgs(t, line)); diff != "" {
+		t.Errorf("Curl.String() = %s; a body starting with @ must not name a file (-want +got):\n%s", line, diff)
 	}
 }
