@@ -130,8 +130,13 @@ func TestREADMEExamples(t *testing.T) {
 		cmds[name] = f
 	}
 	testscript.Run(t, testscript.Params{
-		Dir:                 dir,
-		Setup:               setupScript,
+		Dir: dir,
+		Setup: func(env *testscript.Env) error {
+			if err := setupScript(env); err != nil {
+				return err
+			}
+			return copyExamples(env)
+		},
 		Cmds:                cmds,
 		RequireExplicitExec: true,
 	})
