@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpfile"
 	"github.com/reqs-cli/reqs/pkg/jq"
 	"github.com/reqs-cli/reqs/pkg/render"
 )
@@ -435,3 +437,67 @@ func curlForm(req *httpclient.Request, p *httpclient.PreparedRequest) []render.C
 	}
 	return form
 }
+
+// printHTTPFile writes the request as a request-file block (SPEC §9)
+// that reqs run sends unchanged: the headers as they go on the wire but
+// for those reqs run works out itself (Host from the URL, the body's
+// framing, the session defaults left at their values), a file body as
+// `< PATH`. What the format cannot carry is a usage error that says why.
+func printHTTPFile(env *requestEnv, p *httpclient.PreparedRequest) error {
+	b := httpfile.Block{Method: p.Method, URL: p.URL.String()}
+	defaults := httpclient.DefaultHeaders()
+	defaults.Set("User-Agent", userAgent())
+	head := env.Session.Head(p, "HTTP/1.1")
+	sent := map[string]bool{}
+	for _, f := range head.Header {
+		sent[http.CanonicalHeaderKey(f.Name)] = true
+		switch name := http.CanonicalHeaderKey(f.Name); {
+		case name == "Host" && f.Value == p.URL.Host,
+			name == "Content-Length", name == "Transfer-Encoding",
+			len(defaults[name]) == 1 && defaults.Get(name) == f.Value:
+			continue
+		}
+		b.Header = append(b.Header, [2]string{f.Name, f.Value})
+	}
+	for name := range defaults {
+		if !sent[name] && name == "User-Agent" {
+			// An empty User-Agent line sends none, as `User-Agent:` did.
+			b.Header = append(b.Header, [2]string{name, ""})
+		}
+	}
+	if _, ok := p.Auth.(httpclient.ChallengeAuth); ok {
+		env.Warn("credentials answered per challenge (digest) are not written; give reqs run the same --auth-type and --auth")
+	}
+	switch {
+	case !p.HasBody():
+	case p.BodyFile() != "":
+		path, err := filepath.Abs(p.BodyFile())
+		if err != nil {
+			return err
+		}
+		b.BodyFile = path
+	default:
+		rc, err := p.GetBody()
+		if err != nil {
+			return err
+		}
+		body, err := io.ReadAll(io.LimitReader(rc, httpFileBodyLimit+1))
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		if len(body) > httpFileBodyLimit {
+			return usageErrorf("--http: the body is over %d MiB; save it to a file and send it with @FILE", httpFileBodyLimit>>20)
+		}
+		b.Body = body
+	}
+	var out bytes.Buffer
+	if err := httpfile.WriteBlock(&out, b); err != nil {
+		return usageErrorf("--http: the request %v", err)
+	}
+	_, err := env.IO.Out.Write(out.Bytes())
+	return err
+}
+
+// httpFileBodyLimit bounds a body written into a request-file block.
+const httpFileBodyLimit = 10 << 20

@@ -39,6 +39,7 @@ type requestOptions struct {
 	NoColor     bool
 	Offline     bool
 	Curl        bool
+	HTTPFile    bool // --http: print a request-file block instead of sending
 	CheckStatus bool
 	Quiet       int
 	Debug       bool
@@ -148,6 +149,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.NoColor, "no-color", false, "never use colours")
 	fs.BoolVar(&o.Offline, "offline", false, "build the request and print it without sending it")
 	fs.BoolVar(&o.Curl, "curl", false, "print the equivalent curl command instead of sending")
+	fs.BoolVar(&o.HTTPFile, "http", false, "print the request as a request-file (.http) block for reqs run instead of sending")
 	fs.BoolVar(&o.CheckStatus, "check-status", false, "exit with 3, 4 or 5 on a 3xx, 4xx or 5xx response")
 	fs.CountVarP(&o.Quiet, "quiet", "q", "print nothing on stdout; -qq also hides warnings")
 	fs.BoolVar(&o.Debug, "debug", false, "print the chain of causes of an error on stderr")
@@ -287,6 +289,9 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 
 	if o.Curl {
 		return printCurl(env, prep)
+	}
+	if o.HTTPFile {
+		return printHTTPFile(env, prep)
 	}
 	if o.Offline {
 		_, err := printRequest(env, prep, "HTTP/1.1")

@@ -505,6 +505,7 @@ func (r *runner) buildRequest(f *httpfile.File, req *httpfile.Request, vars *htt
 			return nil, err
 		}
 		hreq.Header.Add(name, value)
+		hreq.HeaderOrder = append(hreq.HeaderOrder, name) // sent in the file's order
 	}
 	switch {
 	case req.Body != nil:
@@ -569,6 +570,7 @@ func (r *runner) ensureSession(env *requestEnv) error {
 	if r.o.Transport != nil {
 		sess.Mount("", r.o.Transport)
 	}
+	sess.Header.Set("User-Agent", userAgent())
 	env.Session = sess
 	save, err := ro.Session.load(env)
 	if err != nil {

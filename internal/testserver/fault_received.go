@@ -23,8 +23,9 @@ var receivedSkip = map[string]bool{"Accept-Encoding": true, "Content-Length": tr
 // (sorted; Accept-Encoding and Content-Length left out, a multipart
 // Content-Type without its boundary), then either "body N bytes sha256
 // HEX" or, for multipart/form-data, one line per part with its name,
-// file name, type and content digest.
-func handleReceived(w http.ResponseWriter, r *http.Request) {
+// file name, type and content digest. The summary is also kept under the
+// query parameter key, for /received-last.
+func (f *Fault) handleReceived(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "method %s\ntarget %s\n", r.Method, r.RequestURI)
 	var names []string
@@ -62,6 +63,28 @@ func handleReceived(w http.ResponseWriter, r *http.Request) {
 		data, _ := io.ReadAll(r.Body)
 		fmt.Fprintf(&b, "body %d bytes sha256 %x\n", len(data), sha256.Sum256(data))
 	}
+	if key := r.URL.Query().Get("key"); key != "" {
+		f.mu.Lock()
+		if f.received == nil {
+			f.received = map[string]string{}
+		}
+		f.received[key] = b.String()
+		f.mu.Unlock()
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, b.String())
+}
+
+// handleReceivedLast serves /received-last?key=K: the summary of the last
+// /received?key=K request, or 404.
+func (f *Fault) handleReceivedLast(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	summary, ok := f.received[r.URL.Query().Get("key")]
+	f.mu.Unlock()
+	if !ok {
+		http.Error(w, "no such request received", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, summary)
 }
