@@ -40,7 +40,8 @@ const (
 //     turns out not to be JSON is never an error: one of up to 1 MiB is
 //     written exactly as received, and a longer one continues raw from the
 //     first byte that is not JSON.
-//   - XML and HTML are coloured with o.Color; their bytes are unchanged.
+//   - XML is indented with o.Format, token by token (see xmlBody), and
+//     coloured with o.Color; HTML is coloured, its bytes unchanged.
 //   - With o.Terminal and o.Format or o.Color, the output ends with a
 //     newline.
 func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
@@ -66,6 +67,8 @@ func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
 	switch {
 	case (o.Format || p != nil) && isJSONBody(mt, head):
 		err = jsonBody(out, head, rest, atEOF, o)
+	case o.Format && isXMLType(mt):
+		err = xmlBody(out, head, rest, atEOF, o, p)
 	case p != nil && isMarkupType(mt):
 		err = colorMarkup(out, io.MultiReader(bytes.NewReader(head), rest), p)
 	default:
