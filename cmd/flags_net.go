@@ -16,6 +16,7 @@ type netFlags struct {
 	Verify      string
 	HTTP1       bool
 	HTTP2       bool
+	HTTP3       bool
 	Proxy       []string
 	Cert        string
 	CertKey     string
@@ -32,6 +33,7 @@ type netFlags struct {
 func (f *netFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Verify, "verify", "yes", "verify TLS certificates: yes, no, or a CA bundle `PATH` (file or c_rehash directory)")
 	fs.BoolVar(&f.HTTP1, "http1.1", false, "forbid HTTP/2")
+	fs.BoolVar(&f.HTTP3, "http3", false, "send https requests over HTTP/3 (QUIC); proxies cannot carry it")
 	fs.BoolVar(&f.HTTP2, "http2", false, "use HTTP/2: with prior knowledge (h2c) over plain http; over TLS it is negotiated anyway")
 	fs.StringArrayVar(&f.Proxy, "proxy", nil, "use a proxy, `KEY=URL` with KEY http, https, all or SCHEME://HOST (repeatable; HTTPie's http:URL works too)")
 	fs.StringVar(&f.Cert, "cert", "", "client certificate `FILE` (PEM; holds the key too unless --cert-key is given)")
@@ -58,7 +60,7 @@ func (f *netFlags) trustEnv() bool { return f.TrustEnv }
 func (f *netFlags) apply(o *httpclient.Options) error {
 	o.TrustEnv = f.TrustEnv
 	o.InsecureSkipVerify, o.CABundle = parseVerify(f.Verify)
-	o.HTTP1, o.HTTP2 = f.HTTP1, f.HTTP2
+	o.HTTP1, o.HTTP2, o.HTTP3 = f.HTTP1, f.HTTP2, f.HTTP3
 	o.Cert, o.CertKey, o.CertKeyPass = f.Cert, f.CertKey, f.CertKeyPass
 	if f.SSL != "" {
 		v, err := parseTLSVersion(f.SSL)
@@ -87,6 +89,12 @@ func (f *netFlags) apply(o *httpclient.Options) error {
 	}
 	if f.HTTP1 && f.HTTP2 {
 		return usageErrorf("--http1.1 and --http2 cannot be used together")
+	}
+	if f.HTTP3 && (f.HTTP1 || f.HTTP2) {
+		return usageErrorf("--http3 cannot be used with --http1.1 or --http2")
+	}
+	if f.HTTP3 && len(f.Proxy) > 0 {
+		return usageErrorf("--http3 cannot be used with --proxy: QUIC runs over UDP, which HTTP and SOCKS proxies do not carry")
 	}
 	for _, p := range f.Proxy {
 		key, proxyURL, err := parseProxyFlag(p)

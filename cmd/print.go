@@ -211,8 +211,11 @@ func printRequestBody(env *requestEnv, p *httpclient.PreparedRequest) (bool, err
 
 // requestProto is the protocol a response's request went out with.
 func requestProto(resp *httpclient.Response) string {
-	if resp.ProtoMajor() == 2 {
+	switch resp.ProtoMajor() {
+	case 2:
 		return "HTTP/2"
+	case 3:
+		return "HTTP/3"
 	}
 	return "HTTP/1.1"
 }

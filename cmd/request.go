@@ -229,8 +229,12 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 	env.URL = rawURL
-	if _, err := httpclient.PrepareURL(rawURL); err != nil {
+	u, err := httpclient.PrepareURL(rawURL)
+	if err != nil {
 		return usageErrorf("invalid URL %q: %v", o.URL, unwrapKind(err))
+	}
+	if o.Net.HTTP3 && u.Scheme != "https" {
+		return usageErrorf("--http3 needs an https:// URL, not %q: QUIC always runs TLS", o.URL)
 	}
 	req, err := buildRequest(env)
 	if err != nil {

@@ -97,6 +97,9 @@ func (f *Fixtures) Close() {
 //	TLS_EXPIRED       https://127.0.0.1:PORT, a leaf that expired on 2021-01-01
 //	TLS_WRONGHOST     https://localhost:PORT, a leaf valid only for other.example
 //	TLS_MTLS          https://127.0.0.1:PORT, requires a client certificate from the test CA
+//	FAULT_H3          https://127.0.0.1:PORT, the same Fault handler over HTTP/3 (QUIC on UDP PORT)
+//	FAULT_H3_PORT     PORT
+//	H3_MTLS           https://127.0.0.1:PORT, HTTP/3 requiring a client certificate from the test CA
 //	CA_FILE           PEM of the test CA, which signed every server leaf
 //	CA_DIR            c_rehash-style directory: the CA as <OpenSSL subject hash>.0
 //	OTHER_CA_FILE     PEM of an unrelated CA (verification with it fails)
@@ -212,6 +215,24 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 			f.setenv(v.name, altURL(s))
 		} else {
 			f.setenv(v.name, s.URL)
+		}
+	}
+
+	for _, v := range []struct {
+		name string
+		cfg  *tls.Config
+	}{
+		{"FAULT_H3", serverTLS},
+		{"H3_MTLS", mtls},
+	} {
+		s, err := StartHTTP3(f.Fault, v.cfg)
+		if err != nil {
+			return nil, err
+		}
+		f.closers = append(f.closers, s.Close)
+		f.setenv(v.name, s.URL)
+		if v.name == "FAULT_H3" {
+			f.setenv(v.name+"_PORT", strconv.Itoa(s.Port))
 		}
 	}
 

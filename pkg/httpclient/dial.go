@@ -151,15 +151,9 @@ func (d *netDialer) DialContext(ctx context.Context, network, addr string) (net.
 	if err != nil {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
 	}
-	addrs := d.pinned(host, port)
-	switch {
-	case len(addrs) > 0:
-	case net.ParseIP(host) != nil:
-		addrs = []string{host}
-	default:
-		if addrs, err = d.lookup(ctx, host); err != nil {
-			return nil, &net.OpError{Op: "dial", Net: network, Err: err}
-		}
+	addrs, err := d.addresses(ctx, network, host, port)
+	if err != nil {
+		return nil, err
 	}
 	var first error
 	for _, a := range addrs {
@@ -178,6 +172,22 @@ func (d *netDialer) DialContext(ctx context.Context, network, addr string) (net.
 		}
 	}
 	return nil, first
+}
+
+// addresses returns the addresses to try for host:port: its --resolve
+// pins, the host itself when it is an address, else what DNS says.
+func (d *netDialer) addresses(ctx context.Context, network, host, port string) ([]string, error) {
+	if addrs := d.pinned(host, port); len(addrs) > 0 {
+		return addrs, nil
+	}
+	if net.ParseIP(host) != nil {
+		return []string{host}, nil
+	}
+	addrs, err := d.lookup(ctx, host)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	return addrs, nil
 }
 
 func (d *netDialer) dialOne(ctx context.Context, network string, ip net.IP, port string) (net.Conn, error) {

@@ -77,12 +77,13 @@ type RequestHead struct {
 	Header                []HeaderField
 }
 
-// Head returns the head p is sent with over proto ("HTTP/1.1" or
-// "HTTP/2"): Host first, then p's headers in p.HeaderOrder, then the jar's
+// Head returns the head p is sent with over proto ("HTTP/1.1", "HTTP/2"
+// or "HTTP/3"): Host first, then p's headers in p.HeaderOrder, then the jar's
 // cookies, the body framing and the auth's credentials. Over HTTP/2 the
 // connection-specific fields HTTP/2 forbids (Connection, Keep-Alive,
 // Proxy-Connection, Transfer-Encoding, Upgrade) are left out, as net/http
-// leaves them out, and Host stands for the :authority pseudo-header.
+// leaves them out, and Host stands for the :authority pseudo-header; the
+// same goes for HTTP/3 (RFC 9114 §4.2), as quic-go sends it.
 // An empty User-Agent means none is sent. It is what -v and --offline print.
 func (s *Session) Head(p *PreparedRequest, proto string) RequestHead {
 	h := s.Headers(p)
@@ -102,12 +103,13 @@ func (s *Session) Head(p *PreparedRequest, proto string) RequestHead {
 	names := sortedNames(h)
 	sort.SliceStable(names, func(i, j int) bool { return rankOf(names[i]) < rankOf(names[j]) })
 	head := RequestHead{Method: p.Method, Target: p.URL.RequestURI(), Proto: proto}
+	multiplexed := proto == "HTTP/2" || proto == "HTTP/3"
 	for _, name := range names {
-		if proto == "HTTP/2" && http2Forbidden(name) {
+		if multiplexed && http2Forbidden(name) {
 			continue
 		}
 		spelled := name
-		if sp, ok := spelling[strings.ToLower(name)]; ok && proto != "HTTP/2" {
+		if sp, ok := spelling[strings.ToLower(name)]; ok && !multiplexed {
 			spelled = sp
 		}
 		for _, v := range h[name] {

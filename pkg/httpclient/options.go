@@ -39,6 +39,12 @@ type Options struct {
 	// proxy is still spoken to in HTTP/1.1. Over TLS, HTTP/2 is negotiated
 	// either way.
 	HTTP2 bool
+	// HTTP3 sends https requests over HTTP/3 (QUIC, RFC 9114) with the
+	// same TLS settings, --resolve pins, address family, interface and
+	// timeouts. Plain-http requests (a redirect to http://) still go over
+	// TCP, and a request that a proxy applies to fails with ErrProxy:
+	// QUIC's UDP cannot go through HTTP or SOCKS proxies.
+	HTTP3 bool
 	// Proxies maps Requests' proxy keys (http, https, all, scheme://host)
 	// to proxy URLs; explicit entries beat the environment. An empty URL
 	// means a direct connection. The key "no_proxy" holds a no_proxy list
@@ -76,6 +82,9 @@ type ResolveEntry struct {
 func (o Options) Validate() error {
 	if o.IPv4 && o.IPv6 {
 		return errors.New("IPv4 and IPv6 cannot both be required")
+	}
+	if err := checkHTTP3Options(o); err != nil {
+		return err
 	}
 	if o.CertKey != "" && o.Cert == "" {
 		return fmt.Errorf("client key %s given without a certificate", o.CertKey)

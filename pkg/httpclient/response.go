@@ -141,10 +141,13 @@ func reasonFromStatus(status string, code int) string {
 	return http.StatusText(code)
 }
 
-// ProtoMajor returns the response's HTTP major version: 1 or 2.
+// ProtoMajor returns the response's HTTP major version: 1, 2 or 3.
 func (r *Response) ProtoMajor() int {
-	if strings.HasPrefix(r.Proto, "HTTP/2") {
+	switch {
+	case strings.HasPrefix(r.Proto, "HTTP/2"):
 		return 2
+	case strings.HasPrefix(r.Proto, "HTTP/3"):
+		return 3
 	}
 	return 1
 }

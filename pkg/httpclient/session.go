@@ -115,7 +115,8 @@ type SendOptions struct {
 	// OnConnect, when set, is called for every request sent (each
 	// redirect hop, retry and auth round) once its connection is ready and
 	// before its head is written, with the protocol it goes out with
-	// ("HTTP/1.1" or "HTTP/2"): -v prints the request head from it.
+	// ("HTTP/1.1", "HTTP/2" or "HTTP/3"): -v prints the request head
+	// from it.
 	OnConnect func(p *PreparedRequest, proto string)
 }
 

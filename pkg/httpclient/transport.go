@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/quic-go/quic-go/http3"
 )
 
 // TransportOptions returns the options the session's transport was built
@@ -75,6 +77,9 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	if opts.HTTP2 {
 		t.h2c = newH2CTransport(t.newHTTPTransport(d.DialContext, false))
 	}
+	if opts.HTTP3 {
+		t.h3 = t.newHTTP3Transport()
+	}
 	return t, nil
 }
 
@@ -92,8 +97,10 @@ type sessionTransport struct {
 	envCA     string
 	rootsOnce sync.Once
 	rootsErr  error
-	base      *http.Transport // direct and HTTP(S)-proxy routes
-	h2c       *http.Transport // direct plain-http route with Options.HTTP2
+	base      *http.Transport  // direct and HTTP(S)-proxy routes
+	h2c       *http.Transport  // direct plain-http route with Options.HTTP2
+	h3        *http3.Transport // https with Options.HTTP3
+	quic      *quicDialer      // h3's connections
 
 	mu      sync.Mutex
 	socks   map[string]*http.Transport // by SOCKS proxy URL, "h2c " first for h2c
@@ -196,9 +203,18 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	h2c := t.opts.HTTP2 && req.URL.Scheme == "http"
-	rt := t.base
+	h3 := t.h3 != nil && req.URL.Scheme == "https"
+	if h3 && pu != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &proxyConfigError{err: fmt.Errorf("%w (%s applies to %s)", errHTTP3Proxy, pu.Redacted(), req.URL.Host)}
+	}
+	var rt http.RoundTripper = t.base
 	ctx := req.Context()
 	switch {
+	case h3:
+		rt = roundTripperFunc(t.roundTripHTTP3)
 	case pu != nil && isSOCKS(pu.Scheme):
 		rt = t.socksTransport(pu, h2c)
 	case pu == nil && h2c:
@@ -256,6 +272,9 @@ func (t *sessionTransport) CloseIdleConnections() {
 	t.base.CloseIdleConnections()
 	if t.h2c != nil {
 		t.h2c.CloseIdleConnections()
+	}
+	if t.h3 != nil {
+		t.h3.CloseIdleConnections()
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -508,5 +508,13 @@ func connProto(conn net.Conn) string {
 	if tc, ok := conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
 		return "HTTP/2"
 	}
+	if _, ok := conn.(*h2cConn); ok {
+		return "HTTP/2"
+	}
+	// quic-go's stand-in for a QUIC connection answers only for its
+	// addresses, which are UDP ones.
+	if conn != nil && conn.LocalAddr() != nil && conn.LocalAddr().Network() == "udp" {
+		return "HTTP/3"
+	}
 	return "HTTP/1.1"
 }
