@@ -46,6 +46,12 @@ const readmeFiles = `-- gopher.png --
 not really a png
 -- payload.json --
 {"from": "a file"}
+-- token-helper.sh --
+#!/bin/sh
+# token-helper.sh: reads the request on stdin, answers with headers.
+cat > /dev/null
+token=$(cat "$HOME/.config/my-api/token" 2>/dev/null || echo dev-token)
+printf '{"headers": {"Authorization": "Bearer %s"}, "expires_in": 300}\n' "$token"
 `
 
 // readmeExample is one `reqs` command line of a README code block.

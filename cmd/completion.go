@@ -129,6 +129,7 @@ func flagValueCompletions() map[string]cobra.CompletionFunc {
 			cobra.CompletionWithDesc("bearer", "Authorization: Bearer TOKEN"),
 			cobra.CompletionWithDesc("aws-sigv4", "AWS Signature Version 4 (--aws-sigv4)"),
 			cobra.CompletionWithDesc("oauth2", "OAuth 2 client credentials (--oauth2-token-url)"),
+			cobra.CompletionWithDesc("exec", "headers from a credential helper (--auth-helper)"),
 		),
 		"pretty": fixedChoices(prettyChoices...),
 		"style":  fixedChoices(render.Styles()...),

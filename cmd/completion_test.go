@@ -143,7 +143,7 @@ func TestCompletionFuncs(t *testing.T) {
 		flag, typed string
 		want        []string
 	}{
-		{"auth-type", "", []string{"basic\tHTTP Basic (the default)", "digest\tHTTP Digest", "bearer\tAuthorization: Bearer TOKEN", "aws-sigv4\tAWS Signature Version 4 (--aws-sigv4)", "oauth2\tOAuth 2 client credentials (--oauth2-token-url)"}},
+		{"auth-type", "", []string{"basic\tHTTP Basic (the default)", "digest\tHTTP Digest", "bearer\tAuthorization: Bearer TOKEN", "aws-sigv4\tAWS Signature Version 4 (--aws-sigv4)", "oauth2\tOAuth 2 client credentials (--oauth2-token-url)", "exec\theaders from a credential helper (--auth-helper)"}},
 		{"auth-type", "d", []string{"digest\tHTTP Digest"}},
 		{"ssl", "tls1.", []string{"tls1.2\tTLS 1.2 only", "tls1.3\tTLS 1.3 only", "tls1.1\tTLS 1.1 only (deprecated, RFC 8996)"}},
 		{"ssl", "ssl", nil},

@@ -8,7 +8,9 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/reqs-cli/reqs/pkg/config"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -28,6 +30,10 @@ type authFlags struct {
 	AWSSigV4 string
 	// OAuth2TokenURL and OAuth2Scope configure -A oauth2.
 	OAuth2TokenURL, OAuth2Scope string
+	// AuthHelpers are credential helper command lines, each either
+	// "COMMAND ARGS" (-A exec) or "HOST=COMMAND ARGS" (that host only).
+	AuthHelpers       []string
+	AuthHelperTimeout float64
 }
 
 // Auth types of --auth-type.
@@ -37,6 +43,7 @@ const (
 	authBearer = "bearer"
 	authSigV4  = "aws-sigv4"
 	authOAuth2 = "oauth2"
+	authExec   = "exec"
 )
 
 func (f *authFlags) register(fs *pflag.FlagSet) {
@@ -45,10 +52,12 @@ func (f *authFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.MaxRedirects, "max-redirects", httpclient.DefaultMaxRedirects, "follow at most `N` redirects")
 	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")
 	fs.StringVarP(&f.Auth, "auth", "a", "", "credentials `USER[:PASS]` (asks for a missing password on a terminal), or the token with -A bearer")
-	fs.StringVarP(&f.AuthType, "auth-type", "A", authBasic, "how --auth is sent: `TYPE` basic, digest, bearer, aws-sigv4 or oauth2")
+	fs.StringVarP(&f.AuthType, "auth-type", "A", authBasic, "how --auth is sent: `TYPE` basic, digest, bearer, aws-sigv4, oauth2 or exec")
 	fs.BoolVar(&f.IgnoreNetrc, "ignore-netrc", false, "do not read credentials from ~/.netrc or $NETRC")
 	fs.StringVar(&f.OAuth2TokenURL, "oauth2-token-url", "", "get a bearer token from this OAuth 2 token endpoint `URL` with the client-credentials grant (implies -A oauth2; -a CLIENT_ID:SECRET)")
 	fs.StringVar(&f.OAuth2Scope, "oauth2-scope", "", "the `SCOPES` to ask the token endpoint for, space-separated")
+	fs.StringArrayVar(&f.AuthHelpers, "auth-helper", nil, "get headers from a credential helper `'COMMAND ARGS'` (implies -A exec), or for one host with HOST='COMMAND ARGS' (repeatable; the config file takes a map of hosts)")
+	fs.Float64Var(&f.AuthHelperTimeout, "auth-helper-timeout", httpclient.DefaultHelperTimeout.Seconds(), "stop a credential helper that has not answered after `SECONDS` (0: the default)")
 	fs.StringVar(&f.AWSSigV4, "aws-sigv4", "", "sign with AWS Signature V4 as `aws:amz:REGION:SERVICE` (implies -A aws-sigv4); keys from -a KEY:SECRET or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
 }
 
@@ -76,6 +85,10 @@ func (f *authFlags) apply(env *requestEnv) error {
 		env.Session.MaxRedirects = f.MaxRedirects
 	}
 	authType := strings.ToLower(strings.TrimSpace(f.AuthType))
+	globalHelper, hostHelpers, err := f.helpers(env)
+	if err != nil {
+		return err
+	}
 	if !authFlagChanged(env, "auth-type") && authType == authBasic {
 		// As curl's --aws-sigv4, the scheme's own flag asks for it.
 		switch {
@@ -83,18 +96,24 @@ func (f *authFlags) apply(env *requestEnv) error {
 			authType = authSigV4
 		case f.OAuth2TokenURL != "":
 			authType = authOAuth2
+		case globalHelper != nil:
+			authType = authExec
 		}
 	}
 	var scheme httpclient.Auth
-	var err error
 	switch authType {
 	case authBasic, authDigest, authBearer:
 	case authSigV4:
 		scheme, err = f.sigV4Auth(env)
 	case authOAuth2:
 		scheme, err = f.oauth2Auth(env)
+	case authExec:
+		if globalHelper == nil {
+			return usageErrorf("-A exec: give the credential helper with --auth-helper 'COMMAND ARGS'")
+		}
+		scheme = globalHelper
 	default:
-		return usageErrorf("--auth-type %q: must be basic, digest, bearer, aws-sigv4 or oauth2", f.AuthType)
+		return usageErrorf("--auth-type %q: must be basic, digest, bearer, aws-sigv4, oauth2 or exec", f.AuthType)
 	}
 	if err != nil {
 		return err
@@ -109,6 +128,9 @@ func (f *authFlags) apply(env *requestEnv) error {
 	}
 	if f.OAuth2TokenURL != "" || f.OAuth2Scope != "" {
 		return usageErrorf("--oauth2-token-url and --oauth2-scope need --auth-type oauth2, not %s", authType)
+	}
+	if globalHelper != nil {
+		return usageErrorf("--auth-helper 'COMMAND' needs --auth-type exec, not %s (HOST='COMMAND' sets a helper for one host)", authType)
 	}
 
 	if authFlagChanged(env, "auth") || f.Auth != "" {
@@ -126,22 +148,68 @@ func (f *authFlags) apply(env *requestEnv) error {
 		env.Request.Auth = newAuth(authType, user, pass, pass)
 		return nil
 	}
-	if env.Session.Auth != nil || f.IgnoreNetrc || !env.Session.TrustEnv {
+	if env.Session.Auth != nil {
 		return nil
 	}
-	getenv := os.Getenv
-	if env.IO != nil && env.IO.Getenv != nil {
-		getenv = env.IO.Getenv
+	var fallback httpclient.Auth
+	if !f.IgnoreNetrc && env.Session.TrustEnv {
+		n, err := httpclient.NetrcFromEnv(env.getenv())
+		if err != nil {
+			env.Warn("netrc ignored: %v", err)
+		} else if n != nil {
+			fallback = n.WithScheme(authType)
+		}
 	}
-	n, err := httpclient.NetrcFromEnv(getenv)
-	if err != nil {
-		env.Warn("netrc ignored: %v", err)
-		return nil
-	}
-	if n != nil {
-		env.Request.Auth = n.WithScheme(authType)
+	if len(hostHelpers) > 0 {
+		// Per-host helpers rank with netrc: each host gets its own
+		// credentials, and hosts without a helper get netrc's.
+		env.Request.Auth = &httpclient.HostHelpers{Helpers: hostHelpers, Fallback: fallback}
+	} else if fallback != nil {
+		env.Request.Auth = fallback
 	}
 	return nil
+}
+
+// helpers reads --auth-helper values (and the config file's per-host
+// map): the helper for every host (-A exec), and those for one host
+// each, with answers a stored session kept.
+func (f *authFlags) helpers(env *requestEnv) (global *httpclient.ExecAuth, byHost map[string]*httpclient.ExecAuth, err error) {
+	if f.AuthHelperTimeout < 0 {
+		return nil, nil, usageErrorf("--auth-helper-timeout %v: must not be negative", f.AuthHelperTimeout)
+	}
+	timeout := time.Duration(f.AuthHelperTimeout * float64(time.Second))
+	stored := env.storedHelperAnswers()
+	for _, v := range f.AuthHelpers {
+		host, command := "", v
+		if h, c, ok := strings.Cut(v, "="); ok && h != "" && !strings.ContainsAny(h, " \t/'\"") {
+			host, command = strings.ToLower(h), c
+		}
+		args, err := httpclient.SplitCommand(command)
+		if err != nil {
+			return nil, nil, usageErrorf("--auth-helper %q: %v", v, err)
+		}
+		a := &httpclient.ExecAuth{Args: args, Timeout: timeout}
+		for _, ans := range stored {
+			if ans.Helper == strings.Join(args, " ") && (host == "" || ans.Host == host || strings.HasPrefix(ans.Host, host+":")) {
+				a.Answer = &httpclient.HelperAnswer{Host: ans.Host, Headers: ans.Headers, Expiry: time.Unix(ans.Expires, 0)}
+			}
+		}
+		if prev, ok := env.Session.Auth.(*httpclient.ExecAuth); ok && host == "" && slices.Equal(prev.Args, args) {
+			// Another request of the same run (reqs run).
+			if ans := prev.CurrentAnswer(); ans != nil {
+				a.Answer = ans
+			}
+		}
+		if host == "" {
+			global = a // the last one given wins, as for any flag
+			continue
+		}
+		if byHost == nil {
+			byHost = map[string]*httpclient.ExecAuth{}
+		}
+		byHost[host] = a
+	}
+	return global, byHost, nil
 }
 
 // explicitAuth builds the --auth credentials, asking for a missing
@@ -193,10 +261,7 @@ func (f *authFlags) sigV4Auth(env *requestEnv) (*httpclient.SigV4Auth, error) {
 		a.AccessKeyID, a.SecretAccessKey = key, secret
 		return a, nil
 	}
-	getenv := os.Getenv
-	if env.IO != nil && env.IO.Getenv != nil {
-		getenv = env.IO.Getenv
-	}
+	getenv := env.getenv()
 	a.AccessKeyID, a.SecretAccessKey = getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	a.SessionToken = getenv("AWS_SESSION_TOKEN")
 	if a.AccessKeyID == "" || a.SecretAccessKey == "" {
@@ -296,6 +361,23 @@ func authPromptHost(rawURL string) string {
 		return rawURL
 	}
 	return u.Host
+}
+
+// getenv reads the environment the command sees.
+func (e *requestEnv) getenv() func(string) string {
+	if e.IO != nil && e.IO.Getenv != nil {
+		return e.IO.Getenv
+	}
+	return os.Getenv
+}
+
+// storedHelperAnswers are the credential helper answers a stored session
+// kept, if any.
+func (e *requestEnv) storedHelperAnswers() []config.HelperAnswer {
+	if e.Opts == nil || e.Opts.Session.stored == nil {
+		return nil
+	}
+	return e.Opts.Session.stored.HelperAnswers
 }
 
 func authFlagChanged(env *requestEnv, name string) bool {

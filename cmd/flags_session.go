@@ -341,6 +341,7 @@ func (f *sessionFlags) save(env *requestEnv, jar *httpclient.Jar) error {
 			env.Warn("session %s: this kind of auth cannot be saved", f.path)
 		}
 	}
+	s.SetHelperAnswers(helperAnswers(env.Request.Auth, env.Session.Auth), time.Now())
 	g := f.given
 	if g.hasProxy {
 		if s.Proxies == nil {
@@ -389,6 +390,28 @@ func authFromSession(a *config.Auth) (httpclient.Auth, error) {
 		return &httpclient.SigV4Auth{AccessKeyID: a.Username, SecretAccessKey: a.Password, SessionToken: a.Token, Region: a.Region, Service: a.Service}, nil
 	}
 	return nil, errors.New("unknown auth type " + strconv.Quote(a.Type))
+}
+
+// helperAnswers are the unexpired credential helper answers of the auths
+// in use, to keep in the session.
+func helperAnswers(auths ...httpclient.Auth) []config.HelperAnswer {
+	var out []config.HelperAnswer
+	add := func(a *httpclient.ExecAuth) {
+		if ans := a.CurrentAnswer(); ans != nil {
+			out = append(out, config.HelperAnswer{Helper: strings.Join(a.Args, " "), Host: ans.Host, Headers: ans.Headers, Expires: ans.Expiry.Unix()})
+		}
+	}
+	for _, a := range auths {
+		switch a := a.(type) {
+		case *httpclient.ExecAuth:
+			add(a)
+		case *httpclient.HostHelpers:
+			for _, h := range a.Helpers {
+				add(h)
+			}
+		}
+	}
+	return out
 }
 
 // cachesCredentials reports whether a is an Auth whose credentials change

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,37 @@ type Session struct {
 	MaxRedirects *int `json:"max_redirects,omitempty"`
 	// Timeout is as --timeout takes it: "S" or "CONNECT,READ" seconds.
 	Timeout string `json:"timeout,omitempty"`
+	// HelperAnswers are credential helpers' answers kept until they
+	// expire.
+	HelperAnswers []HelperAnswer `json:"helper_answers,omitempty"`
+}
+
+// HelperAnswer is a credential helper's answer for one host.
+type HelperAnswer struct {
+	// Helper is the helper's command line as configured.
+	Helper  string            `json:"helper"`
+	Host    string            `json:"host"`
+	Headers map[string]string `json:"headers"`
+	// Expires is when the answer expires, in Unix seconds.
+	Expires int64 `json:"expires"`
+}
+
+// SetHelperAnswers keeps answers, each replacing the answer of the same
+// helper for the same host, and drops answers expired at now.
+func (s *Session) SetHelperAnswers(answers []HelperAnswer, now time.Time) {
+	var kept []HelperAnswer
+	for _, a := range append(s.HelperAnswers, answers...) {
+		if a.Expires <= now.Unix() {
+			continue
+		}
+		i := slices.IndexFunc(kept, func(k HelperAnswer) bool { return k.Helper == a.Helper && k.Host == a.Host })
+		if i >= 0 {
+			kept[i] = a
+		} else {
+			kept = append(kept, a)
+		}
+	}
+	s.HelperAnswers = kept
 }
 
 // Header is one stored header line.
@@ -292,6 +324,18 @@ func (s *Session) Redacted() *Session {
 			a.RefreshToken = secretMask
 		}
 		r.Auth = &a
+	}
+	r.HelperAnswers = make([]HelperAnswer, len(s.HelperAnswers))
+	for i, a := range s.HelperAnswers {
+		h := make(map[string]string, len(a.Headers))
+		for k := range a.Headers {
+			h[k] = secretMask
+		}
+		a.Headers = h
+		r.HelperAnswers[i] = a
+	}
+	if len(r.HelperAnswers) == 0 {
+		r.HelperAnswers = nil
 	}
 	r.Headers = make([]Header, len(s.Headers))
 	for i, h := range s.Headers {

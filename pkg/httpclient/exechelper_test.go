@@ -1,0 +1,132 @@
+package httpclient
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSplitCommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		want    []string
+		wantErr string
+	}{
+		{in: "helper", want: []string{"helper"}},
+		{in: "  sh  token.sh --x=1 ", want: []string{"sh", "token.sh", "--x=1"}},
+		{in: `get-token 'a b' "c \"d\" \\e" f\ g`, want: []string{"get-token", "a b", `c "d" \e`, "f g"}},
+		{in: `say '' x`, want: []string{"say", "", "x"}},
+		{in: `$HOME/bin/x`, want: []string{"$HOME/bin/x"}},
+		{in: `a 'b`, wantErr: "unterminated single quote"},
+		{in: `a "b`, wantErr: "unterminated double quote"},
+		{in: "   ", wantErr: "empty command"},
+	}
+	for _, tc := range tests {
+		got, err := SplitCommand(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || err.Error() != tc.wantErr {
+				t.Errorf("SplitCommand(%q) error = %v, want %q", tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("SplitCommand(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestLastLine(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"":                         "",
+		"one\ntwo\n\n":             "two",
+		"a\n  \x1b[31mred\x1b[0m ": "[31mred[0m",
+	}
+	for in, want := range tests {
+		if got := lastLine(in); got != want {
+			t.Errorf("lastLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// writeHelper writes a shell helper that counts its runs in DIR/runs.
+func writeHelper(t *testing.T, answer string) (args []string, runs func() int) {
+	t.Helper()
+	dir := t.TempDir()
+	script := filepath.Join(dir, "helper.sh")
+	body := "cat > /dev/null\necho run >> " + filepath.Join(dir, "runs") + "\necho '" + answer + "'\n"
+	if err := os.WriteFile(script, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"sh", script}, func() int {
+		b, _ := os.ReadFile(filepath.Join(dir, "runs"))
+		return strings.Count(string(b), "run")
+	}
+}
+
+// TestExecAuthCaching: an answer with expires_in serves later requests to
+// the same host; another host or an answer without it runs the helper.
+func TestExecAuthCaching(t *testing.T) {
+	t.Parallel()
+	args, runs := writeHelper(t, `{"headers": {"X-Token": "t1"}, "expires_in": 60}`)
+	a := &ExecAuth{Args: args}
+	for _, u := range []string{"http://a.test/1", "http://a.test/2", "http://b.test/", "http://b.test/again"} {
+		req, _ := http.NewRequest("GET", u, nil)
+		if err := a.Apply(req); err != nil {
+			t.Fatal(err)
+		}
+		if got := req.Header.Get("X-Token"); got != "t1" {
+			t.Errorf("%s: X-Token = %q, want t1", u, got)
+		}
+	}
+	if n := runs(); n != 2 {
+		t.Errorf("helper ran %d times for two hosts, want 2", n)
+	}
+	if ans := a.CurrentAnswer(); ans == nil || ans.Host != "b.test" || time.Until(ans.Expiry) < 50*time.Second {
+		t.Errorf("CurrentAnswer = %+v, want b.test's, a minute away", ans)
+	}
+
+	args, runs = writeHelper(t, `{"headers": {"X-Token": "t2"}}`)
+	once := &ExecAuth{Args: args}
+	for range 2 {
+		req, _ := http.NewRequest("GET", "http://a.test/", nil)
+		if err := once.Apply(req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := runs(); n != 2 {
+		t.Errorf("a helper without expires_in ran %d times for two requests, want 2", n)
+	}
+	if ans := once.CurrentAnswer(); ans != nil {
+		t.Errorf("CurrentAnswer without expires_in = %+v, want nil (nothing to keep)", ans)
+	}
+}
+
+func TestHostHelpers(t *testing.T) {
+	t.Parallel()
+	args, _ := writeHelper(t, `{"headers": {"X-Token": "port"}}`)
+	argsAny, _ := writeHelper(t, `{"headers": {"X-Token": "any-port"}}`)
+	h := &HostHelpers{
+		Helpers:  map[string]*ExecAuth{"api.test:8443": {Args: args}, "api.test": {Args: argsAny}},
+		Fallback: &BearerAuth{Token: "fallback"},
+	}
+	tests := []struct{ url, header, want string }{
+		{"https://api.test:8443/", "X-Token", "port"},
+		{"https://API.test/", "X-Token", "any-port"},
+		{"https://other.test/", "Authorization", "Bearer fallback"},
+	}
+	for _, tc := range tests {
+		req, _ := http.NewRequest("GET", tc.url, nil)
+		if err := h.Apply(req); err != nil {
+			t.Fatal(err)
+		}
+		if got := req.Header.Get(tc.header); got != tc.want {
+			t.Errorf("%s: %s = %q, want %q", tc.url, tc.header, got, tc.want)
+		}
+	}
+}
