@@ -593,6 +593,19 @@ const (
 	ansiReset = "\x1b[0m"
 )
 
+// color reports whether result lines are coloured: on a terminal (or
+// with CLICOLOR_FORCE) unless NO_COLOR, and as --color/--no-color say.
+func (r *runner) color() bool {
+	ro := &r.o.Request
+	switch {
+	case ro.NoColor:
+		return false
+	case ro.Color:
+		return true
+	}
+	return r.o.IO.ColorEnv
+}
+
 // printOutcome writes a request's result line and, when it did not pass,
 // what went wrong.
 func (r *runner) printOutcome(out *httpfile.Outcome) {
@@ -600,7 +613,7 @@ func (r *runner) printOutcome(out *httpfile.Outcome) {
 		return
 	}
 	w := r.o.IO.Out
-	color := r.env.Render.Color
+	color := r.color()
 	paint := func(code, s string) string {
 		if !color {
 			return s
