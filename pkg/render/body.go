@@ -42,6 +42,10 @@ const (
 //     first byte that is not JSON.
 //   - XML is indented with o.Format, token by token (see xmlBody), and
 //     coloured with o.Color; HTML is coloured, its bytes unchanged.
+//   - On a terminal with colour, YAML, JavaScript, CSS, GraphQL and
+//     Markdown bodies of up to 1 MiB are highlighted with chroma's lexers
+//     (longer ones are written uncoloured as they stream), and URL-encoded
+//     forms are coloured as they stream.
 //   - With o.Terminal and o.Format or o.Color, the output ends with a
 //     newline.
 func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
@@ -71,6 +75,10 @@ func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
 		err = xmlBody(out, head, rest, atEOF, o, p)
 	case p != nil && isMarkupType(mt):
 		err = colorMarkup(out, io.MultiReader(bytes.NewReader(head), rest), p)
+	case p != nil && o.Terminal && isFormType(mt):
+		err = colorForm(out, io.MultiReader(bytes.NewReader(head), rest), p, o)
+	case p != nil && o.Terminal && lexerFile(mt) != "" && loadLexer(lexerFile(mt)) != nil:
+		err = highlight(out, head, rest, atEOF, loadLexer(lexerFile(mt)), p, o)
 	default:
 		if _, err = out.Write(head); err == nil {
 			_, err = io.Copy(out, rest)

@@ -151,12 +151,12 @@ func (h *headRecorder) Read(p []byte) (int, error) {
 }
 
 // appendTerminalText appends s with the control characters that could
-// drive a terminal (C0 other than tab and newline, DEL, C1) shown as
+// drive a terminal (C0 other than tab, newline and CR, DEL, C1) shown as
 // \xNN escapes, so a string from the server cannot send escape sequences.
 func appendTerminalText(dst []byte, s string) []byte {
 	for _, r := range s {
 		switch {
-		case r == '\t' || r == '\n':
+		case r == '\t' || r == '\n' || r == '\r':
 			dst = append(dst, byte(r))
 		case r < 0x20 || r == 0x7f:
 			dst = append(dst, `\x`...)

@@ -17,7 +17,7 @@ import (
 // every one of them when the program starts; here only the style and the
 // lexer a run uses are parsed, when it first needs them.
 //
-//go:embed chroma/styles/*.xml chroma/lexers/*.xml
+//go:embed chroma/styles/*.xml chroma/lexers/*.xml lexers/*.xml
 var chromaFiles embed.FS
 
 // ansiReset ends any colour started by a palette entry.
