@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"text/tabwriter"
@@ -35,18 +34,12 @@ $XDG_CONFIG_HOME/reqs, else ~/.config/reqs.`,
 		Annotations: map[string]string{skipConfigAnnotation: "1"},
 		Args:        cobra.NoArgs,
 	}
-	getenv := func() func(string) string {
-		if ios.Getenv != nil {
-			return ios.Getenv
-		}
-		return os.Getenv
-	}
 	show := &cobra.Command{
 		Use:   "show",
 		Short: "Print every flag's effective value and its source (flag, env, file, default)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runConfigShow(c.Context(), &configOptions{IO: ios, Flags: c.Root().Flags(), Getenv: getenv()})
+			return runConfigShow(c.Context(), &configOptions{IO: ios, Flags: c.Root().Flags(), Getenv: ios.Getenv})
 		},
 	}
 	path := &cobra.Command{
@@ -54,7 +47,7 @@ $XDG_CONFIG_HOME/reqs, else ~/.config/reqs.`,
 		Short: "Print the config file's path (the one in use, or where it would be read)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runConfigPath(c.Context(), &configOptions{IO: ios, Getenv: getenv()})
+			return runConfigPath(c.Context(), &configOptions{IO: ios, Getenv: ios.Getenv})
 		},
 	}
 	c.AddCommand(show, path)

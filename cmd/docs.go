@@ -16,7 +16,6 @@ func NewRootCommand() *cobra.Command {
 		In:     strings.NewReader(""),
 		Out:    io.Discard,
 		ErrOut: io.Discard,
-		Getenv: func(string) string { return "" },
 	}
 	return newRootCmd(ios)
 }

@@ -76,7 +76,8 @@ func (f *authFlags) follows(method string) bool {
 // then credentials in the URL, then a stored session's auth, then netrc
 // for each request's host (unless --ignore-netrc or --trust-env=false),
 // and last an Authorization header item, which netrc replaces on a host
-// it has an entry for.
+// it has an entry for. Only --auth is set here; Session.Prepare applies
+// that order.
 func (f *authFlags) apply(env *requestEnv) error {
 	if f.MaxRedirects < 0 {
 		return usageErrorf("--max-redirects %d: must be 0 or more", f.MaxRedirects)
@@ -144,29 +145,11 @@ func (f *authFlags) apply(env *requestEnv) error {
 		env.Session.Auth = a
 		return nil
 	}
-	if user, pass, ok := urlCredentials(env.URL); ok {
-		env.Request.Auth = newAuth(authType, user, pass, pass)
-		return nil
-	}
-	if env.Session.Auth != nil {
-		return nil
-	}
-	var fallback httpclient.Auth
-	if !f.IgnoreNetrc && env.Session.TrustEnv {
-		n, err := httpclient.NetrcFromEnv(env.getenv())
-		if err != nil {
-			env.Warn("netrc ignored: %v", err)
-		} else if n != nil {
-			fallback = n.WithScheme(authType)
-		}
-	}
-	if len(hostHelpers) > 0 {
-		// Per-host helpers rank with netrc: each host gets its own
-		// credentials, and hosts without a helper get netrc's.
-		env.Request.Auth = &httpclient.HostHelpers{Helpers: hostHelpers, Fallback: fallback}
-	} else if fallback != nil {
-		env.Request.Auth = fallback
-	}
+	// Credentials in the URL, a stored session's, per-host helpers and
+	// netrc's are the library's to rank (Session.Prepare); those of the
+	// URL and netrc are sent as -A says.
+	env.Session.CredentialScheme = authType
+	env.Session.HostHelpers = hostHelpers
 	return nil
 }
 
@@ -261,7 +244,7 @@ func (f *authFlags) sigV4Auth(env *requestEnv) (*httpclient.SigV4Auth, error) {
 		a.AccessKeyID, a.SecretAccessKey = key, secret
 		return a, nil
 	}
-	getenv := env.getenv()
+	getenv := env.IO.Getenv
 	a.AccessKeyID, a.SecretAccessKey = getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	a.SessionToken = getenv("AWS_SESSION_TOKEN")
 	if a.AccessKeyID == "" || a.SecretAccessKey == "" {
@@ -345,30 +328,12 @@ func promptPassword(ios *IOStreams, user, host string) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-// urlCredentials returns the user and password written in rawURL.
-func urlCredentials(rawURL string) (user, pass string, ok bool) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.User == nil {
-		return "", "", false
-	}
-	pass, _ = u.User.Password()
-	return u.User.Username(), pass, true
-}
-
 func authPromptHost(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return rawURL
 	}
 	return u.Host
-}
-
-// getenv reads the environment the command sees.
-func (e *requestEnv) getenv() func(string) string {
-	if e.IO != nil && e.IO.Getenv != nil {
-		return e.IO.Getenv
-	}
-	return os.Getenv
 }
 
 // storedHelperAnswers are the credential helper answers a stored session

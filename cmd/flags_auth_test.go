@@ -115,6 +115,7 @@ func TestAuthFlagsApply(t *testing.T) {
 			name:        "a stored session's auth beats netrc",
 			env:         map[string]string{"NETRC": netrcFile},
 			sessionAuth: &httpclient.BearerAuth{Token: "stored"},
+			wantReq:     &httpclient.BearerAuth{Token: "stored"},
 			wantSess:    &httpclient.BearerAuth{Token: "stored"},
 		},
 		{
@@ -190,12 +191,13 @@ func TestAuthFlagsApply(t *testing.T) {
 			ios, in, _, errOut := TestIOStreams()
 			in.WriteString(tc.stdin)
 			ios.StdinTTY = tc.tty
-			ios.Getenv = func(k string) string { return tc.env[k] }
+			ios.LookupEnv = func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok }
 			sess, err := httpclient.New(httpclient.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			sess.TrustEnv = !tc.noTrustEnv
+			sess.TrustEnv, sess.LookupEnv = !tc.noTrustEnv, ios.LookupEnv
+			sess.IgnoreNetrc = tc.flags.IgnoreNetrc
 			sess.Auth = tc.sessionAuth
 			u := tc.url
 			if u == "" {
@@ -220,8 +222,13 @@ func TestAuthFlagsApply(t *testing.T) {
 			if err != nil {
 				t.Fatalf("apply(%+v): %v", tc.flags, err)
 			}
-			if got, want := describeAuth(env.Request.Auth), describeAuth(tc.wantReq); got != want {
-				t.Errorf("apply(%+v) request auth = %s, want %s", tc.flags, got, want)
+			sess.OnEnvError = func(err error) { env.Warn("%v", err) }
+			p, err := sess.Prepare(env.Request)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := describeAuth(p.Auth), describeAuth(tc.wantReq); got != want {
+				t.Errorf("apply(%+v) then Prepare: auth = %s, want %s", tc.flags, got, want)
 			}
 			if got, want := describeAuth(env.Session.Auth), describeAuth(tc.wantSess); got != want {
 				t.Errorf("apply(%+v) session auth = %s, want %s", tc.flags, got, want)

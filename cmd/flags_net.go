@@ -49,16 +49,11 @@ func (f *netFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Interface, "interface", "", "bind outgoing connections to an interface `NAME` or local address")
 }
 
-// trustEnv reports whether the environment may supply proxies, netrc and
-// CA bundles (Requests' Session.trust_env).
-func (f *netFlags) trustEnv() bool { return f.TrustEnv }
-
 // apply parses the flags into the transport options and checks them, so
 // that a bad proxy URL, --resolve entry, TLS version or cipher name is a
 // usage error naming the culprit. Files (CA bundles, certificates) are
 // read once, by httpclient.New.
 func (f *netFlags) apply(o *httpclient.Options) error {
-	o.TrustEnv = f.TrustEnv
 	o.InsecureSkipVerify, o.CABundle = parseVerify(f.Verify)
 	o.HTTP1, o.HTTP2, o.HTTP3 = f.HTTP1, f.HTTP2, f.HTTP3
 	o.Cert, o.CertKey, o.CertKeyPass = f.Cert, f.CertKey, f.CertKeyPass

@@ -129,10 +129,7 @@ func (f *sessionFlags) preload(env *requestEnv, o *httpclient.Options) error {
 
 // sessionFilePath resolves --session's value for the request's host.
 func sessionFilePath(env *requestEnv, value string) (string, error) {
-	getenv := os.Getenv
-	if env.IO != nil && env.IO.Getenv != nil {
-		getenv = env.IO.Getenv
-	}
+	getenv := env.IO.Getenv
 	dir, err := config.Dir(getenv)
 	if err != nil {
 		return "", err
@@ -341,7 +338,7 @@ func (f *sessionFlags) save(env *requestEnv, jar *httpclient.Jar) error {
 			env.Warn("session %s: this kind of auth cannot be saved", f.path)
 		}
 	}
-	s.SetHelperAnswers(helperAnswers(env.Request.Auth, env.Session.Auth), time.Now())
+	s.SetHelperAnswers(helperAnswers(env.Request.Auth, env.Session.Auth, &httpclient.HostHelpers{Helpers: env.Session.HostHelpers}), time.Now())
 	g := f.given
 	if g.hasProxy {
 		if s.Proxies == nil {

@@ -31,11 +31,11 @@ func newSessionRun(t *testing.T, dir, rawURL string, header http.Header, args ..
 		t.Fatalf("parse %q: %v", args, err)
 	}
 	ios, _, _, _ := TestIOStreams()
-	ios.Getenv = func(k string) string {
+	ios.LookupEnv = func(k string) (string, bool) {
 		if k == config.DirEnv {
-			return dir
+			return dir, true
 		}
-		return ""
+		return "", false
 	}
 	opts.IO, opts.Changed = ios, fs.Changed
 	env := &requestEnv{

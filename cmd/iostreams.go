@@ -24,8 +24,25 @@ type IOStreams struct {
 	// ColorEnv is the colour decision from the environment alone
 	// (NO_COLOR, CLICOLOR_FORCE, TERM=dumb, TTY); flags may override it.
 	ColorEnv bool
-	// Getenv reads the environment (injected for tests).
-	Getenv func(string) string
+	// LookupEnv reads the environment (injected for tests); nil is an
+	// empty environment. It is the only way commands read it.
+	LookupEnv func(string) (string, bool)
+}
+
+// Getenv returns the value of the environment variable key, "" when it
+// is not set.
+func (s *IOStreams) Getenv(key string) string {
+	v, _ := s.lookupEnv(key)
+	return v
+}
+
+// lookupEnv is LookupEnv, with nil as an empty environment; its method
+// value is what the library's LookupEnv hooks get.
+func (s *IOStreams) lookupEnv(key string) (string, bool) {
+	if s.LookupEnv == nil {
+		return "", false
+	}
+	return s.LookupEnv(key)
 }
 
 func isTTY(f *os.File) bool {
@@ -34,7 +51,7 @@ func isTTY(f *os.File) bool {
 
 // SystemIOStreams returns the process's streams.
 func SystemIOStreams() *IOStreams {
-	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, Getenv: os.Getenv}
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv}
 	s.StdinTTY = isTTY(os.Stdin)
 	s.StdoutTTY = isTTY(os.Stdout) || os.Getenv("REQS_FORCE_TTY") == "1"
 	s.StderrTTY = isTTY(os.Stderr)
@@ -68,5 +85,5 @@ func colorFromEnv(getenv func(string) string, tty bool) bool {
 // nothing a terminal.
 func TestIOStreams() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut, Getenv: func(string) string { return "" }}, in, out, errOut
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }

@@ -107,7 +107,7 @@ func setOutput(env *requestEnv) error {
 	if o.Changed("pretty") && colors {
 		// An explicit --pretty asks for colours even into a pipe, but
 		// NO_COLOR still wins.
-		color = env.IO.Getenv == nil || env.IO.Getenv("NO_COLOR") == ""
+		color = env.IO.Getenv("NO_COLOR") == ""
 	}
 	switch {
 	case o.NoColor:

@@ -245,7 +245,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 
-	hopts := httpclient.Options{TrustEnv: o.Net.trustEnv()}
+	var hopts httpclient.Options
 	if err := o.Net.apply(&hopts); err != nil {
 		return err
 	}
@@ -262,6 +262,12 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 			return err
 		}
 		// An unreadable --verify bundle or --cert file names the culprit.
+		return usageErrorf("%v", err)
+	}
+	sess.TrustEnv, sess.LookupEnv = o.Net.TrustEnv, o.IO.lookupEnv
+	sess.IgnoreNetrc = o.Auth.IgnoreNetrc
+	sess.OnEnvError = func(err error) { env.Warn("%v", err) }
+	if err := sess.CheckEnvironment(); err != nil {
 		return usageErrorf("%v", err)
 	}
 	defer sess.Close()

@@ -40,11 +40,7 @@ file path (a value with '/' or ending in .json).`,
 		Args:        cobra.NoArgs,
 	}
 	newOpts := func() *sessionOptions {
-		o := &sessionOptions{IO: ios, Getenv: ios.Getenv}
-		if o.Getenv == nil {
-			o.Getenv = os.Getenv
-		}
-		return o
+		return &sessionOptions{IO: ios, Getenv: ios.Getenv}
 	}
 
 	listOpts := newOpts()

@@ -9,8 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-
-	"github.com/jdxcode/netrc"
+	"time"
 )
 
 // Netrc auth schemes: how NetrcAuth sends the credentials it finds.
@@ -129,28 +128,48 @@ func (a *NetrcAuth) digestFor(host, login, password string) *DigestAuth {
 	return d
 }
 
-// ParseNetrc reads netrc entries from the text of a netrc file. Macro
-// definitions (macdef) are not supported.
-func ParseNetrc(text string) (auth *NetrcAuth, err error) {
-	defer func() {
-		// The parser indexes past the end of a truncated entry
-		// ("machine" as the last word); that is a malformed file, not
-		// a crash.
-		if r := recover(); r != nil {
-			auth, err = nil, errors.New("incomplete machine entry")
-		}
-	}()
-	n, err := netrc.ParseString(text)
-	if err != nil {
-		return nil, err
-	}
+// ParseNetrc reads netrc entries from the text of a netrc file, as
+// Python's netrc module does: whitespace-separated tokens, "#" comments,
+// double-quoted tokens with backslash escapes, "user" and "passwd" as
+// other names of "login" and "password", and macro definitions (macdef,
+// up to the next blank line) skipped. Unknown keywords in an entry are
+// skipped with their value. A truncated entry is an error.
+func ParseNetrc(text string) (*NetrcAuth, error) {
+	toks := netrcTokens(text)
 	a := &NetrcAuth{}
-	for _, m := range n.Machines() {
-		e := netrcEntry{host: m.Name, login: m.Get("login"), password: m.Get("password")}
-		if e.login == "" {
-			e.login = m.Get("account")
+	for i := 0; i < len(toks); {
+		kind := toks[i]
+		if kind != "machine" && kind != "default" {
+			return nil, fmt.Errorf("unexpected %q outside a machine entry", kind)
 		}
-		if m.IsDefault {
+		i++
+		var e netrcEntry
+		if kind == "machine" {
+			if i >= len(toks) {
+				return nil, errors.New("incomplete machine entry")
+			}
+			e.host = toks[i]
+			i++
+		}
+		account := ""
+		for i < len(toks) && toks[i] != "machine" && toks[i] != "default" {
+			if i+1 >= len(toks) {
+				return nil, fmt.Errorf("incomplete machine entry: %q has no value", toks[i])
+			}
+			switch key, val := toks[i], toks[i+1]; key {
+			case "login", "user":
+				e.login = val
+			case "password", "passwd":
+				e.password = val
+			case "account":
+				account = val
+			}
+			i += 2
+		}
+		if e.login == "" {
+			e.login = account
+		}
+		if kind == "default" {
 			if a.fallback == nil {
 				a.fallback = &e
 			}
@@ -159,6 +178,57 @@ func ParseNetrc(text string) (auth *NetrcAuth, err error) {
 		a.machines = append(a.machines, e)
 	}
 	return a, nil
+}
+
+// netrcTokens splits netrc text into tokens, leaving out comments and
+// macro definitions.
+func netrcTokens(text string) []string {
+	var toks []string
+	inMacro := false
+	for _, line := range strings.Split(text, "\n") {
+		if inMacro {
+			inMacro = strings.TrimSpace(line) != ""
+			continue
+		}
+		for rest := line; ; {
+			rest = strings.TrimLeft(rest, " \t\r\f\v")
+			if rest == "" || rest[0] == '#' {
+				break
+			}
+			var tok string
+			tok, rest = cutNetrcToken(rest)
+			if tok == "macdef" {
+				inMacro = true // the name and the lines up to a blank one
+				break
+			}
+			toks = append(toks, tok)
+		}
+	}
+	return toks
+}
+
+// cutNetrcToken returns the token at the start of s and the text after it.
+func cutNetrcToken(s string) (tok, rest string) {
+	if s[0] != '"' {
+		end := strings.IndexAny(s, " \t\r\f\v")
+		if end < 0 {
+			return s, ""
+		}
+		return s[:end], s[end:]
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			return b.String(), s[i+1:]
+		case c == '\\' && i+1 < len(s):
+			i++
+			b.WriteByte(s[i])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), ""
 }
 
 // LoadNetrc reads the netrc file at path.
@@ -221,4 +291,46 @@ func NetrcFromEnv(getenv func(string) string) (*NetrcAuth, error) {
 		return nil, nil
 	}
 	return a, err
+}
+
+// netrcCache keeps a session's parsed netrc file while the file is
+// unchanged, so that each request consults it (as Requests'
+// get_netrc_auth does) without parsing it again, and a broken file is
+// reported once per version.
+type netrcCache struct {
+	mu      sync.Mutex
+	path    string
+	size    int64
+	modTime time.Time
+	auth    *NetrcAuth
+	err     error
+}
+
+// load returns the netrc file NetrcPath finds through getenv, or nil when
+// there is none. report is called with a new error.
+func (c *netrcCache) load(getenv func(string) string, report func(error)) *NetrcAuth {
+	p := NetrcPath(getenv)
+	if p == "" {
+		return nil
+	}
+	st, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil && p == c.path && st.Size() == c.size && st.ModTime().Equal(c.modTime) {
+		return c.auth
+	}
+	c.path, c.auth, c.err = p, nil, nil
+	if err == nil {
+		c.size, c.modTime = st.Size(), st.ModTime()
+		c.auth, c.err = LoadNetrc(p)
+	} else {
+		c.err = fmt.Errorf("read netrc: %w", err)
+	}
+	if c.err != nil && report != nil {
+		report(fmt.Errorf("netrc ignored: %w", c.err))
+	}
+	return c.auth
 }

@@ -13,16 +13,15 @@ import (
 // connection pinning. The values are typed (parsing a command line's
 // syntax is the caller's job), and the zero value verifies TLS against
 // the system roots, negotiates the TLS version and uses no timeout.
+// Settings from the environment are the Session's (TrustEnv).
 type Options struct {
-	// TrustEnv reads proxies and CA bundles from the environment.
-	TrustEnv bool
 	// InsecureSkipVerify turns certificate verification off (Requests'
 	// verify=False).
 	InsecureSkipVerify bool
 	// CABundle verifies against only the certificates of this PEM bundle
 	// file or c_rehash directory (Requests' verify=PATH); empty uses the
-	// system roots, or with TrustEnv the bundle REQUESTS_CA_BUNDLE or
-	// CURL_CA_BUNDLE names.
+	// system roots, or with Session.TrustEnv the bundle
+	// REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names.
 	CABundle string
 	// Cert is a PEM client certificate (with its key unless CertKey is set).
 	Cert, CertKey, CertKeyPass string
@@ -62,9 +61,6 @@ type Options struct {
 	// Interface binds outgoing connections to a local interface, by name
 	// (eth0) or address.
 	Interface string
-	// LookupEnv reads environment variables when TrustEnv is set; nil
-	// means os.LookupEnv.
-	LookupEnv func(key string) (string, bool)
 }
 
 // ResolveEntry pins Host:Port to Addrs, skipping DNS (curl's --resolve).
@@ -105,7 +101,7 @@ func (o Options) Validate() error {
 			return fmt.Errorf("resolve entry %+v: want a host, a port and an address", e)
 		}
 	}
-	if _, err := newProxySelector(o.Proxies, false, nil); err != nil {
+	if _, err := newProxySelector(o.Proxies); err != nil {
 		return err
 	}
 	if o.Interface != "" {

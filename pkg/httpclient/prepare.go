@@ -19,6 +19,12 @@ import (
 // Prepare merges the session's defaults into req and encodes its body, as
 // Requests' Session.prepare_request does. The result can be inspected
 // (--offline, -v) and then sent with Send.
+//
+// Credentials come from the first of: req.Auth; the URL's user info
+// (sent as CredentialScheme says); the session's Auth; per host (so a
+// redirect to another host gets that host's), the host's helper in
+// HostHelpers, else with TrustEnv and not IgnoreNetrc its netrc entry;
+// and last an Authorization header, which those replace.
 func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 	method := req.Method
 	if method == "" {
@@ -70,12 +76,37 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 	case u.User != nil:
 		// Requests takes credentials from the URL (get_auth_from_url).
 		pass, _ := u.User.Password()
-		p.Auth = &BasicAuth{Username: u.User.Username(), Password: pass}
+		p.Auth = SchemeAuth(s.CredentialScheme, u.User.Username(), pass)
 	case s.Auth != nil:
 		p.Auth = s.Auth
+	default:
+		var netrc Auth
+		if s.TrustEnv && !s.IgnoreNetrc {
+			if n := s.netrc.load(s.getenv, s.OnEnvError); n != nil {
+				netrc = n.WithScheme(s.CredentialScheme)
+			}
+		}
+		if len(s.HostHelpers) > 0 {
+			p.Auth = &HostHelpers{Helpers: s.HostHelpers, Fallback: netrc}
+		} else {
+			p.Auth = netrc
+		}
 	}
 	p.URL.User = nil
 	return p, nil
+}
+
+// SchemeAuth returns the Auth that sends a user and password as scheme
+// says: NetrcBasic (or empty), NetrcDigest, or NetrcBearer, which sends
+// the password as the token.
+func SchemeAuth(scheme, user, password string) Auth {
+	switch scheme {
+	case NetrcDigest:
+		return &DigestAuth{Username: user, Password: password}
+	case NetrcBearer:
+		return &BearerAuth{Token: password}
+	}
+	return &BasicAuth{Username: user, Password: password}
 }
 
 func validHeaderName(name string) bool {

@@ -17,7 +17,7 @@ import (
 // Proxy selection follows Requests, not net/http: an explicit entry wins
 // with Requests' select_proxy order (scheme://host, scheme, all://host,
 // all), then the environment (http_proxy, https_proxy, all_proxy, with
-// no_proxy), read only when Options.TrustEnv is set. Unlike Go's
+// no_proxy), read for each request only when Session.TrustEnv is set. Unlike Go's
 // ProxyFromEnvironment, loopback targets are proxied unless no_proxy lists
 // them, and all_proxy is honoured.
 
@@ -35,21 +35,25 @@ type proxyChoice struct {
 	err error
 }
 
-// proxySelector picks the proxy for each request. It is immutable once
+// proxySelector picks the proxy for each request from the explicit
+// proxies and those of the request's environment. It is immutable once
 // built, so the transport may call it from any goroutine.
 type proxySelector struct {
 	explicit map[string]proxyChoice
 	// explicitNoProxy is the "no_proxy" key of the explicit map; when set it
 	// applies to explicit and environment proxies alike.
 	explicitNoProxy *noProxyList
-	env             map[string]proxyChoice // keys "http", "https", "all"
-	envNoProxy      *noProxyList
 	direct          bool // every request goes direct (a Unix socket)
 }
 
-// newProxySelector builds the selector from the explicit map and, when
-// trustEnv is set, the environment read through lookup.
-func newProxySelector(explicit map[string]string, trustEnv bool, lookup func(string) (string, bool)) (*proxySelector, error) {
+// envProxies are the proxies the environment names at one moment.
+type envProxies struct {
+	byScheme map[string]proxyChoice // keys "http", "https", "all"
+	noProxy  *noProxyList
+}
+
+// newProxySelector builds the selector from the explicit map.
+func newProxySelector(explicit map[string]string) (*proxySelector, error) {
 	ps := &proxySelector{explicit: map[string]proxyChoice{}}
 	for k, v := range explicit {
 		key := strings.ToLower(strings.TrimSpace(k))
@@ -66,10 +70,13 @@ func newProxySelector(explicit map[string]string, trustEnv bool, lookup func(str
 		}
 		ps.explicit[key] = proxyChoice{url: u}
 	}
-	if !trustEnv {
-		return ps, nil
-	}
-	ps.env = map[string]proxyChoice{}
+	return ps, nil
+}
+
+// readEnvProxies reads the proxy variables through lookup. A variable
+// that does not parse fails only the requests that would use it.
+func readEnvProxies(lookup func(string) (string, bool)) *envProxies {
+	env := &envProxies{byScheme: map[string]proxyChoice{}}
 	for _, scheme := range []string{"http", "https", "all"} {
 		raw, name := envProxyValue(lookup, scheme+"_proxy")
 		if raw == "" {
@@ -79,11 +86,11 @@ func newProxySelector(explicit map[string]string, trustEnv bool, lookup func(str
 		if err != nil {
 			err = fmt.Errorf("environment variable %s: %w", name, err)
 		}
-		ps.env[scheme] = proxyChoice{url: u, err: err}
+		env.byScheme[scheme] = proxyChoice{url: u, err: err}
 	}
 	noProxy, _ := envProxyValue(lookup, "no_proxy")
-	ps.envNoProxy = parseNoProxy(noProxy)
-	return ps, nil
+	env.noProxy = parseNoProxy(noProxy)
+	return env
 }
 
 // checkProxyKey accepts Requests' proxy keys: a scheme, "all", or
@@ -140,8 +147,9 @@ func parseProxyURL(raw string) (*url.URL, error) {
 }
 
 // proxyFor returns the proxy for a request to u, or nil for a direct
-// connection.
-func (ps *proxySelector) proxyFor(u *url.URL) (*url.URL, error) {
+// connection; env is the environment's proxies, nil when it is not
+// trusted.
+func (ps *proxySelector) proxyFor(u *url.URL, env *envProxies) (*url.URL, error) {
 	host := strings.ToLower(u.Hostname())
 	if ps.direct || host == "" {
 		return nil, nil
@@ -159,19 +167,19 @@ func (ps *proxySelector) proxyFor(u *url.URL) (*url.URL, error) {
 			return c.url, c.err
 		}
 	}
-	if ps.env == nil {
+	if env == nil {
 		return nil, nil
 	}
-	noProxy := ps.envNoProxy
+	noProxy := env.noProxy
 	if ps.explicitNoProxy != nil {
 		noProxy = ps.explicitNoProxy
 	}
 	if noProxy.bypass(host, port) {
 		return nil, nil
 	}
-	c, ok := ps.env[scheme]
+	c, ok := env.byScheme[scheme]
 	if !ok {
-		c = ps.env["all"]
+		c = env.byScheme["all"]
 	}
 	return c.url, c.err
 }

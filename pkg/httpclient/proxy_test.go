@@ -75,12 +75,16 @@ func TestProxyFor(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ps, err := newProxySelector(tc.explicit, tc.env != nil, envOf(tc.env))
+			ps, err := newProxySelector(tc.explicit)
 			if err != nil {
 				t.Fatalf("newProxySelector(%v): %v", tc.explicit, err)
 			}
+			var env *envProxies
+			if tc.env != nil {
+				env = readEnvProxies(envOf(tc.env))
+			}
 			u, _ := url.Parse(tc.url)
-			got, err := ps.proxyFor(u)
+			got, err := ps.proxyFor(u, env)
 			if err != nil {
 				t.Fatalf("proxyFor(%s) with %v, env %v: %v", tc.url, tc.explicit, tc.env, err)
 			}
@@ -111,7 +115,7 @@ func TestProxySelectorErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := newProxySelector(tc.explicit, false, noEnv)
+			_, err := newProxySelector(tc.explicit)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "secret") {
 				t.Errorf("newProxySelector(%v) error = %v, want one containing %q and no password", tc.explicit, err, tc.want)
 			}
@@ -121,14 +125,15 @@ func TestProxySelectorErrors(t *testing.T) {
 
 func TestBadEnvironmentProxyFailsOnlyItsRequests(t *testing.T) {
 	t.Parallel()
-	ps, err := newProxySelector(nil, true, envOf(map[string]string{"https_proxy": "ftp://p:21"}))
+	ps, err := newProxySelector(nil)
 	if err != nil {
-		t.Fatalf("a bad https_proxy failed the whole session: %v", err)
+		t.Fatal(err)
 	}
-	if _, err := ps.proxyFor(&url.URL{Scheme: "http", Host: "example.org"}); err != nil {
+	env := readEnvProxies(envOf(map[string]string{"https_proxy": "ftp://p:21"}))
+	if _, err := ps.proxyFor(&url.URL{Scheme: "http", Host: "example.org"}, env); err != nil {
 		t.Errorf("http request with a bad https_proxy: %v", err)
 	}
-	_, err = ps.proxyFor(&url.URL{Scheme: "https", Host: "example.org"})
+	_, err = ps.proxyFor(&url.URL{Scheme: "https", Host: "example.org"}, env)
 	if err == nil || !strings.Contains(err.Error(), "https_proxy") {
 		t.Errorf("https request with a bad https_proxy: error %v, want one naming the variable", err)
 	}
@@ -381,11 +386,11 @@ func TestProxiesEndToEnd(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			opts := Options{Proxies: tc.proxies, Resolve: tc.resolve, CABundle: files.caFile, TrustEnv: tc.env != nil, LookupEnv: envOf(tc.env)}
+			opts := Options{Proxies: tc.proxies, Resolve: tc.resolve, CABundle: files.caFile}
 			if tc.name == "https proxy with an untrusted certificate" {
 				opts.CABundle = files.otherCAFile
 			}
-			resp, body, err := fetch(t, opts, tc.url)
+			resp, body, err := fetchEnv(t, opts, tc.env, tc.url)
 			if tc.wantKind != nil {
 				if !errors.Is(err, tc.wantKind) || !strings.Contains(err.Error(), tc.wantMsg) {
 					t.Fatalf("GET %s via %v: error %v, want %v containing %q", tc.url, tc.proxies, err, tc.wantKind, tc.wantMsg)

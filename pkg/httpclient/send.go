@@ -102,13 +102,20 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		GotFirstResponseByte: func() { locked(func() { t.TTFB = time.Since(t.Start) }) },
 	}
 	ctx = httptrace.WithClientTrace(ctx, trace)
+	if env := s.environment(); env != nil {
+		ctx = context.WithValue(ctx, environmentKey{}, env)
+	}
+	rt, err := s.transportFor(p.URL)
+	if err != nil {
+		return nil, err
+	}
 
 	req, err := s.newHTTPRequest(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	t.Start = time.Now()
-	raw, err := s.transportFor(p.URL).RoundTrip(req)
+	raw, err := rt.RoundTrip(req)
 	if err != nil {
 		return nil, s.classifyError(err, p)
 	}

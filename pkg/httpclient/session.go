@@ -11,10 +11,23 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Session is Requests' Session: defaults merged into every request, one
 // connection pool, a cookie jar, and the redirect and retry policy.
+//
+// The zero Session works, as a zero [http.Client] does: it verifies TLS
+// against the system roots, sends no default headers, keeps no cookies,
+// follows no redirects (MaxRedirects 0) and ignores the environment. New
+// gives Requests' defaults instead.
+//
+// A Session is safe for concurrent use by multiple goroutines once it is
+// configured: set its fields (and Mount) before the first request and
+// leave them alone while requests are in flight, as with http.Client. Its
+// Jar, the Auth types of this package and the transport synchronise
+// themselves; a request's Hooks and Retry.OnRetry run on the goroutine
+// that sent it.
 type Session struct {
 	// Header holds headers sent with every request unless a request
 	// replaces or unsets them.
@@ -28,9 +41,33 @@ type Session struct {
 	Jar http.CookieJar
 	// MaxRedirects bounds how many redirects one Send follows.
 	MaxRedirects int
-	// TrustEnv makes the session read proxies, netrc and CA bundles from
-	// the environment, as Requests' trust_env.
+	// TrustEnv merges settings from the environment into each request,
+	// as Requests' trust_env and merge_environment_settings: the proxy
+	// variables (http_proxy, https_proxy, all_proxy, no_proxy) below
+	// explicit Options.Proxies; the CA bundle of REQUESTS_CA_BUNDLE or
+	// CURL_CA_BUNDLE while Options name none and verify; and the netrc
+	// file ($NETRC, else ~/.netrc) for requests without other
+	// credentials (see Prepare).
 	TrustEnv bool
+	// IgnoreNetrc keeps TrustEnv from reading a netrc file.
+	IgnoreNetrc bool
+	// CredentialScheme is how credentials that carry no scheme of their
+	// own are sent, those of a URL's user info and of a netrc file:
+	// NetrcBasic (when empty), NetrcDigest, or NetrcBearer (the password
+	// as the token).
+	CredentialScheme string
+	// HostHelpers are credential helpers by host ("host" or
+	// "host:port"), ranked with netrc: a request that gets neither
+	// request, URL nor session credentials gets its host's helper, else
+	// its host's netrc entry.
+	HostHelpers map[string]*ExecAuth
+	// LookupEnv reads the environment for TrustEnv; nil means
+	// os.LookupEnv.
+	LookupEnv func(key string) (string, bool)
+	// OnEnvError, when set, is told about a setting of the environment
+	// that is ignored because it cannot be used, such as a netrc file
+	// that does not parse; each once per version of the file.
+	OnEnvError func(error)
 	// Hooks are called with every response (redirect hops included), in
 	// order, before Send returns it: Requests' response hooks.
 	Hooks []func(*Response) error
@@ -39,8 +76,10 @@ type Session struct {
 	Retry RetryPolicy
 
 	opts      Options
-	transport http.RoundTripper
+	mu        sync.Mutex        // guards transport
+	transport http.RoundTripper // built by New, or on first use
 	mounts    []mount
+	netrc     netrcCache
 }
 
 // DefaultMaxRedirects is Requests' DEFAULT_REDIRECT_LIMIT.
@@ -51,9 +90,10 @@ type mount struct {
 	rt     http.RoundTripper
 }
 
-// New returns a session with Requests' default headers, an empty cookie
-// jar (so cookies set by one redirect hop go out on the next) and a
-// transport built from opts.
+// New returns a session with Requests' defaults: its default headers, an
+// empty cookie jar (so cookies set by one redirect hop go out on the
+// next), DefaultMaxRedirects, TrustEnv, and a transport built from opts.
+// Unreadable CA bundles and client certificates are reported here.
 func New(opts Options) (*Session, error) {
 	rt, err := newTransport(opts)
 	if err != nil {
@@ -63,7 +103,7 @@ func New(opts Options) (*Session, error) {
 		Header:       DefaultHeaders(),
 		Jar:          NewJar(),
 		MaxRedirects: DefaultMaxRedirects,
-		TrustEnv:     opts.TrustEnv,
+		TrustEnv:     true,
 		opts:         opts,
 		transport:    rt,
 	}
@@ -98,14 +138,14 @@ func (s *Session) Mount(prefix string, rt http.RoundTripper) {
 
 // transportFor picks the mounted transport with the longest prefix of u,
 // else the session's own.
-func (s *Session) transportFor(u *url.URL) http.RoundTripper {
+func (s *Session) transportFor(u *url.URL) (http.RoundTripper, error) {
 	str := u.String()
 	for _, m := range s.mounts {
 		if strings.HasPrefix(strings.ToLower(str), strings.ToLower(m.prefix)) {
-			return m.rt
+			return m.rt, nil
 		}
 	}
-	return s.transport
+	return s.ownTransport()
 }
 
 // SendOptions are the per-call options of Send.
@@ -156,7 +196,10 @@ func (s *Session) Do(ctx context.Context, req *Request, opts SendOptions) (*Resp
 // Close releases idle connections.
 func (s *Session) Close() {
 	type idleCloser interface{ CloseIdleConnections() }
-	if c, ok := s.transport.(idleCloser); ok {
+	s.mu.Lock()
+	rt := s.transport
+	s.mu.Unlock()
+	if c, ok := rt.(idleCloser); ok {
 		c.CloseIdleConnections()
 	}
 }

@@ -3,9 +3,15 @@ package httpclient
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
@@ -100,4 +106,82 @@ func TestSessionAPI(t *testing.T) {
 	if _, err := s.Do(ctx, &Request{URL: srv.URL + "/get"}, SendOptions{}); err == nil || !strings.Contains(err.Error(), "hook says no") {
 		t.Errorf("failing hook: err = %v", err)
 	}
+}
+
+// TestSessionReadsEnvironmentPerRequest checks that TrustEnv is the
+// session's switch, read at each request as Requests'
+// merge_environment_settings is: turning it on after New sends the next
+// request through the proxy the environment names, and the netrc file
+// it names, and turning it off again sends it direct without them.
+func TestSessionReadsEnvironmentPerRequest(t *testing.T) {
+	t.Parallel()
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "direct "+r.Header.Get("Authorization"))
+	}))
+	t.Cleanup(target.Close)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "proxied "+r.Header.Get("Authorization"))
+	}))
+	t.Cleanup(proxy.Close)
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	if err := os.WriteFile(netrc, []byte("machine 127.0.0.1 login u password p\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	s.LookupEnv = envOf(map[string]string{"http_proxy": proxy.URL, "NETRC": netrc})
+	for _, tc := range []struct {
+		trust bool
+		want  string
+	}{
+		{false, "direct "},
+		{true, "proxied Basic dTpw"},
+		{false, "direct "},
+	} {
+		s.TrustEnv = tc.trust
+		_, body, err := get(s, target.URL+"/")
+		if err != nil {
+			t.Fatalf("TrustEnv=%v: %v", tc.trust, err)
+		}
+		if body != tc.want {
+			t.Errorf("TrustEnv=%v: body %q, want %q", tc.trust, body, tc.want)
+		}
+	}
+}
+
+// TestZeroSessionConcurrentUse sends from many goroutines through one
+// zero Session, whose transport is built on first use: run with -race,
+// it checks the concurrency contract Session documents.
+func TestZeroSessionConcurrentUse(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "n", Value: r.URL.Query().Get("n")})
+		io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	s := &Session{Jar: NewJar()}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, body, err := get(s, fmt.Sprintf("%s/?n=%d", srv.URL, i))
+			if err == nil && body != "ok" {
+				err = fmt.Errorf("body %q", body)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	s.Close()
 }

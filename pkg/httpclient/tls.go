@@ -20,39 +20,20 @@ import (
 
 // newTLSConfig builds a fresh client TLS configuration from opts:
 // verification (Requests' verify), the client certificate (cert), the
-// pinned version and the cipher suites. lookup reads the environment.
-func newTLSConfig(opts Options, lookup func(string) (string, bool)) (cfg *tls.Config, envCA string, err error) {
-	cfg = &tls.Config{InsecureSkipVerify: opts.InsecureSkipVerify}
-	verify, caPath := !opts.InsecureSkipVerify, opts.CABundle
-	if verify && caPath == "" && opts.TrustEnv {
-		// Requests reads these only when verify is left at True. They are
-		// loaded on the first TLS connection (sessionTransport.ensureRoots),
-		// so plain-http requests do not pay for parsing a system-sized bundle.
-		for _, name := range []string{"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"} {
-			if v, _ := lookup(name); v != "" {
-				envCA = v
-				break
-			}
-		}
-		if envCA != "" {
-			// A bundle that is not there is reported now, as before any
-			// request; parsing waits for the first TLS connection.
-			if _, err := os.Stat(envCA); err != nil {
-				return nil, "", fmt.Errorf("CA bundle: %w", err)
-			}
-		}
-	}
-	if verify && caPath != "" {
-		pool, err := LoadCAPool(caPath)
+// pinned version and the cipher suites.
+func newTLSConfig(opts Options) (*tls.Config, error) {
+	cfg := &tls.Config{InsecureSkipVerify: opts.InsecureSkipVerify}
+	if !opts.InsecureSkipVerify && opts.CABundle != "" {
+		pool, err := LoadCAPool(opts.CABundle)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		cfg.RootCAs = pool
 	}
 	if opts.Cert != "" {
 		cert, err := LoadClientCert(opts.Cert, opts.CertKey, opts.CertKeyPass)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		cfg.Certificates = []tls.Certificate{cert}
 	} else {
@@ -62,7 +43,19 @@ func newTLSConfig(opts Options, lookup func(string) (string, bool)) (cfg *tls.Co
 		cfg.MinVersion, cfg.MaxVersion = opts.TLSVersion, opts.TLSVersion
 	}
 	cfg.CipherSuites = slices.Clone(opts.CipherSuites)
-	return cfg, envCA, nil
+	return cfg, nil
+}
+
+// envCABundle returns the CA bundle the environment names, as Requests
+// reads it when verify is left at True: REQUESTS_CA_BUNDLE, else
+// CURL_CA_BUNDLE; "" when neither is set.
+func envCABundle(lookup func(string) (string, bool)) string {
+	for _, name := range []string{"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"} {
+		if v, _ := lookup(name); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // noteCertificateRequest answers a server's certificate request when we

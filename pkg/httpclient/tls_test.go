@@ -211,11 +211,24 @@ func startTLSServer(t *testing.T, cert tls.Certificate, configure func(*tls.Conf
 // returns the body, or the error.
 func fetch(t *testing.T, opts Options, rawURL string) (*Response, string, error) {
 	t.Helper()
+	return fetchEnv(t, opts, nil, rawURL)
+}
+
+// fetchEnv is fetch with TrustEnv set and env as the environment, or
+// without TrustEnv when env is nil.
+func fetchEnv(t *testing.T, opts Options, env map[string]string, rawURL string) (*Response, string, error) {
+	t.Helper()
 	s, err := New(opts)
 	if err != nil {
 		t.Fatalf("New(%+v): %v", opts, err)
 	}
 	t.Cleanup(s.Close)
+	s.TrustEnv, s.LookupEnv = env != nil, envOf(env)
+	return get(s, rawURL)
+}
+
+// get sends a GET of rawURL through s and reads the body.
+func get(s *Session, rawURL string) (*Response, string, error) {
 	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: rawURL}, SendOptions{})
 	if err != nil {
 		return nil, "", err
@@ -250,10 +263,12 @@ func TestTLSVerification(t *testing.T) {
 		name     string
 		url      string
 		opts     Options
-		wantKind error  // nil: success
-		wantMsg  string // in the error message
+		env      map[string]string // with TrustEnv; nil: without
+		noTrust  bool              // env given, TrustEnv off
+		wantKind error             // nil: success
+		wantMsg  string            // in the error message
 	}{
-		{name: "default roots do not know the test CA", url: good.URL, opts: Options{TrustEnv: true, LookupEnv: noEnv},
+		{name: "default roots do not know the test CA", url: good.URL, env: map[string]string{},
 			wantKind: ErrSSL, wantMsg: "certificate signed by unknown authority"},
 		{name: "CA file", url: good.URL, opts: Options{CABundle: files.caFile}},
 		{name: "rehash directory", url: good.URL, opts: Options{CABundle: files.caDir}},
@@ -262,16 +277,16 @@ func TestTLSVerification(t *testing.T) {
 		{name: "unrelated CA file", url: good.URL, opts: Options{CABundle: files.otherCAFile},
 			wantKind: ErrSSL, wantMsg: "unknown authority"},
 		{name: "REQUESTS_CA_BUNDLE", url: good.URL,
-			opts: Options{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": files.caFile, "CURL_CA_BUNDLE": files.otherCAFile})}},
+			env: map[string]string{"REQUESTS_CA_BUNDLE": files.caFile, "CURL_CA_BUNDLE": files.otherCAFile}},
 		{name: "CURL_CA_BUNDLE", url: good.URL,
-			opts: Options{TrustEnv: true, LookupEnv: envOf(map[string]string{"CURL_CA_BUNDLE": files.caDir})}},
+			env: map[string]string{"CURL_CA_BUNDLE": files.caDir}},
 		{name: "empty REQUESTS_CA_BUNDLE falls through to CURL_CA_BUNDLE", url: good.URL,
-			opts: Options{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": files.caFile})}},
+			env: map[string]string{"REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": files.caFile}},
 		{name: "bundle variables ignored without trust env", url: good.URL,
-			opts:     Options{LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": files.caFile})},
+			env: map[string]string{"REQUESTS_CA_BUNDLE": files.caFile}, noTrust: true,
 			wantKind: ErrSSL, wantMsg: "unknown authority"},
 		{name: "explicit verify path beats the environment", url: good.URL,
-			opts:     Options{TrustEnv: true, CABundle: files.otherCAFile, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": files.caFile})},
+			opts: Options{CABundle: files.otherCAFile}, env: map[string]string{"REQUESTS_CA_BUNDLE": files.caFile},
 			wantKind: ErrSSL, wantMsg: "unknown authority"},
 		{name: "expired certificate names the date", url: expired.URL, opts: Options{CABundle: files.caFile},
 			wantKind: ErrSSL, wantMsg: "certificate expired on 2021-01-01 00:00:00 UTC"},
@@ -282,7 +297,13 @@ func TestTLSVerification(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, body, err := fetch(t, tc.opts, tc.url)
+			s, err := New(tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Close)
+			s.TrustEnv, s.LookupEnv = tc.env != nil && !tc.noTrust, envOf(tc.env)
+			_, body, err := get(s, tc.url)
 			if tc.wantKind == nil {
 				if err != nil {
 					t.Fatalf("GET %s with %+v: %v", tc.url, tc.opts, err)

@@ -22,14 +22,19 @@ import (
 func (s *Session) TransportOptions() Options { return s.opts }
 
 // ProxyFor returns the proxy the session's own transport would use for u
-// (explicit proxies, else the environment's, with no_proxy applied), or
-// nil for a direct connection. Mounted transports are not consulted.
+// now (explicit proxies, else with TrustEnv the environment's, with
+// no_proxy applied), or nil for a direct connection. Mounted transports
+// are not consulted.
 func (s *Session) ProxyFor(u *url.URL) (*url.URL, error) {
-	st, ok := s.transport.(*sessionTransport)
-	if !ok || st.proxies == nil {
+	rt, err := s.ownTransport()
+	if err != nil {
+		return nil, err
+	}
+	st, ok := rt.(*sessionTransport)
+	if !ok {
 		return nil, nil
 	}
-	return st.proxies.proxyFor(u)
+	return st.proxies.proxyFor(u, s.environment().proxyList())
 }
 
 // SetTransportOptions rebuilds the session's transport from opts, for
@@ -42,17 +47,90 @@ func (s *Session) SetTransportOptions(opts Options) error {
 		return err
 	}
 	s.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.opts, s.transport = opts, rt
+	return nil
+}
+
+// ownTransport returns the session's own transport, building it from the
+// zero Options on first use when the session did not come from New.
+func (s *Session) ownTransport() (http.RoundTripper, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.transport == nil {
+		rt, err := newTransport(s.opts)
+		if err != nil {
+			return nil, err
+		}
+		s.transport = rt
+	}
+	return s.transport, nil
+}
+
+// environment is what TrustEnv takes from the environment for one
+// request, as Requests' merge_environment_settings: the proxy variables
+// and, while verification uses the default roots, the CA bundle
+// variables. Netrc credentials are taken by Prepare.
+type environment struct {
+	proxies  *envProxies
+	caBundle string
+}
+
+// environmentKey carries a request's *environment in its context, from
+// the session to its transport.
+type environmentKey struct{}
+
+// environment reads the environment for a request now; nil when the
+// session does not trust it.
+func (s *Session) environment() *environment {
+	if !s.TrustEnv {
+		return nil
+	}
+	lookup := s.lookupEnv()
+	env := &environment{proxies: readEnvProxies(lookup)}
+	if !s.opts.InsecureSkipVerify && s.opts.CABundle == "" {
+		env.caBundle = envCABundle(lookup)
+	}
+	return env
+}
+
+func (e *environment) proxyList() *envProxies {
+	if e == nil {
+		return nil
+	}
+	return e.proxies
+}
+
+// lookupEnv is LookupEnv, else os.LookupEnv.
+func (s *Session) lookupEnv() func(string) (string, bool) {
+	if s.LookupEnv != nil {
+		return s.LookupEnv
+	}
+	return os.LookupEnv
+}
+
+// getenv is lookupEnv in os.Getenv's shape.
+func (s *Session) getenv(key string) string {
+	v, _ := s.lookupEnv()(key)
+	return v
+}
+
+// CheckEnvironment reports a CA bundle named by the environment that does
+// not exist, so that a caller can refuse it before sending anything; a
+// request would fail with an SSLError. It is nil unless TrustEnv is set.
+func (s *Session) CheckEnvironment() error {
+	if env := s.environment(); env != nil && env.caBundle != "" {
+		if _, err := os.Stat(env.caBundle); err != nil {
+			return fmt.Errorf("CA bundle: %w", err)
+		}
+	}
 	return nil
 }
 
 // newTransport builds the session's transport from opts. It never touches
 // http.DefaultTransport.
 func newTransport(opts Options) (http.RoundTripper, error) {
-	lookup := opts.LookupEnv
-	if lookup == nil {
-		lookup = os.LookupEnv
-	}
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -63,16 +141,16 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps, err := newProxySelector(opts.Proxies, opts.TrustEnv, lookup)
+	ps, err := newProxySelector(opts.Proxies)
 	if err != nil {
 		return nil, err
 	}
 	ps.direct = opts.UnixSocket != ""
-	cfg, envCA, err := newTLSConfig(opts, lookup)
+	cfg, err := newTLSConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	t := &sessionTransport{opts: opts, dialer: d, proxies: ps, tlsConfig: cfg, envCA: envCA}
+	t := &sessionTransport{opts: opts, dialer: d, proxies: ps, tlsConfig: cfg}
 	t.base = t.newHTTPTransport(d.DialContext, true)
 	if opts.HTTP2 {
 		t.h2c = newH2CTransport(t.newHTTPTransport(d.DialContext, false))
@@ -84,7 +162,9 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 }
 
 // sessionTransport is the session's own RoundTripper: it picks the proxy
-// for each request (so again on every redirect hop), sends SOCKS routes
+// for each request (so again on every redirect hop) from the explicit
+// ones and the environment the session put in the request's context
+// (environmentKey), loads that environment's CA bundle, sends SOCKS routes
 // through their own pools, and notes how far each exchange got so that
 // classifyError can tell a connect timeout from a read timeout.
 type sessionTransport struct {
@@ -92,8 +172,9 @@ type sessionTransport struct {
 	dialer    *netDialer
 	proxies   *proxySelector
 	tlsConfig *tls.Config
-	// envCA is a CA bundle named by the environment, loaded into the TLS
-	// configurations before the first TLS connection (ensureRoots).
+	// envCA is the CA bundle named by the environment, loaded into the
+	// TLS configurations before the first TLS connection that needs it
+	// (ensureRoots).
 	envCA     string
 	rootsOnce sync.Once
 	rootsErr  error
@@ -179,7 +260,10 @@ func (t *sessionTransport) newHTTPTransport(dial func(ctx context.Context, netwo
 		ht.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 	}
 	if withProxy {
-		ht.Proxy = func(r *http.Request) (*url.URL, error) { return t.proxies.proxyFor(r.URL) }
+		ht.Proxy = func(r *http.Request) (*url.URL, error) {
+			env, _ := r.Context().Value(environmentKey{}).(*environment)
+			return t.proxies.proxyFor(r.URL, env.proxyList())
+		}
 		ht.OnProxyConnectResponse = checkConnectResponse
 	}
 	return ht
@@ -187,7 +271,8 @@ func (t *sessionTransport) newHTTPTransport(dial func(ctx context.Context, netwo
 
 // RoundTrip sends req through the route its proxy choice calls for.
 func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	pu, err := t.proxies.proxyFor(req.URL)
+	env, _ := req.Context().Value(environmentKey{}).(*environment)
+	pu, err := t.proxies.proxyFor(req.URL, env.proxyList())
 	if err != nil {
 		if req.Body != nil {
 			req.Body.Close()
@@ -195,7 +280,7 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, &proxyConfigError{err: err}
 	}
 	if req.URL.Scheme == "https" || pu != nil && pu.Scheme == "https" {
-		if err := t.ensureRoots(); err != nil {
+		if err := t.ensureRoots(env); err != nil {
 			if req.Body != nil {
 				req.Body.Close()
 			}
@@ -238,16 +323,19 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, nil
 }
 
-// ensureRoots loads the environment's CA bundle into every TLS
-// configuration the first time a request needs TLS. It runs on the
-// caller's goroutine before that request reaches net/http, and net/http
-// reads TLSClientConfig only when it dials TLS, so no connection sees a
-// half-set configuration.
-func (t *sessionTransport) ensureRoots() error {
-	if t.envCA == "" {
+// ensureRoots loads the CA bundle env names into every TLS configuration
+// the first time a request needs TLS, so plain-http requests never pay
+// for parsing a system-sized bundle. It runs on the caller's goroutine
+// before that request reaches net/http, and net/http reads
+// TLSClientConfig only when it dials TLS, so no connection sees a
+// half-set configuration. The roots then serve every later connection,
+// so a session refuses a different bundle rather than mix the two.
+func (t *sessionTransport) ensureRoots(env *environment) error {
+	if env == nil || env.caBundle == "" {
 		return nil
 	}
 	t.rootsOnce.Do(func() {
+		t.envCA = env.caBundle
 		pool, err := LoadCAPool(t.envCA)
 		if err != nil {
 			t.rootsErr = &RequestError{Kind: ErrSSL, Err: fmt.Errorf("CA bundle from the environment: %w", err)}
@@ -264,6 +352,9 @@ func (t *sessionTransport) ensureRoots() error {
 			rt.TLSClientConfig.RootCAs = pool
 		}
 	})
+	if t.rootsErr == nil && env.caBundle != t.envCA {
+		return &RequestError{Kind: ErrSSL, Err: fmt.Errorf("the environment's CA bundle changed from %s to %s; a session loads one", t.envCA, env.caBundle)}
+	}
 	return t.rootsErr
 }
 

@@ -109,8 +109,8 @@ func TestUnixSocket(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	// A proxy from the environment must not divert a socket request.
-	env := envOf(map[string]string{"http_proxy": "http://127.0.0.1:1"})
-	_, body, err := fetch(t, Options{UnixSocket: sock, TrustEnv: true, LookupEnv: env}, "http://api.local/v1/info")
+	env := map[string]string{"http_proxy": "http://127.0.0.1:1"}
+	_, body, err := fetchEnv(t, Options{UnixSocket: sock}, env, "http://api.local/v1/info")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func TestMountLongestPrefix(t *testing.T) {
 	}
 	for _, tc := range tests {
 		u, _ := url.Parse(tc.url)
-		got := s.transportFor(u)
+		got, _ := s.transportFor(u)
 		name := ""
 		if n, ok := got.(*namedRT); ok {
 			name = n.name
@@ -293,18 +293,23 @@ func addrs(ips ...string) []netip.Addr {
 }
 
 // TestNewReadsFiles checks that New reports what Validate leaves to it:
-// CA bundles and certificates that cannot be read.
+// CA bundles and certificates that cannot be read; and CheckEnvironment
+// a bundle the environment names that is not there.
 func TestNewReadsFiles(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "missing.pem")
-	for _, opts := range []Options{
-		{CABundle: missing},
-		{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": missing})},
-		{Cert: missing},
-	} {
+	for _, opts := range []Options{{CABundle: missing}, {Cert: missing}} {
 		if _, err := New(opts); err == nil || !strings.Contains(err.Error(), missing) {
 			t.Errorf("New(%+v) = %v, want an error naming %s", opts, err, missing)
 		}
+	}
+	s := &Session{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": missing})}
+	if err := s.CheckEnvironment(); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("CheckEnvironment with REQUESTS_CA_BUNDLE=%s = %v, want an error naming it", missing, err)
+	}
+	s.TrustEnv = false
+	if err := s.CheckEnvironment(); err != nil {
+		t.Errorf("CheckEnvironment without TrustEnv = %v, want nil", err)
 	}
 }
 
@@ -390,10 +395,7 @@ func TestEnvironmentCABundleIsLoadedOnFirstTLSUse(t *testing.T) {
 	if err := os.WriteFile(garbage, []byte("not a certificate"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Options{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": garbage})})
-	if err != nil {
-		t.Fatalf("New parsed the environment's bundle eagerly: %v", err)
-	}
+	s := &Session{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": garbage})}
 	resp, err := s.Do(context.Background(), &Request{URL: plain.URL}, SendOptions{})
 	if err != nil {
 		t.Fatalf("plain http with an unparsable environment bundle: %v", err)

@@ -1,0 +1,65 @@
+package httpclient_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+)
+
+// The zero Session sends requests, as a zero http.Client does.
+func ExampleSession_zero() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "hello %s", r.URL.Query().Get("name"))
+	}))
+	defer srv.Close()
+
+	var s httpclient.Session
+	req := &httpclient.Request{URL: srv.URL + "/greet", Params: []httpclient.Param{{Name: "name", Value: "gopher"}}}
+	resp, err := s.Do(context.Background(), req, httpclient.SendOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Close()
+	text, _ := resp.Text()
+	fmt.Println(resp.StatusCode, text)
+	// Output: 200 hello gopher
+}
+
+// With TrustEnv, a session takes credentials from the netrc file that
+// $NETRC names for a request that has none of its own, as Requests does.
+func ExampleSession_netrc() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, _ := r.BasicAuth()
+		fmt.Fprintf(w, "%s:%s", user, pass)
+	}))
+	defer srv.Close()
+	dir, _ := os.MkdirTemp("", "netrc")
+	defer os.RemoveAll(dir)
+	netrc := filepath.Join(dir, "netrc")
+	os.WriteFile(netrc, []byte("machine 127.0.0.1 login alice password s3cret\n"), 0o600)
+
+	s := &httpclient.Session{
+		TrustEnv: true,
+		LookupEnv: func(key string) (string, bool) {
+			if key == "NETRC" {
+				return netrc, true
+			}
+			return "", false
+		},
+	}
+	resp, err := s.Do(context.Background(), &httpclient.Request{URL: srv.URL}, httpclient.SendOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Close()
+	text, _ := resp.Text()
+	fmt.Println(text)
+	// Output: alice:s3cret
+}

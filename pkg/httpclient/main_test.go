@@ -1,0 +1,28 @@
+package httpclient
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestMain runs the tests without the environment's proxies, CA bundles
+// and netrc file: sessions from New trust the environment, and a
+// developer's settings must not change what the tests see.
+func TestMain(m *testing.M) {
+	for _, k := range []string{
+		"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+		"no_proxy", "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NETRC",
+	} {
+		os.Unsetenv(k)
+	}
+	home, err := os.MkdirTemp("", "httpclient-home")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("HOME", home)
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
+}
