@@ -120,7 +120,7 @@ func setOutput(env *requestEnv) error {
 		Format: pretty == "all" || pretty == "format",
 		Style:  o.Style,
 		// COLORTERM is how terminals say they take 24-bit colour.
-		TrueColor: env.IO.Getenv != nil && (env.IO.Getenv("COLORTERM") == "truecolor" || env.IO.Getenv("COLORTERM") == "24bit"),
+		TrueColor: env.IO.Getenv("COLORTERM") == "truecolor" || env.IO.Getenv("COLORTERM") == "24bit",
 		Indent:    o.Indent,
 		SortKeys:  o.SortKeys,
 		Terminal:  env.IO.StdoutTTY,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -20,6 +21,8 @@ import (
 // the user typed.
 type requestOptions struct {
 	IO *IOStreams
+	// Transport replaces the network in tests; nil is the real one.
+	Transport http.RoundTripper
 	// Changed reports whether a flag was given on the command line.
 	Changed func(name string) bool
 
@@ -245,40 +248,12 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 
-	var hopts httpclient.Options
-	if err := o.Net.apply(&hopts); err != nil {
-		return err
-	}
-	if err := o.Body.apply(&hopts); err != nil {
-		return err
-	}
-	if err := o.Session.preload(env, &hopts); err != nil {
-		return err
-	}
 	defer o.Session.release()
-	sess, err := httpclient.New(hopts)
+	sess, save, err := o.newSession(env, o.Transport)
 	if err != nil {
-		if o.Session.suppliedTransport {
-			return err
-		}
-		// An unreadable --verify bundle or --cert file names the culprit.
-		return usageErrorf("%v", err)
-	}
-	sess.TrustEnv, sess.LookupEnv = o.Net.TrustEnv, o.IO.lookupEnv
-	sess.IgnoreNetrc = o.Auth.IgnoreNetrc
-	sess.OnEnvError = func(err error) { env.Warn("%v", err) }
-	if err := sess.CheckEnvironment(); err != nil {
-		return usageErrorf("%v", err)
+		return err
 	}
 	defer sess.Close()
-	// The User-Agent names this build's version, the one `reqs version`
-	// prints: release builds set it with -ldflags.
-	sess.Header.Set("User-Agent", userAgent())
-	env.Session = sess
-	save, err := o.Session.load(env)
-	if err != nil {
-		return err
-	}
 	if err := o.Auth.apply(env); err != nil {
 		return err
 	}

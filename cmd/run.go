@@ -220,13 +220,7 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 			// One cookie jar per file, unless a session keeps them.
 			r.sess.Jar = httpclient.NewJar()
 		}
-		vars := &httpfile.Vars{Overrides: r.overrides, Environment: envs[i], Responses: map[string]*httpfile.Response{}}
-		if o.IO.Getenv != nil {
-			vars.Getenv = func(k string) (string, bool) {
-				v := o.IO.Getenv(k)
-				return v, v != ""
-			}
-		}
+		vars := &httpfile.Vars{Overrides: r.overrides, Environment: envs[i], Responses: map[string]*httpfile.Response{}, Getenv: o.IO.lookupEnv}
 		for _, req := range f.Requests {
 			if !selected[req] || r.stop {
 				continue
@@ -550,31 +544,8 @@ func (r *runner) ensureSession(env *requestEnv) error {
 		return nil
 	}
 	ro := &r.o.Request
-	hopts := httpclient.Options{TrustEnv: ro.Net.trustEnv()}
-	if err := ro.Net.apply(&hopts); err != nil {
-		return err
-	}
-	if err := ro.Body.apply(&hopts); err != nil {
-		return err
-	}
-	if err := ro.Session.preload(env, &hopts); err != nil {
-		return err
-	}
-	sess, err := httpclient.New(hopts)
+	sess, save, err := ro.newSession(env, r.o.Transport)
 	if err != nil {
-		if ro.Session.suppliedTransport {
-			return err
-		}
-		return usageErrorf("%v", err)
-	}
-	if r.o.Transport != nil {
-		sess.Mount("", r.o.Transport)
-	}
-	sess.Header.Set("User-Agent", userAgent())
-	env.Session = sess
-	save, err := ro.Session.load(env)
-	if err != nil {
-		sess.Close()
 		return err
 	}
 	if err := ro.Body.applySession(env); err != nil {

@@ -179,7 +179,14 @@ func oauth2Error(tokenURL string, err error) error {
 // cookies, headers or auth: for side requests such as a token endpoint.
 func (s *Session) HTTPClient() *http.Client {
 	return &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := s.transportFor(r.URL).RoundTrip(r)
+		rt, err := s.transportFor(r.URL)
+		if err != nil {
+			return nil, err
+		}
+		if env := s.environment(); env != nil {
+			r = r.WithContext(context.WithValue(r.Context(), environmentKey{}, env))
+		}
+		resp, err := rt.RoundTrip(r)
 		if err != nil {
 			return nil, s.classifyError(err, &PreparedRequest{URL: r.URL})
 		}

@@ -1,0 +1,57 @@
+package cmd
+
+import (
+	"net/http"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+)
+
+// newSession builds the session that a command's requests share (one
+// connection pool, one cookie jar) from the request flags, the config
+// and a stored session (--session), trusting the environment as
+// --trust-env says: transport options, httpclient.New, the User-Agent,
+// then the stored session's headers, auth, cookies and settings. A
+// non-nil transport replaces the network (tests). It sets env.Session.
+//
+// save persists the stored session after the exchange (nil when there is
+// none to save). The caller defers o.Session.release() and Close.
+func (o *requestOptions) newSession(env *requestEnv, transport http.RoundTripper) (sess *httpclient.Session, save func() error, err error) {
+	var hopts httpclient.Options
+	if err := o.Net.apply(&hopts); err != nil {
+		return nil, nil, err
+	}
+	if err := o.Body.apply(&hopts); err != nil {
+		return nil, nil, err
+	}
+	if err := o.Session.preload(env, &hopts); err != nil {
+		return nil, nil, err
+	}
+	sess, err = httpclient.New(hopts)
+	if err != nil {
+		if o.Session.suppliedTransport {
+			return nil, nil, err
+		}
+		// An unreadable --verify bundle or --cert file names the culprit.
+		return nil, nil, usageErrorf("%v", err)
+	}
+	sess.TrustEnv, sess.LookupEnv = o.Net.TrustEnv, o.IO.lookupEnv
+	sess.IgnoreNetrc = o.Auth.IgnoreNetrc
+	sess.OnEnvError = func(err error) { env.Warn("%v", err) }
+	if err := sess.CheckEnvironment(); err != nil {
+		sess.Close()
+		return nil, nil, usageErrorf("%v", err)
+	}
+	// The User-Agent names this build's version, the one `reqs version`
+	// prints: release builds set it with -ldflags.
+	sess.Header.Set("User-Agent", userAgent())
+	if transport != nil {
+		sess.Mount("", transport)
+	}
+	env.Session = sess
+	save, err = o.Session.load(env)
+	if err != nil {
+		sess.Close()
+		return nil, nil, err
+	}
+	return sess, save, nil
+}
