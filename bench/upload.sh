@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # upload.sh measures a 1 GiB streamed upload over loopback with reqs and
 # with curl, side by side: the whole body from a file (reqs POST URL @file
-# against curl -T file -X POST) and a multipart file field (reqs --multipart
-# POST URL field@file against curl -F field=@file). Each client runs RUNS
+# against curl -T file -X POST), the same file on standard input (reqs POST
+# URL < file against curl -T - -X POST < file) and a multipart file field
+# (reqs --multipart POST URL field@file against curl -F field=@file). Each client runs RUNS
 # times in turn; the medians of wall time and peak RSS are reported, with
 # reqs's throughput as a ratio of curl's for the same kind of upload.
 #
@@ -41,12 +42,14 @@ for i in $(seq "$RUNS"); do
 	echo "run $i of $RUNS" >&2
 	run curl-file "$want" curl -sS -X POST -T "$work/src.bin" -H 'Content-Type: application/octet-stream' "$url"
 	run reqs-file "$want" "$work/reqs" POST "$url" "@$work/src.bin"
+	run curl-stdin "$want" sh -c 'exec curl -sS -X POST -T - -H "Content-Type: application/octet-stream" "$1" < "$2"' sh "$url" "$work/src.bin"
+	run reqs-stdin "$want" sh -c 'exec "$1" POST "$2" < "$3"' sh "$work/reqs" "$url" "$work/src.bin"
 	run curl-multipart "$want" curl -sS -F "file=@$work/src.bin" "$url"
 	run reqs-multipart "$want" "$work/reqs" --multipart POST "$url" "file@$work/src.bin"
 done
 
 printf '%-16s %8s %10s %8s %12s\n' client "median s" "MiB/s" "x curl" "peak RSS MiB"
-for kind in file multipart; do
+for kind in file stdin multipart; do
 	curl_t=$(cut -d' ' -f1 "$work/curl-$kind.txt" | median)
 	for label in "curl-$kind" "reqs-$kind"; do
 		t=$(cut -d' ' -f1 "$work/$label.txt" | median)

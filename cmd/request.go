@@ -420,7 +420,10 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	case items.BodyPath == "-" && o.IgnoreStdin:
 		return nil, usageErrorf("@- reads the body from standard input, which --ignore-stdin forbids")
 	case items.BodyPath == "-":
-		req.Body = httpclient.ReaderBody(env.IO.In, -1)
+		req.Body = stdinFileBody(env.IO.In)
+		if req.Body == nil {
+			req.Body = httpclient.ReaderBody(env.IO.In, -1)
+		}
 	case items.BodyPath != "":
 		b, err := httpclient.FileBody(items.BodyPath)
 		if err != nil {
@@ -495,17 +498,11 @@ func setRawBodyType(req *httpclient.Request, o *requestOptions, bodyPath string)
 // implicitStdinBody returns standard input as the body, or nil when it is
 // empty (then the method stays GET, SPEC §1).
 func implicitStdinBody(in io.Reader) (*httpclient.Body, error) {
-	size := int64(-1)
-	if f, ok := in.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			size = st.Size()
-			if pos, err := f.Seek(0, io.SeekCurrent); err == nil {
-				size -= pos
-			}
-			if size == 0 {
-				return nil, nil
-			}
+	if b := stdinFileBody(in); b != nil {
+		if b.Size() == 0 {
+			return nil, nil
 		}
+		return b, nil
 	}
 	br := bufio.NewReaderSize(in, 64<<10)
 	if _, err := br.Peek(1); err != nil {
@@ -514,7 +511,23 @@ func implicitStdinBody(in io.Reader) (*httpclient.Body, error) {
 		}
 		return nil, err
 	}
-	return httpclient.ReaderBody(br, size), nil
+	return httpclient.ReaderBody(br, -1), nil
+}
+
+// stdinFileBody returns standard input as a file body when it is a
+// regular file (reqs POST URL < big.bin): sent as @big.bin is, with its
+// length and the kernel's zero-copy path, never copied through memory.
+// It returns nil for anything else (a pipe, a terminal, a test buffer).
+func stdinFileBody(in io.Reader) *httpclient.Body {
+	f, ok := in.(*os.File)
+	if !ok {
+		return nil
+	}
+	b, err := httpclient.OpenFileBody(f)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 func unwrapPathError(err error) error {

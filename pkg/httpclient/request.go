@@ -129,6 +129,59 @@ func FileBody(path string) (*Body, error) {
 	return &Body{path: path, size: size, open: func() (io.ReadCloser, error) { return os.Open(path) }}, nil
 }
 
+// OpenFileBody returns a body read from the regular file f, from its
+// current offset to its end, as FileBody reads a named file: with a known
+// length and, over TCP, through the kernel's zero-copy path. It is for a
+// file given as a descriptor, such as standard input redirected from a
+// file (reqs POST URL < big.bin). Each send reopens f by its name (for
+// standard input, /dev/stdin) at that offset, so redirects and retries can
+// resend it; where f cannot be reopened, it is a one-shot ReaderBody of
+// that length.
+func OpenFileBody(f *os.File) (*Body, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", f.Name())
+	}
+	start, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	size := max(st.Size()-start, 0)
+	open := func() (io.ReadCloser, error) {
+		g, err := os.Open(f.Name())
+		if err != nil {
+			return nil, err
+		}
+		if same, err := sameFile(g, st); err != nil || !same {
+			g.Close()
+			return nil, fmt.Errorf("%s: no longer the file it was", f.Name())
+		}
+		if _, err := g.Seek(start, io.SeekStart); err != nil {
+			g.Close()
+			return nil, err
+		}
+		return g, nil
+	}
+	probe, err := open()
+	if err != nil {
+		return ReaderBody(f, size), nil
+	}
+	probe.Close()
+	return &Body{size: size, open: open}, nil
+}
+
+// sameFile reports whether g is the file st describes.
+func sameFile(g *os.File, st os.FileInfo) (bool, error) {
+	gst, err := g.Stat()
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(gst, st), nil
+}
+
 // ReaderBody returns a one-shot body read from r; size is its length or -1.
 // It can be replayed only while it fits in ReplayLimit.
 func ReaderBody(r io.Reader, size int64) *Body {

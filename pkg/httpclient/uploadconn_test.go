@@ -72,3 +72,47 @@ func TestUploadConnReadFrom(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenFileBody checks that a body over an open file starts at the
+// file's offset, knows its length, and hands the transport an *os.File on
+// every send, which is what lets uploadConn use sendfile.
+func TestOpenFileBody(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "body.bin")
+	if err := os.WriteFile(path, []byte("skip:the rest"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(int64(len("skip:")), io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenFileBody(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.Size(), int64(len("the rest")); got != want {
+		t.Errorf("Size() = %d, want %d", got, want)
+	}
+	for i := range 2 { // a redirect or retry opens it again
+		rc, err := b.Open()
+		if err != nil {
+			t.Fatalf("open #%d: %v", i+1, err)
+		}
+		if _, ok := rc.(*os.File); !ok {
+			t.Errorf("open #%d gave a %T, want an *os.File for sendfile", i+1, rc)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || string(got) != "the rest" {
+			t.Errorf("open #%d read %q, %v; want %q", i+1, got, err, "the rest")
+		}
+	}
+
+	if _, err := OpenFileBody(os.NewFile(^uintptr(0), "bad")); err == nil {
+		t.Errorf("OpenFileBody of a bad descriptor succeeded")
+	}
+}
