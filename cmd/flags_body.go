@@ -333,7 +333,7 @@ func textLike(contentType string) bool {
 // printed, and the exit status says the download failed (see notSaved).
 func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, error) {
 	if f.toStdout {
-		return f.writeStdout(resp)
+		return f.writeStdout(env, resp)
 	}
 	var progress *render.Progress
 	if env.Quiet == 0 {
@@ -369,9 +369,10 @@ func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, 
 }
 
 // writeStdout writes the body of a successful response to standard output
-// for -o -, byte for byte (as sent with --keep-encoding); any other status
+// for -o -, byte for byte (as sent with --keep-encoding) unless that is a
+// terminal, which gets control characters escaped; any other status
 // is not written, as for a download to a file.
-func (f *bodyFlags) writeStdout(resp *httpclient.Response) (bool, error) {
+func (f *bodyFlags) writeStdout(env *requestEnv, resp *httpclient.Response) (bool, error) {
 	if resp.StatusCode/100 != 2 {
 		return f.notSaved()
 	}
@@ -382,6 +383,11 @@ func (f *bodyFlags) writeStdout(resp *httpclient.Response) (bool, error) {
 			return true, err
 		}
 		body = raw
+	}
+	if env.IO.StdoutTTY {
+		// A terminal still gets no control sequences from the server.
+		_, err := io.Copy(render.NewTerminalWriter(f.stdout, env.Render.Color), body)
+		return true, err
 	}
 	_, err := io.Copy(f.stdout, body)
 	return true, err

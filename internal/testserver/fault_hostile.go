@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -105,9 +106,9 @@ func handleHostileDeepJSON(w http.ResponseWriter, r *http.Request) {
 // handleHostileControl serves /hostile/control?type=text/plain: a 200
 // whose X-Title header carries [HeaderControlSequences] and whose body
 // carries [ControlSequences], under the given
-// Content-Type (JSON types get the sequences inside a string, escaped as
-// JSON allows: {"title": "\u001b]0;…"}, and raw in a second, invalid
-// key). A terminal must show
+// Content-Type (JSON types get them in a valid document, {"title": …},
+// where C0 controls are \u escapes but DEL and U+009B are raw, as JSON
+// allows). A terminal must show
 // them escaped, a pipe must get them byte for byte.
 func handleHostileControl(w http.ResponseWriter, r *http.Request) {
 	k := newKnobs(r)
@@ -118,7 +119,8 @@ func handleHostileControl(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Title", HeaderControlSequences)
 	w.Header().Set("Content-Type", ctype)
 	if strings.Contains(ctype, "json") {
-		fmt.Fprintf(w, "{\"escaped\": %q, \"raw\": \"%s\"}\n", ControlSequences, ControlSequences)
+		b, _ := json.Marshal(map[string]string{"title": ControlSequences})
+		w.Write(append(b, '\n'))
 		return
 	}
 	io.WriteString(w, "before "+ControlSequences+" after\n")

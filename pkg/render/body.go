@@ -72,16 +72,26 @@ func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
 	case (o.Format || p != nil) && isJSONBody(mt, head):
 		err = jsonBody(out, head, rest, atEOF, o)
 	case o.Format && isXMLType(mt):
+		if o.Terminal {
+			head, rest, atEOF = readHead(terminalReader(io.MultiReader(bytes.NewReader(head), rest), o), bodySniffSize)
+		}
 		err = xmlBody(out, head, rest, atEOF, o, p)
 	case p != nil && isMarkupType(mt):
-		err = colorMarkup(out, io.MultiReader(bytes.NewReader(head), rest), p)
+		// The colourisers add escape sequences of their own, so on a
+		// terminal they are given the server's text already escaped.
+		err = colorMarkup(out, terminalReader(io.MultiReader(bytes.NewReader(head), rest), o), p)
 	case p != nil && o.Terminal && isFormType(mt):
 		err = colorForm(out, io.MultiReader(bytes.NewReader(head), rest), p, o)
 	case p != nil && o.Terminal && lexerFile(mt) != "" && loadLexer(lexerFile(mt)) != nil:
+		head, rest, atEOF = readHead(terminalReader(io.MultiReader(bytes.NewReader(head), rest), o), bodySniffSize)
 		err = highlight(out, head, rest, atEOF, loadLexer(lexerFile(mt)), p, o)
 	default:
-		if _, err = out.Write(head); err == nil {
-			_, err = io.Copy(out, rest)
+		raw := rawWriter(out, o)
+		if _, err = raw.Write(head); err == nil {
+			_, err = io.Copy(raw, rest)
+		}
+		if err == nil {
+			err = raw.Flush()
 		}
 	}
 	if err == nil && tail != nil && tail.n > 0 && tail.last != '\n' {
@@ -90,8 +100,42 @@ func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
 	return err
 }
 
+// flushWriter is a writer that may hold back a few bytes until Flush.
+type flushWriter interface {
+	io.Writer
+	Flush() error
+}
+
+type nopFlusher struct{ io.Writer }
+
+func (nopFlusher) Flush() error { return nil }
+
+// rawWriter is where a body's own bytes go unformatted: on a terminal
+// through a [TerminalWriter], so they cannot drive it; elsewhere as they
+// are.
+func rawWriter(w io.Writer, o Options) flushWriter {
+	if o.Terminal {
+		return NewTerminalWriter(w, o.Color)
+	}
+	return nopFlusher{w}
+}
+
+// terminalReader returns r with control characters escaped (uncoloured)
+// on a terminal, for formatters that write escape sequences of their own;
+// elsewhere r itself.
+func terminalReader(r io.Reader, o Options) io.Reader {
+	if !o.Terminal {
+		return r
+	}
+	return newEscapingReader(r)
+}
+
 // jsonBody formats a body that should be JSON, falling back to raw output
-// when it is not (see [Body]).
+// when it is not (see [Body]). A body that ended within jsonHoldLimit is
+// validated first, without holding any output, and then formatted as it
+// streams, so an invalid one comes out exactly as received and a valid
+// one costs memory for its input only, however large its indented form
+// (a 20 KB document nested 9,999 deep indents to 400 MB).
 func jsonBody(w io.Writer, head []byte, rest io.Reader, atEOF bool, o Options) error {
 	hold := head
 	if !atEOF {
@@ -100,22 +144,24 @@ func jsonBody(w io.Writer, head []byte, rest io.Reader, atEOF bool, o Options) e
 	}
 	src := bytes.TrimPrefix(hold, []byte("\xef\xbb\xbf")) // a BOM is not JSON text but is common
 	if atEOF {
-		var buf bytes.Buffer
-		f := newJSONFormatter(&buf, io.MultiReader(bytes.NewReader(src), rest), o, o.Format)
-		err := f.finish(f.run())
+		check := newJSONFormatter(io.Discard, bytes.NewReader(src), Options{}, false)
+		err := check.finish(check.run())
 		var syn *SyntaxError
 		switch {
 		case errors.As(err, &syn):
-			if _, err := w.Write(hold); err != nil {
+			raw := rawWriter(w, o)
+			if _, err := raw.Write(hold); err != nil {
 				return err
 			}
-			_, err = io.Copy(w, rest) // a read error after the held bytes
-			return err
+			if _, err := io.Copy(raw, rest); err != nil { // a read error after the held bytes
+				return err
+			}
+			return raw.Flush()
 		case err != nil:
 			return err
 		}
-		_, err = buf.WriteTo(w)
-		return err
+		f := newJSONFormatter(w, bytes.NewReader(src), o, o.Format)
+		return f.finish(f.run())
 	}
 
 	f := newJSONFormatter(w, io.MultiReader(bytes.NewReader(src), rest), o, o.Format)
@@ -126,12 +172,17 @@ func jsonBody(w io.Writer, head []byte, rest io.Reader, atEOF bool, o Options) e
 		if f.p != nil {
 			f.emit(resetSGR)
 		}
-		f.emit(f.buf[f.pos:f.end])
 		if err := f.finish(nil); err != nil {
 			return err
 		}
-		_, err = io.Copy(w, f.r)
-		return err
+		raw := rawWriter(w, o)
+		if _, err := raw.Write(f.buf[f.pos:f.end]); err != nil {
+			return err
+		}
+		if _, err := io.Copy(raw, f.r); err != nil {
+			return err
+		}
+		return raw.Flush()
 	}
 	return f.finish(err)
 }

@@ -29,7 +29,7 @@ func RequestHead(w io.Writer, head httpclient.RequestHead, o Options) error {
 		b = paint(b, p.proto, head.Proto)
 	}
 	b = append(b, '\n')
-	b = appendHeaders(b, head.Header, p)
+	b = appendHeaders(b, head.Header, p, o.Terminal)
 	b = append(b, '\n')
 	_, err := w.Write(b)
 	return err
@@ -52,7 +52,7 @@ func ResponseHead(w io.Writer, proto string, status int, reason string, h []http
 		b = strconv.AppendInt(b, int64(status), 10)
 		if reason != "" {
 			b = append(b, ' ')
-			b = append(b, reason...)
+			b = appendText(b, nil, reason, o.Terminal, false)
 		}
 	} else {
 		b = paint(b, p.proto, proto)
@@ -61,11 +61,11 @@ func ResponseHead(w io.Writer, proto string, status int, reason string, h []http
 		b = paint(b, c, strconv.Itoa(status))
 		if reason != "" {
 			b = append(b, ' ')
-			b = paint(b, c, reason)
+			b = appendText(b, c, reason, o.Terminal, true)
 		}
 	}
 	b = append(b, '\n')
-	b = appendHeaders(b, h, p)
+	b = appendHeaders(b, h, p, o.Terminal)
 	b = append(b, '\n')
 	_, err := w.Write(b)
 	return err
@@ -84,19 +84,36 @@ func statusColor(p *palette, status int) []byte {
 	return p.proto // 1xx: informational, neither good nor bad
 }
 
-// appendHeaders appends one line per header field, in order.
-func appendHeaders(b []byte, h []httpclient.HeaderField, p *palette) []byte {
+// appendHeaders appends one line per header field, in order; on a
+// terminal, control characters in names and values are escaped (SPEC §2
+// "Terminal safety").
+func appendHeaders(b []byte, h []httpclient.HeaderField, p *palette, terminal bool) []byte {
 	for _, f := range h {
 		if p == nil {
-			b = append(b, f.Name...)
+			b = appendText(b, nil, f.Name, terminal, false)
 			b = append(b, ": "...)
-			b = append(b, f.Value...)
+			b = appendText(b, nil, f.Value, terminal, false)
 		} else {
-			b = paint(b, p.headerName, f.Name)
+			b = appendText(b, p.headerName, f.Name, terminal, true)
 			b = append(b, ": "...)
-			b = paint(b, p.headerValue, f.Value)
+			b = appendText(b, p.headerValue, f.Value, terminal, true)
 		}
 		b = append(b, '\n')
 	}
 	return b
+}
+
+// appendText appends s in the colour pre (none when empty), with control
+// characters escaped when the output is a terminal; color says whether
+// escapes are coloured.
+func appendText(dst, pre []byte, s string, terminal, color bool) []byte {
+	if !terminal {
+		return paint(dst, pre, s)
+	}
+	dst = append(dst, pre...)
+	dst, _ = appendSafe(dst, s, pre, color, true)
+	if len(pre) > 0 {
+		dst = append(dst, ansiReset...)
+	}
+	return dst
 }

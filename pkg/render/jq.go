@@ -84,7 +84,7 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 		if s, ok := v.(string); ok && f.Raw {
 			line = line[:0]
 			if o.Terminal {
-				line = appendTerminalText(line, s)
+				line, _ = appendSafe(line, s, nil, o.Color, true)
 			} else {
 				line = append(line, s...)
 			}
@@ -151,22 +151,8 @@ func (h *headRecorder) Read(p []byte) (int, error) {
 }
 
 // appendTerminalText appends s with the control characters that could
-// drive a terminal (C0 other than tab, newline and CR, DEL, C1) shown as
-// \xNN escapes, so a string from the server cannot send escape sequences.
+// drive a terminal escaped, by the one rule of safe.go, uncoloured.
 func appendTerminalText(dst []byte, s string) []byte {
-	for _, r := range s {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			dst = append(dst, byte(r))
-		case r < 0x20 || r == 0x7f:
-			dst = append(dst, `\x`...)
-			dst = append(dst, "0123456789abcdef"[r>>4], "0123456789abcdef"[r&0xf])
-		case r >= 0x80 && r < 0xa0:
-			dst = append(dst, `\u00`...)
-			dst = append(dst, "0123456789abcdef"[r>>4], "0123456789abcdef"[r&0xf])
-		default:
-			dst = utf8.AppendRune(dst, r)
-		}
-	}
+	dst, _ = appendSafe(dst, s, nil, false, true)
 	return dst
 }

@@ -26,9 +26,17 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("invalid json at offset %d: %s", e.Offset, e.msg)
 }
 
-// maxJSONDepth bounds nesting as encoding/json does, so a short run of
-// brackets cannot make the indentation grow without limit.
-const maxJSONDepth = 10000
+// maxJSONDepth bounds nesting, so that the stack of open containers (a
+// byte each) stays small whatever the body: deeper input is a syntax
+// error, and the rest of the body is written raw. Every document that
+// fits in jsonHoldLimit is far shallower; encoding/json's own limit of
+// 10,000 would turn real, merely deep documents into raw text.
+const maxJSONDepth = 1 << 20
+
+// maxIndentDepth is the deepest level that indents further: below it,
+// lines keep its indentation. Without it a run of N brackets becomes
+// O(N²) bytes of spaces (20 KB nested 9,999 deep indents to 400 MB).
+const maxIndentDepth = 100
 
 const (
 	jsonReadSize  = 64 << 10
@@ -76,8 +84,13 @@ type jsonFormatter struct {
 	pretty   bool     // reindent; otherwise white space is copied as it is
 	sortKeys bool
 	unescape bool // decode \uXXXX escapes of printable characters (Options.Unescape)
-	indent   int
-	nl       []byte // "\n" and spaces, grown on demand
+	// safe: the output is a terminal, so DEL and C1 controls in strings
+	// are written as \u escapes (in reverse video with colour), and
+	// stray bytes 0x80–0x9F as \xNN (see safe.go).
+	safe    bool
+	special *[256]bool // jsonStrSpecial, or jsonStrSpecialTTY when safe
+	indent  int
+	nl      []byte // "\n" and spaces, grown on demand
 
 	colon, comma, lbrace, rbrace, lbrack, rbrack, emptyObj, emptyArr []byte
 	keyColor, strColor, numColor, boolColor, nullColor               []byte
@@ -124,6 +137,11 @@ func newJSONFormatter(w io.Writer, r io.Reader, o Options, pretty bool) *jsonFor
 		sortKeys: pretty && o.SortKeys,
 		indent:   o.indentWidth(),
 		unescape: pretty && o.Unescape,
+		safe:     o.Terminal,
+		special:  &jsonStrSpecial,
+	}
+	if f.safe {
+		f.special = &jsonStrSpecialTTY
 	}
 	f.sink = &f.out
 	f.nl = append([]byte{'\n'}, bytes.Repeat([]byte{' '}, 16*f.indent)...)
@@ -153,8 +171,17 @@ func newJSONFormatter(w io.Writer, r io.Reader, o Options, pretty bool) *jsonFor
 var (
 	jsonSpace      = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
 	jsonStrSpecial = [256]bool{'"': true, '\\': true, 0x00: true, 0x01: true, 0x02: true, 0x03: true, 0x04: true, 0x05: true, 0x06: true, 0x07: true, 0x08: true, 0x09: true, 0x0a: true, 0x0b: true, 0x0c: true, 0x0d: true, 0x0e: true, 0x0f: true, 0x10: true, 0x11: true, 0x12: true, 0x13: true, 0x14: true, 0x15: true, 0x16: true, 0x17: true, 0x18: true, 0x19: true, 0x1a: true, 0x1b: true, 0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true}
-	jsonNumChar    = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true, '+': true, '-': true, '.': true, 'e': true, 'E': true}
-	jsonDelim      = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, ',': true, ']': true, '}': true}
+	// jsonStrSpecialTTY adds DEL and every non-ASCII byte, checked for
+	// C1 controls when the output is a terminal.
+	jsonStrSpecialTTY = func() (t [256]bool) {
+		t = jsonStrSpecial
+		for c := 0x7f; c < 0x100; c++ {
+			t[c] = true
+		}
+		return t
+	}()
+	jsonNumChar = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true, '+': true, '-': true, '.': true, 'e': true, 'E': true}
+	jsonDelim   = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, ',': true, ']': true, '}': true}
 )
 
 // fill reads more input into the window, keeping buf[pos:end]. It reports
@@ -254,7 +281,7 @@ func (f *jsonFormatter) newline(depth int) {
 }
 
 func (f *jsonFormatter) indentation(depth int) []byte {
-	n := 1 + depth*f.indent
+	n := 1 + min(depth, maxIndentDepth)*f.indent
 	for len(f.nl) < n {
 		f.nl = append(f.nl, ' ')
 	}
@@ -624,7 +651,7 @@ func (f *jsonFormatter) str(pre []byte) error {
 		return ok
 	}
 	for {
-		for i < f.end && !jsonStrSpecial[f.buf[i]] {
+		for i < f.end && !f.special[f.buf[i]] {
 			i++
 		}
 		if i == f.end {
@@ -676,6 +703,24 @@ func (f *jsonFormatter) str(pre []byte) error {
 				more(0)
 				return f.syntaxError("invalid escape %s in string", quoteByte(e))
 			}
+		case c >= 0x7f:
+			if f.end-i < utf8.UTFMax && !utf8.FullRune(f.buf[i:f.end]) {
+				more(utf8.UTFMax)
+			}
+			r, size := utf8.DecodeRune(f.buf[i:f.end])
+			switch {
+			case r == 0x7f || r >= 0x80 && r < 0xa0:
+				f.emit(f.buf[start:i])
+				*f.sink = appendEscape(*f.sink, r, false, pre, f.p != nil)
+			case r == utf8.RuneError && size == 1 && c < 0xa0:
+				f.emit(f.buf[start:i])
+				*f.sink = appendEscape(*f.sink, rune(c), true, pre, f.p != nil)
+			default:
+				i += size
+				continue
+			}
+			i += size
+			start, f.pos = i, i
 		default:
 			more(0)
 			return f.syntaxError("invalid control character %s in string", quoteByte(c))

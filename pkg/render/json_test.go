@@ -128,7 +128,6 @@ func TestJSONErrors(t *testing.T) {
 		{`{"a":`, 5, "unexpected end of input in value", "{\n    \"a\": "},
 		{`x`, 0, "beginning of value", ""},
 		{`{"a":1} }`, 8, "beginning of value", "{\n    \"a\": 1\n}\n"},
-		{strings.Repeat("[", maxJSONDepth+1), maxJSONDepth, "nesting deeper", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in[:min(len(tc.in), 20)], func(t *testing.T) {
@@ -146,6 +145,35 @@ func TestJSONErrors(t *testing.T) {
 				t.Errorf("JSON(%q) wrote %q before failing, want %q", tc.in, out.String(), tc.wantOutput)
 			}
 		})
+	}
+}
+
+// TestJSONDepth: documents 10,000 and more levels deep are formatted (they
+// were thrown away and printed raw), with indentation that stops growing
+// at maxIndentDepth; only beyond maxJSONDepth is nesting an error.
+func TestJSONDepth(t *testing.T) {
+	t.Parallel()
+	const depth = 12000
+	var out bytes.Buffer
+	if err := JSON(&out, strings.NewReader(strings.Repeat("[", depth)+strings.Repeat("]", depth)), Options{}); err != nil {
+		t.Fatalf("JSON(%d levels): %v", depth, err)
+	}
+	lines := strings.Split(out.String(), "\n")
+	if want := 2*depth - 1 + 1; len(lines) != want+1 && len(lines) != want {
+		t.Errorf("JSON(%d levels) wrote %d lines, want %d", depth, len(lines), want)
+	}
+	widest := 0
+	for _, l := range lines {
+		widest = max(widest, len(l))
+	}
+	if want := maxIndentDepth*4 + len("[]"); widest > want {
+		t.Errorf("JSON(%d levels): widest line %d bytes, want at most %d", depth, widest, want)
+	}
+
+	err := JSON(io.Discard, strings.NewReader(strings.Repeat("[", maxJSONDepth+1)), Options{})
+	var syn *SyntaxError
+	if !errors.As(err, &syn) || syn.Offset != maxJSONDepth || !strings.Contains(err.Error(), "nesting deeper") {
+		t.Errorf("JSON(%d levels) error = %v, want nesting deeper at offset %d", maxJSONDepth+1, err, maxJSONDepth)
 	}
 }
 

@@ -45,15 +45,19 @@ func Stream(w io.Writer, r io.Reader, contentType string, o Options) error {
 		}
 	}
 	buf := make([]byte, 32<<10)
+	raw := rawWriter(w, o)
 	for {
 		n, err := br.Read(buf)
 		if n > 0 {
-			if werr := s.write(buf[:n]); werr != nil {
+			if _, werr := raw.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			if werr := s.flush(); werr != nil {
 				return werr
 			}
 		}
 		if err == io.EOF {
-			return nil
+			return raw.Flush()
 		}
 		if err != nil {
 			return err
@@ -66,6 +70,7 @@ type streamer struct {
 	o        Options
 	jsonType bool // every line should be JSON, not only those that look like it
 	buf      bytes.Buffer
+	tmp      []byte // escaped text on its way out
 }
 
 // write writes b and flushes.
@@ -73,10 +78,25 @@ func (s *streamer) write(b []byte) error {
 	if _, err := s.w.Write(b); err != nil {
 		return err
 	}
+	return s.flush()
+}
+
+// flush flushes w when it can be flushed.
+func (s *streamer) flush() error {
 	if f, ok := s.w.(interface{ Flush() error }); ok {
 		return f.Flush()
 	}
 	return nil
+}
+
+// text appends server text that is not formatted: escaped on a terminal
+// (see safe.go), as it is elsewhere.
+func (s *streamer) text(dst, b []byte) []byte {
+	if !s.o.Terminal {
+		return append(dst, b...)
+	}
+	dst, _ = appendSafe(dst, b, nil, s.o.Color, true)
+	return dst
 }
 
 // readLine returns the next line with its newline; long is true when the
@@ -97,7 +117,7 @@ func (s *streamer) lines(br *bufio.Reader) error {
 		if long || partial != nil {
 			partial = append(partial, line...)
 			if len(partial) > streamLineLimit {
-				if werr := s.write(partial); werr != nil {
+				if werr := s.write(s.text(s.tmp[:0], partial)); werr != nil {
 					return werr
 				}
 				partial = partial[:0]
@@ -126,11 +146,13 @@ func (s *streamer) lines(br *bufio.Reader) error {
 func (s *streamer) formatJSONLine(line []byte) []byte {
 	t := bytes.TrimSpace(line)
 	if len(t) == 0 || t[0] != '{' && t[0] != '[' && !s.jsonType {
-		return line
+		s.tmp = s.text(s.tmp[:0], line)
+		return s.tmp
 	}
 	s.buf.Reset()
 	if err := JSON(&s.buf, bytes.NewReader(line), s.o); err != nil {
-		return line
+		s.tmp = s.text(s.tmp[:0], line)
+		return s.tmp
 	}
 	return s.buf.Bytes()
 }
@@ -143,7 +165,7 @@ func (s *streamer) events(br *bufio.Reader) error {
 	for {
 		line, long, err := readLine(br)
 		if long {
-			event = append(event, line...)
+			event = s.text(event, line)
 			continue
 		}
 		if len(line) > 0 {
@@ -177,13 +199,17 @@ func (s *streamer) events(br *bufio.Reader) error {
 func (s *streamer) appendField(dst, line []byte, p *palette) []byte {
 	name, value, hasColon := bytes.Cut(line, []byte(":"))
 	if !hasColon || len(name) == 0 || p == nil && !s.o.Format {
-		dst = append(dst, line...)
+		dst = s.text(dst, line)
 		return append(dst, '\n')
 	}
 	if p != nil {
-		dst = paint(dst, p.label, name)
+		dst = append(dst, p.label...)
+		dst = s.text(dst, name)
+		if len(p.label) > 0 {
+			dst = append(dst, ansiReset...)
+		}
 	} else {
-		dst = append(dst, name...)
+		dst = s.text(dst, name)
 	}
 	dst = append(dst, ':')
 	if s.o.Format && string(name) == "data" {
@@ -196,7 +222,7 @@ func (s *streamer) appendField(dst, line []byte, p *palette) []byte {
 			}
 		}
 	}
-	dst = append(dst, value...)
+	dst = s.text(dst, value)
 	return append(dst, '\n')
 }
 

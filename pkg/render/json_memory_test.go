@@ -1,0 +1,77 @@
+package render
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// deepJSON is the hostile document of SPEC §10: 20 KB of arrays nested
+// 9,999 deep, about 400 MB once indented without bound.
+var deepJSON = []byte(strings.Repeat("[", 9999) + strings.Repeat("]", 9999))
+
+// largestWrite records the largest single Write: what a formatter held
+// before writing it.
+type largestWrite struct {
+	max, total int
+}
+
+func (l *largestWrite) Write(p []byte) (int, error) {
+	l.max = max(l.max, len(p))
+	l.total += len(p)
+	return len(p), nil
+}
+
+// TestBodyDeepJSONStreams: a body under the 1 MiB validation limit is
+// checked without holding its output, then formatted as it streams, so
+// no write is larger than the formatter's buffer however big the output.
+func TestBodyDeepJSONStreams(t *testing.T) {
+	t.Parallel()
+	for _, o := range []Options{{Terminal: true, Format: true, Color: true}, {Terminal: true, Format: true, Indent: 16}} {
+		var w largestWrite
+		if err := Body(&w, bytes.NewReader(deepJSON), "application/json", o); err != nil {
+			t.Fatal(err)
+		}
+		if limit := 2 * jsonWriteSize; w.max > limit {
+			t.Errorf("Body(9,999-deep JSON, %+v): a write of %d bytes, want at most %d", o, w.max, limit)
+		}
+		if w.total < 2*len(deepJSON) {
+			t.Errorf("Body(9,999-deep JSON, %+v) wrote %d bytes, want it formatted (more than twice the input)", o, w.total)
+		}
+	}
+}
+
+// BenchmarkBodyDeepJSON formats the 9,999-deep document as a terminal
+// shows it and reports the process's peak RSS (Linux), the budget of
+// SPEC §10 being 64 MiB.
+func BenchmarkBodyDeepJSON(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(deepJSON)))
+	for b.Loop() {
+		if err := Body(io.Discard, bytes.NewReader(deepJSON), "application/json", Options{Terminal: true, Format: true, Color: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if kib := peakRSSKiB(); kib > 0 {
+		b.ReportMetric(float64(kib)/1024, "peak-RSS-MiB")
+	}
+}
+
+// peakRSSKiB reads VmHWM, the process's peak resident set, or 0 where
+// /proc is not available.
+func peakRSSKiB() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
