@@ -295,7 +295,16 @@ func (f *bodyFlags) displayReader(env *requestEnv, resp *httpclient.Response) (i
 			return r, ct, nil
 		}
 		br := bufio.NewReaderSize(r, httpclient.DetectPrefix)
-		head, _ := br.Peek(httpclient.DetectPrefix)
+		head, _ := br.Peek(1)
+		if f.Stream {
+			// A stream is decoded as it arrives: the charset is guessed
+			// from what the first read brought, never by waiting for a
+			// whole sniffing prefix that a slow stream takes minutes to
+			// send.
+			head, _ = br.Peek(br.Buffered())
+		} else {
+			head, _ = br.Peek(httpclient.DetectPrefix)
+		}
 		h := resp.Header
 		if f.ResponseMIME != "" {
 			h = h.Clone()
