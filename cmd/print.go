@@ -9,8 +9,10 @@ import (
 	"mime"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
@@ -303,6 +305,7 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 		if resp.TLS != nil {
 			m.TLSVersion = tlsVersionName(resp.TLS.Version)
 		}
+		m.Exchanges = timeline(resp, m.Elapsed)
 		if env.Print != (printSpec{Meta: true}) {
 			io.WriteString(out, "\n")
 		}
@@ -311,6 +314,58 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 		}
 	}
 	return nil
+}
+
+// timeline lists every exchange behind resp for the timing waterfall:
+// each redirect hop and each retried attempt, then resp itself, whose
+// elapsed time runs to its last byte.
+func timeline(resp *httpclient.Response, elapsed time.Duration) []render.Exchange {
+	var xs []render.Exchange
+	var origin time.Time
+	at := func(t time.Time) time.Duration {
+		if origin.IsZero() {
+			origin = t
+		}
+		return t.Sub(origin)
+	}
+	add := func(r *httpclient.Response, final bool) {
+		target := r.Request.Method + " " + r.Request.URL.RequestURI()
+		for _, a := range r.Attempts {
+			outcome := strconv.Itoa(a.StatusCode)
+			if a.StatusCode == 0 && a.Err != nil {
+				outcome = shorten(a.Err.Error(), 32)
+			}
+			xs = append(xs, render.Exchange{
+				Label: target + " → " + outcome + ", retried",
+				Start: at(a.Timings.Start),
+				DNS:   a.Timings.DNS, Connect: a.Timings.Connect, TLS: a.Timings.TLS, TTFB: a.Timings.TTFB,
+				Elapsed: a.Elapsed,
+			})
+		}
+		x := render.Exchange{
+			Label: target + " → " + strconv.Itoa(r.StatusCode),
+			Start: at(r.Timings.Start),
+			DNS:   r.Timings.DNS, Connect: r.Timings.Connect, TLS: r.Timings.TLS, TTFB: r.Timings.TTFB,
+			Elapsed: r.Elapsed,
+		}
+		if final {
+			x.Elapsed = elapsed
+		}
+		xs = append(xs, x)
+	}
+	for _, h := range resp.History {
+		add(h, false)
+	}
+	add(resp, true)
+	return xs
+}
+
+// shorten cuts s to n characters, marking the cut.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 func printResponseHead(env *requestEnv, w io.Writer, resp *httpclient.Response) error {

@@ -40,6 +40,9 @@ type Response struct {
 	Body io.ReadCloser
 	// Timings breaks Elapsed down (DNS, connect, TLS, first byte).
 	Timings Timings
+	// Attempts are the earlier tries of this request that the retry
+	// policy retried, oldest first (empty when the first try stood).
+	Attempts []Attempt
 	// TLS is the connection's TLS state, nil over plain HTTP.
 	TLS *tls.ConnectionState
 	// RemoteAddr is the address the request was sent to.
@@ -50,6 +53,19 @@ type Response struct {
 
 	cookies []*http.Cookie
 	raw     *http.Response
+}
+
+// Attempt is one retried try of a request: when it ran and how it ended.
+type Attempt struct {
+	// Timings is the try's breakdown; only Start is set when it got no
+	// response.
+	Timings Timings
+	// Elapsed runs from sending to the response headers, or to the error.
+	Elapsed time.Duration
+	// StatusCode is the response's status, 0 when the try got none.
+	StatusCode int
+	// Err is why the try failed when it got no response.
+	Err error
 }
 
 // Timings is the net/http/httptrace breakdown of one exchange.

@@ -69,8 +69,13 @@ func (s *Session) sendWithRetries(ctx context.Context, p *PreparedRequest) (*Res
 // or the last error when the last attempt got none, as Requests does with
 // raise_on_status=False.
 func (s *Session) sendRetrying(ctx context.Context, p *PreparedRequest, pol RetryPolicy) (*Response, error) {
+	var tries []Attempt
 	for attempt := 1; ; attempt++ {
+		start := time.Now()
 		resp, err := s.sendOnce(ctx, p)
+		if resp != nil {
+			resp.Attempts = tries
+		}
 		if attempt > pol.Retries {
 			return resp, err
 		}
@@ -78,9 +83,12 @@ func (s *Session) sendRetrying(ctx context.Context, p *PreparedRequest, pol Retr
 		if !retry || !replayable(p) {
 			return resp, err
 		}
+		try := Attempt{Timings: Timings{Start: start}, Elapsed: time.Since(start), Err: err}
 		if resp != nil {
+			try = Attempt{Timings: resp.Timings, Elapsed: resp.Elapsed, StatusCode: resp.StatusCode}
 			drain(resp.Body)
 		}
+		tries = append(tries, try)
 		if pol.OnRetry != nil {
 			pol.OnRetry(attempt, wait, reason)
 		}

@@ -192,6 +192,15 @@ func TestSendRetrying(t *testing.T) {
 			if len(notes) != len(tc.wantWaits) {
 				t.Errorf("%s: OnRetry notes %q, want %d", tc.name, notes, len(tc.wantWaits))
 			}
+			// Each retried try is kept, with its status and timings.
+			if len(resp.Attempts) != int(tc.wantCalls)-1 {
+				t.Fatalf("%s: %d attempts recorded, want %d", tc.name, len(resp.Attempts), tc.wantCalls-1)
+			}
+			for i, a := range resp.Attempts {
+				if a.StatusCode != 503 || a.Timings.Start.IsZero() || a.Elapsed <= 0 || !a.Timings.Start.Before(resp.Timings.Start) {
+					t.Errorf("%s: attempt %d = %+v, want a timed 503 before the final try", tc.name, i+1, a)
+				}
+			}
 		})
 	}
 }

@@ -16,11 +16,16 @@ type Meta struct {
 	// RemoteAddr ("127.0.0.1:8080"), Proto ("HTTP/2.0") and TLSVersion
 	// ("TLS 1.3") are printed when not empty.
 	RemoteAddr, Proto, TLSVersion string
+	// Exchanges, when given, are drawn as a waterfall on a terminal
+	// (o.Terminal) in place of the breakdown lines.
+	Exchanges []Exchange
 }
 
 // Metadata writes m as HTTPie does, one "Label: value" line each with the
 // values aligned, starting with "Elapsed time: 0.012340s". Durations are
-// in seconds with microsecond precision.
+// in seconds with microsecond precision. On a terminal with m.Exchanges,
+// the DNS, connect, TLS, first-byte and transfer lines give way to a
+// waterfall of every exchange (see appendWaterfall), after the others.
 func Metadata(w io.Writer, m Meta, o Options) error {
 	type line struct {
 		label, value string
@@ -29,6 +34,7 @@ func Metadata(w io.Writer, m Meta, o Options) error {
 		return strconv.FormatFloat(d.Seconds(), 'f', 6, 64) + "s"
 	}
 	lines := []line{{"Elapsed time:", secs(m.Elapsed)}}
+	picture := o.Terminal && len(m.Exchanges) > 0
 	for _, t := range []struct {
 		label string
 		d     time.Duration
@@ -39,7 +45,7 @@ func Metadata(w io.Writer, m Meta, o Options) error {
 		{"Time to first byte:", m.TTFB},
 		{"Content transfer:", m.Transfer},
 	} {
-		if t.d != 0 {
+		if t.d != 0 && !picture {
 			lines = append(lines, line{t.label, secs(t.d)})
 		}
 	}
@@ -69,6 +75,10 @@ func Metadata(w io.Writer, m Meta, o Options) error {
 		}
 		b = append(b, l.value...)
 		b = append(b, '\n')
+	}
+	if picture {
+		b = append(b, '\n')
+		b = appendWaterfall(b, m.Exchanges, p)
 	}
 	_, err := w.Write(b)
 	return err

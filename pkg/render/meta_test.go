@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,5 +48,45 @@ func TestMetadata(t *testing.T) {
 				t.Errorf("Metadata(%+v) =\n%s\nwant\n%s", tc.m, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestMetadataWaterfall(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	m := Meta{
+		Elapsed: 60 * ms, DNS: 1 * ms, Connect: 2 * ms, TTFB: 10 * ms, Transfer: 50 * ms,
+		Exchanges: []Exchange{
+			{Label: "GET /a → 302", DNS: 12 * ms, Connect: 12 * ms, TLS: 12 * ms, TTFB: 48 * ms, Elapsed: 48 * ms},
+			{Label: "GET /b → 200", Start: 48 * ms, TTFB: 24 * ms, Elapsed: 48 * ms},
+		},
+	}
+	var out bytes.Buffer
+	if err := Metadata(&out, m, Options{Terminal: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := "Elapsed time: 0.060000s\n\n" +
+		"GET /a → 302 [░░░░░░▒▒▒▒▒▒▓▓▓▓▓▓██████                        ] 48.0 ms\n" +
+		"              ░ DNS 12.0 ms  ▒ connect 12.0 ms  ▓ TLS 12.0 ms  █ server 12.0 ms\n" +
+		"GET /b → 200 [                        ████████████▄▄▄▄▄▄▄▄▄▄▄▄] 48.0 ms\n" +
+		"              █ server 24.0 ms  ▄ transfer 24.0 ms\n"
+	if got := out.String(); got != want {
+		t.Errorf("Metadata on a terminal\n got:\n%s\nwant:\n%s", got, want)
+	}
+	// Piped, the breakdown stays as Name: value lines.
+	out.Reset()
+	if err := Metadata(&out, m, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "DNS lookup:         0.001000s\n") || strings.Contains(got, "[") {
+		t.Errorf("Metadata piped = %q, want plain lines", got)
+	}
+}
+
+func TestWaterfallFailedAttempt(t *testing.T) {
+	t.Parallel()
+	b := appendWaterfall(nil, []Exchange{{Label: "GET / → refused, retried", Connect: 10 * time.Millisecond, Elapsed: 10 * time.Millisecond}}, nil)
+	if got, want := string(b), "GET / → refused, retried ["+strings.Repeat("▒", waterfallWidth)+"] 10.0 ms\n"+strings.Repeat(" ", 26)+"▒ connect 10.0 ms\n"; got != want {
+		t.Errorf("failed attempt\n got %q\nwant %q", got, want)
 	}
 }
