@@ -32,6 +32,7 @@ import (
 //	/pages /pages-text  Link: rel="next" pagination
 //	/sse /ndjson      flushed streams
 //	/cookie-maxage /cookie-secure /cookie-domain /echo-cookies
+//	/cookie-flood     n Set-Cookie fields in one response
 //	/download /download-evil
 //	/redirect-cross /auth-echo /headers-echo /tls-info
 //	/digest-stale     Digest auth that answers the first attempt stale=true
@@ -100,6 +101,7 @@ func NewFault(fallback http.Handler) *Fault {
 		{"/cookie-secure", handleCookieSecure},
 		{"/cookie-domain", handleCookieDomain},
 		{"/echo-cookies", handleEchoCookies},
+		{"/cookie-flood", handleCookieFlood},
 		{"/download", handleDownload},
 		{"/download-evil", handleDownloadEvil},
 		{"/redirect-cross", handleRedirectCross},

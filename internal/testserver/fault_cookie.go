@@ -3,6 +3,7 @@ package testserver
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -65,4 +66,20 @@ func handleEchoCookies(w http.ResponseWriter, r *http.Request) {
 		"cookie":  strings.Join(r.Header.Values("Cookie"), "; "),
 		"cookies": cookies,
 	})
+}
+
+// handleCookieFlood serves /cookie-flood?n=100000: n Set-Cookie fields
+// c0=v … c<n-1>=v (Path=/), then {"set": n}. A client must handle them in
+// bounded time and keep only the newest of them (SPEC §3, §10).
+func handleCookieFlood(w http.ResponseWriter, r *http.Request) {
+	k := newKnobs(r)
+	n := k.int("n", 100_000, 0, 200_000)
+	if !k.ok(w) {
+		return
+	}
+	h := w.Header()
+	for i := range n {
+		h.Add("Set-Cookie", "c"+strconv.Itoa(i)+"=v; Path=/")
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"set": n})
 }

@@ -2,6 +2,7 @@ package httpclient
 
 import (
 	"cmp"
+	"container/list"
 	"net"
 	"net/http"
 	"net/url"
@@ -50,15 +51,36 @@ func (c *Cookie) Expired(now time.Time) bool {
 	return !c.Expires.IsZero() && !c.Expires.After(now)
 }
 
+// Browser limits on a jar's size (RFC 6265 §6.1 asks for at least 50 per
+// domain and 3000 in all; Chromium keeps 180 per registrable domain). A
+// server that floods Set-Cookie fields cannot grow a session until every
+// later request is refused with 431.
+const (
+	// MaxCookiesPerDomain is how many cookies a [Jar] keeps per
+	// registrable domain (eTLD+1, or the host itself for IP addresses
+	// and public suffixes); the oldest goes first.
+	MaxCookiesPerDomain = 180
+	// MaxCookies is how many cookies a [Jar] keeps in all; the oldest
+	// goes first.
+	MaxCookies = 3000
+)
+
 // Jar is an RFC 6265 cookie jar that, unlike net/http/cookiejar, can list
 // its cookies and be loaded from a list, so sessions on disk can save it.
 // Domain attributes are checked against the public suffix list
 // (golang.org/x/net/publicsuffix): a server cannot set a cookie for "com"
-// or "co.uk". The zero value is not usable; call [NewJar]. A Jar is safe
-// for concurrent use.
+// or "co.uk". It keeps at most [MaxCookiesPerDomain] cookies per domain and
+// [MaxCookies] in all, evicting the oldest, and adding a cookie costs the
+// same however many are stored. The zero value is not usable; call
+// [NewJar]. A Jar is safe for concurrent use.
 type Jar struct {
 	mu      sync.Mutex
 	entries map[string]*jarEntry
+	// order holds every entry, oldest first; sites holds them by
+	// registrable domain, so that matching, shadowing and eviction look
+	// at one site's cookies (at most MaxCookiesPerDomain), never all.
+	order   list.List
+	sites   map[string]*jarSite
 	nextSeq uint64
 	// now is the clock; tests replace it.
 	now func() time.Time
@@ -68,20 +90,59 @@ type Jar struct {
 // between cookies of equal path length (RFC 6265 §5.4 step 2).
 type jarEntry struct {
 	Cookie
-	seq uint64
+	seq  uint64
+	key  string
+	site string
+	// inOrder and inSite are the entry's places in Jar.order and in its
+	// site's list.
+	inOrder, inSite *list.Element
+}
+
+// jarSite is the cookies of one registrable domain, oldest first, with
+// what lets adding a cookie skip scanning them: how many Secure cookies
+// each name has, and a time before which none of them expires.
+type jarSite struct {
+	list.List
+	secure map[string]int
+	// expiresAfter is at or before the earliest expiry of the site's
+	// cookies (zero: none expires).
+	expiresAfter time.Time
+}
+
+// noteExpiry lowers s.expiresAfter to t when t is a real expiry.
+func (s *jarSite) noteExpiry(t time.Time) {
+	if !t.IsZero() && (s.expiresAfter.IsZero() || t.Before(s.expiresAfter)) {
+		s.expiresAfter = t
+	}
 }
 
 var _ http.CookieJar = (*Jar)(nil)
 
 // NewJar returns an empty jar.
 func NewJar() *Jar {
-	return &Jar{entries: map[string]*jarEntry{}, now: time.Now}
+	return &Jar{entries: map[string]*jarEntry{}, sites: map[string]*jarSite{}, now: time.Now}
 }
 
 // jarKey identifies a cookie: RFC 6265 §5.3 step 11 replaces a cookie of
 // the same name, domain and path.
 func jarKey(domain, path, name string) string {
 	return domain + ";" + path + ";" + name
+}
+
+// cookieSite is the registrable domain (eTLD+1) a cookie domain or a
+// request host belongs to, or the name itself when it has none (an IP
+// address, localhost, a public suffix). Every cookie a host may receive
+// or replace has a domain of the host's site, since domain matching never
+// crosses a registrable domain.
+func cookieSite(domain string) string {
+	if isIPHost(domain) {
+		return domain
+	}
+	site, err := publicsuffix.EffectiveTLDPlusOne(domain)
+	if err != nil {
+		return domain
+	}
+	return site
 }
 
 // SetCookies stores the cookies a response from u set, following RFC 6265
@@ -111,18 +172,94 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 		if !ok || !https && (c.Secure || j.shadowsSecure(c, now)) {
 			continue
 		}
-		key := jarKey(c.Domain, c.Path, c.Name)
-		if c.Expired(now) {
-			delete(j.entries, key)
+		j.store(c, now)
+	}
+}
+
+// store adds c, replacing a cookie of the same name, domain and path (the
+// replacement keeps the old creation time, RFC 6265 §5.3 step 11.3), or
+// deletes that cookie when c has expired. A new cookie evicts the oldest
+// of its site, then the oldest of all, when a limit is reached.
+func (j *Jar) store(c Cookie, now time.Time) {
+	key := jarKey(c.Domain, c.Path, c.Name)
+	old, ok := j.entries[key]
+	if c.Expired(now) {
+		if ok {
+			j.remove(old)
+		}
+		return
+	}
+	if ok {
+		l := j.sites[old.site]
+		if old.Secure {
+			l.secure[old.Name]--
+		}
+		if c.Secure {
+			l.secure[c.Name]++
+		}
+		l.noteExpiry(c.Expires)
+		old.Cookie = c
+		return
+	}
+	site := cookieSite(c.Domain)
+	l := j.sites[site]
+	if l == nil {
+		l = &jarSite{secure: map[string]int{}}
+		j.sites[site] = l
+	}
+	if l.Len() >= MaxCookiesPerDomain {
+		j.dropExpired(l, now)
+	}
+	for l.Len() >= MaxCookiesPerDomain {
+		j.remove(l.Front().Value.(*jarEntry))
+	}
+	for len(j.entries) >= MaxCookies {
+		j.remove(j.order.Front().Value.(*jarEntry))
+	}
+	e := &jarEntry{Cookie: c, seq: j.nextSeq, key: key, site: site}
+	j.nextSeq++
+	e.inOrder = j.order.PushBack(e)
+	e.inSite = l.PushBack(e)
+	j.entries[key] = e
+	if c.Secure {
+		l.secure[c.Name]++
+	}
+	l.noteExpiry(c.Expires)
+}
+
+// remove takes e out of the jar.
+func (j *Jar) remove(e *jarEntry) {
+	delete(j.entries, e.key)
+	j.order.Remove(e.inOrder)
+	if l := j.sites[e.site]; l != nil {
+		l.Remove(e.inSite)
+		if e.Secure {
+			l.secure[e.Name]--
+			if l.secure[e.Name] == 0 {
+				delete(l.secure, e.Name)
+			}
+		}
+		if l.Len() == 0 {
+			delete(j.sites, e.site)
+		}
+	}
+}
+
+// dropExpired removes the expired cookies of one site, when one may have
+// expired at all.
+func (j *Jar) dropExpired(l *jarSite, now time.Time) {
+	if l.expiresAfter.IsZero() || l.expiresAfter.After(now) {
+		return
+	}
+	l.expiresAfter = time.Time{}
+	for el := l.Front(); el != nil; {
+		e := el.Value.(*jarEntry)
+		el = el.Next()
+		if e.Expired(now) {
+			j.remove(e)
 			continue
 		}
-		if old, ok := j.entries[key]; ok {
-			// Step 11.3: the replacement keeps the old creation time.
-			old.Cookie = c
-			continue
-		}
-		j.entries[key] = &jarEntry{Cookie: c, seq: j.nextSeq}
-		j.nextSeq++
+		l.noteExpiry(e.Expires)
 	}
 }
 
@@ -130,7 +267,12 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 // origin may not replace a stored Secure cookie of the same name whose
 // domain and path overlap its own.
 func (j *Jar) shadowsSecure(c Cookie, now time.Time) bool {
-	for _, e := range j.entries {
+	l := j.sites[cookieSite(c.Domain)]
+	if l == nil || l.secure[c.Name] == 0 {
+		return false
+	}
+	for el := l.Front(); el != nil; el = el.Next() {
+		e := el.Value.(*jarEntry)
 		if !e.Secure || e.Name != c.Name || e.Expired(now) {
 			continue
 		}
@@ -260,9 +402,15 @@ func (j *Jar) Cookies(u *url.URL) []*http.Cookie {
 	defer j.mu.Unlock()
 	now := j.now()
 	var match []*jarEntry
-	for key, e := range j.entries {
+	l := j.sites[cookieSite(host)]
+	if l == nil {
+		return nil
+	}
+	for el := l.Front(); el != nil; {
+		e := el.Value.(*jarEntry)
+		el = el.Next()
 		if e.Expired(now) {
-			delete(j.entries, key)
+			j.remove(e)
 			continue
 		}
 		if e.Secure && !https {
@@ -299,18 +447,15 @@ func (j *Jar) All() []Cookie {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	now := j.now()
-	list := make([]*jarEntry, 0, len(j.entries))
-	for key, e := range j.entries {
+	out := make([]Cookie, 0, len(j.entries))
+	for el := j.order.Front(); el != nil; {
+		e := el.Value.(*jarEntry)
+		el = el.Next()
 		if e.Expired(now) {
-			delete(j.entries, key)
+			j.remove(e)
 			continue
 		}
-		list = append(list, e)
-	}
-	slices.SortFunc(list, func(a, b *jarEntry) int { return cmp.Compare(a.seq, b.seq) })
-	out := make([]Cookie, len(list))
-	for i, e := range list {
-		out[i] = e.Cookie
+		out = append(out, e.Cookie)
 	}
 	return out
 }
@@ -318,14 +463,11 @@ func (j *Jar) All() []Cookie {
 // Load adds cookies to the jar, as if each had just been set, in order:
 // a later cookie of the same name, domain and path replaces an earlier
 // one, and the list order becomes the creation order. Expired cookies and
-// cookies without a name or a domain are dropped. Domain is lower-cased
-// and a missing Path becomes "/".
+// cookies without a name or a domain are dropped, and the jar's limits
+// apply. Domain is lower-cased and a missing Path becomes "/".
 func (j *Jar) Load(cookies []Cookie) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if len(j.entries) == 0 {
-		j.entries = make(map[string]*jarEntry, len(cookies))
-	}
 	now := j.now()
 	for _, c := range cookies {
 		if c.Name == "" || c.Expired(now) {
@@ -339,13 +481,7 @@ func (j *Jar) Load(cookies []Cookie) {
 		if c.Path == "" || c.Path[0] != '/' {
 			c.Path = "/"
 		}
-		key := jarKey(c.Domain, c.Path, c.Name)
-		if old, ok := j.entries[key]; ok {
-			old.Cookie = c
-			continue
-		}
-		j.entries[key] = &jarEntry{Cookie: c, seq: j.nextSeq}
-		j.nextSeq++
+		j.store(c, now)
 	}
 }
 
