@@ -91,7 +91,7 @@ func (e *requestEnv) Warn(format string, args ...any) {
 	if e.Quiet >= 2 {
 		return
 	}
-	fmt.Fprintf(e.IO.ErrOut, "reqs: warning: "+format+"\n", args...)
+	fmt.Fprintf(e.IO.ErrOut, "reqs: warning: %s\n", render.EscapeControls(fmt.Sprintf(format, args...)))
 }
 
 // RenderHead prints a response's status line and headers when the print

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/reqs-cli/reqs/pkg/render"
 )
 
 // Build information, set with -ldflags "-X github.com/reqs-cli/reqs/cmd.version=...".
@@ -47,9 +49,10 @@ func Main() int {
 	return exitCode(err)
 }
 
-// oneLine keeps an error message on one line, as SPEC §7 promises.
+// oneLine keeps an error message on one line, as SPEC §7 promises, with
+// any control character it quotes from a server escaped.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	return render.EscapeControls(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
 }
 
 // verbs are the subcommands that send a request with a fixed method.

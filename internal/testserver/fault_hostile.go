@@ -151,3 +151,18 @@ func handleHostileSlowText(w http.ResponseWriter, r *http.Request) {
 		flush(w)
 	}
 }
+
+// handleHostileReason serves /hostile/reason: a 404 whose reason phrase
+// carries a C1 CSI (U+009B, UTF-8 encoded) and a raw 0x9b byte, which
+// HTTP clients accept in a status line, sent on a raw connection. Error
+// messages and warnings that quote it must not pass them to a terminal.
+func handleHostileReason(w http.ResponseWriter, r *http.Request) {
+	conn, rw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		http.Error(w, "needs HTTP/1.1", http.StatusNotImplemented)
+		return
+	}
+	defer conn.Close()
+	io.WriteString(rw, "HTTP/1.1 404 Gone \u009b2J\x9b31m\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+	rw.Flush()
+}

@@ -40,4 +40,9 @@ func TestFaultHostile(t *testing.T) {
 	if string(ex.body) != "line 1\nline 2\n" || ex.header.Get("Content-Type") != "text/plain" {
 		t.Errorf("/hostile/slowtext = %q %q", ex.header.Get("Content-Type"), ex.body)
 	}
+
+	ex = get(t, c, s.URL+"/hostile/reason")
+	if ex.status != 404 {
+		t.Errorf("/hostile/reason: status %d, want 404", ex.status)
+	}
 }

@@ -110,6 +110,19 @@ func fullRune[S ~string | ~[]byte](b S) bool {
 	return utf8.FullRune(buf[:copy(buf[:], b)])
 }
 
+// EscapeControls returns s with the control characters that could drive
+// a terminal escaped, uncoloured: for messages that may quote the server
+// (a reason phrase, a header) on their way to stderr.
+func EscapeControls(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || needsEscape[c] {
+			out, _ := appendSafe(make([]byte, 0, len(s)+8), s, nil, false, true)
+			return string(out)
+		}
+	}
+	return s
+}
+
 // TerminalWriter escapes control characters in everything written to it
 // (see the package's terminal-safety rule) before passing it on: it is
 // for text from the server on its way to a terminal. Call Flush at the

@@ -187,3 +187,16 @@ func (r *smallReads) Read(p []byte) (int, error) {
 	r.s = r.s[n:]
 	return n, nil
 }
+
+func TestEscapeControls(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"http 404 Not Found":      "http 404 Not Found",
+		"http 404 Gone \u009b2J":  `http 404 Gone \u009b2J`,
+		"naïve \x1b]0;t\x07 name": `naïve \x1b]0;t\x07 name`,
+	} {
+		if got := EscapeControls(in); got != want {
+			t.Errorf("EscapeControls(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
