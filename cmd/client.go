@@ -26,7 +26,7 @@ func (o *requestOptions) newSession(env *requestEnv, transport http.RoundTripper
 	if err := o.Session.preload(env, &hopts); err != nil {
 		return nil, nil, err
 	}
-	sess, err = httpclient.New(hopts)
+	sess, err = newClient(env.IO, &hopts)
 	if err != nil {
 		if o.Session.suppliedTransport {
 			return nil, nil, err

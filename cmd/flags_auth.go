@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -311,7 +312,13 @@ func promptPassword(ios *IOStreams, user, host string) (string, error) {
 	if ios == nil || !ios.StdinTTY {
 		return "", usageErrorf("--auth %q has no password and standard input is not a terminal to ask for it; give -a %s:PASSWORD (%s: for an empty one)", user, user, user)
 	}
-	fmt.Fprintf(ios.ErrOut, "reqs: password for %s@%s: ", user, host)
+	return promptSecret(ios, fmt.Sprintf("reqs: password for %s@%s: ", user, host))
+}
+
+// promptSecret prints prompt on stderr and reads one line from the
+// terminal without echo.
+func promptSecret(ios *IOStreams, prompt string) (string, error) {
+	fmt.Fprint(ios.ErrOut, prompt)
 	defer fmt.Fprintln(ios.ErrOut)
 	if f, ok := ios.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		b, err := term.ReadPassword(int(f.Fd()))
@@ -326,6 +333,26 @@ func promptPassword(ios *IOStreams, user, host string) (string, error) {
 		return "", fmt.Errorf("read password: %w", err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// newClient builds the client from hopts. When the client key or
+// PKCS#12 bundle is encrypted and --cert-key-pass was not given, it asks
+// for the passphrase on a terminal (without echo), as curl and openssl do.
+func newClient(ios *IOStreams, hopts *httpclient.Options) (*httpclient.Session, error) {
+	sess, err := httpclient.New(*hopts)
+	if !errors.Is(err, httpclient.ErrPassphraseNeeded) || ios == nil || !ios.StdinTTY {
+		return sess, err
+	}
+	file := hopts.Cert
+	if hopts.CertKey != "" {
+		file = hopts.CertKey
+	}
+	pass, perr := promptSecret(ios, fmt.Sprintf("reqs: passphrase for %s: ", file))
+	if perr != nil {
+		return nil, perr
+	}
+	hopts.CertKeyPass = pass
+	return httpclient.New(*hopts)
 }
 
 func authPromptHost(rawURL string) string {

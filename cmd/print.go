@@ -441,6 +441,9 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	topts := env.Session.TransportOptions()
 	c.Insecure, c.CACert = topts.InsecureSkipVerify, topts.CABundle
 	c.Cert, c.Key = topts.Cert, topts.CertKey
+	if ext := strings.ToLower(filepath.Ext(c.Cert)); ext == ".p12" || ext == ".pfx" {
+		c.CertType = "P12"
+	}
 	c.UnixSocket, c.HTTP11 = topts.UnixSocket, topts.HTTP1
 	c.HTTP2PriorKnowledge = topts.HTTP2 && p.URL.Scheme == "http"
 	c.CertPass = topts.CertKeyPass

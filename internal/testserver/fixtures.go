@@ -108,6 +108,8 @@ func (f *Fixtures) Close() {
 //	CLIENT_KEY_ENC    its key, encrypted PKCS#8 PEM ("ENCRYPTED PRIVATE KEY")
 //	CLIENT_KEY_PASS   the password of CLIENT_KEY_ENC
 //	CLIENT_PEM        certificate and unencrypted key in one file
+//	CLIENT_P12        certificate, key and CA as PKCS#12, password CLIENT_KEY_PASS
+//	CLIENT_P12_NOPASS certificate and key as PKCS#12 (.pfx) with an empty password
 //	PROXY             http://127.0.0.1:PORT, HTTP proxy (absolute-form and CONNECT), log proxy.log
 //	PROXY_HOST        127.0.0.1:PORT
 //	PROXY_AUTH        http://127.0.0.1:PORT, the same but requires Basic proxy auth, log proxy-auth.log
@@ -244,6 +246,8 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 	f.setenv("CLIENT_KEY_ENC", files.ClientKeyEnc)
 	f.setenv("CLIENT_KEY_PASS", ClientKeyPassword)
 	f.setenv("CLIENT_PEM", files.ClientPEM)
+	f.setenv("CLIENT_P12", files.ClientP12)
+	f.setenv("CLIENT_P12_NOPASS", files.ClientP12NoPass)
 
 	for _, p := range []struct {
 		name string

@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	pkcs12 "software.sslmate.com/src/go-pkcs12"
 	"sync"
 	"time"
 
@@ -62,17 +63,23 @@ type PKI struct {
 	// ClientCertPEM, ClientKeyPEM (unencrypted PKCS#8) and ClientKeyEncPEM
 	// (PKCS#8 encrypted with ClientKeyPassword) are Client in PEM form.
 	ClientCertPEM, ClientKeyPEM, ClientKeyEncPEM []byte
+	// ClientP12 is Client and its key as a PKCS#12 bundle protected by
+	// ClientKeyPassword; ClientP12NoPass the same with an empty password
+	// (what `openssl pkcs12 -export -passout pass:` writes).
+	ClientP12, ClientP12NoPass []byte
 }
 
 // PKIFiles names the files [PKI.WriteFiles] wrote.
 type PKIFiles struct {
-	CAFile       string // the CA certificate (PEM)
-	CADir        string // c_rehash-style directory holding CAFile as <subject hash>.0
-	OtherCAFile  string // an unrelated CA (PEM)
-	ClientCert   string // the client certificate alone (PEM)
-	ClientKey    string // its key, unencrypted PKCS#8 (PEM)
-	ClientKeyEnc string // its key, encrypted PKCS#8 (PEM), password ClientKeyPassword
-	ClientPEM    string // certificate and unencrypted key in one file
+	CAFile          string // the CA certificate (PEM)
+	CADir           string // c_rehash-style directory holding CAFile as <subject hash>.0
+	OtherCAFile     string // an unrelated CA (PEM)
+	ClientCert      string // the client certificate alone (PEM)
+	ClientKey       string // its key, unencrypted PKCS#8 (PEM)
+	ClientKeyEnc    string // its key, encrypted PKCS#8 (PEM), password ClientKeyPassword
+	ClientPEM       string // certificate and unencrypted key in one file
+	ClientP12       string // certificate and key as PKCS#12, password ClientKeyPassword
+	ClientP12NoPass string // the same with an empty password
 }
 
 var sharedPKI = sync.OnceValues(NewPKI)
@@ -141,6 +148,16 @@ func NewPKI() (*PKI, error) {
 	p.ClientCertPEM = pemBlock("CERTIFICATE", p.Client.Certificate[0])
 	p.ClientKeyPEM = pemBlock("PRIVATE KEY", der)
 	p.ClientKeyEncPEM = pemBlock("ENCRYPTED PRIVATE KEY", encDER)
+	leaf, err := x509.ParseCertificate(p.Client.Certificate[0])
+	if err != nil {
+		return nil, fmt.Errorf("parse client certificate: %w", err)
+	}
+	if p.ClientP12, err = pkcs12.Modern.Encode(clientKey, leaf, []*x509.Certificate{p.CA}, ClientKeyPassword); err != nil {
+		return nil, fmt.Errorf("encode client PKCS#12: %w", err)
+	}
+	if p.ClientP12NoPass, err = pkcs12.Modern.Encode(clientKey, leaf, nil, ""); err != nil {
+		return nil, fmt.Errorf("encode client PKCS#12: %w", err)
+	}
 	return p, nil
 }
 
@@ -159,13 +176,15 @@ func (p *PKI) WriteFiles(dir string) (*PKIFiles, error) {
 		return nil, err
 	}
 	f := &PKIFiles{
-		CAFile:       filepath.Join(dir, "ca.pem"),
-		CADir:        filepath.Join(dir, "cadir"),
-		OtherCAFile:  filepath.Join(dir, "other-ca.pem"),
-		ClientCert:   filepath.Join(dir, "client.pem"),
-		ClientKey:    filepath.Join(dir, "client-key.pem"),
-		ClientKeyEnc: filepath.Join(dir, "client-key-enc.pem"),
-		ClientPEM:    filepath.Join(dir, "client-combined.pem"),
+		CAFile:          filepath.Join(dir, "ca.pem"),
+		CADir:           filepath.Join(dir, "cadir"),
+		OtherCAFile:     filepath.Join(dir, "other-ca.pem"),
+		ClientCert:      filepath.Join(dir, "client.pem"),
+		ClientKey:       filepath.Join(dir, "client-key.pem"),
+		ClientKeyEnc:    filepath.Join(dir, "client-key-enc.pem"),
+		ClientPEM:       filepath.Join(dir, "client-combined.pem"),
+		ClientP12:       filepath.Join(dir, "client.p12"),
+		ClientP12NoPass: filepath.Join(dir, "client-nopass.pfx"),
 	}
 	if err := os.MkdirAll(f.CADir, 0o755); err != nil {
 		return nil, fmt.Errorf("create pki dir: %w", err)
@@ -181,6 +200,8 @@ func (p *PKI) WriteFiles(dir string) (*PKIFiles, error) {
 		{f.ClientKey, p.ClientKeyPEM},
 		{f.ClientKeyEnc, p.ClientKeyEncPEM},
 		{f.ClientPEM, bytes.Join([][]byte{p.ClientCertPEM, p.ClientKeyPEM}, nil)},
+		{f.ClientP12, p.ClientP12},
+		{f.ClientP12NoPass, p.ClientP12NoPass},
 	}
 	for _, file := range files {
 		if err := os.WriteFile(file.path, file.data, 0o600); err != nil {

@@ -135,14 +135,22 @@ func LoadCAPool(path string) (*x509.CertPool, error) {
 }
 
 // LoadClientCert reads a client certificate for mutual TLS. certFile holds
-// the certificate chain in PEM, and its key unless keyFile is given. The
-// key may be encrypted with pass: PKCS#8 "ENCRYPTED PRIVATE KEY" (PBES2,
-// as openssl pkcs8 -topk8 writes it) or legacy "Proc-Type: 4,ENCRYPTED"
-// PEM. Errors name the file at fault.
+// the certificate chain in PEM, and its key unless keyFile is given; or it
+// is a PKCS#12 bundle (.p12, .pfx) of certificate and key, which pass
+// opens. A PEM key may be encrypted with pass: PKCS#8 "ENCRYPTED PRIVATE
+// KEY" (PBES2, as openssl pkcs8 -topk8 writes it) or legacy "Proc-Type:
+// 4,ENCRYPTED" PEM. An encrypted key or bundle without pass is
+// [ErrPassphraseNeeded]. Errors name the file at fault.
 func LoadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
 	certData, err := os.ReadFile(certFile)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("client certificate: %w", err)
+	}
+	if isPKCS12(certFile, certData) {
+		if keyFile != "" {
+			return tls.Certificate{}, fmt.Errorf("client certificate %s: a PKCS#12 bundle holds its own key; leave out the key file", certFile)
+		}
+		return loadPKCS12(certFile, certData, pass)
 	}
 	keyData, keySource := certData, certFile
 	if keyFile != "" {
@@ -192,7 +200,7 @@ func decodeKeyPEM(data []byte, pass string) ([]byte, error) {
 		switch {
 		case b.Type == "ENCRYPTED PRIVATE KEY":
 			if pass == "" {
-				return nil, errors.New("the key is encrypted and no passphrase was given")
+				return nil, ErrPassphraseNeeded
 			}
 			key, err := pkcs8.ParsePKCS8PrivateKey(b.Bytes, []byte(pass))
 			if err != nil {
@@ -207,7 +215,7 @@ func decodeKeyPEM(data []byte, pass string) ([]byte, error) {
 			// Deprecated in crypto/x509 as insecure, but legacy keys
 			// ("openssl rsa -aes256") still exist and Requests users have them.
 			if pass == "" {
-				return nil, errors.New("the key is encrypted and no passphrase was given")
+				return nil, ErrPassphraseNeeded
 			}
 			der, err := x509.DecryptPEMBlock(b, []byte(pass))
 			if err != nil {

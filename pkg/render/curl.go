@@ -41,6 +41,7 @@ type Curl struct {
 	Follow       bool   // -L: follow redirects
 	MaxRedirects int    // --max-redirs N, with Follow; 0 leaves curl's default
 	CertPass     string // --pass: the client key's passphrase
+	CertType     string // --cert-type: P12 for a PKCS#12 bundle
 	// TLSVersion pins "1.2" or "1.3" (--tlsv1.2 --tls-max 1.2); empty
 	// negotiates.
 	TLSVersion string
@@ -190,7 +191,7 @@ func (c Curl) String() string {
 		args = append(args, "-k")
 	}
 	for _, o := range []struct{ flag, val string }{
-		{"--cacert", c.CACert}, {"--cert", c.Cert}, {"--key", c.Key},
+		{"--cacert", c.CACert}, {"--cert", c.Cert}, {"--cert-type", c.CertType}, {"--key", c.Key},
 		{"--proxy", c.Proxy}, {"--unix-socket", c.UnixSocket},
 	} {
 		if o.val != "" {
