@@ -108,12 +108,38 @@ in a file or on the command line).`,
 	fs.BoolVar(&opts.FailFast, "fail-fast", false, "stop at the first request that fails")
 	fs.StringArrayVar(&opts.Reports, "report", nil, "also write a report, `FORMAT=PATH` with FORMAT junit or json (repeatable)")
 
+	c.ValidArgsFunction = func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return []cobra.Completion{"http", "rest"}, cobra.ShellCompDirectiveFilterFileExt
+	}
+	_ = c.RegisterFlagCompletionFunc("env", completeEnvironments)
+	_ = c.RegisterFlagCompletionFunc("report", fixedChoices("junit=", "json="))
+
 	all := pflag.NewFlagSet("request", pflag.ContinueOnError)
 	opts.Request.register(all)
 	for _, name := range runRequestFlags {
 		fs.AddFlag(all.Lookup(name))
 	}
 	return c
+}
+
+// completeEnvironments completes --env with the environments that the
+// env files beside the files already typed define.
+func completeEnvironments(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	seen := map[string]bool{}
+	var names []cobra.Completion
+	dirs := []string{"."}
+	for _, a := range args {
+		dirs = append(dirs, filepath.Dir(a))
+	}
+	for _, d := range dirs {
+		for _, n := range httpfile.EnvironmentNames(d) {
+			if !seen[n] && strings.HasPrefix(n, toComplete) {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // parseReport splits --report FORMAT=PATH.
@@ -125,10 +151,13 @@ func parseReport(s string) (format, path string, err error) {
 	return format, path, nil
 }
 
-// runFailure is the outcome of a run that did not pass; its lines are
-// already printed. The exit status is the first error's, else 7.
+// runFailure is the outcome of a run that did not pass. The exit status
+// is the first error's, else 7.
 type runFailure struct {
 	first error
+	// printed: the result lines said it all; with -q nothing was
+	// printed, so Main prints the first error.
+	printed bool
 }
 
 func (e *runFailure) Error() string {
@@ -138,8 +167,10 @@ func (e *runFailure) Error() string {
 	return "an assertion failed"
 }
 
-// Is makes Main leave the message out: the run printed it.
-func (e *runFailure) Is(target error) bool { return target == errSilent }
+// Is makes Main leave the message out when the run printed it.
+func (e *runFailure) Is(target error) bool {
+	return target == errSilent && (e.printed || e.first == nil)
+}
 
 // code is the exit status of the run.
 func (e *runFailure) code() int {
@@ -258,7 +289,7 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		return err
 	}
 	if passed < total {
-		return &runFailure{first: r.first}
+		return &runFailure{first: r.first, printed: ro.Quiet == 0}
 	}
 	return nil
 }

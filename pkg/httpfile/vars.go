@@ -346,6 +346,29 @@ func LoadEnvironment(dir, name string) (map[string]string, error) {
 	return vars, nil
 }
 
+// EnvironmentNames lists the environments the env files in dir define,
+// sorted; unreadable files count as none.
+func EnvironmentNames(dir string) []string {
+	var names []string
+	for _, file := range []string{EnvFile, PrivateEnvFile} {
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			continue
+		}
+		var envs map[string]json.RawMessage
+		if json.Unmarshal(data, &envs) != nil {
+			continue
+		}
+		for n := range envs {
+			if n != "$shared" {
+				names = append(names, n)
+			}
+		}
+	}
+	sort.Strings(names)
+	return dedupe(names)
+}
+
 func dedupe(s []string) []string {
 	out := s[:0]
 	for i, v := range s {
