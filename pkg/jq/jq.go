@@ -18,6 +18,7 @@ import (
 type Query struct {
 	expr string
 	code *gojq.Code
+	plan *pathPlan // nil: the expression has no leading path
 }
 
 // SyntaxError reports an expression that does not compile. Line and
@@ -59,11 +60,16 @@ func Compile(expr string) (*Query, error) {
 		}
 		return nil, se
 	}
-	code, err := gojq.Compile(q, gojq.WithEnvironLoader(func() []string { return nil }))
+	opts := []gojq.CompilerOption{gojq.WithEnvironLoader(func() []string { return nil })}
+	code, err := gojq.Compile(q, opts...)
 	if err != nil {
 		return nil, &SyntaxError{Expr: expr, Err: err}
 	}
-	return &Query{expr: expr, code: code}, nil
+	query := &Query{expr: expr, code: code}
+	if node, steps := leadingPath(q); len(steps) > 0 {
+		query.plan = &pathPlan{root: q, node: node, term: node.Term, steps: steps, opts: opts}
+	}
+	return query, nil
 }
 
 // position turns a byte offset into a 1-based line and character column.
@@ -86,8 +92,12 @@ func (q *Query) String() string { return q.expr }
 // with a nil value; `halt` stops it without one. Cancelling ctx stops a
 // long-running expression.
 func (q *Query) Run(ctx context.Context, v any) iter.Seq2[any, error] {
+	return runCode(ctx, q.code, v)
+}
+
+func runCode(ctx context.Context, code *gojq.Code, v any) iter.Seq2[any, error] {
 	return func(yield func(any, error) bool) {
-		it := q.code.RunWithContext(ctx, v)
+		it := code.RunWithContext(ctx, v)
 		for {
 			r, ok := it.Next()
 			if !ok {

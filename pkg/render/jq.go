@@ -66,12 +66,14 @@ func (e *NotJSONError) Unwrap() error { return e.Err }
 //   - with f.Raw a string result is written as its text (on a terminal
 //     with control characters escaped, as bodies are).
 //
+// Values are decoded as [jq.Query.RunReader] does: only the part an
+// expression's leading path leads to is held in memory.
+//
 // A body that is not JSON is a *[NotJSONError]; an error of the
 // expression (such as indexing a number) is returned as gojq words it.
 // Results computed before an error have been written.
 func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Filter, o Options) error {
 	head := &headRecorder{r: r}
-	dec := jq.NewDecoder(head)
 	var bw *bufio.Writer
 	out := w
 	if !f.Stream {
@@ -106,11 +108,7 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 		return err
 	}
 	err := func() error {
-		for {
-			v, err := dec.Decode()
-			if err == io.EOF {
-				return nil
-			}
+		for res, err := range f.Query.RunReader(ctx, head) {
 			var de *jq.DecodeError
 			if errors.As(err, &de) {
 				return &NotJSONError{ContentType: contentType, Head: head.head, Err: err}
@@ -118,15 +116,11 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 			if err != nil {
 				return err
 			}
-			for res, err := range f.Query.Run(ctx, v) {
-				if err != nil {
-					return err
-				}
-				if err := emit(res); err != nil {
-					return err
-				}
+			if err := emit(res); err != nil {
+				return err
 			}
 		}
+		return nil
 	}()
 	if bw != nil {
 		if ferr := bw.Flush(); err == nil {

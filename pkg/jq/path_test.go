@@ -1,0 +1,114 @@
+package jq
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+// collect returns the results (compact) and the error text of running
+// expr over in, by RunReader or by decoding whole values and Run.
+func collect(t *testing.T, expr, in string, streaming bool) string {
+	t.Helper()
+	q, err := Compile(expr)
+	if err != nil {
+		t.Fatalf("Compile(%q): %v", expr, err)
+	}
+	var b strings.Builder
+	ctx := context.Background()
+	if streaming {
+		for r, err := range q.RunReader(ctx, strings.NewReader(in)) {
+			if err != nil {
+				fmt.Fprintf(&b, "error: %v\n", err)
+				break
+			}
+			fmt.Fprintf(&b, "%s\n", Marshal(r))
+		}
+		return b.String()
+	}
+	d := NewDecoder(strings.NewReader(in))
+	for {
+		v, err := d.Decode()
+		if err == io.EOF {
+			return b.String()
+		}
+		if err != nil {
+			fmt.Fprintf(&b, "error: %v\n", err)
+			return b.String()
+		}
+		for r, err := range q.Run(ctx, v) {
+			if err != nil {
+				fmt.Fprintf(&b, "error: %v\n", err)
+				return b.String()
+			}
+			fmt.Fprintf(&b, "%s\n", Marshal(r))
+		}
+	}
+}
+
+// TestRunReaderMatchesRun checks that decoding only the leading path's
+// target gives exactly the results of decoding everything.
+func TestRunReaderMatchesRun(t *testing.T) {
+	t.Parallel()
+	inputs := []string{
+		`[{"id": 1, "name": "a", "tags": ["x", "y"]}, {"id": 2, "name": "b"}, 3]`,
+		`{"a": {"b": [10, 20, {"c": true}]}, "a2": null, "n": 12345678901234567890}`,
+		`{"a": 1, "a": {"b": 2}}`,
+		`{"a": 1} {"a": [5]} [1] null "s" 7`,
+		`[]`, `{}`, `null`,
+		`{"items": [{"n": 1}, {"n": 2}], "next": null}`,
+	}
+	exprs := []string{
+		`.`, `.[0]`, `.[1]`, `.[5]`, `.[0].name`, `.[0].tags[1]`, `.[0].tags[]`, `.[2].x`,
+		`.a`, `.a.b`, `.a.b[2].c`, `.a.b[9]`, `.a.b[0].x`, `.a2.x.y`, `.missing`, `.missing[0]`,
+		`.n`, `.n + 1`, `.a | keys?`, `.a.b | length`, `.["a"]["b"][1]`, `."a".b`,
+		`.[0]?`, `.a?`, `.a.b[1:]`, `.a.b[-1]`, `.items[].n`, `.items[] | .n * 2`,
+		`.[0] | .id, .name`, `.a as $x | .`, `.a, .n`, `.a | .b | .[0]`, `def f: .; .a`,
+		`.a.b[2]`, `[.[0]]`, `.[0] // "none"`,
+	}
+	for _, in := range inputs {
+		for _, expr := range exprs {
+			want := collect(t, expr, in, false)
+			got := collect(t, expr, in, true)
+			if got != want {
+				t.Errorf("%q over %s\nRunReader: %q\nRun:       %q", expr, in, got, want)
+			}
+		}
+	}
+}
+
+func TestLeadingPath(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		expr string
+		want int // steps found
+	}{
+		{`.[0]`, 1}, {`.a.b[1]`, 3}, {`.["x"].y | .z`, 2}, {`."k"`, 1}, {`.[0]?`, 1},
+		{`.items[].n`, 1}, {`.[0] as $x | $x`, 0}, {`(.a) | .b`, 0}, {`.a, .b`, 0},
+		{`.[-1]`, 0}, {`.[1:2]`, 0}, {`def f: .; .a`, 0}, {`.`, 0}, {`.["a\(1)"]`, 0},
+	}
+	for _, tc := range tests {
+		q, err := Compile(tc.expr)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tc.expr, err)
+		}
+		got := 0
+		if q.plan != nil {
+			got = len(q.plan.steps)
+		}
+		if got != tc.want {
+			t.Errorf("leading path of %q: %d steps, want %d", tc.expr, got, tc.want)
+		}
+	}
+}
+
+func TestRunReaderSkipsInvalidJSON(t *testing.T) {
+	t.Parallel()
+	// Skipped parts must still be JSON: an error there is reported.
+	got := collect(t, `.[0]`, `[1, {"a": ]`, true)
+	if !strings.HasPrefix(got, "error: invalid json at offset") {
+		t.Errorf(".[0] over broken JSON = %q, want a decoding error", got)
+	}
+}
