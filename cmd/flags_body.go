@@ -337,6 +337,23 @@ func textLike(contentType string) bool {
 	return false
 }
 
+// uploadProgressMin is the body size above which a terminal shows an
+// upload's progress (SPEC §2): smaller bodies go out too fast to watch.
+const uploadProgressMin = 1 << 20
+
+// uploadProgress returns, for a request body of known size over
+// uploadProgressMin sent while stderr is a terminal and not -q, the
+// Send hook that draws a progress bar on stderr and the function that
+// ends it once the response head arrived; otherwise a nil hook and a
+// no-op.
+func uploadProgress(env *requestEnv, p *httpclient.PreparedRequest) (onUpload func(int64), finish func()) {
+	if env.Quiet > 0 || !env.IO.StderrTTY || !p.HasBody() || p.ContentLength <= uploadProgressMin {
+		return nil, func() {}
+	}
+	progress := render.NewProgress(env.IO.ErrOut, p.ContentLength, 0, true, "Uploading")
+	return progress.Add, progress.Finish
+}
+
 // download saves the body (SPEC §2) through the library's Download,
 // showing progress. Non-success statuses are not saved: their heads are
 // printed, and the exit status says the download failed (see notSaved).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/mattn/go-isatty"
 )
@@ -49,12 +50,29 @@ func isTTY(f *os.File) bool {
 	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
 }
 
-// SystemIOStreams returns the process's streams.
+// forcedTTY reports whether REQS_FORCE_TTY makes the stream named
+// ("stdout" or "stderr") count as a terminal, since testscript never gives
+// a command one. The value is a comma-separated list of stream names;
+// "1" means stdout, as it always did.
+func forcedTTY(value, stream string) bool {
+	for _, name := range strings.Split(value, ",") {
+		name = strings.TrimSpace(name)
+		if name == stream || name == "1" && stream == "stdout" {
+			return true
+		}
+	}
+	return false
+}
+
+// SystemIOStreams returns the process's streams. REQS_FORCE_TTY (see
+// forcedTTY) makes stdout (=1 or =stdout), stderr (=stderr) or both
+// (=stdout,stderr) count as terminals.
 func SystemIOStreams() *IOStreams {
 	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv}
 	s.StdinTTY = isTTY(os.Stdin)
-	s.StdoutTTY = isTTY(os.Stdout) || os.Getenv("REQS_FORCE_TTY") == "1"
-	s.StderrTTY = isTTY(os.Stderr)
+	force := os.Getenv("REQS_FORCE_TTY")
+	s.StdoutTTY = isTTY(os.Stdout) || forcedTTY(force, "stdout")
+	s.StderrTTY = isTTY(os.Stderr) || forcedTTY(force, "stderr")
 	if st, err := os.Stdin.Stat(); err == nil && !s.StdinTTY {
 		mode := st.Mode()
 		// /dev/null is a character device, so it never counts; sockets

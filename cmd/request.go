@@ -301,7 +301,9 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 			headErr = printRequestHead(env, p, proto)
 		}
 	}
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Auth.follows(prep.Method), OnConnect: printHead})
+	onUpload, uploaded := uploadProgress(env, prep)
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Auth.follows(prep.Method), OnConnect: printHead, OnUpload: onUpload})
+	uploaded()
 	printHead(prep, "HTTP/1.1") // no connection was made, or a mounted transport sent it
 	if headErr != nil {
 		if err == nil {

@@ -177,6 +177,9 @@ func (s *Session) newHTTPRequest(ctx context.Context, p *PreparedRequest) (*http
 	if err != nil {
 		return nil, err
 	}
+	if onUpload, ok := ctx.Value(onUploadKey{}).(func(int64)); ok && p.HasBody() {
+		body = countUpload(body, onUpload)
+	}
 	req, err := http.NewRequestWithContext(ctx, p.Method, p.URL.String(), body)
 	if err != nil {
 		body.Close()

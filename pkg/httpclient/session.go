@@ -158,6 +158,10 @@ type SendOptions struct {
 	// ("HTTP/1.1", "HTTP/2" or "HTTP/3"): -v prints the request head
 	// from it.
 	OnConnect func(p *PreparedRequest, proto string)
+	// OnUpload, when set, is called as request body bytes go out, with
+	// how many more were sent (for a progress bar). A file body is still
+	// sent by the kernel, 1 MiB between calls.
+	OnUpload func(n int64)
 }
 
 // Send sends p and follows redirects when opts allows it. The returned
@@ -173,6 +177,9 @@ func (s *Session) Send(ctx context.Context, p *PreparedRequest, opts SendOptions
 	}()
 	if opts.OnConnect != nil {
 		ctx = context.WithValue(ctx, onConnectKey{}, opts.OnConnect)
+	}
+	if opts.OnUpload != nil {
+		ctx = context.WithValue(ctx, onUploadKey{}, opts.OnUpload)
 	}
 	resp, err := s.sendWithRetries(ctx, p)
 	if err != nil {

@@ -2,11 +2,16 @@ package httpclient
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -114,5 +119,61 @@ func TestOpenFileBody(t *testing.T) {
 
 	if _, err := OpenFileBody(os.NewFile(^uintptr(0), "bad")); err == nil {
 		t.Errorf("OpenFileBody of a bad descriptor succeeded")
+	}
+}
+
+// TestOnUpload checks that SendOptions.OnUpload learns of every byte of a
+// body, a file (sent by the kernel in pieces) or not, and that the server
+// still gets the whole body.
+func TestOnUpload(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		fmt.Fprint(w, n)
+	}))
+	t.Cleanup(srv.Close)
+	payload := bytes.Repeat([]byte("0123456789abcdef"), 200_000) // 3.2 MB: several pieces
+	path := filepath.Join(t.TempDir(), "body.bin")
+	if err := os.WriteFile(path, payload, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fileBody, err := FileBody(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		body      *Body
+		minCalls  int
+		wantTotal int64
+	}{
+		{name: "file", body: fileBody, minCalls: 3, wantTotal: int64(len(payload))},
+		{name: "bytes", body: BytesBody(payload), minCalls: 1, wantTotal: int64(len(payload))},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := New(Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			// The transport calls OnUpload from its own goroutine.
+			var total, calls atomic.Int64
+			resp, err := s.Do(context.Background(), &Request{Method: "POST", URL: srv.URL, Body: tc.body},
+				SendOptions{OnUpload: func(n int64) {
+					if n > 0 {
+						calls.Add(1)
+					}
+					total.Add(n)
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := resp.Text()
+			if got != fmt.Sprint(tc.wantTotal) || total.Load() != tc.wantTotal || calls.Load() < int64(tc.minCalls) {
+				t.Errorf("server got %s bytes; OnUpload counted %d in %d calls; want %d in at least %d calls", got, total.Load(), calls.Load(), tc.wantTotal, tc.minCalls)
+			}
+		})
 	}
 }
