@@ -39,8 +39,10 @@ const (
 	sepEmptyHeader = ";"
 	sepFile        = "@"
 
-	// sepFileType follows a file field's path: `name@path;type=image/png`.
+	// sepFileType and sepFileName follow a file field's path, in either
+	// order: `name@path;type=image/png;filename=x.png`.
 	sepFileType = ";type="
+	sepFileName = ";filename="
 )
 
 // itemSeparators is the item grammar in one table. Where separators share
@@ -89,7 +91,7 @@ const (
 	itemDataFile                        // name=@path
 	itemJSON                            // name:=json
 	itemJSONFile                        // name:=@path
-	itemFile                            // name@path[;type=mime], a multipart file field
+	itemFile                            // name@path[;type=mime][;filename=name], a multipart file field
 	itemBody                            // @path or @-, the whole request body
 )
 
@@ -152,6 +154,9 @@ type item struct {
 	Value string
 	// Type is a file field's content type from ";type=", or "".
 	Type string
+	// Filename is the name a file field is sent with, from ";filename=",
+	// or "" for the path's base name.
+	Filename string
 	// Arg is the argument as given, for error messages.
 	Arg string
 }
@@ -174,9 +179,10 @@ func parseItem(arg string) (item, bool, error) {
 	if kind == itemFile {
 		if rawKey == "" {
 			it.Kind = itemBody
-		} else if path, typ, ok := cutUnescaped(rawValue, sepFileType); ok {
-			rawValue = path
-			it.Type = unescapeItemValue(typ)
+		} else {
+			var params map[string]string
+			rawValue, params = cutFileParams(rawValue)
+			it.Type, it.Filename = params[sepFileType], params[sepFileName]
 		}
 	}
 	it.Value = unescapeItemValue(rawValue)
@@ -213,6 +219,9 @@ func parseItem(arg string) (item, bool, error) {
 		}
 		if !httpguts.ValidHeaderFieldValue(it.Type) {
 			return fail("content type contains a control character")
+		}
+		if strings.ContainsFunc(it.Filename, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+			return fail("file name contains a control character")
 		}
 	case itemBody:
 		if it.Value == "" {
@@ -255,6 +264,38 @@ func cutUnescaped(s, sep string) (before, after string, found bool) {
 		}
 	}
 	return s, "", false
+}
+
+// cutFileParams splits a file field's value into the path and its
+// ";type=" and ";filename=" parameters (keyed by those separators,
+// values unescaped), which may come in either order. A parameter value
+// runs to the next unescaped parameter separator.
+func cutFileParams(s string) (path string, params map[string]string) {
+	params = map[string]string{}
+	seps := []string{sepFileType, sepFileName}
+	next := func(from int) (int, string) {
+		for i := from; i < len(s); i++ {
+			if s[i] == '\\' {
+				i++
+				continue
+			}
+			for _, sep := range seps {
+				if strings.HasPrefix(s[i:], sep) {
+					return i, sep
+				}
+			}
+		}
+		return len(s), ""
+	}
+	at, sep := next(0)
+	path = s[:at]
+	for sep != "" {
+		start := at + len(sep)
+		end, nextSep := next(start)
+		params[sep] = unescapeItemValue(s[start:end])
+		at, sep = end, nextSep
+	}
+	return path, params
 }
 
 // unescapeItemKey resolves `\c` to c for c in itemKeyEscapes.
@@ -322,7 +363,7 @@ type requestItems struct {
 	// Data are `=`, `:=`, `=@` and `:=@` items; `=@` keeps the file's text
 	// verbatim, trailing newline included, as HTTPie does.
 	Data []dataItem
-	// Files are `name@path[;type=…]`; each path existed and was no
+	// Files are `name@path[;type=…][;filename=…]`; each path but "-" existed and was no
 	// directory when collected, and is opened when the body is sent.
 	Files []fileItem
 	// BodyPath is the file of `@path`, or "-" for `@-` (standard input).
@@ -370,8 +411,9 @@ func (d dataItem) name() string {
 	return d.Key
 }
 
-// fileItem is a multipart file field; Type "" means guess from the name.
-type fileItem struct{ Field, Path, Type string }
+// fileItem is a multipart file field; Type "" means guess from the name,
+// Filename "" sends the path's base name; Path "-" reads standard input.
+type fileItem struct{ Field, Path, Type, Filename string }
 
 // hasData reports whether the items carry a body (data, files or an
 // explicit body file), which makes POST the default method (SPEC §1).
@@ -484,10 +526,12 @@ func (r *requestItems) add(it item, readFile func(string) ([]byte, error)) error
 		}
 		r.Data = append(r.Data, dataItem{Key: it.Key, EscapedKey: it.EscapedKey, JSON: compact, Raw: text, IsJSON: true, Arg: it.Arg})
 	case itemFile:
-		if err := checkItemFile(it.Value); err != nil {
-			return &itemError{Item: it.Arg, Reason: err.Error(), err: err}
+		if it.Value != "-" {
+			if err := checkItemFile(it.Value); err != nil {
+				return &itemError{Item: it.Arg, Reason: err.Error(), err: err}
+			}
 		}
-		r.Files = append(r.Files, fileItem{Field: it.Key, Path: it.Value, Type: it.Type})
+		r.Files = append(r.Files, fileItem{Field: it.Key, Path: it.Value, Type: it.Type, Filename: it.Filename})
 	case itemBody:
 		if r.BodyPath != "" {
 			return fail("two explicit body sources: %s and %s", r.bodyArg, it.Arg)

@@ -387,6 +387,22 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	if len(sources) > 1 {
 		return nil, usageErrorf("two explicit body sources: %s and %s; a request has one body", sources[0], sources[1])
 	}
+	// Standard input can feed one item: @- or one name@- file field.
+	stdinItems := 0
+	if items.BodyPath == "-" {
+		stdinItems++
+	}
+	for _, f := range items.Files {
+		if f.Path == "-" {
+			if o.IgnoreStdin {
+				return nil, usageErrorf("%s@- reads a file field from standard input, which --ignore-stdin forbids", f.Field)
+			}
+			stdinItems++
+		}
+	}
+	if stdinItems > 1 {
+		return nil, usageErrorf("standard input is named by more than one item (@- or name@-); it can be read once")
+	}
 
 	switch {
 	case hasData:
@@ -399,12 +415,9 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 				req.Form = append(req.Form, httpclient.Param{Name: f.Key, Value: f.Value})
 			}
 			for _, f := range items.Files {
-				file, err := httpclient.FileFromPath(f.Field, f.Path, f.Type)
+				file, err := fileField(env, f)
 				if err != nil {
-					return nil, usageErrorf("file field %q: %v", f.Field+"@"+f.Path, err)
-				}
-				if file.ContentType == "" {
-					file.ContentType = guessMIME(f.Path)
+					return nil, err
 				}
 				req.Files = append(req.Files, file)
 			}
@@ -416,7 +429,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 			}
 			req.JSON = body
 		}
-		if !o.IgnoreStdin && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
+		if stdinItems == 0 && !o.IgnoreStdin && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
 			env.Warn("standard input is not read because data items were given (use --ignore-stdin to silence this)")
 		}
 	case items.BodyPath == "-" && o.IgnoreStdin:
@@ -432,6 +445,9 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 			return nil, usageErrorf("body file %q: %v", items.BodyPath, unwrapPathError(err))
 		}
 		req.Body = b
+		if !o.IgnoreStdin && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
+			env.Warn("standard input is not read because @%s gives the body (use --ignore-stdin to silence this)", items.BodyPath)
+		}
 	case o.Changed("raw"):
 		req.Body = httpclient.BytesBody([]byte(o.Raw))
 	case env.IO.StdinReadable && !o.IgnoreStdin:
@@ -558,4 +574,29 @@ func printErrorChain(w io.Writer, err error) {
 			return
 		}
 	}
+}
+
+// fileField turns a name@path item into a multipart file part: the path's
+// base name or ;filename= as the name sent, ;type= or a type guessed from
+// that name, and for name@- standard input (kept to be sent again on a
+// redirect or retry, up to httpclient.ReplayLimit).
+func fileField(env *requestEnv, f fileItem) (httpclient.File, error) {
+	var file httpclient.File
+	if f.Path == "-" {
+		body := httpclient.ReaderBody(env.IO.In, -1)
+		file = httpclient.File{Field: f.Field, Filename: "stdin", ContentType: f.Type, Size: -1, Open: body.Open, Path: "-"}
+	} else {
+		var err error
+		file, err = httpclient.FileFromPath(f.Field, f.Path, f.Type)
+		if err != nil {
+			return file, usageErrorf("file field %q: %v", f.Field+"@"+f.Path, err)
+		}
+	}
+	if f.Filename != "" {
+		file.Filename = f.Filename
+	}
+	if file.ContentType == "" {
+		file.ContentType = guessMIME(file.Filename)
+	}
+	return file, nil
 }
