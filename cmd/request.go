@@ -116,6 +116,11 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 	}
 	c.RunE = func(c *cobra.Command, args []string) error {
 		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
+		if method == "" {
+			if err := checkMistypedCommand(c, args); err != nil {
+				return err
+			}
+		}
 		if err := opts.takeArgs(method, args); err != nil {
 			return err
 		}

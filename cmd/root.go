@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -77,8 +78,15 @@ Items:
 	root.SilenceErrors = true
 	root.SilenceUsage = true
 	root.CompletionOptions.HiddenDefaultCmd = false
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return usageErrorf("%v", err)
+	root.SetFlagErrorFunc(suggestFlag)
+	// The root's help ends with examples, exit codes and the environment,
+	// as HTTPie's help teaches; the subcommands keep cobra's text.
+	defaultHelp := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		defaultHelp(c, args)
+		if c == root {
+			io.WriteString(c.OutOrStdout(), helpSections())
+		}
 	})
 
 	for _, v := range verbs {
@@ -90,6 +98,9 @@ Items:
 	root.AddCommand(newRunCmd(ios, nil))
 	addExtraCommands(root, ios)
 	for _, c := range allCommands(root) {
+		if c != root && c.HasSubCommands() && !c.Runnable() {
+			c.Args, c.RunE = cobra.ArbitraryArgs, runGroup
+		}
 		c.SilenceErrors, c.SilenceUsage = true, true
 		c.SetFlagErrorFunc(root.FlagErrorFunc())
 		if c.Flags().Lookup("help") == nil {

@@ -30,52 +30,6 @@ import (
 // substance.
 var manDate = time.Date(2026, time.November, 1, 0, 0, 0, 0, time.UTC)
 
-// example is one entry of reqs(1)'s EXAMPLES section.
-type example struct {
-	Desc    string
-	Command string // one command per line
-}
-
-// examples are drawn from the README's tour: every command line in them
-// (but the first, which starts the server) stands verbatim in README.md,
-// which TestExamplesComeFromREADME checks, and the README's examples run
-// as testscript scenarios, so these stay runnable against `reqs httpbin`.
-var examples = []example{
-	{"Start the built-in test server (go-httpbin) in the background; the examples below talk to it.",
-		"reqs httpbin --addr 127.0.0.1:8080 &"},
-	{"Send JSON: data fields make the method POST, := sends a raw JSON value, [] builds an array, == adds a query parameter, : a header.",
-		"reqs :8080/anything name=gopher age:=7 'tags[]=go' 'tags[]=http' X-Trace:1 q==search"},
-	{"Submit a form with a file upload (multipart).",
-		"reqs --form :8080/post name=gopher 'avatar@gopher.png;type=image/png'"},
-	{"Send the body from a file, or from a pipe.",
-		"reqs PUT :8080/put @payload.json\necho '{\"piped\": true}' | reqs :8080/post"},
-	{"Show the whole exchange: request and response headers and bodies.",
-		"reqs -v :8080/post hello=world"},
-	{"Authenticate with HTTP Basic, Digest or a bearer token.",
-		"reqs -a user:passwd :8080/basic-auth/user/passwd\nreqs -A digest -a user:passwd :8080/digest-auth/auth/user/passwd/SHA-256"},
-	{"Keep cookies, headers and auth in a named session for the next requests.",
-		"reqs --session=dev :8080/cookies/set?theme=dark\nreqs --session=dev :8080/cookies"},
-	{"Download to a file with a progress bar; --continue resumes an interrupted download.",
-		"reqs -o data.bin :8080/range/2048\nreqs -o data.bin --continue :8080/range/4096"},
-	{"Print a streamed response line by line as it arrives.",
-		"reqs --stream :8080/stream/3"},
-	{"Retry a failing request with exponential backoff.",
-		"reqs --retries 3 --retry-backoff 0.1 :8080/status/200"},
-	{"Make a script fail on HTTP errors: a 4xx response exits with status 4.",
-		"reqs --check-status :8080/status/404"},
-}
-
-// exitStatuses is SPEC §7's table, in reqs(1)'s EXIT STATUS section.
-var exitStatuses = []struct{ Code, Meaning string }{
-	{"0", "Success, whatever the HTTP status, unless --check-status is given."},
-	{"1", "Any other error: connection refused, DNS, TLS, proxy, a truncated or invalid body."},
-	{"2", "A connect or read timeout."},
-	{"3, 4, 5", "With --check-status: the response was 3xx (not followed), 4xx or 5xx. A 4xx or 5xx also prints a warning on stderr; the body is still shown."},
-	{"6", "Too many redirects."},
-	{"64", "Usage error: a bad flag or flag value, item or URL, a file named by a flag or item that cannot be read, or two explicit body sources."},
-	{"130", "Interrupted."},
-}
-
 // completionFiles are the scripts written to completions/, by file name.
 var completionFiles = map[string]func(*cobra.Command, *bytes.Buffer) error{
 	"reqs.bash": func(c *cobra.Command, b *bytes.Buffer) error { return c.GenBashCompletionV2(b, true) },
@@ -148,7 +102,7 @@ func writeManPages(c *cobra.Command, manDir string) error {
 	}
 	page := b.Bytes()
 	if !c.HasParent() {
-		page = insertSections(page, examplesSection()+exitStatusSection())
+		page = insertSections(page, environmentSection()+examplesSection()+exitStatusSection())
 	}
 	name := strings.ReplaceAll(c.CommandPath(), " ", "-") + ".1"
 	return os.WriteFile(filepath.Join(manDir, name), page, 0o644)
@@ -206,7 +160,7 @@ func insertSections(page []byte, sections string) []byte {
 func examplesSection() string {
 	var b strings.Builder
 	b.WriteString(".SH EXAMPLES\n")
-	for _, e := range examples {
+	for _, e := range cmd.HelpExamples() {
 		fmt.Fprintf(&b, ".PP\n%s\n.PP\n.RS\n.nf\n", roffEscape(e.Desc))
 		for _, line := range strings.Split(e.Command, "\n") {
 			b.WriteString(roffEscape(line) + "\n")
@@ -219,8 +173,17 @@ func examplesSection() string {
 func exitStatusSection() string {
 	var b strings.Builder
 	b.WriteString(".SH EXIT STATUS\n")
-	for _, s := range exitStatuses {
+	for _, s := range cmd.ExitStatuses() {
 		fmt.Fprintf(&b, ".TP\n\\fB%s\\fP\n%s\n", roffEscape(s.Code), roffEscape(s.Meaning))
+	}
+	return b.String()
+}
+
+func environmentSection() string {
+	var b strings.Builder
+	b.WriteString(".SH ENVIRONMENT\n")
+	for _, v := range cmd.EnvVars() {
+		fmt.Fprintf(&b, ".TP\n\\fB%s\\fP\n%s\n", roffEscape(v.Name), roffEscape(v.Meaning))
 	}
 	return b.String()
 }

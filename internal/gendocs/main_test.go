@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reqs-cli/reqs/cmd"
 	"github.com/spf13/cobra"
 )
 
@@ -136,7 +137,7 @@ func TestExamplesComeFromREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ex := range examples[1:] {
+	for _, ex := range cmd.HelpExamples()[1:] {
 		for _, line := range strings.Split(ex.Command, "\n") {
 			if !strings.Contains(string(readme), "\n"+line+"\n") && !strings.Contains(string(readme), "\n"+line+"   #") {
 				t.Errorf("example %q is not a README line; take man page examples from the README", line)
