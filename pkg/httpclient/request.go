@@ -300,6 +300,10 @@ type PreparedRequest struct {
 
 	body    func() (io.ReadCloser, error)
 	bodySrc *Body
+	// authHeader holds the header lines Auth set when p was last sent,
+	// so that Headers shows what went out (a signature's time, a fetched
+	// token) instead of computing them again.
+	authHeader http.Header
 }
 
 // HasBody reports whether the request carries a body.
@@ -328,6 +332,7 @@ func (p *PreparedRequest) Clone() *PreparedRequest {
 	c.URL = &u
 	c.Header = p.Header.Clone()
 	c.HeaderOrder = append([]string(nil), p.HeaderOrder...)
+	c.authHeader = nil // the copy has not been sent
 	return &c
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/http/httptrace"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -213,11 +214,25 @@ func (s *Session) newHTTPRequest(ctx context.Context, p *PreparedRequest) (*http
 		addJarCookies(req, s.Jar.Cookies(p.URL))
 	}
 	if p.Auth != nil {
+		before := req.Header.Clone()
 		if err := p.Auth.Apply(req); err != nil {
 			return nil, err
 		}
+		p.authHeader = changedHeader(before, req.Header)
 	}
 	return req, nil
+}
+
+// changedHeader returns the lines of after that before lacks or holds
+// with other values.
+func changedHeader(before, after http.Header) http.Header {
+	out := http.Header{}
+	for name, v := range after {
+		if !slices.Equal(before[name], v) {
+			out[name] = slices.Clone(v)
+		}
+	}
+	return out
 }
 
 // addJarCookies adds the jar's cookies to req's Cookie header, leaving out
@@ -247,13 +262,32 @@ func addJarCookies(req *http.Request, jar []*http.Cookie) {
 // body framing, the jar's cookies and the auth's credentials. It is what
 // -v prints before sending.
 func (s *Session) Headers(p *PreparedRequest) http.Header {
-	req := &http.Request{Method: p.Method, URL: p.URL, Header: p.Header.Clone(), Host: p.URL.Host}
+	u := *p.URL // an Auth may rewrite the URL it signs
+	req := &http.Request{Method: p.Method, URL: &u, Header: p.Header.Clone(), Host: p.URL.Host, ContentLength: p.ContentLength}
 	if s.Jar != nil {
 		addJarCookies(req, s.Jar.Cookies(p.URL))
 	}
-	if p.Auth != nil {
+	switch {
+	case p.authHeader != nil:
+		// Sent: show the credentials that went out.
+		for name, v := range p.authHeader {
+			req.Header[name] = v
+		}
+	case p.Auth != nil:
+		// Not sent yet (--offline, --curl): what the auth would add, except
+		// answers to a challenge that has not come. A replayable body is
+		// lent so that a signature can cover it.
 		if _, challenge := p.Auth.(ChallengeAuth); !challenge {
+			if p.HasBody() && (p.bodySrc == nil || p.bodySrc.replay == nil) {
+				if rc, err := p.GetBody(); err == nil {
+					req.Body, req.GetBody = rc, p.GetBody
+					defer rc.Close()
+				}
+			}
 			p.Auth.Apply(req)
+			if req.Body != nil {
+				defer req.Body.Close()
+			}
 		}
 	}
 	h := req.Header

@@ -96,10 +96,14 @@ func (a *SigV4Auth) Apply(req *http.Request) error {
 			delete(req.Header, name)
 		}
 	}
+	rawQuery := req.URL.RawQuery
 	err = signer.SignHTTP(req.Context(), creds, req, hash, service, region, now())
 	for name, v := range hop {
 		req.Header[name] = v
 	}
+	// The signer rewrites the query in canonical order; the signature
+	// covers that order whatever order is sent, so the user's stays.
+	req.URL.RawQuery = rawQuery
 	if err != nil {
 		return fmt.Errorf("aws-sigv4: %w", err)
 	}

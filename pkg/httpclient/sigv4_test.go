@@ -3,8 +3,10 @@ package httpclient
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +116,9 @@ func TestSigV4Suite(t *testing.T) {
 			want := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=" + signed + ", Signature=" + tc.signature
 			if got := req.Header.Get("Authorization"); got != want {
 				t.Errorf("%s %s: Authorization =\n %s\nwant\n %s", tc.method, tc.target, got, want)
+			}
+			if _, q, _ := strings.Cut(tc.target, "?"); req.URL.RawQuery != q {
+				t.Errorf("query sent = %q, want %q as given", req.URL.RawQuery, q)
 			}
 			if got := req.Header.Get("X-Amz-Date"); got != "20150830T123600Z" {
 				t.Errorf("X-Amz-Date = %q, want 20150830T123600Z", got)
@@ -251,5 +256,43 @@ func TestSigV4ScopeFromHost(t *testing.T) {
 	req, _ := http.NewRequest("GET", "http://example.org/", nil)
 	if err := (&SigV4Auth{AccessKeyID: "k", SecretAccessKey: "s"}).Apply(req); err == nil || !strings.Contains(err.Error(), "no region and service") {
 		t.Errorf("Apply without a scope on a non-AWS host: %v, want a no-region error", err)
+	}
+}
+
+// countingAuth sets X-Count to how many times it was applied.
+type countingAuth struct{ n int }
+
+func (a *countingAuth) Apply(req *http.Request) error {
+	a.n++
+	req.Header.Set("X-Count", strconv.Itoa(a.n))
+	return nil
+}
+
+// TestHeadersShowSentAuth: after sending, Headers shows the credentials
+// that went out rather than applying the auth again (a signature's time,
+// a helper's answer); before, it shows what the auth would add.
+func TestHeadersShowSentAuth(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &countingAuth{}
+	p, err := s.Prepare(&Request{Method: "GET", URL: srv.URL, Auth: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Headers(p).Get("X-Count"); got != "1" {
+		t.Errorf("Headers before sending: X-Count = %q, want 1", got)
+	}
+	resp, err := s.Send(t.Context(), p, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	if got := s.Headers(resp.Request).Get("X-Count"); got != "2" || a.n != 2 {
+		t.Errorf("Headers after sending: X-Count = %q (applied %d times), want the 2 that was sent", got, a.n)
 	}
 }
