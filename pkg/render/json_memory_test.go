@@ -75,3 +75,21 @@ func peakRSSKiB() int64 {
 	}
 	return 0
 }
+
+// TestStreamDeepLineIsCapped: --stream formats each line in memory, so a
+// line whose formatted form would pass streamFormatLimit is written as it
+// came instead.
+func TestStreamDeepLineIsCapped(t *testing.T) {
+	t.Parallel()
+	deep := strings.Repeat("[", 200000) + strings.Repeat("]", 200000) + "\n"
+	var w largestWrite
+	if err := Stream(&w, strings.NewReader(deep+"[1]\n"), "application/x-ndjson", Options{Format: true}); err != nil {
+		t.Fatal(err)
+	}
+	if w.max > streamFormatLimit {
+		t.Errorf("Stream(deep line): a write of %d bytes, want at most %d", w.max, streamFormatLimit)
+	}
+	if want := len(deep) + len("[\n    1\n]\n"); w.total != want {
+		t.Errorf("Stream(deep line) wrote %d bytes, want %d (the deep line raw, the next one formatted)", w.total, want)
+	}
+}

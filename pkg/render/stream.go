@@ -28,7 +28,7 @@ const streamLineLimit = 1 << 20
 func Stream(w io.Writer, r io.Reader, contentType string, o Options) error {
 	mt := mediaType(contentType)
 	br := bufio.NewReaderSize(r, 64<<10)
-	s := &streamer{w: w, o: o, jsonType: strings.Contains(mt, "json")}
+	s := &streamer{w: w, o: o, jsonType: strings.Contains(mt, "json"), buf: cappedBuffer{limit: streamFormatLimit}}
 	switch {
 	case mt == "text/event-stream":
 		return s.events(br)
@@ -69,7 +69,7 @@ type streamer struct {
 	w        io.Writer
 	o        Options
 	jsonType bool // every line should be JSON, not only those that look like it
-	buf      bytes.Buffer
+	buf      cappedBuffer
 	tmp      []byte // escaped text on its way out
 }
 
@@ -149,12 +149,39 @@ func (s *streamer) formatJSONLine(line []byte) []byte {
 		s.tmp = s.text(s.tmp[:0], line)
 		return s.tmp
 	}
-	s.buf.Reset()
-	if err := JSON(&s.buf, bytes.NewReader(line), s.o); err != nil {
+	if err := s.formatJSON(line); err != nil {
 		s.tmp = s.text(s.tmp[:0], line)
 		return s.tmp
 	}
 	return s.buf.Bytes()
+}
+
+// streamFormatLimit caps the formatted form of one line or event field:
+// past it the line is written as it came, so a short line nested very
+// deep cannot make a stream hold hundreds of megabytes of indentation.
+const streamFormatLimit = 8 << 20
+
+// errFormatTooLong stops formatting a line past streamFormatLimit.
+var errFormatTooLong = errors.New("formatted line too long")
+
+// cappedBuffer is a bytes.Buffer that refuses to grow past its limit.
+type cappedBuffer struct {
+	bytes.Buffer
+	limit int
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if c.Len()+len(p) > c.limit {
+		return 0, errFormatTooLong
+	}
+	return c.Buffer.Write(p)
+}
+
+// formatJSON formats v into s.buf as [JSON] does, or fails when v is not
+// JSON or its formatted form is longer than streamFormatLimit.
+func (s *streamer) formatJSON(v []byte) error {
+	s.buf.Reset()
+	return JSON(&s.buf, bytes.NewReader(v), s.o)
 }
 
 // events writes Server-Sent Events one event at a time (WHATWG HTML
@@ -215,8 +242,7 @@ func (s *streamer) appendField(dst, line []byte, p *palette) []byte {
 	if s.o.Format && string(name) == "data" {
 		v := bytes.TrimPrefix(value, []byte(" "))
 		if t := bytes.TrimSpace(v); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-			s.buf.Reset()
-			if err := JSON(&s.buf, bytes.NewReader(v), s.o); err == nil {
+			if err := s.formatJSON(v); err == nil {
 				dst = append(dst, ' ')
 				return append(dst, s.buf.Bytes()...)
 			}
