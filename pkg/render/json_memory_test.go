@@ -93,3 +93,23 @@ func TestStreamDeepLineIsCapped(t *testing.T) {
 		t.Errorf("Stream(deep line) wrote %d bytes, want %d (the deep line raw, the next one formatted)", w.total, want)
 	}
 }
+
+// TestJSONSortKeysDeep: --sort-keys sorts objects down to maxSortDepth
+// and keeps the server's order below, so a deep document costs linear
+// work (9,999 levels took over a minute).
+func TestJSONSortKeysDeep(t *testing.T) {
+	t.Parallel()
+	const depth = 9999
+	in := `{"b": 1, "a": ` + strings.Repeat(`{"a":`, depth-2) + `{"d": 1, "c": 2}` + strings.Repeat("}", depth-2) + "}"
+	var out bytes.Buffer
+	if err := JSON(&out, strings.NewReader(in), Options{SortKeys: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.HasPrefix(got, "{\n    \"a\": {") || !strings.HasSuffix(got, "},\n    \"b\": 1\n}\n") {
+		t.Errorf("JSON(sort keys, %d deep): top object not sorted: %.40q … %.40q", depth, got, got[len(got)-40:])
+	}
+	if !strings.Contains(got, "\"d\": 1,") || strings.Index(got, `"d"`) > strings.Index(got, `"c"`) {
+		t.Errorf("JSON(sort keys, %d deep): innermost object reordered below maxSortDepth", depth)
+	}
+}
