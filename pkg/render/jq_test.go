@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -60,5 +61,25 @@ func TestJQNotJSON(t *testing.T) {
 	want := `the body is not json (text/html, starting "<!DOCTYPE html><html><head><title>a long"…): invalid json at offset 0: invalid character '<' at start of value`
 	if got := err.Error(); got != want {
 		t.Errorf("error\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestJQStream checks that with Filter.Stream each result is written as
+// soon as its value has arrived, before the body ends (--stream --jq).
+func TestJQStream(t *testing.T) {
+	t.Parallel()
+	q, _ := jq.Compile(".n")
+	pr, pw := io.Pipe()
+	out := &notifyWriter{ch: make(chan struct{}, 1)}
+	done := make(chan error, 1)
+	go func() {
+		done <- JQ(context.Background(), out, pr, "application/x-ndjson", Filter{Query: q, Stream: true}, Options{})
+	}()
+	pw.Write([]byte(`{"n": 1}` + "\n"))
+	<-out.ch // the first result, while the body is still open
+	pw.Write([]byte(`{"n": 2}` + "\n"))
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
