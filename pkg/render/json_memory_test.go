@@ -113,3 +113,21 @@ func TestJSONSortKeysDeep(t *testing.T) {
 		t.Errorf("JSON(sort keys, %d deep): innermost object reordered below maxSortDepth", depth)
 	}
 }
+
+// TestBodyDeepXMLStreams: XML is held to be checked but its indented
+// form is not, and its indentation stops growing at maxIndentDepth, as
+// for JSON.
+func TestBodyDeepXMLStreams(t *testing.T) {
+	t.Parallel()
+	in := strings.Repeat("<a>", 9999) + strings.Repeat("</a>", 9999)
+	for _, o := range []Options{{Terminal: true, Format: true}, {Terminal: true, Format: true, Color: true}} {
+		var w largestWrite
+		if err := Body(&w, strings.NewReader(in), "application/xml", o); err != nil {
+			t.Fatal(err)
+		}
+		// Unbounded, the indentation alone would be 4·9,999²  = 400 MB.
+		if limit := 1 << 20; w.max > limit || w.total < 2*len(in) || w.total > 20<<20 {
+			t.Errorf("Body(9,999-deep XML, %+v): largest write %d, total %d bytes; want writes of at most %d and 60 KB to 20 MB in all", o, w.max, w.total, limit)
+		}
+	}
+}

@@ -37,16 +37,17 @@ func xmlBody(w io.Writer, head []byte, rest io.Reader, atEOF bool, o Options, p 
 		out = mw
 	}
 	if atEOF {
-		var buf bytes.Buffer
-		x := newXMLIndenter(&buf, bytes.NewReader(hold), o.indentWidth())
-		if err := x.run(); err != nil {
-			if x.werr != nil {
-				return x.werr
+		// Checked first without holding the output, which can be far
+		// larger than the body (SPEC §10), then indented as it streams.
+		check := newXMLIndenter(io.Discard, bytes.NewReader(hold), 0)
+		if err := check.run(); err != nil {
+			if _, err := out.Write(hold); err != nil { // not XML: the bytes as received
+				return err
 			}
-			buf.Reset()
-			buf.Write(hold) // not XML: the bytes as received
+			return mw.close()
 		}
-		if _, err := out.Write(buf.Bytes()); err != nil {
+		x := newXMLIndenter(out, bytes.NewReader(hold), o.indentWidth())
+		if err := x.run(); err != nil {
 			return err
 		}
 		return mw.close()
@@ -202,7 +203,7 @@ func (x *xmlIndenter) newline() {
 		x.out = append(x.out, '\n')
 	}
 	x.fresh = false
-	for range x.depth * x.indent {
+	for range min(x.depth, maxIndentDepth) * x.indent { // see maxIndentDepth
 		x.out = append(x.out, ' ')
 	}
 }
