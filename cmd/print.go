@@ -328,8 +328,16 @@ func timeline(resp *httpclient.Response, elapsed time.Duration) []render.Exchang
 		}
 		return t.Sub(origin)
 	}
+	firstHost := ""
 	add := func(r *httpclient.Response, final bool) {
-		target := r.Request.Method + " " + r.Request.URL.RequestURI()
+		u := r.Request.URL
+		if firstHost == "" {
+			firstHost = u.Host
+		}
+		target := r.Request.Method + " " + u.RequestURI()
+		if u.Host != firstHost { // a hop to another host says which
+			target = r.Request.Method + " " + u.Scheme + "://" + u.Host + u.RequestURI()
+		}
 		for _, a := range r.Attempts {
 			outcome := strconv.Itoa(a.StatusCode)
 			if a.StatusCode == 0 && a.Err != nil {
