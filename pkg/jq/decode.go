@@ -20,6 +20,20 @@ import (
 // U+FFFD, as jq does.
 type Decoder struct {
 	dec *jsontext.Decoder
+	// MaxHeld, when positive, bounds the JSON text of one value held in
+	// memory (decoded values take several times their text); a larger
+	// value is an *ErrTooLarge. Parts skipped along an expression's
+	// leading path (see [Query.RunReader]) do not count.
+	MaxHeld int64
+	start   int64 // input offset where the value being held began
+}
+
+// ErrTooLarge reports a value over [Decoder.MaxHeld].
+type ErrTooLarge struct{ Limit int64 }
+
+// Error says what the limit was.
+func (e *ErrTooLarge) Error() string {
+	return fmt.Sprintf("a value over %d MiB of json text would be held in memory", e.Limit>>20)
 }
 
 // NewDecoder returns a Decoder reading from r.
@@ -62,11 +76,25 @@ func (d *Decoder) Decode() (any, error) {
 		}
 		return nil, d.wrap(err)
 	}
-	v, err := d.value()
+	v, err := d.held()
 	if err != nil {
 		return nil, d.wrap(err)
 	}
 	return v, nil
+}
+
+// held reads one value into memory, within MaxHeld.
+func (d *Decoder) held() (any, error) {
+	d.start = d.dec.InputOffset()
+	return d.value()
+}
+
+// checkHeld fails once the value being read passes MaxHeld.
+func (d *Decoder) checkHeld() error {
+	if d.MaxHeld > 0 && d.dec.InputOffset()-d.start > d.MaxHeld {
+		return &ErrTooLarge{Limit: d.MaxHeld}
+	}
+	return nil
 }
 
 // Unmarshal decodes data, which must hold exactly one JSON value.
@@ -119,6 +147,9 @@ func (d *Decoder) value() (any, error) {
 	case '[':
 		a := []any{}
 		for d.dec.PeekKind() != ']' {
+			if err := d.checkHeld(); err != nil {
+				return nil, err
+			}
 			v, err := d.value()
 			if err != nil {
 				return nil, err
@@ -132,6 +163,9 @@ func (d *Decoder) value() (any, error) {
 	case '{':
 		m := map[string]any{}
 		for d.dec.PeekKind() != '}' {
+			if err := d.checkHeld(); err != nil {
+				return nil, err
+			}
 			k, err := d.dec.ReadToken()
 			if err != nil {
 				return nil, err

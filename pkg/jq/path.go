@@ -132,8 +132,13 @@ func (p *pathPlan) code(k int) (*gojq.Code, error) {
 // kilobytes instead of the whole document in memory. Decoding errors are
 // *DecodeError.
 func (q *Query) RunReader(ctx context.Context, r io.Reader) iter.Seq2[any, error] {
+	return q.RunDecoder(ctx, NewDecoder(r))
+}
+
+// RunDecoder is [Query.RunReader] over the values d reads, within
+// d.MaxHeld.
+func (q *Query) RunDecoder(ctx context.Context, d *Decoder) iter.Seq2[any, error] {
 	return func(yield func(any, error) bool) {
-		d := NewDecoder(r)
 		for {
 			v, code, err := d.decodeFor(q)
 			if err == io.EOF {
@@ -184,7 +189,7 @@ func (d *Decoder) decodeFor(q *Query) (any, *gojq.Code, error) {
 // after its step, as in jq.
 func (d *Decoder) descend(steps []pathStep, k int) (any, int, error) {
 	if k == len(steps) {
-		v, err := d.value()
+		v, err := d.held()
 		return v, k, err
 	}
 	s := steps[k]
@@ -250,6 +255,6 @@ func (d *Decoder) descend(steps []pathStep, k int) (any, int, error) {
 		}
 		return nil, 0, err
 	}
-	v, err := d.value() // the wrong shape: gojq runs this step and reports it
+	v, err := d.held() // the wrong shape: gojq runs this step and reports it
 	return v, k, err
 }

@@ -2,6 +2,7 @@ package jq
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -110,5 +111,34 @@ func TestRunReaderSkipsInvalidJSON(t *testing.T) {
 	got := collect(t, `.[0]`, `[1, {"a": ]`, true)
 	if !strings.HasPrefix(got, "error: invalid json at offset") {
 		t.Errorf(".[0] over broken JSON = %q, want a decoding error", got)
+	}
+}
+
+func TestMaxHeld(t *testing.T) {
+	t.Parallel()
+	doc := `[` + strings.Repeat(`{"a": "xxxxxxxxxx"},`, 1000) + `1]`
+	for _, tc := range []struct {
+		expr   string
+		tooBig bool
+	}{
+		{".", true},
+		{"length", true},
+		{".[0]", false},     // the path holds one element
+		{".[999].a", false}, // skipped elements do not count
+		{".[0] | .a", false},
+	} {
+		q, _ := Compile(tc.expr)
+		d := NewDecoder(strings.NewReader(doc))
+		d.MaxHeld = 1000
+		var err error
+		for _, e := range q.RunDecoder(context.Background(), d) {
+			if e != nil {
+				err = e
+			}
+		}
+		var big *ErrTooLarge
+		if errors.As(err, &big) != tc.tooBig {
+			t.Errorf("%q over %d bytes with MaxHeld 1000: error %v, want too large: %v", tc.expr, len(doc), err, tc.tooBig)
+		}
 	}
 }

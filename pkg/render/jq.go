@@ -31,6 +31,11 @@ type NotJSONError struct {
 	Err         error  // where decoding stopped
 }
 
+// jqHoldLimit bounds the JSON text --jq holds in memory for one value
+// (its decoded form takes several times more), so a huge or endless body
+// cannot take all the machine's memory; jq itself has no bound.
+const jqHoldLimit = 256 << 20
+
 // notJSONHead is how much of a non-JSON body its error quotes.
 const notJSONHead = 40
 
@@ -108,10 +113,16 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 		return err
 	}
 	err := func() error {
-		for res, err := range f.Query.RunReader(ctx, head) {
+		dec := jq.NewDecoder(head)
+		dec.MaxHeld = jqHoldLimit
+		for res, err := range f.Query.RunDecoder(ctx, dec) {
 			var de *jq.DecodeError
 			if errors.As(err, &de) {
 				return &NotJSONError{ContentType: contentType, Head: head.head, Err: err}
+			}
+			var big *jq.ErrTooLarge
+			if errors.As(err, &big) {
+				return fmt.Errorf("%w; an expression starting with a path such as .items[] or .[0] decodes only that part", err)
 			}
 			if err != nil {
 				return err
