@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses, SPEC §7. exitCode is the only place that maps errors to them.
@@ -20,10 +23,53 @@ const (
 )
 
 // usageError is a mistake on the command line: bad flag or value, bad
-// item, bad URL, unreadable file. It exits 64.
-type usageError struct{ msg string }
+// item, bad URL, unreadable file. It exits 64. err, when set, is the
+// parser's own error, kept for --debug.
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return e.err }
+
+// flagError words a flag parsing error from cobra/pflag as a usage error
+// that names the flag and what it takes, without strconv's wording:
+// `invalid --form value "maybe": want true or false`.
+func flagError(err error) error {
+	var iv *pflag.InvalidValueError
+	if !errors.As(err, &iv) {
+		return &usageError{msg: err.Error(), err: err}
+	}
+	f := iv.GetFlag()
+	why := iv.Unwrap()
+	reason := ""
+	var num *strconv.NumError
+	switch {
+	case errors.As(why, &num) && errors.Is(num.Err, strconv.ErrRange):
+		reason = "out of range"
+	case errors.As(why, &num):
+		reason = flagTypeWant(f.Value.Type())
+	case why != nil:
+		reason = why.Error()
+	}
+	return &usageError{msg: fmt.Sprintf("invalid --%s value %q: %s", f.Name, iv.GetValue(), reason), err: err}
+}
+
+// flagTypeWant says what a flag of a pflag value type takes.
+func flagTypeWant(typ string) string {
+	switch {
+	case typ == "bool":
+		return "want true or false"
+	case strings.HasPrefix(typ, "float"):
+		return "want a number"
+	case strings.HasPrefix(typ, "int"), strings.HasPrefix(typ, "uint"), typ == "count":
+		return "want a whole number"
+	case typ == "duration":
+		return "want a duration such as 1.5s"
+	}
+	return "want a " + typ
+}
 
 func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
@@ -64,4 +110,13 @@ func exitCode(err error) int {
 		return exitTimeout
 	}
 	return exitError
+}
+
+// errorHint is what to do about err, appended to its line (SPEC §7: the
+// flag at fault and what to do), or "".
+func errorHint(err error) string {
+	if errors.Is(err, httpclient.ErrConnectTimeout) || errors.Is(err, httpclient.ErrReadTimeout) {
+		return " (--timeout CONNECT,READ sets the limits)"
+	}
+	return ""
 }

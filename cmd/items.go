@@ -326,22 +326,30 @@ func unescapeItem(s, escapable string) string {
 	return b.String()
 }
 
+// errJSONEnd is a JSON value cut short ("[1,", "tru").
+var errJSONEnd = errors.New("invalid JSON: the value ends too soon")
+
 // compactJSONValue is s, one JSON value, compacted; the error says what is
 // wrong with it and where.
 func compactJSONValue(s string) (json.RawMessage, error) {
 	if !utf8.ValidString(s) {
 		return nil, errors.New("invalid JSON: not UTF-8")
 	}
+	if strings.TrimSpace(s) == "" {
+		return nil, errors.New("invalid JSON: no value (name= sends an empty string)")
+	}
 	// Unmarshal, unlike Compact, reports where the syntax error is.
 	var raw json.RawMessage
 	if err := json.Unmarshal([]byte(s), &raw); err != nil {
 		var syn *json.SyntaxError
-		// Offset counts the bytes read, the bad one included; at the end of
-		// the input the message says where.
-		if errors.As(err, &syn) && syn.Error() != "unexpected end of JSON input" {
+		// Offset counts the bytes read, the bad one included. At the end of
+		// the input encoding/json feeds its scanner a space, so a cut
+		// literal ("tru") would be blamed on a ' ' that is not there.
+		if errors.As(err, &syn) && syn.Error() != "unexpected end of JSON input" &&
+			!(syn.Offset == int64(len(s)) && s[len(s)-1] != ' ' && strings.Contains(syn.Error(), "' '")) {
 			return nil, fmt.Errorf("invalid JSON at byte %d: %w", syn.Offset, err)
 		}
-		return nil, fmt.Errorf("invalid JSON: %w", err)
+		return nil, errJSONEnd
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, raw); err != nil {

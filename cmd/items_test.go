@@ -129,9 +129,11 @@ func TestParseItemErrors(t *testing.T) {
 	tests := []struct {
 		name, arg, want string
 	}{
-		{"invalid json", "n:=[1,", `invalid item "n:=[1,": invalid JSON: unexpected end of JSON input`},
+		{"invalid json", "n:=[1,", `invalid item "n:=[1,": invalid JSON: the value ends too soon`},
+		{"cut literal", "n:=tru", `invalid item "n:=tru": invalid JSON: the value ends too soon`},
+		{"cut literal with trailing space", "n:=tru ", `invalid item "n:=tru ": invalid JSON at byte 4: invalid character ' ' in literal true`},
 		{"invalid json literal", "ok:=yes", `invalid item "ok:=yes": invalid JSON at byte 1: invalid character 'y' looking for beginning of value`},
-		{"empty json", "n:=", "unexpected end of JSON input"},
+		{"empty json", "n:=", "invalid JSON: no value"},
 		{"two json values", "n:=1 2", `invalid JSON at byte 3: invalid character '2' after top-level value`},
 		{"bad character mid-value", `n:={"a" 1}`, `invalid JSON at byte 6: invalid character '1' after object key`},
 		{"json not utf-8", "n:=\"\xff\"", "not UTF-8"},
@@ -342,7 +344,7 @@ func TestCollectItemsErrors(t *testing.T) {
 		{"unreadable header file", []string{"X:@nope.txt"}, "X:@nope.txt", `cannot read "nope.txt"`, fs.ErrNotExist},
 		{"unreadable param file", []string{"q==@nope.txt"}, "q==@nope.txt", `cannot read "nope.txt"`, fs.ErrNotExist},
 		{"unreadable json file", []string{"j:=@nope.txt"}, "j:=@nope.txt", `cannot read "nope.txt"`, fs.ErrNotExist},
-		{"invalid json file", []string{"j:=@bad.json"}, "j:=@bad.json", `"bad.json": invalid JSON: unexpected end of JSON input`, nil},
+		{"invalid json file", []string{"j:=@bad.json"}, "j:=@bad.json", `"bad.json": invalid JSON: the value ends too soon`, nil},
 		{"binary data file", []string{"d=@latin1"}, "d=@latin1", `cannot embed "latin1": not a UTF-8 text file`, nil},
 		{"multi-line header file", []string{"X:@multiline"}, "X:@multiline", "contains a line break", nil},
 		{"missing file field", []string{"f@" + missing}, "f@" + missing, `cannot read "` + missing + `": no such file or directory`, fs.ErrNotExist},

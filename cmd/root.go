@@ -41,7 +41,7 @@ func Main() int {
 	}
 	var status *statusError
 	if !errors.Is(err, errSilent) && !errors.As(err, &status) {
-		fmt.Fprintf(ios.ErrOut, "reqs: error: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(ios.ErrOut, "reqs: error: %s%s\n", oneLine(err.Error()), errorHint(err))
 		var usage *usageError
 		if errors.As(err, &usage) {
 			fmt.Fprintln(ios.ErrOut, "reqs: see 'reqs --help'")

@@ -99,7 +99,7 @@ func suggestFlag(c *cobra.Command, err error) error {
 	msg := err.Error()
 	typed, ok := strings.CutPrefix(msg, "unknown flag: --")
 	if !ok {
-		return usageErrorf("%v", err)
+		return flagError(err)
 	}
 	var names []string
 	collect := func(f *pflag.Flag) {
@@ -112,7 +112,7 @@ func suggestFlag(c *cobra.Command, err error) error {
 	if name, ok := closest(typed, names); ok {
 		return usageErrorf("%s (did you mean --%s?)", msg, name)
 	}
-	return usageErrorf("%v", err)
+	return flagError(err)
 }
 
 // runGroup runs a command that only groups subcommands (reqs session):

@@ -109,15 +109,15 @@ func fileError(path string, err error) error {
 		if data, rerr := os.ReadFile(path); rerr == nil {
 			// Offset counts the offending byte too.
 			line, col := position(data, max(syn.Offset-1, 0))
-			return fmt.Errorf("config file %s: line %d, column %d: %w", path, line, col, err)
+			return fmt.Errorf("config file %s: line %d, column %d: %w", path, line, col, &parseError{msg: plainMessage(err.Error()), err: err})
 		}
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, col := de.Position()
-		return fmt.Errorf("config file %s: line %d, column %d: %w", path, line, col, err)
+		return fmt.Errorf("config file %s: line %d, column %d: %w", path, line, col, &parseError{msg: plainMessage(err.Error()), err: err})
 	}
-	return fmt.Errorf("config file %s: %w", path, err)
+	return fmt.Errorf("config file %s: %w", path, &parseError{msg: plainMessage(err.Error()), err: err})
 }
 
 // position turns a byte offset into a 1-based line and column.

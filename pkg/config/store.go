@@ -159,11 +159,80 @@ func jsonError(path string, data []byte, err error) error {
 	case errors.As(err, &sem):
 		offset = sem.ByteOffset
 	}
+	why := &parseError{msg: syntaxReason(err), err: err}
 	if offset < 0 {
-		return fmt.Errorf("%w %s: %w", ErrSessionParse, path, err)
+		return fmt.Errorf("%w %s: %w", ErrSessionParse, path, why)
 	}
 	line, col := position(data, offset)
-	return fmt.Errorf("%w %s: line %d, column %d: %w", ErrSessionParse, path, line, col, err)
+	return fmt.Errorf("%w %s: line %d, column %d: %w", ErrSessionParse, path, line, col, why)
+}
+
+// syntaxReason words a JSON decoding error without the decoder's
+// package name and byte offset (the caller gives line and column):
+// "invalid character '}' at start of value", or for a value of the
+// wrong kind "at /cookies/0/name: want string, not number".
+func syntaxReason(err error) string {
+	var syn *jsontext.SyntacticError
+	var sem *json.SemanticError
+	switch {
+	case errors.As(err, &syn) && syn.Err != nil:
+		return syn.Err.Error()
+	case errors.As(err, &sem):
+		where := string(sem.JSONPointer)
+		if where == "" {
+			where = "top level"
+		}
+		if sem.GoType != nil && sem.JSONKind != 0 {
+			return fmt.Sprintf("at %s: want %s, not %s", where, jsonKindOf(sem.GoType.Kind().String()), sem.JSONKind)
+		}
+		if sem.Err != nil {
+			return fmt.Sprintf("at %s: %s", where, plainMessage(sem.Err.Error()))
+		}
+		return "invalid value at " + where
+	}
+	return plainMessage(err.Error())
+}
+
+// jsonKindOf names the JSON kind a Go kind is read from.
+func jsonKindOf(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	}
+	return "number"
+}
+
+// parseError is a file's syntax error in words a user reads; the
+// parser's own error stays in the chain for --debug.
+type parseError struct {
+	msg string
+	err error
+}
+
+func (e *parseError) Error() string { return e.msg }
+func (e *parseError) Unwrap() error { return e.err }
+
+// packagePrefixes are the prefixes parsers put on their messages; SPEC §7
+// keeps Go package names out of what users read.
+var packagePrefixes = []string{"jsontext: ", "json: ", "yaml: ", "toml: "}
+
+// plainMessage is msg without leading Go package prefixes.
+func plainMessage(msg string) string {
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, p := range packagePrefixes {
+			if rest, ok := strings.CutPrefix(msg, p); ok {
+				msg, trimmed = rest, true
+			}
+		}
+	}
+	return msg
 }
 
 // looksLikeHTTPie reports whether data carries HTTPie's "__meta__" key.

@@ -132,7 +132,7 @@ func TestLockSessionParseErrors(t *testing.T) {
 	}{
 		{"syntax", "{\n  \"version\": 1,\n  \"cookies\": [,]\n}\n", []string{"line 3, column 15", "invalid character"}},
 		{"truncated", "{\n  \"version\": 1,\n  \"cook", []string{"line 3", "unexpected EOF"}},
-		{"wrong type", "{\"version\": 1, \"headers\": 5}", []string{"line 1, column 27", `"/headers"`}},
+		{"wrong type", "{\"version\": 1, \"headers\": 5}", []string{"line 1, column 27", "at /headers: want array, not number"}},
 		{"empty", "", []string{"empty file"}},
 		{"newer version", `{"version": 99}`, []string{"version 99 is newer"}},
 		{"httpie file", `{"__meta__": {"about": "HTTPie session file"}, "headers": {}}`, []string{"import-httpie"}},

@@ -111,7 +111,7 @@ func (b *responseBody) decodeError(err error) error {
 	if b.src.timedOut.Load() {
 		return b.src.timeoutError()
 	}
-	return newError(ErrContentDecoding, b.url, fmt.Errorf("%s body: %w", strings.Join(b.codings, ", "), err))
+	return newError(ErrContentDecoding, b.url, &transportFailure{msg: fmt.Sprintf("the %s body cannot be decoded: %s", strings.Join(b.codings, ", "), plainReason(err)), err: err})
 }
 
 // WriteTo copies the body to w with a large buffer: for a body read as

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -79,11 +80,11 @@ func classifyTransportError(err error, haveClientCert bool) (kind, cause error) 
 		}
 		switch {
 		case connecting && proxyOp != nil:
-			return ErrConnectTimeout, proxyFailure(rt, err, unwrapOp(err))
+			return ErrConnectTimeout, proxyFailure(rt, err, errTimedOut)
 		case connecting:
-			return ErrConnectTimeout, err
+			return ErrConnectTimeout, describeConnectError(err)
 		}
-		return ErrReadTimeout, err
+		return ErrReadTimeout, &transportFailure{msg: "the server sent no response within the read timeout", err: err}
 	case errors.As(err, &config):
 		return ErrProxy, config
 	case errors.As(err, &socks):
@@ -126,11 +127,29 @@ func describeConnectError(err error) error {
 		}
 		return &transportFailure{msg: fmt.Sprintf("cannot resolve host %s: %s", dns.Name, why), err: err}
 	}
-	if op := findOpError(err, "dial"); op != nil && op.Addr != nil {
-		return &transportFailure{msg: fmt.Sprintf("cannot connect to %s: %v", op.Addr, unwrapSyscall(op.Err)), err: err}
+	if op := findOpError(err, "dial"); op != nil {
+		why := unwrapSyscall(op.Err)
+		if isTimeoutError(op) {
+			why = errTimedOut
+		}
+		if op.Addr == nil {
+			return &transportFailure{msg: fmt.Sprintf("cannot connect: %v", why), err: err}
+		}
+		return &transportFailure{msg: fmt.Sprintf("cannot connect to %s: %v", op.Addr, why), err: err}
+	}
+	for _, op := range []string{"read", "write"} {
+		if oe := findOpError(err, op); oe != nil {
+			return &transportFailure{msg: fmt.Sprintf("the connection to %s broke: %v", oe.Addr, unwrapSyscall(oe.Err)), err: err}
+		}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &transportFailure{msg: "the server closed the connection without a response", err: err}
 	}
 	return err
 }
+
+// errTimedOut words a timeout where net reports "i/o timeout".
+var errTimedOut = errors.New("timed out")
 
 // unwrapSyscall drops the "connect: " layer of an *os.SyscallError.
 func unwrapSyscall(err error) error {

@@ -2,6 +2,8 @@ package httpclient
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"syscall"
@@ -33,5 +35,30 @@ func TestDescribeConnectError(t *testing.T) {
 	}
 	if !errors.Is(describeConnectError(refused), syscall.ECONNREFUSED) {
 		t.Errorf("errors.Is(refused, ECONNREFUSED) is false after describing")
+	}
+}
+
+func TestDescribeConnectErrorHidesOperations(t *testing.T) {
+	t.Parallel()
+	addr := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8443}
+	timeout := &net.OpError{Op: "dial", Net: "tcp", Addr: addr, Err: os.ErrDeadlineExceeded}
+	reset := &net.OpError{Op: "read", Net: "tcp", Addr: addr, Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"dial timeout", timeout, "cannot connect to 127.0.0.1:8443: timed out"},
+		{"reset", reset, "the connection to 127.0.0.1:8443 broke: connection reset by peer"},
+		{"closed without a response", fmt.Errorf("wrapped: %w", io.EOF), "the server closed the connection without a response"},
+	}
+	for _, tc := range tests {
+		got := describeConnectError(tc.err)
+		if got.Error() != tc.want {
+			t.Errorf("%s: describeConnectError(%v) = %q, want %q", tc.name, tc.err, got, tc.want)
+		}
+		if !errors.Is(got, tc.err) {
+			t.Errorf("%s: the cause is lost", tc.name)
+		}
 	}
 }

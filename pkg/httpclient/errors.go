@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 )
 
 // The error hierarchy mirrors Requests' requests.exceptions, and each kind's
@@ -112,4 +113,24 @@ func IsTimeout(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// packagePrefixes are the "package: " prefixes that decoders put on their
+// errors; SPEC §7 keeps Go package names out of messages.
+var packagePrefixes = []string{"gzip: ", "flate: ", "zlib: ", "zstd: ", "brotli: ", "jsontext: ", "json: "}
+
+// plainReason is err's message without the Go package prefixes of
+// decoder errors ("gzip: invalid header" → "invalid header"); the error
+// itself stays in the chain for errors.As and --debug.
+func plainReason(err error) string {
+	msg := err.Error()
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, p := range packagePrefixes {
+			if rest, ok := strings.CutPrefix(msg, p); ok {
+				msg, trimmed = rest, true
+			}
+		}
+	}
+	return msg
 }

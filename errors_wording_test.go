@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/reqs-cli/reqs/internal/testserver"
+)
+
+// goInternals matches what SPEC §7 keeps out of error messages: Go
+// package prefixes, net.OpError's "dial tcp"-style operations, Go type
+// names and stack traces. --debug may show them; the error line may not.
+var goInternals = regexp.MustCompile(`strconv\.|jsontext|encoding/json|(^|[ (])(json|x509|tls|yaml|toml|http2|gzip|flate|zlib|zstd): |(dial|read|write) (tcp|udp|unix)|net/http|pflag|syscall|goroutine |\*[a-z0-9]+\.[A-Z]`)
+
+// TestErrorsSpeakToUsers runs bad inputs through the binary and fails on
+// any Go package name in the error, a wrong exit status, or a message
+// that does not name what is at fault.
+func TestErrorsSpeakToUsers(t *testing.T) {
+	t.Parallel()
+	f, err := testserver.StartFixtures(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	env := f.Getenv
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.json")
+	if err := os.WriteFile(corrupt, []byte("{\"cookies\": [}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// reset answers every request with a TCP reset, as a TLS port of
+	// some servers answers plain http.
+	reset, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reset.Close() })
+	go func() {
+		for {
+			c, err := reset.Accept()
+			if err != nil {
+				return
+			}
+			c.Read(make([]byte, 4096))
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		}
+	}()
+	tests := []struct {
+		name   string
+		args   []string
+		config string // config.yaml content, if any
+		status int
+		want   string // a part of the error line
+	}{
+		{name: "bool flag", args: []string{"--form=maybe", env("HTTPBIN") + "/get"}, status: 64, want: "--form"},
+		{name: "int flag", args: []string{"--max-redirects", "many", env("HTTPBIN") + "/get"}, status: 64, want: "--max-redirects"},
+		{name: "bad json item", args: []string{"--offline", env("HTTPBIN") + "/post", "n:=tru"}, status: 64, want: `"n:=tru"`},
+		{name: "corrupt session", args: []string{"--session", corrupt, env("HTTPBIN") + "/get"}, status: 1, want: "corrupt.json"},
+		{name: "corrupt config", args: []string{env("HTTPBIN") + "/get"}, config: "timeout: [1\n", status: 1, want: "config.yaml"},
+		{name: "read timeout", args: []string{"--timeout", "3,0.3", env("HTTPBIN") + "/delay/3"}, status: 2, want: "ReadTimeout"},
+		{name: "connect timeout", args: []string{"--timeout", "0.3", "http://" + env("NEVER_ACCEPT") + "/"}, status: 2, want: "ConnectTimeout"},
+		{name: "https to a plain port", args: []string{"https://" + env("HTTPBIN_HOST") + "/get"}, status: 1, want: "SSLError"},
+		{name: "connection reset", args: []string{"http://" + reset.Addr().String() + "/"}, status: 1, want: "ConnectionError"},
+		{name: "refused", args: []string{"http://127.0.0.1:1/"}, status: 1, want: "ConnectionError"},
+		{name: "dropped connection", args: []string{env("FAULT") + "/drop?times=5&key=e"}, status: 1, want: "ConnectionError"},
+		{name: "truncated body", args: []string{env("FAULT") + "/truncated"}, status: 1, want: "ChunkedEncodingError"},
+		{name: "bad gzip", args: []string{env("FAULT") + "/badgzip"}, status: 1, want: "ContentDecodingError"},
+		{name: "bad proxy port", args: []string{"--proxy", "http=http://127.0.0.1:99999", env("HTTPBIN") + "/get"}, status: 64, want: "proxy URL"},
+		{name: "bad url port", args: []string{"http://127.0.0.1:99999/"}, status: 64, want: "99999"},
+		{name: "missing unix socket", args: []string{"--unix-socket", filepath.Join(dir, "none.sock"), "http://x/"}, status: 1, want: "ConnectionError"},
+		{name: "expired certificate", args: []string{"--verify", env("CA_FILE"), env("TLS_EXPIRED") + "/"}, status: 1, want: "SSLError"},
+		{name: "unknown authority", args: []string{env("HTTPBIN_TLS") + "/get"}, status: 1, want: "SSLError"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cmd := reqsCommand(t, tc.args...)
+			if tc.config != "" {
+				cfgDir := ""
+				for _, kv := range cmd.Env {
+					if v, ok := strings.CutPrefix(kv, "REQS_CONFIG_DIR="); ok {
+						cfgDir = v
+					}
+				}
+				if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte(tc.config), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			status := 0
+			var exitErr *exec.ExitError
+			if errors.As(err, &exitErr) {
+				status = exitErr.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			line := strings.TrimSpace(stderr.String())
+			if status != tc.status {
+				t.Errorf("reqs %q exited %d, want %d; stderr:\n%s", tc.args, status, tc.status, line)
+			}
+			if !strings.Contains(line, tc.want) {
+				t.Errorf("reqs %q stderr does not name %q:\n%s", tc.args, tc.want, line)
+			}
+			if m := goInternals.FindString(line); m != "" {
+				t.Errorf("reqs %q stderr shows Go internals (%q):\n%s", tc.args, m, line)
+			}
+		})
+	}
+}
