@@ -75,6 +75,8 @@ func TestErrorsSpeakToUsers(t *testing.T) {
 		{name: "bad gzip", args: []string{env("FAULT") + "/badgzip"}, status: 1, want: "ContentDecodingError"},
 		{name: "bad proxy port", args: []string{"--proxy", "http=http://127.0.0.1:99999", env("HTTPBIN") + "/get"}, status: 64, want: "proxy URL"},
 		{name: "bad url port", args: []string{"http://127.0.0.1:99999/"}, status: 64, want: "99999"},
+		{name: "host not UTF-8", args: []string{"--offline", "http://\xff.example/"}, status: 64, want: "not valid UTF-8"},
+		{name: "host not IDNA", args: []string{"--offline", "http://xn--a.example/"}, status: 64, want: "punycode"},
 		{name: "missing unix socket", args: []string{"--unix-socket", filepath.Join(dir, "none.sock"), "http://x/"}, status: 1, want: "ConnectionError"},
 		{name: "expired certificate", args: []string{"--verify", env("CA_FILE"), env("TLS_EXPIRED") + "/"}, status: 1, want: "SSLError"},
 		{name: "unknown authority", args: []string{env("HTTPBIN_TLS") + "/get"}, status: 1, want: "SSLError"},

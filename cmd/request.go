@@ -56,6 +56,7 @@ type requestOptions struct {
 	Raw           string
 	IgnoreStdin   bool
 	Chunked       bool
+	PathAsIs      bool
 	DefaultScheme string
 
 	Auth    authFlags
@@ -172,6 +173,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read standard input")
 	fs.BoolVar(&o.Chunked, "chunked", false, "send the body with chunked transfer coding")
 	fs.StringVar(&o.DefaultScheme, "default-scheme", "http", "`SCHEME` for URLs given without one")
+	fs.BoolVar(&o.PathAsIs, "path-as-is", false, "send . and .. path segments as given instead of removing them (curl's --path-as-is)")
 
 	o.Auth.register(fs)
 	o.Net.register(fs)
@@ -361,7 +363,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := &httpclient.Request{URL: env.URL, Boundary: o.Boundary, Chunked: o.Chunked}
+	req := &httpclient.Request{URL: env.URL, Boundary: o.Boundary, Chunked: o.Chunked, PathAsIs: o.PathAsIs}
 	for _, h := range items.Headers {
 		if h.Unset {
 			req.Unset = append(req.Unset, h.Name)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http/httptrace"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -157,7 +158,7 @@ func (d *netDialer) DialContext(ctx context.Context, network, addr string) (net.
 	}
 	var first error
 	for _, a := range addrs {
-		c, err := d.dialOne(ctx, network, net.ParseIP(a), port)
+		c, err := d.dialOne(ctx, network, a, port)
 		if err == nil {
 			if tc, ok := c.(*net.TCPConn); ok {
 				return &uploadConn{TCPConn: tc}, nil
@@ -180,7 +181,9 @@ func (d *netDialer) addresses(ctx context.Context, network, host, port string) (
 	if addrs := d.pinned(host, port); len(addrs) > 0 {
 		return addrs, nil
 	}
-	if net.ParseIP(host) != nil {
+	// netip, unlike net.ParseIP, accepts an IPv6 zone (fe80::1%eth0,
+	// from http://[fe80::1%25eth0]/), which must reach the dialer.
+	if _, err := netip.ParseAddr(host); err == nil {
 		return []string{host}, nil
 	}
 	addrs, err := d.lookup(ctx, host)
@@ -190,8 +193,14 @@ func (d *netDialer) addresses(ctx context.Context, network, host, port string) (
 	return addrs, nil
 }
 
-func (d *netDialer) dialOne(ctx context.Context, network string, ip net.IP, port string) (net.Conn, error) {
-	addr := net.JoinHostPort(ip.String(), port)
+// dialOne connects to one address, an IP with an optional IPv6 zone.
+func (d *netDialer) dialOne(ctx context.Context, network string, a string, port string) (net.Conn, error) {
+	addr := net.JoinHostPort(a, port)
+	na, err := netip.ParseAddr(a)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("%q is not an IP address", a)}
+	}
+	ip := net.IP(na.WithZone("").AsSlice())
 	if !d.allows(ip) {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("%s is not an IPv%d address", ip, d.family)}
 	}

@@ -30,7 +30,7 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
-	u, err := PrepareURL(req.URL)
+	u, err := prepareURL(req.URL, req.PathAsIs)
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +139,22 @@ func appendQuery(raw string, params []Param) string {
 }
 
 // PrepareURL checks that raw is an absolute http or https URL, encodes an
-// international host name with IDNA and requotes the path and query as
-// Requests' requote_uri does: characters that must be escaped are, escapes
-// already present are kept.
+// international host name with IDNA, removes "." and ".." path segments
+// as urllib3 does (RFC 3986 §5.2.4: /a/../b/./c is /b/c) and requotes the
+// path and query as Requests' requote_uri does: characters that must be
+// escaped are, escapes already present are kept. A host that is not valid
+// UTF-8 or not a valid IDNA name is an error, never guessed at.
 func PrepareURL(raw string) (*url.URL, error) {
+	return prepareURL(raw, false)
+}
+
+// PrepareURLAsIs is [PrepareURL] keeping dot segments in the path, as
+// curl's --path-as-is does (and [Request].PathAsIs asks for).
+func PrepareURLAsIs(raw string) (*url.URL, error) {
+	return prepareURL(raw, true)
+}
+
+func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok || scheme == "" {
 		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("%q has no scheme (did you mean http://%s?)", redactURL(raw), raw)}
@@ -171,6 +183,12 @@ func PrepareURL(raw string) (*url.URL, error) {
 	if host == "" {
 		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("%q has no host", redactURL(raw))}
 	}
+	if !utf8.ValidString(host) {
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(strings.ToValidUTF8(raw, "\uFFFD")), Err: fmt.Errorf("host %q is not valid UTF-8", host)}
+	}
+	if err := checkPunycode(host); err != nil {
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: err}
+	}
 	if !isASCII(host) {
 		ascii, err := idna.Lookup.ToASCII(host)
 		if err != nil {
@@ -184,6 +202,13 @@ func PrepareURL(raw string) (*url.URL, error) {
 		tail = "/"
 	} else if tail[0] != '/' {
 		tail = "/" + tail
+	}
+	if !pathAsIs {
+		path, rest := tail, ""
+		if i := strings.IndexAny(tail, "?#"); i >= 0 {
+			path, rest = tail[:i], tail[i:]
+		}
+		tail = RemoveDotSegments(path) + rest
 	}
 	u, err := url.Parse(scheme + "://" + userinfo + host + port + RequoteURI(tail))
 	if err != nil {
@@ -200,6 +225,58 @@ func PrepareURL(raw string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// RemoveDotSegments is RFC 3986 §5.2.4's remove_dot_segments, which
+// urllib3 applies to every URL Requests sends: "/a/../b/./c" is "/b/c",
+// and ".." never climbs above the root. A final "." or ".." keeps its
+// slash ("/a/b/.." is "/a/").
+func RemoveDotSegments(path string) string {
+	if !strings.Contains(path, ".") {
+		return path
+	}
+	segs := strings.Split(path, "/")
+	out := make([]string, 0, len(segs))
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch seg {
+		case ".":
+			if last {
+				out = append(out, "")
+			}
+		case "..":
+			// out[0] is the empty segment before the leading slash.
+			if len(out) > 1 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, seg)
+		}
+	}
+	if len(out) == 1 && out[0] == "" {
+		return "/"
+	}
+	return strings.Join(out, "/")
+}
+
+// checkPunycode rejects a host whose "xn--" labels do not decode to a
+// valid international name: the idna package would pass "xn--a.com" on,
+// and SPEC §1 makes an invalid IDNA name a usage error. Other ASCII
+// labels are left alone (underscores, common in internal names, are not
+// IDNA-valid but resolve).
+func checkPunycode(host string) error {
+	for label := range strings.SplitSeq(host, ".") {
+		if len(label) < 4 || !strings.EqualFold(label[:4], "xn--") {
+			continue
+		}
+		if _, err := idna.Lookup.ToUnicode(label); err != nil || len(label) == 4 {
+			return fmt.Errorf("host %q is not a valid international domain name: label %q is not valid punycode", host, label)
+		}
+	}
+	return nil
 }
 
 func isASCII(s string) bool {

@@ -52,6 +52,17 @@ func TestPrepareURL(t *testing.T) {
 		{in: "http://example.org:99999999/", wantErr: true},
 		{in: "HTTP://Example.ORG/Path", want: "http://example.org/Path"},
 		{in: "http://[::1/", wantErr: true},
+		{in: "http://[fe80::1%25eth0]:8080/", want: "http://[fe80::1%25eth0]:8080/"},
+		{in: "http://example.org/a/../b/./c?x=/../#f", want: "http://example.org/b/c?x=/../#f"},
+		{in: "http://example.org/../../x", want: "http://example.org/x"},
+		{in: "http://example.org/a/b/..", want: "http://example.org/a/"},
+		{in: "http://example.org/a/.", want: "http://example.org/a/"},
+		{in: "http://example.org/.well-known/a..b", want: "http://example.org/.well-known/a..b"},
+		{in: "http://\xff.example/", wantErr: true},
+		{in: "http://xn--a.example/", wantErr: true},
+		{in: "http://xn--.example/", wantErr: true},
+		{in: "http://xn--bcher-kva.example/", want: "http://xn--bcher-kva.example/"},
+		{in: "http://my_host/", want: "http://my_host/"},
 	}
 	for _, tc := range tests {
 		u, err := PrepareURL(tc.in)
@@ -68,6 +79,51 @@ func TestPrepareURL(t *testing.T) {
 		if got := u.String(); got != tc.want {
 			t.Errorf("PrepareURL(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestRemoveDotSegments(t *testing.T) {
+	t.Parallel()
+	// RFC 3986 §5.4's examples, reduced to their paths.
+	tests := map[string]string{
+		"/a/b/c/./../../g":    "/a/g",
+		"/mid/content=5/../6": "/mid/6",
+		"/a/b/c/g/.":          "/a/b/c/g/",
+		"/a/b/c/..":           "/a/b/",
+		"/..":                 "/",
+		"/../../g":            "/g",
+		"/a//../b":            "/a/b",
+		"/g.":                 "/g.",
+		"/..g":                "/..g",
+		"/":                   "/",
+	}
+	for in, want := range tests {
+		if got := RemoveDotSegments(in); got != want {
+			t.Errorf("RemoveDotSegments(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPrepareURLAsIsKeepsDotSegments(t *testing.T) {
+	t.Parallel()
+	const in = "http://example.org/a/../b/./c"
+	u, err := PrepareURLAsIs(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := u.String(); got != in {
+		t.Errorf("PrepareURLAsIs(%q) = %q, want it unchanged", in, got)
+	}
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Prepare(&Request{URL: in, PathAsIs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.URL.String(); got != in {
+		t.Errorf("Prepare with PathAsIs = %q, want %q", got, in)
 	}
 }
 

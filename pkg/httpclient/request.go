@@ -47,6 +47,9 @@ type Request struct {
 	// Chunked sends the body with chunked transfer coding even when its
 	// length is known.
 	Chunked bool
+	// PathAsIs keeps "." and ".." segments in the URL's path, which are
+	// otherwise removed as urllib3 does (curl's --path-as-is).
+	PathAsIs bool
 }
 
 // Param is one name/value pair of a query or a form; order is kept.
