@@ -181,10 +181,21 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	o.Session.register(fs)
 }
 
-// methodPattern is what counts as a METHOD argument on the root command.
-var methodPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`)
+// methodPattern is what counts as a METHOD argument on the root command;
+// a lower-case token counts only before a URL (see takeArgs).
+var (
+	methodPattern      = regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`)
+	lowerMethodPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*$`)
+	// methodToken is RFC 9110's token, what a method may be.
+	methodToken = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+	// portPattern is a port after a host name.
+	portPattern = regexp.MustCompile(`^[0-9]+$`)
+)
 
-// takeArgs splits positional arguments into METHOD, URL and items.
+// takeArgs splits positional arguments into METHOD, URL and items. On the
+// root command METHOD is an upper-case token, or any token followed by
+// something that looks like a URL (reqs propfind :8080/x), as in HTTPie;
+// the method is sent upper-cased.
 func (o *requestOptions) takeArgs(method string, args []string) error {
 	switch {
 	case method == "*":
@@ -196,12 +207,49 @@ func (o *requestOptions) takeArgs(method string, args []string) error {
 		o.Method = method
 	case len(args) >= 2 && methodPattern.MatchString(args[0]):
 		o.Method, args = args[0], args[1:]
+	case len(args) >= 2 && lowerMethodPattern.MatchString(args[0]) && !strings.EqualFold(args[0], "localhost") && looksLikeURL(args[1]):
+		o.Method, args = args[0], args[1:]
+	}
+	if o.Method != "" {
+		if !methodToken.MatchString(o.Method) {
+			return usageErrorf("invalid method %q: a method is a token of letters, digits and !#$%%&'*+.^_`|~-", o.Method)
+		}
+		o.Method = strings.ToUpper(o.Method)
 	}
 	if len(args) == 0 {
 		return usageErrorf("no URL given")
 	}
 	o.URL, o.Items = args[0], args[1:]
 	return nil
+}
+
+// looksLikeURL reports whether arg can only be a URL, not a request item:
+// it has a scheme, is a :PORT shorthand, or starts with a host (a dotted
+// name or address, localhost, an IPv6 literal) with at most a numeric
+// port. Items all hold a separator (= : @ ;) before any '/', and a
+// header's "Name:Value" has no numeric port.
+func looksLikeURL(arg string) bool {
+	if schemePattern.MatchString(arg) {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(arg, ":"); ok {
+		return rest == "" || rest[0] == '/' || rest[0] >= '0' && rest[0] <= '9'
+	}
+	hostport := arg
+	if i := strings.IndexAny(arg, "/?#"); i >= 0 {
+		hostport = arg[:i]
+	}
+	if hostport == "" || strings.ContainsAny(hostport, "=@;\\") {
+		return false
+	}
+	if strings.HasPrefix(hostport, "[") {
+		return strings.Contains(hostport, "]")
+	}
+	host, port, hasPort := strings.Cut(hostport, ":")
+	if hasPort && !portPattern.MatchString(port) {
+		return false
+	}
+	return strings.EqualFold(host, "localhost") || strings.Contains(strings.Trim(host, "."), ".")
 }
 
 // schemePattern finds a URL's scheme.

@@ -26,7 +26,9 @@ import (
 // HostHelpers, else with TrustEnv and not IgnoreNetrc its netrc entry;
 // and last an Authorization header, which those replace.
 func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
-	method := req.Method
+	// Methods go out upper-cased, as Requests' prepare_method does:
+	// servers answer "purge" with 501.
+	method := strings.ToUpper(req.Method)
 	if method == "" {
 		method = http.MethodGet
 	}
