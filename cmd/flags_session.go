@@ -27,6 +27,9 @@ import (
 type sessionFlags struct {
 	Session  string
 	ReadOnly string
+	// Cookies and CookieJar are Netscape cookie files to read before the
+	// request and to write after it (curl's -b FILE and -c FILE).
+	Cookies, CookieJar string
 
 	// fs is the flag set the flags were registered on, to tell values
 	// given on the command line from those the config file set.
@@ -62,6 +65,8 @@ func (f *sessionFlags) register(fs *pflag.FlagSet) {
 	f.fs = fs
 	fs.StringVar(&f.Session, "session", "", "use and update the named session `NAME` (or a session file PATH): headers, auth, cookies")
 	fs.StringVar(&f.ReadOnly, "session-read-only", "", "use the session `NAME` (or PATH) without saving changes to it")
+	fs.StringVar(&f.Cookies, "cookies", "", "load cookies from `FILE`, a Netscape/curl cookie file (what curl -c writes)")
+	fs.StringVar(&f.CookieJar, "cookie-jar", "", "write the cookies to `FILE` after the exchange, as a Netscape/curl cookie file (mode 0600)")
 }
 
 // givenOnCommandLine reports whether the user typed the flag on this
@@ -230,7 +235,41 @@ func formatTimeout(connect, read time.Duration) string {
 // (nil when nothing is to be saved: no session, or read-only). It also
 // gives every session a cookie jar, so that cookies set by one hop of a
 // redirect chain are sent on the next, as in Requests.
-func (f *sessionFlags) load(env *requestEnv) (save func() error, err error) {
+//
+// --cookies adds a cookie file's cookies to the jar (after the session's),
+// and --cookie-jar writes the jar out after the exchange.
+func (f *sessionFlags) load(env *requestEnv) (func() error, error) {
+	save, err := f.loadSession(env)
+	if err != nil || f.Cookies == "" && f.CookieJar == "" {
+		return save, err
+	}
+	jar, ok := env.Session.Jar.(*httpclient.Jar)
+	if !ok {
+		return nil, usageErrorf("--cookies and --cookie-jar need the built-in cookie jar")
+	}
+	if f.Cookies != "" {
+		if err := jar.LoadCookieFile(f.Cookies); err != nil {
+			return nil, usageErrorf("--cookies %s: %v", f.Cookies, unwrapPathError(err))
+		}
+	}
+	if f.CookieJar == "" {
+		return save, nil
+	}
+	return func() error {
+		if save != nil {
+			if err := save(); err != nil {
+				return err
+			}
+		}
+		if err := jar.SaveCookieFile(f.CookieJar); err != nil {
+			return fmt.Errorf("--cookie-jar %s: %w", f.CookieJar, unwrapPathError(err))
+		}
+		return nil
+	}, nil
+}
+
+// loadSession is load without the cookie files.
+func (f *sessionFlags) loadSession(env *requestEnv) (save func() error, err error) {
 	if env.Session.Jar == nil {
 		env.Session.Jar = httpclient.NewJar()
 	}

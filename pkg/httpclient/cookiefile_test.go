@@ -1,0 +1,133 @@
+package httpclient
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// curlFileCookies are the cookies of testdata/cookiefile/curl.txt, a file
+// in the form curl -c writes (plus a CRLF line and a missing value, which
+// curl reads too).
+var curlFileCookies = []Cookie{
+	{Name: "sid", Value: "abc123", Domain: "localhost", HostOnly: true, Path: "/", HttpOnly: true},
+	{Name: "pref", Value: "dark mode", Domain: "example.com", Path: "/", Secure: true, Expires: time.Unix(2000000000, 0).UTC()},
+	{Name: "old", Value: "gone", Domain: "www.example.com", HostOnly: true, Path: "/app", Expires: time.Unix(1700000000, 0).UTC()},
+	{Name: "empty", Value: "", Domain: "example.org", Path: "/"},
+}
+
+func TestReadCookieFile(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("testdata/cookiefile/curl.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := ReadCookieFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(curlFileCookies, got); diff != "" {
+		t.Errorf("ReadCookieFile(curl.txt) mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteCookieFileGolden(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	if err := WriteCookieFile(&b, curlFileCookies); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/cookiefile/reqs.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), b.String()); diff != "" {
+		t.Errorf("WriteCookieFile mismatch with reqs.txt (-want +got):\n%s", diff)
+	}
+	// What we write reads back as what was written.
+	back, err := ReadCookieFile(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(curlFileCookies, back); diff != "" {
+		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadCookieFileErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, in, want string }{
+		{"too few fields", "example.com\tTRUE\t/\n", "line 1: want 7 tab-separated fields, found 3"},
+		{"bad flag", "x\tTRUE\t/\tMAYBE\t0\tn\tv\n", "secure is \"MAYBE\""},
+		{"bad expiry", "\n\nx\tTRUE\t/\tFALSE\tsoon\tn\tv\n", "line 3: expires is \"soon\""},
+		{"no name", "x\tTRUE\t/\tFALSE\t0\t\tv\n", "no name"},
+		{"no domain", "\tTRUE\t/\tFALSE\t0\tn\tv\n", "no domain"},
+	}
+	for _, tc := range tests {
+		_, err := ReadCookieFile(strings.NewReader(tc.in))
+		if !errors.Is(err, ErrCookieFile) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: ReadCookieFile(%q) error = %v, want ErrCookieFile containing %q", tc.name, tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestWriteCookieFileKeepsLines(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	c := []Cookie{{Name: "n", Value: "a\tb\nc", Domain: "x", HostOnly: true, Path: "/"}}
+	if err := WriteCookieFile(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadCookieFile(&b)
+	if err != nil || len(got) != 1 || got[0].Value != "abc" {
+		t.Errorf("a value with a tab and a newline read back as %+v, %v; want one cookie n=abc", got, err)
+	}
+}
+
+func TestJarCookieFileRoundTrip(t *testing.T) {
+	t.Parallel()
+	now := jarEpoch
+	j := testJar(&now)
+	setCookies(t, j, "https://www.example.com/app/x", "a=1; Path=/; Domain=example.com; Secure; HttpOnly", "b=2; Max-Age=3600")
+	path := filepath.Join(t.TempDir(), "jar.txt")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.SaveCookieFile(path); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("cookie file mode %v, want 0600", st.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("the directory holds %d files after saving, want only the cookie file (no temporary left)", len(entries))
+	}
+	k := testJar(&now)
+	if err := k.LoadCookieFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(j.All(), k.All()); diff != "" {
+		t.Errorf("jar after a save and a load differs (-saved +loaded):\n%s", diff)
+	}
+}
+
+func TestSaveCookieFileReportsFailure(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "missing", "jar.txt")
+	if err := NewJar().SaveCookieFile(path); err == nil {
+		t.Errorf("SaveCookieFile into a missing directory succeeded")
+	}
+}
