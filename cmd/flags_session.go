@@ -127,7 +127,7 @@ func (f *sessionFlags) preload(env *requestEnv, o *httpclient.Options) error {
 	}
 	f.loaded = true
 	if o != nil {
-		return f.mergeOptions(o)
+		return f.mergeOptions(env, o)
 	}
 	return nil
 }
@@ -156,7 +156,9 @@ func sessionFilePath(env *requestEnv, value string) (string, error) {
 
 // mergeOptions fills the transport options the command line left unset
 // from the session, and records those it did set, to be saved.
-func (f *sessionFlags) mergeOptions(o *httpclient.Options) error {
+// A session that turns TLS verification off says so on every use
+// (SPEC §5), since nothing on the command line shows it any more.
+func (f *sessionFlags) mergeOptions(env *requestEnv, o *httpclient.Options) error {
 	s := f.stored
 	if f.givenOnCommandLine("proxy") {
 		f.given.hasProxy = true
@@ -175,8 +177,14 @@ func (f *sessionFlags) mergeOptions(o *httpclient.Options) error {
 	}
 	if f.givenOnCommandLine("verify") {
 		f.given.verify = absIfFile(f.fs.Lookup("verify").Value.String())
+		if insecure, _ := parseVerify(f.given.verify); insecure && f.file != nil {
+			env.Warn("session %s now keeps --verify %s: TLS certificates will not be checked on any later use of it", f.path, f.given.verify)
+		}
 	} else if s.Verify != "" {
 		o.InsecureSkipVerify, o.CABundle = parseVerify(s.Verify)
+		if o.InsecureSkipVerify {
+			env.Warn("session %s turns TLS verification off (verify %q): certificates are not checked; --verify yes overrides it", f.path, s.Verify)
+		}
 	}
 	if f.givenOnCommandLine("cert") {
 		f.given.cert, f.given.certKey = absIfFile(o.Cert), absIfFile(o.CertKey)
