@@ -1,8 +1,9 @@
 # Everyday tasks; each target is one plain command.
 .PHONY: build test generate release-check
 
+# Stripped (-s -w) as releases are: a smaller binary starts faster.
 build:
-	go build -trimpath -o reqs .
+	go build -trimpath -ldflags="-s -w" -o reqs .
 
 test:
 	go test ./...

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # startup.sh measures what a script calling reqs in a loop pays per call:
-# N small GET requests to a local go-httpbin with reqs, curl and HTTPie
-# (when installed), run one after another, reporting the mean time per
-# request and the ratio to curl.
+# small GET requests to a local go-httpbin with reqs and curl in PAIRS
+# (one after the other, the order alternating), so that both see the same
+# machine load; it reports the median time of each and the median of the
+# per-pair ratios reqs/curl. HTTPie, when installed, is timed alone (it is
+# 30x slower, pairing adds nothing). It also reports reqs's package
+# initialisation time (GODEBUG=inittrace=1: the sum of every package's
+# init, median over the runs) and the binary's size.
 #
 # Needs go and curl; HTTPie is optional (apt-get install -y curl httpie).
-# Knobs (environment): N (default 200).
+# Knobs (environment): N (pairs, default 200), REQS (a reqs binary to
+# measure instead of building one with -trimpath -ldflags="-s -w").
 set -euo pipefail
 
 N=${N:-200}
@@ -18,9 +23,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -trimpath -ldflags "-s -w" -o "$work/reqs" .)
+reqs=${REQS:-}
+if [ -z "$reqs" ]; then
+	(cd "$root" && go build -trimpath -ldflags "-s -w" -o "$work/reqs" .)
+	reqs=$work/reqs
+fi
+(cd "$root" && go build -trimpath -ldflags "-s -w" -o "$work/httpbin-server" .)
 port=$((20000 + RANDOM % 20000))
-"$work/reqs" httpbin --addr "127.0.0.1:$port" 2>/dev/null &
+"$work/httpbin-server" httpbin --addr "127.0.0.1:$port" 2>/dev/null &
 server_pid=$!
 url="http://127.0.0.1:$port/get"
 for _ in $(seq 50); do
@@ -28,29 +38,40 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
-# per_call LABEL CMD...: run CMD N times and print the mean milliseconds.
-per_call() {
-	local label=$1
-	shift
+# elapsed_us CMD...: run CMD once and print its wall time in microseconds.
+elapsed_us() {
 	local start end
 	start=$(date +%s%N)
-	for _ in $(seq "$N"); do
-		"$@" >/dev/null </dev/null
-	done
+	"$@" >/dev/null </dev/null
 	end=$(date +%s%N)
-	echo "$label $(( (end - start) / N / 1000 ))"
+	echo $(((end - start) / 1000))
 }
 
-{
-	per_call curl curl -fsS "$url"
-	per_call reqs "$work/reqs" "$url"
-	if command -v http >/dev/null; then
-		per_call httpie http --ignore-stdin "$url"
-	fi
-} >"$work/results"
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-curl_us=$(awk '$1 == "curl" {print $2}' "$work/results")
-printf '%-8s %12s %10s\n' client "us/request" "x curl"
-while read -r label us; do
-	printf '%-8s %12d %10.2f\n' "$label" "$us" "$(echo "$us / $curl_us" | bc -l)"
-done <"$work/results"
+for i in $(seq "$N"); do
+	if ((i % 2)); then
+		c=$(elapsed_us curl -fsS "$url")
+		r=$(elapsed_us "$reqs" "$url")
+	else
+		r=$(elapsed_us "$reqs" "$url")
+		c=$(elapsed_us curl -fsS "$url")
+	fi
+	echo "$c" >>"$work/curl"
+	echo "$r" >>"$work/reqs.us"
+	echo "$r $c" | awk '{print $1 / $2}' >>"$work/ratio"
+done
+
+for _ in $(seq 30); do
+	GODEBUG=inittrace=1 "$reqs" "$url" 2>&1 >/dev/null </dev/null | awk '/^init / {t += $5} END {print t}'
+done >"$work/init"
+
+printf '%-8s %12s %10s\n' client "median us" "x curl"
+printf '%-8s %12.0f %10.2f\n' curl "$(median <"$work/curl")" 1
+printf '%-8s %12.0f %10.2f   (median of %d paired ratios)\n' reqs "$(median <"$work/reqs.us")" "$(median <"$work/ratio")" "$N"
+if command -v http >/dev/null; then
+	for _ in $(seq 20); do elapsed_us http --ignore-stdin "$url"; done >"$work/httpie"
+	h=$(median <"$work/httpie")
+	printf '%-8s %12.0f %10.2f   (alone, 20 runs)\n' httpie "$h" "$(echo "$h / $(median <"$work/curl")" | bc -l)"
+fi
+printf 'reqs package init: %.2f ms (median of 30 runs); binary %d KiB\n' "$(median <"$work/init")" $(($(stat -c %s "$reqs") / 1024))

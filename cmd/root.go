@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,7 +30,7 @@ func Main() int {
 	ios := SystemIOStreams()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	root := newRootCmd(ios)
+	root := newCommandTree(ios, os.Args[1:])
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -59,7 +60,61 @@ func oneLine(s string) string {
 // verbs are the subcommands that send a request with a fixed method.
 var verbs = []string{"get", "head", "post", "put", "patch", "delete", "options"}
 
+// subcommandNames are the names (and aliases) of the root's
+// subcommands, with those cobra adds when it runs (help and the hidden
+// completion ones). A test keeps the list in step with newRootCmd.
+var subcommandNames = append(slices.Clone(verbs),
+	"request", "version", "httpbin", "run", "session", "config", "completion",
+	"help", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd)
+
+// newCommandTree returns the command that runs args. A request (reqs
+// [METHOD] URL ...) is most runs, and then the root command alone does:
+// building every verb's ~100 flags was most of reqs's own start-up work.
+// The whole tree is built when any argument could name a subcommand or
+// ask for help, the only cases where cobra would run anything but the
+// root; a flag value such as --session get costs the full tree, never a
+// wrong command.
+func newCommandTree(ios *IOStreams, args []string) *cobra.Command {
+	if len(args) == 0 {
+		return newRootCmd(ios)
+	}
+	for _, a := range args {
+		if slices.Contains(subcommandNames, a) || a == "--help" || strings.HasPrefix(a, "--help=") {
+			return newRootCmd(ios)
+		}
+	}
+	return newRequestRoot(ios)
+}
+
+// newRootCmd builds the whole command tree: the root request command and
+// every subcommand.
 func newRootCmd(ios *IOStreams) *cobra.Command {
+	root := newRequestRoot(ios)
+	for _, v := range verbs {
+		root.AddCommand(newRequestCmd(ios, strings.ToUpper(v), nil))
+	}
+	root.AddCommand(newRequestCmd(ios, "*", nil))
+	root.AddCommand(newVersionCmd(ios))
+	root.AddCommand(newHTTPBinCmd(ios))
+	root.AddCommand(newRunCmd(ios, nil))
+	addExtraCommands(root, ios)
+	for _, c := range allCommands(root) {
+		if c != root && c.HasSubCommands() && !c.Runnable() {
+			c.Args, c.RunE = cobra.ArbitraryArgs, runGroup
+		}
+		c.SilenceErrors, c.SilenceUsage = true, true
+		c.SetFlagErrorFunc(root.FlagErrorFunc())
+		if c.Flags().Lookup("help") == nil {
+			// -h means --headers (HTTPie), so help has no shorthand.
+			c.Flags().Bool("help", false, "help for "+c.Name())
+		}
+	}
+	return root
+}
+
+// newRequestRoot builds the root command without its subcommands: all a
+// request needs.
+func newRequestRoot(ios *IOStreams) *cobra.Command {
 	root := newRequestCmd(ios, "", nil)
 	root.Use = "reqs [flags] [METHOD] URL [ITEM ...]"
 	root.Short = "HTTP for humans on the command line"
@@ -89,25 +144,7 @@ Items:
 		}
 	})
 
-	for _, v := range verbs {
-		root.AddCommand(newRequestCmd(ios, strings.ToUpper(v), nil))
-	}
-	root.AddCommand(newRequestCmd(ios, "*", nil))
-	root.AddCommand(newVersionCmd(ios))
-	root.AddCommand(newHTTPBinCmd(ios))
-	root.AddCommand(newRunCmd(ios, nil))
-	addExtraCommands(root, ios)
-	for _, c := range allCommands(root) {
-		if c != root && c.HasSubCommands() && !c.Runnable() {
-			c.Args, c.RunE = cobra.ArbitraryArgs, runGroup
-		}
-		c.SilenceErrors, c.SilenceUsage = true, true
-		c.SetFlagErrorFunc(root.FlagErrorFunc())
-		if c.Flags().Lookup("help") == nil {
-			// -h means --headers (HTTPie), so help has no shorthand.
-			c.Flags().Bool("help", false, "help for "+c.Name())
-		}
-	}
+	root.PersistentPreRunE = applyConfig
 	return root
 }
 

@@ -87,6 +87,14 @@ func checkMistypedCommand(root *cobra.Command, args []string) error {
 			names = append(names, c.Aliases...)
 		}
 	}
+	if len(names) == 0 {
+		// The root was built alone (newCommandTree).
+		for _, n := range subcommandNames {
+			if !strings.HasPrefix(n, "__") { // cobra's hidden completion commands
+				names = append(names, n)
+			}
+		}
+	}
 	if name, ok := closest(word, names); ok {
 		return usageErrorf("unknown command %q (did you mean %q?)", word, name)
 	}
