@@ -10,11 +10,15 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // maxNameTries bounds the search for a free NAME-N.ext, so a directory
 // full of such names is an error rather than an endless loop.
 const maxNameTries = 1000
+
+// minNameBytes is as short as a name too long for the file system is cut.
+const minNameBytes = 16
 
 // ErrNoFreeName is returned when a download named from the response finds
 // no free NAME-N.ext within its bound.
@@ -246,26 +250,30 @@ func (d *Download) open(resp *Response, res *DownloadResult) (*os.File, error) {
 
 // createUnique reserves the first free NAME, NAME-1.ext, … in dir: free
 // means no file of that name exists and its .part file could be created
-// exclusively. Any error other than "exists" is reported, not skipped.
+// exclusively. A name the file system finds too long (a smaller NAME_MAX,
+// as on eCryptfs, or a path past PATH_MAX) is halved and tried again; any
+// other error is reported, never taken for "exists".
 func createUnique(dir, name string, res *DownloadResult) (*os.File, error) {
 	for i := 0; i < maxNameTries; i++ {
 		p := filepath.Join(dir, numberedName(name, i))
 		taken, err := exists(p)
-		if err != nil {
-			return nil, err
+		if err == nil && !taken {
+			var f *os.File
+			f, err = os.OpenFile(PartPath(p), os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)
+			if err == nil {
+				res.Path = p
+				return f, nil
+			}
+			taken = errors.Is(err, fs.ErrExist)
 		}
-		if taken {
+		switch {
+		case taken:
+			continue
+		case errors.Is(err, syscall.ENAMETOOLONG) && len(name) > minNameBytes:
+			name, i = fitName(name, len(name)/2), -1
 			continue
 		}
-		f, err := os.OpenFile(PartPath(p), os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		res.Path = p
-		return f, nil
+		return nil, fmt.Errorf("cannot save %q in %s: %w", name, dirName(dir), err)
 	}
 	return nil, fmt.Errorf("%w for %q in %s: %s and %d numbered names are taken", ErrNoFreeName, name, dirName(dir), name, maxNameTries-1)
 }

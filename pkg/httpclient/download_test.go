@@ -415,3 +415,26 @@ func FuzzSanitizeFilename(f *testing.F) {
 		}
 	})
 }
+
+// TestDownloadShortensANameTooLongForTheFileSystem puts the download in a
+// directory whose path is close to PATH_MAX: a 250-byte name fails with
+// ENAMETOOLONG, which must shorten the name, not loop or stop.
+func TestDownloadShortensANameTooLongForTheFileSystem(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for len(dir) < 3900 {
+		dir = filepath.Join(dir, strings.Repeat("d", min(200, 3900-len(dir))))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("cannot make a %d-byte directory path: %v", len(dir), err)
+	}
+	name := strings.Repeat("n", 246) + ".bin"
+	res, err := (&Download{Dir: dir}).Save(response(200, "x", "Content-Disposition", `attachment; filename="`+name+`"`))
+	if err != nil {
+		t.Fatalf("Save(250-byte name in a %d-byte directory): %v", len(dir), err)
+	}
+	if b := filepath.Base(res.Path); len(b) >= len(name) || !strings.HasSuffix(b, ".bin") {
+		t.Errorf("Save chose %d bytes %q, want a shorter name keeping .bin", len(b), b)
+	}
+	checkFile(t, res.Path, "x")
+}
