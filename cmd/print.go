@@ -454,6 +454,7 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	}
 	c.UnixSocket, c.HTTP11 = topts.UnixSocket, topts.HTTP1
 	c.HTTP2PriorKnowledge = topts.HTTP2 && p.URL.Scheme == "http"
+	c.HTTP3 = topts.HTTP3 && p.URL.Scheme == "https"
 	c.CertPass = topts.CertKeyPass
 	c.ConnectTimeout, c.ReadTimeout = topts.ConnectTimeout, topts.ReadTimeout
 	c.IPv4, c.IPv6, c.Interface = topts.IPv4, topts.IPv6, topts.Interface

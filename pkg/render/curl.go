@@ -52,6 +52,8 @@ type Curl struct {
 	// HTTP2PriorKnowledge speaks HTTP/2 to a plain-http URL at once
 	// (--http2-prior-knowledge, reqs --http2).
 	HTTP2PriorKnowledge bool
+	// HTTP3 sends over HTTP/3 (--http3; curl needs to be built with it).
+	HTTP3 bool
 	// ConnectTimeout is curl's --connect-timeout. ReadTimeout, the longest
 	// wait between bytes, becomes --speed-limit 1 --speed-time N: curl
 	// gives up when fewer than one byte a second arrive for N seconds.
@@ -237,6 +239,9 @@ func (c Curl) String() string {
 	}
 	if c.HTTP2PriorKnowledge {
 		args = append(args, "--http2-prior-knowledge")
+	}
+	if c.HTTP3 {
+		args = append(args, "--http3")
 	}
 	if c.ConnectTimeout > 0 {
 		args = append(args, "--connect-timeout", seconds(c.ConnectTimeout))

@@ -238,6 +238,15 @@ func TestCurlTransportSettings(t *testing.T) {
 	}
 }
 
+func TestCurlHTTP3(t *testing.T) {
+	t.Parallel()
+	line := Curl{Method: "GET", URL: "https://x/", HTTP3: true}.String()
+	want := []string{"curl", "https://x/", "--http3"}
+	if diff := cmp.Diff(want, shellArgs(t, line)); diff != "" {
+		t.Errorf("Curl.String() = %s (-want +got):\n%s", line, diff)
+	}
+}
+
 func TestCurlBodyStartingWithAt(t *testing.T) {
 	t.Parallel()
 	line := Curl{Method: "POST", URL: "http://x/", Body: []byte("@etc/passwd")}.String()
