@@ -38,6 +38,7 @@ type Curl struct {
 	UnixSocket   string // --unix-socket PATH
 	HTTP11       bool   // --http1.1
 	Compressed   bool   // --compressed: ask for and decode compressed bodies
+	PathAsIs     bool   // --path-as-is: keep . and .. segments (curl removes them too)
 	Follow       bool   // -L: follow redirects
 	MaxRedirects int    // --max-redirs N, with Follow; 0 leaves curl's default
 	CertPass     string // --pass: the client key's passphrase
@@ -233,6 +234,9 @@ func (c Curl) String() string {
 	}
 	if c.Compressed {
 		args = append(args, "--compressed")
+	}
+	if c.PathAsIs {
+		args = append(args, "--path-as-is")
 	}
 	if c.HTTP11 {
 		args = append(args, "--http1.1")

@@ -87,10 +87,10 @@ func TestCurlOptions(t *testing.T) {
 	t.Parallel()
 	c := Curl{
 		Method: "GET", URL: "https://x/", Insecure: true, CACert: "/ca dir/ca.pem", Cert: "c.pem", Key: "k.pem",
-		Proxy: "socks5h://p:1080", UnixSocket: "/run/d.sock", HTTP11: true, Follow: true, MaxRedirects: 5,
+		Proxy: "socks5h://p:1080", UnixSocket: "/run/d.sock", HTTP11: true, Follow: true, MaxRedirects: 5, PathAsIs: true,
 	}
 	want := []string{"curl", "https://x/", "-k", "--cacert", "/ca dir/ca.pem", "--cert", "c.pem", "--key", "k.pem",
-		"--proxy", "socks5h://p:1080", "--unix-socket", "/run/d.sock", "--http1.1", "-L", "--max-redirs", "5"}
+		"--proxy", "socks5h://p:1080", "--unix-socket", "/run/d.sock", "--path-as-is", "--http1.1", "-L", "--max-redirs", "5"}
 	line := c.String()
 	if diff := cmp.Diff(want, shellArgs(t, line)); diff != "" {
 		t.Errorf("Curl%+v.String() = %s; arguments after the shell (-want +got):\n%s", c, line, diff)
