@@ -17,7 +17,7 @@ import (
 // goInternals matches what SPEC §7 keeps out of error messages: Go
 // package prefixes, net.OpError's "dial tcp"-style operations, Go type
 // names and stack traces. --debug may show them; the error line may not.
-var goInternals = regexp.MustCompile(`strconv\.|jsontext|encoding/json|(^|[ (])(json|x509|tls|yaml|toml|http2|gzip|flate|zlib|zstd): |(dial|read|write) (tcp|udp|unix)|net/http|pflag|syscall|goroutine |\*[a-z0-9]+\.[A-Z]`)
+var goInternals = regexp.MustCompile(`strconv\.|jsontext|encoding/json|(^|[ (])(json|x509|tls|yaml|toml|http2|gzip|flate|zlib|zstd|stat|lstat|open|connect|socket): |(^|[ (])(stat|lstat|open) /|(dial|read|write) (tcp|udp|unix)|net/http|pflag|syscall|goroutine |\*[a-z0-9]+\.[A-Z]`)
 
 // TestErrorsSpeakToUsers runs bad inputs through the binary and fails on
 // any Go package name in the error, a wrong exit status, or a message
@@ -77,6 +77,10 @@ func TestErrorsSpeakToUsers(t *testing.T) {
 		{name: "bad url port", args: []string{"http://127.0.0.1:99999/"}, status: 64, want: "99999"},
 		{name: "host not UTF-8", args: []string{"--offline", "http://\xff.example/"}, status: 64, want: "not valid UTF-8"},
 		{name: "host not IDNA", args: []string{"--offline", "http://xn--a.example/"}, status: 64, want: "punycode"},
+		{name: "missing CA bundle", args: []string{"--verify", filepath.Join(dir, "none.pem"), env("HTTPBIN_TLS") + "/get"}, status: 64, want: "CA bundle"},
+		{name: "missing client certificate", args: []string{"--cert", filepath.Join(dir, "none.pem"), env("HTTPBIN_TLS") + "/get"}, status: 64, want: "client certificate"},
+		{name: "refused by a socks proxy", args: []string{"--proxy", "all=socks5://127.0.0.1:1", env("HTTPBIN") + "/get"}, status: 1, want: "ProxyError"},
+		{name: "refused by an http proxy", args: []string{"--proxy", "all=http://127.0.0.1:1", env("HTTPBIN") + "/get"}, status: 1, want: "ProxyError"},
 		{name: "missing unix socket", args: []string{"--unix-socket", filepath.Join(dir, "none.sock"), "http://x/"}, status: 1, want: "ConnectionError"},
 		{name: "expired certificate", args: []string{"--verify", env("CA_FILE"), env("TLS_EXPIRED") + "/"}, status: 1, want: "SSLError"},
 		{name: "unknown authority", args: []string{env("HTTPBIN_TLS") + "/get"}, status: 1, want: "SSLError"},

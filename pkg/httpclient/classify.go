@@ -93,7 +93,7 @@ func classifyTransportError(err error, haveClientCert bool) (kind, cause error) 
 		}
 		return ErrProxy, socks
 	case proxyOp != nil:
-		why := unwrapOp(err)
+		why := unwrapSyscall(unwrapOp(err))
 		if d, ok := describeTLSError(err, haveClientCert); ok {
 			why = d
 		}

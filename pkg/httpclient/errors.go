@@ -134,3 +134,14 @@ func plainReason(err error) string {
 	}
 	return msg
 }
+
+// fileError words a failure to read a file the caller named ("CA bundle
+// /x: no such file or directory") without the system call the os package
+// puts in front ("stat /x: ..."); err stays in the chain.
+func fileError(what string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return &transportFailure{msg: fmt.Sprintf("%s %s: %v", what, pe.Path, pe.Err), err: err}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -537,7 +537,7 @@ func (e *socksError) Error() string {
 	var pd *proxyDialError
 	switch {
 	case errors.As(e.err, &pd):
-		return fmt.Sprintf("cannot connect to proxy %s: %v", e.proxy, unwrapOp(pd.err))
+		return fmt.Sprintf("cannot connect to proxy %s: %v", e.proxy, unwrapSyscall(unwrapOp(pd.err)))
 	case e.version == 4 && e.reply > 0:
 		text, ok := socks4Replies[e.reply]
 		if !ok {

@@ -96,13 +96,13 @@ func isHashName(name string) bool {
 func LoadCAPool(path string) (*x509.CertPool, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("CA bundle: %w", err)
+		return nil, fileError("CA bundle", err)
 	}
 	pool := x509.NewCertPool()
 	if !fi.IsDir() {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("CA bundle: %w", err)
+			return nil, fileError("CA bundle", err)
 		}
 		if !pool.AppendCertsFromPEM(data) {
 			return nil, fmt.Errorf("CA bundle %s: no PEM certificates", path)
@@ -144,7 +144,7 @@ func LoadCAPool(path string) (*x509.CertPool, error) {
 func LoadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
 	certData, err := os.ReadFile(certFile)
 	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("client certificate: %w", err)
+		return tls.Certificate{}, fileError("client certificate", err)
 	}
 	if isPKCS12(certFile, certData) {
 		if keyFile != "" {
@@ -156,7 +156,7 @@ func LoadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
 	if keyFile != "" {
 		keyData, err = os.ReadFile(keyFile)
 		if err != nil {
-			return tls.Certificate{}, fmt.Errorf("client key: %w", err)
+			return tls.Certificate{}, fileError("client key", err)
 		}
 		keySource = keyFile
 	}
