@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
@@ -34,6 +35,11 @@ func newHTTPBinCmd(ios *IOStreams) *cobra.Command {
 
 func runHTTPBin(ctx context.Context, opts *httpbinOptions) error {
 	ln, err := net.Listen("tcp", opts.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		// Said plainly, so a script that starts the server notices it
+		// would be talking to whatever already holds the port.
+		return fmt.Errorf("httpbin: %s is already in use by another program; pick another --addr", opts.Addr)
+	}
 	if err != nil {
 		return fmt.Errorf("httpbin: %w", err)
 	}
