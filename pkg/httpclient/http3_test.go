@@ -104,3 +104,39 @@ func TestHTTP3OptionsRefused(t *testing.T) {
 		t.Errorf("HTTP3 with TLS 1.3 pinned: Validate() = %v, want nil", err)
 	}
 }
+
+// TestHTTP3SocketsClosedOnReplace checks that replacing a session's
+// transport closes the UDP sockets of the HTTP/3 route it had.
+func TestHTTP3SocketsClosedOnReplace(t *testing.T) {
+	t.Parallel()
+	port := startHTTP3Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.Proto)
+	}))
+	s, err := New(Options{HTTP3: true, InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	resp, err := s.Do(t.Context(), &Request{URL: "https://127.0.0.1:" + strconv.Itoa(port) + "/"}, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	q := s.transport.(*sessionTransport).quic
+	q.mu.Lock()
+	opened := len(q.transports)
+	var sock *net.UDPConn
+	for _, tr := range q.transports {
+		sock = tr.Conn.(*net.UDPConn)
+	}
+	q.mu.Unlock()
+	if opened != 1 {
+		t.Fatalf("after one HTTP/3 request: %d UDP sockets, want 1", opened)
+	}
+	if err := s.SetTransportOptions(Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sock.WriteToUDP([]byte("x"), &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port}); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("writing on the replaced transport's UDP socket: err = %v, want it closed", err)
+	}
+}

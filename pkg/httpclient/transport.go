@@ -49,8 +49,20 @@ func (s *Session) SetTransportOptions(opts Options) error {
 	s.Close()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if old, ok := s.transport.(*sessionTransport); ok {
+		old.closeQUIC()
+	}
 	s.opts, s.transport = opts, rt
 	return nil
+}
+
+// closeQUIC closes the HTTP/3 route's connections and UDP sockets, for a
+// transport that is being replaced.
+func (t *sessionTransport) closeQUIC() {
+	if t.h3 != nil {
+		t.h3.Close()
+		t.quic.close()
+	}
 }
 
 // ownTransport returns the session's own transport, building it from the
