@@ -2,11 +2,17 @@ package httpclient
 
 import (
 	"context"
+	"crypto/tls"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/quic-go/quic-go/http3"
 )
 
 // loopbackName is the name of the loopback interface ("lo", "lo0").
@@ -52,5 +58,28 @@ func TestDialIPv6Zone(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET %s: status %d, want 200", u, resp.StatusCode)
+	}
+}
+
+// The same over HTTP/3, whose QUIC dialer takes the address apart itself.
+func TestDialIPv6ZoneHTTP3(t *testing.T) {
+	t.Parallel()
+	p := loadTestPKI(t)
+	conn, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6loopback})
+	if err != nil {
+		t.Fatalf("listen on ::1: %v", err)
+	}
+	srv := &http3.Server{
+		Handler:   http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.Proto) }),
+		TLSConfig: http3.ConfigureTLSConfig(&tls.Config{Certificates: []tls.Certificate{p.server}}),
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	go srv.Serve(conn)
+	t.Cleanup(func() { srv.Close(); conn.Close() })
+	port := conn.LocalAddr().(*net.UDPAddr).Port
+	u := "https://[::1%25" + loopbackName(t) + "]:" + strconv.Itoa(port) + "/"
+	_, body, err := fetch(t, Options{HTTP3: true, InsecureSkipVerify: true}, u)
+	if err != nil || !strings.HasPrefix(body, "HTTP/3") {
+		t.Errorf("GET %s over HTTP/3 = %q, %v; want an HTTP/3 answer", u, body, err)
 	}
 }

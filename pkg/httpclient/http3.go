@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -132,7 +133,13 @@ func (q *quicDialer) dial(ctx context.Context, addr string, tlsCfg *tls.Config, 
 	trace := httptrace.ContextClientTrace(ctx)
 	var first error
 	for _, a := range addrs {
-		conn, err := q.dialOne(ctx, trace, &net.UDPAddr{IP: net.ParseIP(a), Port: portNum}, tlsCfg, cfg)
+		// a may carry an IPv6 zone, which net.ParseIP would refuse.
+		ip, err := netip.ParseAddr(a)
+		if err != nil {
+			return nil, &net.OpError{Op: "dial", Net: "udp", Err: fmt.Errorf("%q is not an IP address", a)}
+		}
+		raddr := &net.UDPAddr{IP: ip.WithZone("").AsSlice(), Zone: ip.Zone(), Port: portNum}
+		conn, err := q.dialOne(ctx, trace, raddr, tlsCfg, cfg)
 		if err == nil {
 			return conn, nil
 		}
