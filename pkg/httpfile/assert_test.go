@@ -65,6 +65,8 @@ func TestCheck(t *testing.T) {
 		{"jq .tags contains \"c\"", false},
 		{"jq .tags | length == 2", true},
 		{`jq .tags == ["a","b"]`, true},
+		{`jq .tags[] == ["a","b"]`, true},
+		{`jq .tags[] == "a"`, false},
 		{"jq .none exists", false},
 		{"jq .none !exists", true},
 		{"jq .missing exists", false},
