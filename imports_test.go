@@ -69,3 +69,37 @@ func TestCmdHasNoDownloadLogic(t *testing.T) {
 		}
 	}
 }
+
+// TestCmdHasNoHTTPWorkflowLogic keeps the HTTP rules in the library (SPEC
+// §8, STYLE §1): cmd neither parses Link headers nor walks pages, reads
+// netrc files, or follows redirects itself; it calls Session.Pages,
+// Session.Prepare and Session.Send.
+func TestCmdHasNoHTTPWorkflowLogic(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("cmd/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	banned := []string{
+		`"Link"`, `ParseLinks`, `LinkByRel`, `.Links()`, `NextPageURL`, `.NextPage(`, // pagination
+		`NetrcFromEnv`, `NetrcPath`, `LoadNetrc`, `ParseNetrc`, `.WithScheme(`, // netrc
+		`"Location"`, `IsRedirect`, `.User.Password()`, // redirects and URL credentials
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			code, _, _ := strings.Cut(line, "//")
+			for _, b := range banned {
+				if strings.Contains(code, b) {
+					t.Errorf("%s:%d does the library's work (%s); call pkg/httpclient instead", f, i+1, b)
+				}
+			}
+		}
+	}
+}

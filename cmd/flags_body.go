@@ -491,49 +491,34 @@ func (f *bodyFlags) paginate(ctx context.Context, env *requestEnv, first *httpcl
 		return env.renderBody(ctx, out, r, ct)
 	}
 
-	if err := page(1, first, br); err != nil {
-		return finish(err)
+	opts := httpclient.PageOptions{
+		SendOptions: httpclient.SendOptions{AllowRedirects: env.Opts.Auth.follows(http.MethodGet)},
+		MaxPages:    f.MaxPages,
 	}
-	seen := map[string]bool{first.URL.String(): true}
-	resp := first
-	for n := 2; ; n++ {
-		next, ok := httpclient.NextPageURL(resp)
-		if !ok {
-			break
-		}
-		if seen[next.String()] {
-			env.Warn("stopped paginating: the next link of page %d points to a page already fetched", n-1)
-			break
-		}
-		if n > f.MaxPages {
+	n := 0
+	for resp, err := range env.Session.Pages(ctx, first, opts) {
+		switch {
+		case errors.Is(err, httpclient.ErrPageLoop):
+			env.Warn("stopped paginating: the next link of page %d points to a page already fetched", n)
+			return finish(nil)
+		case errors.Is(err, httpclient.ErrTooManyPages):
 			env.Warn("stopped after %d pages (--max-pages)", f.MaxPages)
-			break
-		}
-		seen[next.String()] = true
-		nresp, err := env.Session.NextPage(ctx, resp, httpclient.SendOptions{AllowRedirects: env.Opts.Auth.follows(http.MethodGet)})
-		if resp != first {
-			resp.Close()
-		}
-		if err != nil {
+			return finish(nil)
+		case err != nil:
 			return finish(err)
 		}
-		resp = nresp
-		if resp.StatusCode/100 != 2 {
-			resp.Close()
-			return finish(fmt.Errorf("page %d (%s): HTTP %d %s", n, resp.URL.Redacted(), resp.StatusCode, resp.Reason))
-		}
-		if joiner == nil && env.Print.ResponseHead {
+		n++
+		body := io.Reader(resp.Body)
+		if n == 1 {
+			body = br // startsArray peeked into it
+		} else if joiner == nil && env.Print.ResponseHead {
 			if err := env.RenderHead(resp); err != nil {
 				return finish(err)
 			}
 		}
-		if err := page(n, resp, resp.Body); err != nil {
-			resp.Close()
+		if err := page(n, resp, body); err != nil {
 			return finish(err)
 		}
-	}
-	if resp != first {
-		resp.Close()
 	}
 	return finish(nil)
 }

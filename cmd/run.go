@@ -488,15 +488,10 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 	return out
 }
 
-// redactedURL is the URL a result line shows, without a password.
+// redactedURL is the URL a result line shows, without a password
+// (Prepare has moved URL credentials to the request's Auth).
 func redactedURL(p *httpclient.PreparedRequest) string {
-	u := *p.URL
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = nil
-		}
-	}
-	return u.String()
+	return p.URL.Redacted()
 }
 
 // buildRequest substitutes the variables of a parsed request and turns it

@@ -3,6 +3,7 @@ package httpclient_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -62,4 +63,40 @@ func ExampleSession_netrc() {
 	text, _ := resp.Text()
 	fmt.Println(text)
 	// Output: alice:s3cret
+}
+
+// Pages follows rel="next" Link headers, as GitHub's API sends them.
+func ExampleSession_Pages() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		switch page {
+		case "":
+			page = "1"
+			w.Header().Set("Link", `</items?page=2>; rel="next"`)
+		case "2":
+			w.Header().Set("Link", `</items?page=3>; rel="next"`)
+		}
+		fmt.Fprintf(w, "items of page %s", page)
+	}))
+	defer srv.Close()
+
+	var s httpclient.Session
+	ctx := context.Background()
+	first, err := s.Do(ctx, &httpclient.Request{URL: srv.URL + "/items"}, httpclient.SendOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for page, err := range s.Pages(ctx, first, httpclient.PageOptions{}) {
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		body, _ := io.ReadAll(page.Body)
+		fmt.Println(string(body))
+	}
+	// Output:
+	// items of page 1
+	// items of page 2
+	// items of page 3
 }
