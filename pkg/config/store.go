@@ -159,7 +159,8 @@ func jsonError(path string, data []byte, err error) error {
 	case errors.As(err, &sem):
 		offset = sem.ByteOffset
 	}
-	why := &parseError{msg: syntaxReason(err), err: err}
+	// The file is never overwritten, so saying so tells the user to act.
+	why := &parseError{msg: syntaxReason(err) + " (fix or remove the file; reqs leaves it untouched)", err: err}
 	if offset < 0 {
 		return fmt.Errorf("%w %s: %w", ErrSessionParse, path, why)
 	}
