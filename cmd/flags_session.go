@@ -288,40 +288,8 @@ func (f *sessionFlags) loadSession(env *requestEnv) (save func() error, err erro
 		return nil, err
 	}
 	s := f.stored
-	jar := httpclient.NewJar()
-	jar.Load(s.JarCookies())
-	env.Session.Jar = jar
-
-	if len(s.Headers) > 0 && env.Session.Header == nil {
-		env.Session.Header = http.Header{}
-	}
-	replaced := map[string]bool{}
-	for _, h := range s.Headers {
-		if !config.IsSessionHeader(h.Name) {
-			// A hand-edited file may hold them; they describe one request.
-			continue
-		}
-		name := http.CanonicalHeaderKey(h.Name)
-		if !replaced[name] {
-			// A stored header replaces a default of the same name
-			// (User-Agent), whatever its case on disk.
-			env.Session.Header.Del(name)
-			replaced[name] = true
-		}
-		env.Session.Header.Add(name, h.Value)
-	}
-	if s.Auth != nil {
-		a, err := authFromSession(s.Auth)
-		if err != nil {
-			return nil, fmt.Errorf("session %s: %w", f.path, err)
-		}
-		if o, ok := a.(*httpclient.OAuth2Auth); ok {
-			o.Client = env.Session.HTTPClient()
-		}
-		env.Session.Auth = a
-	}
-	for _, p := range s.Params {
-		env.Session.Params = append(env.Session.Params, httpclient.Param{Name: p.Name, Value: p.Value})
+	if err := s.ApplyTo(env.Session); err != nil {
+		return nil, fmt.Errorf("session %s: %w", f.path, err)
 	}
 	if s.MaxRedirects != nil && !f.givenOnCommandLine("max-redirects") {
 		// authFlags.apply runs next and sets the session's limit from its
@@ -339,10 +307,10 @@ func (f *sessionFlags) loadSession(env *requestEnv) (save func() error, err erro
 	// wins over a stored cookie of the same name.
 	if env.Request != nil && env.Request.Header != nil {
 		if u, err := httpclient.PrepareURL(env.URL); err == nil {
-			jar.SetCookies(u, headerCookies(env.Request.Header))
+			env.Session.Jar.SetCookies(u, headerCookies(env.Request.Header))
 		}
 	}
-	return func() error { return f.save(env, jar) }, nil
+	return func() error { return f.save(env) }, nil
 }
 
 // headerCookies parses Cookie header values into cookies for the whole
@@ -360,30 +328,31 @@ func headerCookies(h http.Header) []*http.Cookie {
 // jar's cookies (expired ones dropped), the headers and auth this
 // request gave, and the session settings given on the command line. It
 // releases the lock.
-func (f *sessionFlags) save(env *requestEnv, jar *httpclient.Jar) error {
+func (f *sessionFlags) save(env *requestEnv) error {
 	if f.file == nil {
 		return nil
 	}
 	defer f.file.Close()
 	s := f.stored
-	s.SetJarCookies(jar.All(), time.Now())
+	// HTTPie's rule: the request's headers are the ones saved, besides
+	// cookies; the session's own (defaults, stored ones) are not.
+	now := time.Now()
+	st := env.Session.State(now)
+	st.Header = http.Header{}
 	if env.Request != nil {
 		for name, values := range env.Request.Header {
-			if env.Opts != nil && env.Opts.Body.isImplicitHeader(name) {
-				continue
-			}
-			if config.IsSessionHeader(name) {
-				s.SetHeader(name, values...)
+			if env.Opts == nil || !env.Opts.Body.isImplicitHeader(name) {
+				st.Header[name] = values
 			}
 		}
 	}
-	if (f.givenOnCommandLine("auth") || cachesCredentials(env.Session.Auth)) && env.Session.Auth != nil {
-		a, ok := sessionAuth(env.Session.Auth)
-		if ok {
-			s.Auth = a
-		} else {
-			env.Warn("session %s: this kind of auth cannot be saved", f.path)
-		}
+	if !f.givenOnCommandLine("auth") && !cachesCredentials(env.Session.Auth) {
+		st.Auth = nil
+	}
+	if err := s.TakeBack(st, now); errors.Is(err, config.ErrUnstorableAuth) {
+		env.Warn("session %s: this kind of auth cannot be saved", f.path)
+	} else if err != nil {
+		return err
 	}
 	s.SetHelperAnswers(helperAnswers(env.Request.Auth, env.Session.Auth, &httpclient.HostHelpers{Helpers: env.Session.HostHelpers}), time.Now())
 	g := f.given
@@ -410,30 +379,6 @@ func (f *sessionFlags) save(env *requestEnv, jar *httpclient.Jar) error {
 		return err
 	}
 	return nil
-}
-
-// authFromSession builds the stored credentials' Auth.
-func authFromSession(a *config.Auth) (httpclient.Auth, error) {
-	switch strings.ToLower(a.Type) {
-	case "basic", "":
-		return &httpclient.BasicAuth{Username: a.Username, Password: a.Password}, nil
-	case "digest":
-		return &httpclient.DigestAuth{Username: a.Username, Password: a.Password}, nil
-	case "bearer":
-		return &httpclient.BearerAuth{Token: a.Token}, nil
-	case authOAuth2:
-		o := &httpclient.OAuth2Auth{TokenURL: a.TokenURL, ClientID: a.Username, ClientSecret: a.Password, Scopes: strings.Fields(a.Scope)}
-		if a.Token != "" || a.RefreshToken != "" {
-			o.Token = &httpclient.OAuth2Token{AccessToken: a.Token, RefreshToken: a.RefreshToken}
-			if a.Expires != 0 {
-				o.Token.Expiry = time.Unix(a.Expires, 0)
-			}
-		}
-		return o, nil
-	case authSigV4:
-		return &httpclient.SigV4Auth{AccessKeyID: a.Username, SecretAccessKey: a.Password, SessionToken: a.Token, Region: a.Region, Service: a.Service}, nil
-	}
-	return nil, errors.New("unknown auth type " + strconv.Quote(a.Type))
 }
 
 // helperAnswers are the unexpired credential helper answers of the auths
@@ -464,29 +409,4 @@ func helperAnswers(auths ...httpclient.Auth) []config.HelperAnswer {
 func cachesCredentials(a httpclient.Auth) bool {
 	_, ok := a.(*httpclient.OAuth2Auth)
 	return ok
-}
-
-// sessionAuth is the stored form of an Auth; ok is false for kinds a
-// session cannot keep.
-func sessionAuth(a httpclient.Auth) (*config.Auth, bool) {
-	switch a := a.(type) {
-	case *httpclient.BasicAuth:
-		return &config.Auth{Type: "basic", Username: a.Username, Password: a.Password}, true
-	case *httpclient.DigestAuth:
-		return &config.Auth{Type: "digest", Username: a.Username, Password: a.Password}, true
-	case *httpclient.BearerAuth:
-		return &config.Auth{Type: "bearer", Token: a.Token}, true
-	case *httpclient.OAuth2Auth:
-		s := &config.Auth{Type: authOAuth2, Username: a.ClientID, Password: a.ClientSecret, TokenURL: a.TokenURL, Scope: strings.Join(a.Scopes, " ")}
-		if t := a.CurrentToken(); t != nil {
-			s.Token, s.RefreshToken = t.AccessToken, t.RefreshToken
-			if !t.Expiry.IsZero() {
-				s.Expires = t.Expiry.Unix()
-			}
-		}
-		return s, true
-	case *httpclient.SigV4Auth:
-		return &config.Auth{Type: authSigV4, Username: a.AccessKeyID, Password: a.SecretAccessKey, Token: a.SessionToken, Region: a.Region, Service: a.Service}, true
-	}
-	return nil, false
 }

@@ -287,31 +287,6 @@ func TestFormatTimeout(t *testing.T) {
 	}
 }
 
-func TestSessionAuthRoundTrip(t *testing.T) {
-	t.Parallel()
-	tests := []httpclient.Auth{
-		&httpclient.BasicAuth{Username: "u", Password: "p"},
-		&httpclient.DigestAuth{Username: "u", Password: "p"},
-		&httpclient.BearerAuth{Token: "t"},
-	}
-	for _, a := range tests {
-		stored, ok := sessionAuth(a)
-		if !ok {
-			t.Errorf("sessionAuth(%T) not storable", a)
-			continue
-		}
-		back, err := authFromSession(stored)
-		if err != nil {
-			t.Errorf("authFromSession(%+v): %v", stored, err)
-			continue
-		}
-		again, _ := sessionAuth(back)
-		if diff := cmp.Diff(stored, again); diff != "" {
-			t.Errorf("%T round trip (-want +got):\n%s", a, diff)
-		}
-	}
-}
-
 func TestAbsIfFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

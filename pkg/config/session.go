@@ -171,13 +171,9 @@ func (s *Session) dropExpired(now time.Time) bool {
 	return dropped
 }
 
-// IsSessionHeader reports whether a header belongs in a session: headers
-// that describe one request's body or condition (Content-*, If-*) do not,
-// as in HTTPie, and neither does Cookie, which is kept as cookies.
-func IsSessionHeader(name string) bool {
-	l := strings.ToLower(name)
-	return !strings.HasPrefix(l, "content-") && !strings.HasPrefix(l, "if-") && l != "cookie"
-}
+// IsSessionHeader reports whether a header belongs in a session; see
+// [httpclient.IsSessionHeader].
+func IsSessionHeader(name string) bool { return httpclient.IsSessionHeader(name) }
 
 // SetHeader replaces every stored value of name with values.
 func (s *Session) SetHeader(name string, values ...string) {

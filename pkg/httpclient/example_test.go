@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
@@ -99,4 +100,39 @@ func ExampleSession_Pages() {
 	// items of page 1
 	// items of page 2
 	// items of page 3
+}
+
+// State is what a session keeps between runs; ApplyState puts it into
+// another session, as loading a stored session does.
+func ExampleSession_State() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/login" {
+			http.SetCookie(w, &http.Cookie{Name: "session", Value: "s3cret", Path: "/"})
+			return
+		}
+		c, _ := r.Cookie("session")
+		fmt.Fprintf(w, "cookie %s, X-Team %s", c.Value, r.Header.Get("X-Team"))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+
+	first := &httpclient.Session{Jar: httpclient.NewJar(), Header: http.Header{"X-Team": {"go"}}}
+	resp, err := first.Do(ctx, &httpclient.Request{URL: srv.URL + "/login"}, httpclient.SendOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Close()
+	saved := first.State(time.Now())
+
+	var later httpclient.Session
+	later.ApplyState(saved)
+	resp, err = later.Do(ctx, &httpclient.Request{URL: srv.URL + "/me"}, httpclient.SendOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	text, _ := resp.Text()
+	fmt.Println(text)
+	// Output: cookie s3cret, X-Team go
 }

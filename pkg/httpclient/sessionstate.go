@@ -1,0 +1,84 @@
+package httpclient
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// State is what a Session keeps between runs, as plain values a caller
+// stores as it likes (Requests pickles a session; pkg/config writes
+// HTTPie-style session files): the headers that describe the session
+// rather than one request, its credentials, its query parameters and
+// its cookies. Transport settings and the redirect limit are Options and
+// fields the caller owns.
+type State struct {
+	// Header holds headers for every request; IsSessionHeader says
+	// which names belong.
+	Header http.Header
+	// Auth is the session's credentials; nil for none.
+	Auth Auth
+	// Params are added to every request's query.
+	Params []Param
+	// Cookies are the jar's cookies in creation order.
+	Cookies []Cookie
+}
+
+// IsSessionHeader reports whether a header belongs in a session: headers
+// that describe one request's body or condition (Content-*, If-*) do not,
+// as in HTTPie, and neither does Cookie, which a session keeps as
+// cookies.
+func IsSessionHeader(name string) bool {
+	l := strings.ToLower(name)
+	return !strings.HasPrefix(l, "content-") && !strings.HasPrefix(l, "if-") && l != "cookie"
+}
+
+// State returns what s would keep: its session headers, Auth, Params and,
+// when Jar is a *Jar, its cookies unexpired at now.
+func (s *Session) State(now time.Time) State {
+	st := State{Auth: s.Auth, Params: append([]Param(nil), s.Params...)}
+	for name, values := range s.Header {
+		if IsSessionHeader(name) {
+			if st.Header == nil {
+				st.Header = http.Header{}
+			}
+			st.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), values...)
+		}
+	}
+	if j, ok := s.Jar.(*Jar); ok {
+		for _, c := range j.All() {
+			if !c.Expired(now) {
+				st.Cookies = append(st.Cookies, c)
+			}
+		}
+	}
+	return st
+}
+
+// ApplyState installs st into s, as loading a stored session does: each
+// session header of st replaces s's values of that name (so a stored
+// User-Agent replaces the default), a non-nil Auth replaces s's (an
+// OAuth2Auth without a Client gets the session's HTTPClient), Params
+// are added after s's, and the cookies go into a new *Jar.
+func (s *Session) ApplyState(st State) {
+	for name, values := range st.Header {
+		if !IsSessionHeader(name) {
+			continue // a hand-edited file may hold them
+		}
+		if s.Header == nil {
+			s.Header = http.Header{}
+		}
+		s.Header.Del(name)
+		s.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), values...)
+	}
+	if st.Auth != nil {
+		if o, ok := st.Auth.(*OAuth2Auth); ok && o.Client == nil {
+			o.Client = s.HTTPClient()
+		}
+		s.Auth = st.Auth
+	}
+	s.Params = append(s.Params, st.Params...)
+	jar := NewJar()
+	jar.Load(st.Cookies)
+	s.Jar = jar
+}
