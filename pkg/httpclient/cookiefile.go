@@ -77,7 +77,8 @@ func parseCookieLine(line string) (Cookie, error) {
 	if len(f) != 7 {
 		return Cookie{}, fmt.Errorf("want 7 tab-separated fields, found %d", len(f))
 	}
-	domain, sub, path, secure, expires, name, value := f[0], f[1], f[2], f[3], f[4], f[5], f[6]
+	domain, sub, path, secure, expires := f[0], f[1], f[2], f[3], f[4]
+	name, value := stripLineBreaks(f[5]), stripLineBreaks(f[6])
 	subdomains, ok := parseFileBool(sub)
 	if !ok {
 		return Cookie{}, fmt.Errorf("include-subdomains is %q, want TRUE or FALSE", sub)

@@ -131,3 +131,34 @@ func TestSaveCookieFileReportsFailure(t *testing.T) {
 		t.Errorf("SaveCookieFile into a missing directory succeeded")
 	}
 }
+
+// FuzzReadCookieFile checks that any input is either refused or read into
+// cookies that, written out, read back as the same number of cookies.
+func FuzzReadCookieFile(f *testing.F) {
+	for _, name := range []string{"curl.txt", "reqs.txt"} {
+		data, err := os.ReadFile(filepath.Join("testdata/cookiefile", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("#HttpOnly_.x\tTRUE\t/\tTRUE\t99999999999999\tn\tv\r\n"))
+	f.Add([]byte("x\tFALSE\t/\tFALSE\t0\t\r\tv\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cookies, err := ReadCookieFile(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		if err := WriteCookieFile(&b, cookies); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadCookieFile(&b)
+		if err != nil {
+			t.Fatalf("reading back what was written: %v\n%s", err, b.String())
+		}
+		if len(back) != len(cookies) {
+			t.Fatalf("read %d cookies, wrote them, read back %d\n%s", len(cookies), len(back), b.String())
+		}
+	})
+}
