@@ -221,10 +221,29 @@ func decodeKeyPEM(data []byte, pass string) ([]byte, error) {
 			if err != nil {
 				return nil, fmt.Errorf("cannot decrypt the key (wrong passphrase?): %w", err)
 			}
+			// The legacy format has no integrity check: about one wrong
+			// passphrase in 256 decrypts to bytes that end in valid
+			// padding. Only a key that parses proves the passphrase right.
+			if !isPrivateKeyDER(der) {
+				return nil, errors.New("cannot decrypt the key (wrong passphrase?): the decrypted bytes are not a private key")
+			}
 			return pem.EncodeToMemory(&pem.Block{Type: b.Type, Bytes: der}), nil
 		}
 		return pem.EncodeToMemory(b), nil
 	}
+}
+
+// isPrivateKeyDER reports whether der is a private key in one of the
+// encodings a legacy encrypted PEM block holds: PKCS#1, SEC 1 or PKCS#8.
+func isPrivateKeyDER(der []byte) bool {
+	if _, err := x509.ParsePKCS1PrivateKey(der); err == nil {
+		return true
+	}
+	if _, err := x509.ParseECPrivateKey(der); err == nil {
+		return true
+	}
+	_, err := x509.ParsePKCS8PrivateKey(der)
+	return err == nil
 }
 
 // tlsFailure is a TLS error restated so that it names its cause; the

@@ -1,6 +1,7 @@
 package httpclient
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -36,10 +37,17 @@ type testPKI struct {
 	clientKeyPEM               []byte // unencrypted PKCS#8
 	clientKeyEncPEM            []byte // PKCS#8 encrypted with testKeyPass
 	clientKeyLegacyPEM         []byte // "Proc-Type: 4,ENCRYPTED" EC key
-	pool                       *x509.CertPool
+	// legacyGarbagePEM is a legacy encrypted block holding bytes that are
+	// not a key, encrypted with legacyGarbagePass: what a wrong passphrase
+	// that happens to pass the padding check decrypts to.
+	legacyGarbagePEM []byte
+	pool             *x509.CertPool
 }
 
 const testKeyPass = "s3cret pass"
+
+// legacyGarbagePass opens legacyGarbagePEM.
+const legacyGarbagePass = "nope"
 
 var sharedTestPKI = sync.OnceValues(newTestPKI)
 
@@ -117,6 +125,11 @@ func newTestPKI() (*testPKI, error) {
 		return nil, err
 	}
 	p.clientKeyLegacyPEM = pem.EncodeToMemory(legacy)
+	garbage, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", bytes.Repeat([]byte{0x5a}, len(ecDER)), []byte(legacyGarbagePass), x509.PEMCipherAES256)
+	if err != nil {
+		return nil, err
+	}
+	p.legacyGarbagePEM = pem.EncodeToMemory(garbage)
 	return p, nil
 }
 
@@ -145,6 +158,7 @@ func testCA(cn string, now time.Time) (*ecdsa.PrivateKey, *x509.Certificate, []b
 type pkiFiles struct {
 	caFile, caDir, otherCAFile                           string
 	clientCert, clientKey, clientKeyEnc, clientKeyLegacy string
+	legacyGarbage                                        string
 	clientCombined                                       string
 }
 
@@ -159,6 +173,7 @@ func writePKIFiles(t *testing.T, p *testPKI) pkiFiles {
 		clientKey:       filepath.Join(dir, "client.key"),
 		clientKeyEnc:    filepath.Join(dir, "client-enc.key"),
 		clientKeyLegacy: filepath.Join(dir, "client-legacy.key"),
+		legacyGarbage:   filepath.Join(dir, "legacy-garbage.key"),
 		clientCombined:  filepath.Join(dir, "client.pem"),
 	}
 	write := func(path string, data ...[]byte) {
@@ -182,6 +197,7 @@ func writePKIFiles(t *testing.T, p *testPKI) pkiFiles {
 	write(f.clientKey, p.clientKeyPEM)
 	write(f.clientKeyEnc, p.clientKeyEncPEM)
 	write(f.clientKeyLegacy, p.clientKeyLegacyPEM)
+	write(f.legacyGarbage, p.legacyGarbagePEM)
 	write(f.clientCombined, p.clientCertPEM, p.clientKeyPEM)
 	return f
 }
@@ -383,6 +399,8 @@ func TestLoadClientCertErrors(t *testing.T) {
 		{name: "encrypted key without passphrase", cert: files.clientCert, key: files.clientKeyEnc, wantInMsg: "no passphrase", wantFile: files.clientKeyEnc},
 		{name: "encrypted key with the wrong passphrase", cert: files.clientCert, key: files.clientKeyEnc, pass: "nope", wantInMsg: "wrong passphrase", wantFile: files.clientKeyEnc},
 		{name: "legacy key with the wrong passphrase", cert: files.clientCert, key: files.clientKeyLegacy, pass: "nope", wantInMsg: "wrong passphrase", wantFile: files.clientKeyLegacy},
+		// A wrong passphrase that passes the padding check, made certain.
+		{name: "legacy key decrypting to garbage", cert: files.clientCert, key: files.legacyGarbage, pass: legacyGarbagePass, wantInMsg: "wrong passphrase", wantFile: files.legacyGarbage},
 		{name: "key file given as certificate", cert: files.clientKey, wantInMsg: "no PEM certificate", wantFile: files.clientKey},
 		{name: "CA that is not the key's certificate", cert: files.caFile, key: files.clientKey, wantInMsg: "private key does not match", wantFile: files.caFile},
 	}
