@@ -56,7 +56,7 @@ func TestCertPassphrasePrompt(t *testing.T) {
 			screen := &syncBuffer{}
 			go io.Copy(screen, ptmx)
 			prompt := "reqs: passphrase for " + tc.file + ": "
-			if !screen.waitFor(prompt, 10*time.Second) {
+			if !screen.waitFor(prompt, time.Minute) {
 				cmd.Process.Kill()
 				cmd.Wait()
 				t.Fatalf("no prompt %q; the terminal shows %q", prompt, screen.String())
@@ -71,7 +71,7 @@ func TestCertPassphrasePrompt(t *testing.T) {
 				if err != nil {
 					t.Fatalf("reqs: %v; terminal %q", err, screen.String())
 				}
-			case <-time.After(20 * time.Second):
+			case <-time.After(time.Minute):
 				cmd.Process.Kill()
 				t.Fatalf("reqs did not finish; terminal %q", screen.String())
 			}

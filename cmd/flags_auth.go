@@ -318,15 +318,16 @@ func promptPassword(ios *IOStreams, user, host string) (string, error) {
 // promptSecret prints prompt on stderr and reads one line from the
 // terminal without echo.
 func promptSecret(ios *IOStreams, prompt string) (string, error) {
-	fmt.Fprint(ios.ErrOut, prompt)
-	defer fmt.Fprintln(ios.ErrOut)
 	if f, ok := ios.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		b, err := term.ReadPassword(int(f.Fd()))
+		secret, err := readSecret(f, ios.ErrOut, prompt)
+		fmt.Fprintln(ios.ErrOut)
 		if err != nil {
 			return "", fmt.Errorf("read password: %w", err)
 		}
-		return string(b), nil
+		return secret, nil
 	}
+	fmt.Fprint(ios.ErrOut, prompt)
+	defer fmt.Fprintln(ios.ErrOut)
 	// An injected terminal (tests): one line.
 	line, err := bufio.NewReader(ios.In).ReadString('\n')
 	if err != nil && (err != io.EOF || line == "") {
