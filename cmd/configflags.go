@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/reqs-cli/reqs/pkg/config"
@@ -29,13 +28,13 @@ var noConfigFlags = []string{"help", "version"}
 // the config file (SPEC §6: flag > env > file > default). An invalid
 // config file is an error naming it (exit 1); so is a value a flag
 // rejects. Config keys that name no flag are warned about.
-func applyConfig(cmd *cobra.Command, args []string) error {
+func applyConfig(ios *IOStreams, cmd *cobra.Command) error {
 	for c := cmd; c != nil; c = c.Parent() {
 		if c.Annotations[skipConfigAnnotation] != "" {
 			return nil
 		}
 	}
-	c, err := loadConfig(os.Getenv)
+	c, err := loadConfig(ios.Getenv)
 	if err != nil {
 		return err
 	}
@@ -43,7 +42,7 @@ func applyConfig(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if q, err := cmd.Flags().GetCount("quiet"); err != nil || q < 2 {
-		warnUnknownConfigKeys(cmd.ErrOrStderr(), c, cmd.Root().Flags())
+		warnUnknownConfigKeys(ios.ErrOut, c, cmd.Root().Flags())
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // IOStreams is the terminal as commands see it. SystemIOStreams alone
@@ -47,7 +47,7 @@ func (s *IOStreams) lookupEnv(key string) (string, bool) {
 }
 
 func isTTY(f *os.File) bool {
-	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // forcedTTY reports whether REQS_FORCE_TTY makes the stream named

@@ -423,7 +423,7 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 		}
 	}
 	c := render.Curl{
-		Method: p.Method, URL: p.URL.String(), Header: env.Session.Headers(p), Body: body, BodyFile: file,
+		Method: p.Method, URL: p.URL.String(), Header: env.Session.WireHeaders(p), Body: body, BodyFile: file,
 		Follow: env.Opts.Auth.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
 		HeaderComplete: true, MaxTime: env.Opts.Body.maxTime(), PathAsIs: env.Opts.PathAsIs,
 	}

@@ -144,7 +144,7 @@ Items:
 		}
 	})
 
-	root.PersistentPreRunE = applyConfig
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error { return applyConfig(ios, c) }
 	return root
 }
 

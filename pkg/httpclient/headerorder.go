@@ -86,7 +86,7 @@ type RequestHead struct {
 // same goes for HTTP/3 (RFC 9114 §4.2), as quic-go sends it.
 // An empty User-Agent means none is sent. It is what -v and --offline print.
 func (s *Session) Head(p *PreparedRequest, proto string) RequestHead {
-	h := s.Headers(p)
+	h := s.WireHeaders(p)
 	order := s.headerOrder(p)
 	rank := map[string]int{}
 	spelling := map[string]string{}
