@@ -83,6 +83,22 @@ func TestMetadataWaterfall(t *testing.T) {
 	}
 }
 
+// A hop much shorter than the whole still gets a column: rounding must
+// not make an exchange vanish from the axis, even at its very end.
+func TestWaterfallShortExchange(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	b := appendWaterfall(nil, []Exchange{
+		{Label: "A", Connect: 100 * ms, TTFB: 960 * ms, Elapsed: 1000 * ms},
+		{Label: "B", Start: 1000 * ms, Connect: 1 * ms, TTFB: 3 * ms, Elapsed: 3 * ms},
+	}, nil)
+	lines := strings.Split(string(b), "\n")
+	want := "B [" + strings.Repeat(" ", waterfallWidth-1) + "█] 3.0 ms"
+	if len(lines) < 3 || lines[2] != want {
+		t.Errorf("short exchange after a long one\n got %q\nwant %q", b, want)
+	}
+}
+
 func TestWaterfallFailedAttempt(t *testing.T) {
 	t.Parallel()
 	b := appendWaterfall(nil, []Exchange{{Label: "GET / → refused, retried", Connect: 10 * time.Millisecond, Elapsed: 10 * time.Millisecond}}, nil)

@@ -74,18 +74,30 @@ func appendWaterfall(b []byte, xs []Exchange, p *palette) []byte {
 		b = append(b, '[')
 		at := x.Start
 		pos := col(at)
+		// Too short for a column at this scale (a fast hop after a slow
+		// one): one column of its longest phase, so every exchange that
+		// took time shows on the axis.
+		mark := x.Elapsed > 0 && col(at+x.Elapsed) == pos
+		if mark {
+			pos = min(pos, waterfallWidth-1)
+		}
 		b = append(b, strings.Repeat(" ", pos)...)
-		for _, ph := range x.phases() {
-			at += ph.d
-			end := col(at)
-			if end > pos {
-				seg := strings.Repeat(string(ph.glyph), end-pos)
-				if p != nil {
-					b = paint(b, ph.color(p), seg)
-				} else {
-					b = append(b, seg...)
+		if mark {
+			b = appendMark(b, x.phases(), p)
+			pos++
+		} else {
+			for _, ph := range x.phases() {
+				at += ph.d
+				end := col(at)
+				if end > pos {
+					seg := strings.Repeat(string(ph.glyph), end-pos)
+					if p != nil {
+						b = paint(b, ph.color(p), seg)
+					} else {
+						b = append(b, seg...)
+					}
+					pos = end
 				}
-				pos = end
 			}
 		}
 		b = append(b, strings.Repeat(" ", max(waterfallWidth-pos, 0))...)
@@ -118,6 +130,20 @@ func appendWaterfall(b []byte, xs []Exchange, p *palette) []byte {
 		b = append(b, '\n')
 	}
 	return b
+}
+
+// appendMark draws one column of the longest of phases.
+func appendMark(b []byte, phases []phase, p *palette) []byte {
+	longest := phases[0]
+	for _, ph := range phases[1:] {
+		if ph.d > longest.d {
+			longest = ph
+		}
+	}
+	if p != nil {
+		return paint(b, longest.color(p), string(longest.glyph))
+	}
+	return append(b, string(longest.glyph)...)
 }
 
 // formatMillis writes a duration in milliseconds with one decimal, the
