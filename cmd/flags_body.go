@@ -291,7 +291,9 @@ func (f *bodyFlags) displayReader(env *requestEnv, resp *httpclient.Response) (i
 	}
 	cs := f.ResponseCharset
 	if cs == "" {
-		if !textLike(ct) {
+		if ct != "" && !render.IsTextType(ct) {
+			// Untyped bodies are sniffed below; typed ones decode only
+			// when they are text.
 			return r, ct, nil
 		}
 		br := bufio.NewReaderSize(r, httpclient.DetectPrefix)
@@ -320,21 +322,6 @@ func (f *bodyFlags) displayReader(env *requestEnv, resp *httpclient.Response) (i
 		return r, ct, nil
 	}
 	return tr, ct, nil
-}
-
-// textLike reports whether a body of this type may need charset decoding:
-// text, markup, JSON, scripts, or no type at all.
-func textLike(contentType string) bool {
-	mt, _, _ := mime.ParseMediaType(contentType)
-	if mt == "" || strings.HasPrefix(mt, "text/") {
-		return true
-	}
-	for _, s := range []string{"json", "xml", "javascript", "html"} {
-		if strings.Contains(mt, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // uploadProgressMin is the body size above which a terminal shows an

@@ -256,8 +256,13 @@ func isMarkupType(mt string) bool {
 	return strings.HasSuffix(mt, "xml") || mt == "text/html"
 }
 
-// isTextType says whether mt names text, so that invalid UTF-8 in it is a
-// charset problem rather than a sign of binary data.
+// IsTextType reports whether a Content-Type names text: then a charset
+// applies (cmd decodes it for display) and invalid UTF-8 is a charset
+// problem rather than a sign of binary data. It is the one answer to
+// "is this body text?" for every layer.
+func IsTextType(contentType string) bool { return isTextType(mediaType(contentType)) }
+
+// isTextType is IsTextType for a media type from mediaType.
 func isTextType(mt string) bool {
 	if strings.HasPrefix(mt, "text/") {
 		return true

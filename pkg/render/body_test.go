@@ -188,3 +188,17 @@ func TestLooksBinary(t *testing.T) {
 		}
 	}
 }
+
+func TestIsTextType(t *testing.T) {
+	t.Parallel()
+	tests := map[string]bool{
+		"text/plain; charset=latin1": true, "Application/JSON": true, "application/problem+json": true,
+		"application/xhtml+xml": true, "application/javascript": true, "text/csv": true,
+		"application/x-yaml": true, "image/png": false, "application/octet-stream": false, "": false,
+	}
+	for ct, want := range tests {
+		if got := IsTextType(ct); got != want {
+			t.Errorf("IsTextType(%q) = %v, want %v", ct, got, want)
+		}
+	}
+}
