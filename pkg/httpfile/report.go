@@ -59,7 +59,10 @@ type FileOutcome struct {
 }
 
 // junitSuites is the JUnit XML that CI servers (Jenkins, GitLab, GitHub
-// actions) read: the Ant schema's testsuites/testsuite/testcase.
+// actions) read: testsuites/testsuite/testcase as Jenkins' xunit schema
+// (junit-10.xsd) allows them. That schema has no file or line attribute on
+// a testcase, so the file is named on its testsuite and the line in the
+// testcase's name.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
@@ -78,14 +81,13 @@ type junitSuite struct {
 	Skipped   int         `xml:"skipped,attr"`
 	Time      string      `xml:"time,attr"`
 	Timestamp string      `xml:"timestamp,attr"`
+	File      string      `xml:"file,attr"`
 	Cases     []junitCase `xml:"testcase"`
 }
 
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
-	File      string        `xml:"file,attr,omitempty"`
-	Line      int           `xml:"line,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
@@ -106,14 +108,12 @@ func WriteJUnit(w io.Writer, files []*FileOutcome) error {
 	doc := junitSuites{Name: "reqs run"}
 	var total time.Duration
 	for _, f := range files {
-		s := junitSuite{Name: f.Path, Time: seconds(f.Duration), Timestamp: f.Start.UTC().Format("2006-01-02T15:04:05")}
+		s := junitSuite{Name: f.Path, File: f.Path, Time: seconds(f.Duration), Timestamp: f.Start.UTC().Format("2006-01-02T15:04:05")}
 		total += f.Duration
 		for _, o := range f.Outcomes {
 			c := junitCase{
 				Name:      fmt.Sprintf("%s (line %d)", o.Request.DisplayName(), o.Request.Pos.Line),
 				Classname: f.Path,
-				File:      f.Path,
-				Line:      o.Request.Pos.Line,
 				Time:      seconds(o.Duration),
 			}
 			switch {
