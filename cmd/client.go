@@ -20,7 +20,7 @@ func (o *requestOptions) newSession(env *requestEnv, transport http.RoundTripper
 	if err := o.Net.apply(&hopts); err != nil {
 		return nil, nil, err
 	}
-	if err := o.Body.apply(&hopts); err != nil {
+	if err := o.Transfer.apply(&hopts); err != nil {
 		return nil, nil, err
 	}
 	if err := o.Session.preload(env, &hopts); err != nil {

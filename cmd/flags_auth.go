@@ -17,12 +17,8 @@ import (
 	"golang.org/x/term"
 )
 
-// authFlags are the redirect and authentication flags (SPEC §3, §4).
+// authFlags are the authentication flags (SPEC §4).
 type authFlags struct {
-	Follow, NoFollow bool
-	MaxRedirects     int
-	All              bool
-
 	// Auth is USER[:PASS], or the token with --auth-type bearer.
 	Auth        string
 	AuthType    string
@@ -48,10 +44,6 @@ const (
 )
 
 func (f *authFlags) register(fs *pflag.FlagSet) {
-	fs.BoolVar(&f.Follow, "follow", false, "follow redirects, HEAD included")
-	fs.BoolVar(&f.NoFollow, "no-follow", false, "do not follow redirects")
-	fs.IntVar(&f.MaxRedirects, "max-redirects", httpclient.DefaultMaxRedirects, "follow at most `N` redirects")
-	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")
 	fs.StringVarP(&f.Auth, "auth", "a", "", "credentials `USER[:PASS]` (asks for a missing password on a terminal), or the token with -A bearer")
 	fs.StringVarP(&f.AuthType, "auth-type", "A", authBasic, "how --auth is sent: `TYPE` basic, digest, bearer, aws-sigv4, oauth2 or exec")
 	fs.BoolVar(&f.IgnoreNetrc, "ignore-netrc", false, "do not read credentials from ~/.netrc or $NETRC")
@@ -62,16 +54,8 @@ func (f *authFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.AWSSigV4, "aws-sigv4", "", "sign with AWS Signature V4 as `aws:amz:REGION:SERVICE` (implies -A aws-sigv4); keys from -a KEY:SECRET or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
 }
 
-// follows reports whether a request with this method follows redirects.
-func (f *authFlags) follows(method string) bool {
-	if f.NoFollow {
-		return false
-	}
-	return f.Follow || method != "HEAD"
-}
-
-// apply sets the session's auth and redirect policy from the flags; it
-// runs after a stored session was loaded, so flags win over it.
+// apply sets the session's auth from the flags; it runs after a stored
+// session was loaded, so flags win over it.
 //
 // Credentials, strongest first (Requests' and HTTPie's order): --auth,
 // then credentials in the URL, then a stored session's auth, then netrc
@@ -80,18 +64,12 @@ func (f *authFlags) follows(method string) bool {
 // it has an entry for. Only --auth is set here; Session.Prepare applies
 // that order.
 func (f *authFlags) apply(env *requestEnv) error {
-	if f.MaxRedirects < 0 {
-		return usageErrorf("--max-redirects %d: must be 0 or more", f.MaxRedirects)
-	}
-	if f.MaxRedirects != httpclient.DefaultMaxRedirects || authFlagChanged(env, "max-redirects") {
-		env.Session.MaxRedirects = f.MaxRedirects
-	}
 	authType := strings.ToLower(strings.TrimSpace(f.AuthType))
 	globalHelper, hostHelpers, err := f.helpers(env)
 	if err != nil {
 		return err
 	}
-	if !authFlagChanged(env, "auth-type") && authType == authBasic {
+	if !flagChanged(env, "auth-type") && authType == authBasic {
 		// As curl's --aws-sigv4, the scheme's own flag asks for it.
 		switch {
 		case f.AWSSigV4 != "":
@@ -135,7 +113,7 @@ func (f *authFlags) apply(env *requestEnv) error {
 		return usageErrorf("--auth-helper 'COMMAND' needs --auth-type exec, not %s (HOST='COMMAND' sets a helper for one host)", authType)
 	}
 
-	if authFlagChanged(env, "auth") || f.Auth != "" {
+	if flagChanged(env, "auth") || f.Auth != "" {
 		a, err := f.explicitAuth(env, authType)
 		if err != nil {
 			return err
@@ -373,6 +351,6 @@ func (e *requestEnv) storedHelperAnswers() []config.HelperAnswer {
 	return e.Opts.Session.stored.HelperAnswers
 }
 
-func authFlagChanged(env *requestEnv, name string) bool {
+func flagChanged(env *requestEnv, name string) bool {
 	return env.Changed != nil && env.Changed(name)
 }

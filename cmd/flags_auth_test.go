@@ -73,11 +73,6 @@ func TestAuthFlagsApply(t *testing.T) {
 			wantUsage: true,
 		},
 		{
-			name:      "negative max redirects",
-			flags:     authFlags{MaxRedirects: -1},
-			wantUsage: true,
-		},
-		{
 			name:    "URL credentials with digest",
 			flags:   authFlags{AuthType: "digest"},
 			url:     "http://uu:pp@example.test/",
@@ -207,9 +202,6 @@ func TestAuthFlagsApply(t *testing.T) {
 			if f.AuthType == "" {
 				f.AuthType = authBasic
 			}
-			if f.MaxRedirects == 0 {
-				f.MaxRedirects = httpclient.DefaultMaxRedirects
-			}
 			env := &requestEnv{IO: ios, URL: u, Request: &httpclient.Request{URL: u}, Session: sess}
 			err = f.apply(env)
 			var usage *usageError
@@ -274,59 +266,6 @@ func mustNetrc(t *testing.T, path, scheme string) *httpclient.NetrcAuth {
 		n.Scheme = authBasic
 	}
 	return n
-}
-
-func TestAuthFlagsMaxRedirects(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		flag    int
-		changed bool
-		stored  int
-		want    int
-	}{
-		{flag: 30, stored: 5, want: 5},
-		{flag: 30, changed: true, stored: 5, want: 30},
-		{flag: 2, stored: 5, want: 2},
-		{flag: 0, changed: true, stored: 30, want: 0},
-	}
-	for _, tc := range tests {
-		sess, err := httpclient.New(httpclient.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sess.MaxRedirects = tc.stored
-		ios, _, _, _ := TestIOStreams()
-		env := &requestEnv{IO: ios, URL: "http://x.test/", Request: &httpclient.Request{}, Session: sess,
-			Changed: func(name string) bool { return tc.changed && name == "max-redirects" }}
-		f := authFlags{MaxRedirects: tc.flag, AuthType: authBasic, IgnoreNetrc: true}
-		if err := f.apply(env); err != nil {
-			t.Fatal(err)
-		}
-		if sess.MaxRedirects != tc.want {
-			t.Errorf("--max-redirects %d (changed %v) over a session's %d: got %d, want %d", tc.flag, tc.changed, tc.stored, sess.MaxRedirects, tc.want)
-		}
-	}
-}
-
-func TestAuthFlagsFollows(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		flags  authFlags
-		method string
-		want   bool
-	}{
-		{authFlags{}, "GET", true},
-		{authFlags{}, "POST", true},
-		{authFlags{}, "HEAD", false},
-		{authFlags{Follow: true}, "HEAD", true},
-		{authFlags{NoFollow: true}, "GET", false},
-		{authFlags{NoFollow: true, Follow: true}, "HEAD", false},
-	}
-	for _, tc := range tests {
-		if got := tc.flags.follows(tc.method); got != tc.want {
-			t.Errorf("follows(%s) with %+v = %v, want %v", tc.method, tc.flags, got, tc.want)
-		}
-	}
 }
 
 func TestPromptPasswordHost(t *testing.T) {

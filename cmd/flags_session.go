@@ -292,11 +292,11 @@ func (f *sessionFlags) loadSession(env *requestEnv) (save func() error, err erro
 		return nil, fmt.Errorf("session %s: %w", f.path, err)
 	}
 	if s.MaxRedirects != nil && !f.givenOnCommandLine("max-redirects") {
-		// authFlags.apply runs next and sets the session's limit from its
+		// redirectFlags.apply runs next and sets the session's limit from its
 		// flag value, so the stored limit goes there too.
 		env.Session.MaxRedirects = *s.MaxRedirects
 		if env.Opts != nil {
-			env.Opts.Auth.MaxRedirects = *s.MaxRedirects
+			env.Opts.Redirect.MaxRedirects = *s.MaxRedirects
 		}
 	}
 	if f.file == nil {
@@ -341,7 +341,7 @@ func (f *sessionFlags) save(env *requestEnv) error {
 	st.Header = http.Header{}
 	if env.Request != nil {
 		for name, values := range env.Request.Header {
-			if env.Opts == nil || !env.Opts.Body.isImplicitHeader(name) {
+			if env.Opts == nil || !env.Opts.Transfer.isImplicitHeader(name) {
 				st.Header[name] = values
 			}
 		}

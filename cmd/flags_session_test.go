@@ -52,7 +52,7 @@ func (r *sessionRun) start(t *testing.T) func() error {
 	if err := r.opts.Net.apply(&r.o); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.opts.Body.apply(&r.o); err != nil {
+	if err := r.opts.Transfer.apply(&r.o); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.opts.Session.preload(r.env, &r.o); err != nil {
@@ -66,6 +66,9 @@ func (r *sessionRun) start(t *testing.T) func() error {
 	save, err := r.opts.Session.load(r.env)
 	if err != nil {
 		t.Fatalf("load: %v", err)
+	}
+	if err := r.opts.Redirect.apply(r.env); err != nil {
+		t.Fatalf("redirectFlags.apply: %v", err)
 	}
 	if err := r.opts.Auth.apply(r.env); err != nil {
 		t.Fatalf("authFlags.apply: %v", err)

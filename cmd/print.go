@@ -142,14 +142,14 @@ func setFilter(env *requestEnv) error {
 		}
 		return nil
 	}
-	if o.Body.Download || o.Body.Output != "" {
+	if o.Transfer.Download || o.Transfer.Output != "" {
 		return usageErrorf("--jq filters the printed body, and --download saves it to a file; use one")
 	}
 	q, err := jq.Compile(o.JQ)
 	if err != nil {
 		return usageErrorf("--jq: %v", err)
 	}
-	env.Filter = &render.Filter{Query: q, Raw: o.RawOutput, Stream: o.Body.Stream}
+	env.Filter = &render.Filter{Query: q, Raw: o.RawOutput, Stream: o.Transfer.Stream}
 	return nil
 }
 
@@ -227,7 +227,7 @@ func requestProto(resp *httpclient.Response) string {
 func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Response, sepAfterRequest bool) error {
 	out := env.IO.Out
 	sep := sepAfterRequest
-	if env.Opts.Auth.All {
+	if env.Opts.Redirect.All {
 		for i, h := range resp.History {
 			if i > 0 {
 				wrote, err := printRequest(env, h.Request, requestProto(h))
@@ -268,12 +268,12 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 	if sep && !env.Print.ResponseHead && !env.Print.ResponseBody {
 		sep = false
 	}
-	handled, err := env.Opts.Body.output(ctx, env, resp)
+	handled, err := env.Opts.Transfer.output(ctx, env, resp)
 	if err != nil {
 		return err
 	}
 	if !handled && env.Print.ResponseBody {
-		r, ct, err := env.Opts.Body.displayReader(env, resp)
+		r, ct, err := env.Opts.Transfer.displayReader(env, resp)
 		if err != nil {
 			return err
 		}
@@ -424,8 +424,8 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	}
 	c := render.Curl{
 		Method: p.Method, URL: p.URL.String(), Header: env.Session.WireHeaders(p), Body: body, BodyFile: file,
-		Follow: env.Opts.Auth.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
-		HeaderComplete: true, MaxTime: env.Opts.Body.maxTime(), PathAsIs: env.Opts.PathAsIs,
+		Follow: env.Opts.Redirect.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
+		HeaderComplete: true, MaxTime: env.Opts.Transfer.maxTime(), PathAsIs: env.Opts.PathAsIs,
 	}
 	if form := curlForm(env.Request, p); form != nil {
 		c.Form, c.Body, c.BodyFile = form, nil, ""

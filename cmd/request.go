@@ -59,10 +59,11 @@ type requestOptions struct {
 	PathAsIs      bool
 	DefaultScheme string
 
-	Auth    authFlags
-	Net     netFlags
-	Body    bodyFlags
-	Session sessionFlags
+	Redirect redirectFlags
+	Auth     authFlags
+	Net      netFlags
+	Transfer transferFlags
+	Session  sessionFlags
 }
 
 // requestEnv is what the per-area flag groups see while one request is
@@ -175,9 +176,10 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.DefaultScheme, "default-scheme", "http", "`SCHEME` for URLs given without one")
 	fs.BoolVar(&o.PathAsIs, "path-as-is", false, "send . and .. path segments as given instead of removing them (curl's --path-as-is)")
 
+	o.Redirect.register(fs)
 	o.Auth.register(fs)
 	o.Net.register(fs)
-	o.Body.register(fs)
+	o.Transfer.register(fs)
 	o.Session.register(fs)
 }
 
@@ -309,10 +311,14 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 	defer sess.Close()
+	if err := o.Redirect.apply(env); err != nil {
+		return err
+	}
 	if err := o.Auth.apply(env); err != nil {
 		return err
 	}
-	if err := o.Body.applySession(env); err != nil {
+	o.Transfer.applyRetry(env)
+	if err := o.Transfer.prepareDownload(env); err != nil {
 		return err
 	}
 	prep, err := sess.Prepare(req)
@@ -323,7 +329,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 	env.Prepared = prep
-	if err := o.Body.beforeSend(env); err != nil {
+	if err := o.Transfer.beforeSend(env); err != nil {
 		return err
 	}
 
@@ -338,7 +344,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 
-	if d := o.Body.maxTime(); d > 0 {
+	if d := o.Transfer.maxTime(); d > 0 {
 		// One limit over sending, every hop and retry, and printing
 		// the body to its last byte.
 		var cancel context.CancelFunc
@@ -357,7 +363,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		}
 	}
 	onUpload, uploaded := uploadProgress(env, prep)
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Auth.follows(prep.Method), OnConnect: printHead, OnUpload: onUpload})
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Redirect.follows(prep.Method), OnConnect: printHead, OnUpload: onUpload})
 	uploaded()
 	printHead(prep, "HTTP/1.1") // no connection was made, or a mounted transport sent it
 	if headErr != nil {
@@ -384,7 +390,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 			return err
 		}
 	}
-	if (o.CheckStatus || o.Body.statusDecidesExit()) && resp.StatusCode >= 300 && resp.StatusCode < 600 {
+	if (o.CheckStatus || o.Transfer.statusDecidesExit()) && resp.StatusCode >= 300 && resp.StatusCode < 600 {
 		if resp.StatusCode >= 400 {
 			env.Warn("HTTP %d %s", resp.StatusCode, resp.Reason)
 		}

@@ -382,6 +382,9 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 		return fail(err)
 	}
 	env.Session = r.sess
+	if err := r.o.Request.Redirect.apply(&env); err != nil {
+		return fail(err)
+	}
 	if err := r.o.Request.Auth.apply(&env); err != nil {
 		return fail(err)
 	}
@@ -389,7 +392,7 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 	sess := r.sess
 	sess.Retry = r.retry
 	if req.Directives.Retries >= 0 {
-		sess.Retry = r.o.Request.Body.retryPolicy(&env, req.Directives.Retries)
+		sess.Retry = r.o.Request.Transfer.retryPolicy(&env, req.Directives.Retries)
 	}
 	if req.Directives.NoCookieJar {
 		jar := sess.Jar
@@ -410,7 +413,7 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)
 		defer cancel()
 	}
-	if d := r.o.Request.Body.maxTime(); d > 0 {
+	if d := r.o.Request.Transfer.maxTime(); d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = httpclient.WithMaxTime(ctx, d)
 		defer cancel()
@@ -425,7 +428,7 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 			headErr = printRequestHead(&env, p, proto)
 		}
 	}
-	follow := !req.Directives.NoRedirect && r.o.Request.Auth.follows(prep.Method)
+	follow := !req.Directives.NoRedirect && r.o.Request.Redirect.follows(prep.Method)
 	start := time.Now()
 	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: follow, OnConnect: printHead})
 	printHead(prep, "HTTP/1.1")
@@ -575,7 +578,8 @@ func (r *runner) ensureSession(env *requestEnv) error {
 	if err != nil {
 		return err
 	}
-	if err := ro.Body.applySession(env); err != nil {
+	ro.Transfer.applyRetry(env)
+	if err := ro.Transfer.prepareDownload(env); err != nil {
 		sess.Close()
 		return err
 	}

@@ -20,7 +20,7 @@ func TestRunFlags(t *testing.T) {
 		check   func(t *testing.T, o *runOptions)
 	}{
 		{args: []string{"a.http", "b.http", "--env", "dev", "--var", "x=1", "--var", "y=a=b", "--fail-fast", "-v", "--timeout", "3"}, check: func(t *testing.T, o *runOptions) {
-			if len(o.Files) != 2 || o.Env != "dev" || len(o.Vars) != 2 || !o.FailFast || o.Request.Verbose != 1 || o.Request.Body.Timeout != "3" {
+			if len(o.Files) != 2 || o.Env != "dev" || len(o.Vars) != 2 || !o.FailFast || o.Request.Verbose != 1 || o.Request.Transfer.Timeout != "3" {
 				t.Errorf("options = %+v", o)
 			}
 		}},

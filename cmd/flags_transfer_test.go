@@ -109,7 +109,7 @@ func TestStartsArray(t *testing.T) {
 
 func TestIsImplicitHeader(t *testing.T) {
 	t.Parallel()
-	f := &bodyFlags{implicit: []string{"Range", "Accept-Encoding"}}
+	f := &transferFlags{implicit: []string{"Range", "Accept-Encoding"}}
 	tests := []struct {
 		name string
 		want bool

@@ -19,9 +19,10 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// bodyFlags are the response-body workflow flags: streaming, downloads,
-// timeouts, retries, charsets and pagination (SPEC §2, §3).
-type bodyFlags struct {
+// transferFlags are the flags of how an exchange is carried out:
+// timeouts, retries, request-body compression, and the response-body
+// workflows (streaming, downloads, charsets, pagination) (SPEC §2, §3).
+type transferFlags struct {
 	Stream       bool
 	Download     bool
 	Output       string
@@ -43,7 +44,7 @@ type bodyFlags struct {
 	MaxPages int
 	Compress int
 
-	// Set by apply and applySession.
+	// Set by apply and prepareDownload.
 	downloading bool
 	dl          *httpclient.Download
 	// toStdout: -o - writes the body to standard output, kept in stdout
@@ -60,7 +61,7 @@ type bodyFlags struct {
 	unsaved bool
 }
 
-func (f *bodyFlags) register(fs *pflag.FlagSet) {
+func (f *transferFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.Stream, "stream", "S", false, "print the body as it arrives, line by line (NDJSON, server-sent events)")
 	fs.BoolVarP(&f.Download, "download", "d", false, "save the body to a file named from Content-Disposition or the URL, with a progress bar on stderr")
 	fs.StringVarP(&f.Output, "output", "o", "", "save the body to `FILE` (implies --download)")
@@ -82,7 +83,7 @@ func (f *bodyFlags) register(fs *pflag.FlagSet) {
 
 // apply checks the flags and copies the timeouts into the transport
 // options.
-func (f *bodyFlags) apply(o *httpclient.Options) error {
+func (f *transferFlags) apply(o *httpclient.Options) error {
 	if f.Timeout != "" {
 		c, r, err := parseTimeout(f.Timeout)
 		if err != nil {
@@ -138,7 +139,7 @@ func (f *bodyFlags) apply(o *httpclient.Options) error {
 }
 
 // maxTime returns the --max-time limit, 0 for none.
-func (f *bodyFlags) maxTime() time.Duration {
+func (f *transferFlags) maxTime() time.Duration {
 	return time.Duration(f.MaxTime * float64(time.Second))
 }
 
@@ -180,14 +181,18 @@ func parseStatuses(s string) ([]int, error) {
 	return codes, nil
 }
 
-// applySession sets the retry policy, and prepares a download: its output
-// goes to stderr (HTTPie's download mode), bodies are asked for without
-// compression so that byte ranges mean file offsets, and --continue asks
-// for the missing bytes with Range.
-func (f *bodyFlags) applySession(env *requestEnv) error {
+// applyRetry installs the retry policy of the retry flags on the session.
+func (f *transferFlags) applyRetry(env *requestEnv) {
 	if f.Retries > 0 {
 		env.Session.Retry = f.retryPolicy(env, f.Retries)
 	}
+}
+
+// prepareDownload prepares a download: its output goes to stderr
+// (HTTPie's download mode), bodies are asked for without compression so
+// that byte ranges mean file offsets, and --continue asks for the missing
+// bytes with Range.
+func (f *transferFlags) prepareDownload(env *requestEnv) error {
 	if !f.downloading {
 		return nil
 	}
@@ -215,7 +220,7 @@ func (f *bodyFlags) applySession(env *requestEnv) error {
 
 // retryPolicy is the policy of the retry flags with n retries (a request
 // file's @retries gives its own n).
-func (f *bodyFlags) retryPolicy(env *requestEnv, n int) httpclient.RetryPolicy {
+func (f *transferFlags) retryPolicy(env *requestEnv, n int) httpclient.RetryPolicy {
 	codes, _ := parseStatuses(f.RetryStatus)
 	pol := httpclient.RetryPolicy{
 		Retries:       n,
@@ -238,13 +243,13 @@ func (f *bodyFlags) retryPolicy(env *requestEnv, n int) httpclient.RetryPolicy {
 
 // isImplicitHeader reports whether the request header name was added by
 // the download machinery rather than given by the user.
-func (f *bodyFlags) isImplicitHeader(name string) bool {
+func (f *transferFlags) isImplicitHeader(name string) bool {
 	return slices.Contains(f.implicit, http.CanonicalHeaderKey(name))
 }
 
 // beforeSend runs once the request is prepared and before it is printed
 // or sent: --compress deflates the body there.
-func (f *bodyFlags) beforeSend(env *requestEnv) error {
+func (f *transferFlags) beforeSend(env *requestEnv) error {
 	if f.Compress == 0 || env.Prepared == nil {
 		return nil
 	}
@@ -257,7 +262,7 @@ func (f *bodyFlags) beforeSend(env *requestEnv) error {
 // output writes the final response's body when a body-workflow mode
 // (download, stream, pagination) owns it; handled is false when the
 // ordinary printer should.
-func (f *bodyFlags) output(ctx context.Context, env *requestEnv, resp *httpclient.Response) (handled bool, err error) {
+func (f *transferFlags) output(ctx context.Context, env *requestEnv, resp *httpclient.Response) (handled bool, err error) {
 	switch {
 	case f.downloading:
 		return f.download(env, resp)
@@ -280,7 +285,7 @@ func (f *bodyFlags) output(ctx context.Context, env *requestEnv, resp *httpclien
 // it by: --response-mime replaces the type, and on a terminal (or with an
 // explicit --pretty) text is decoded to UTF-8 from --response-charset,
 // else the Content-Type charset, else a detected one (SPEC §2).
-func (f *bodyFlags) displayReader(env *requestEnv, resp *httpclient.Response) (io.Reader, string, error) {
+func (f *transferFlags) displayReader(env *requestEnv, resp *httpclient.Response) (io.Reader, string, error) {
 	ct := resp.Header.Get("Content-Type")
 	if f.ResponseMIME != "" {
 		ct = f.ResponseMIME
@@ -344,7 +349,7 @@ func uploadProgress(env *requestEnv, p *httpclient.PreparedRequest) (onUpload fu
 // download saves the body (SPEC §2) through the library's Download,
 // showing progress. Non-success statuses are not saved: their heads are
 // printed, and the exit status says the download failed (see notSaved).
-func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, error) {
+func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bool, error) {
 	if f.toStdout {
 		return f.writeStdout(env, resp)
 	}
@@ -385,7 +390,7 @@ func (f *bodyFlags) download(env *requestEnv, resp *httpclient.Response) (bool, 
 // for -o -, byte for byte (as sent with --keep-encoding) unless that is a
 // terminal, which gets control characters escaped; any other status
 // is not written, as for a download to a file.
-func (f *bodyFlags) writeStdout(env *requestEnv, resp *httpclient.Response) (bool, error) {
+func (f *transferFlags) writeStdout(env *requestEnv, resp *httpclient.Response) (bool, error) {
 	if resp.StatusCode/100 != 2 {
 		return f.notSaved()
 	}
@@ -411,21 +416,21 @@ func (f *bodyFlags) writeStdout(env *requestEnv, resp *httpclient.Response) (boo
 // written, and the exit status is the one --check-status gives (3, 4 or
 // 5), as HTTPie's download mode does, so that `reqs -d URL && use-file`
 // never goes on without the file.
-func (f *bodyFlags) notSaved() (bool, error) {
+func (f *transferFlags) notSaved() (bool, error) {
 	f.unsaved = true
 	return false, nil
 }
 
 // statusDecidesExit reports whether the final response's status sets the
 // exit status even without --check-status: a download that saved nothing.
-func (f *bodyFlags) statusDecidesExit() bool { return f.unsaved }
+func (f *transferFlags) statusDecidesExit() bool { return f.unsaved }
 
 // paginate prints the first page's body and follows rel="next" links up to
 // --max-pages, printing each page. When the first page is a JSON array the
 // pages' arrays are merged into one, formatted as one document; otherwise
 // bodies are concatenated (each later page's head printed before it when
 // heads are printed).
-func (f *bodyFlags) paginate(ctx context.Context, env *requestEnv, first *httpclient.Response) error {
+func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *httpclient.Response) error {
 	out := env.IO.Out
 	br := bufio.NewReader(first.Body)
 	merge := strings.Contains(first.Header.Get("Content-Type"), "json") && startsArray(br)
@@ -479,7 +484,7 @@ func (f *bodyFlags) paginate(ctx context.Context, env *requestEnv, first *httpcl
 	}
 
 	opts := httpclient.PageOptions{
-		SendOptions: httpclient.SendOptions{AllowRedirects: env.Opts.Auth.follows(http.MethodGet)},
+		SendOptions: httpclient.SendOptions{AllowRedirects: env.Opts.Redirect.follows(http.MethodGet)},
 		MaxPages:    f.MaxPages,
 	}
 	n := 0

@@ -1,0 +1,40 @@
+package cmd
+
+import (
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/spf13/pflag"
+)
+
+// redirectFlags are the redirect flags (SPEC §3).
+type redirectFlags struct {
+	Follow, NoFollow bool
+	MaxRedirects     int
+	All              bool
+}
+
+func (f *redirectFlags) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.Follow, "follow", false, "follow redirects, HEAD included")
+	fs.BoolVar(&f.NoFollow, "no-follow", false, "do not follow redirects")
+	fs.IntVar(&f.MaxRedirects, "max-redirects", httpclient.DefaultMaxRedirects, "follow at most `N` redirects")
+	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")
+}
+
+// follows reports whether a request with this method follows redirects.
+func (f *redirectFlags) follows(method string) bool {
+	if f.NoFollow {
+		return false
+	}
+	return f.Follow || method != "HEAD"
+}
+
+// apply sets the session's redirect limit from the flags; it runs after a
+// stored session was loaded, so a flag given on the command line wins.
+func (f *redirectFlags) apply(env *requestEnv) error {
+	if f.MaxRedirects < 0 {
+		return usageErrorf("--max-redirects %d: must be 0 or more", f.MaxRedirects)
+	}
+	if f.MaxRedirects != httpclient.DefaultMaxRedirects || flagChanged(env, "max-redirects") {
+		env.Session.MaxRedirects = f.MaxRedirects
+	}
+	return nil
+}
