@@ -433,7 +433,7 @@ func (f *transferFlags) statusDecidesExit() bool { return f.unsaved }
 func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *httpclient.Response) error {
 	out := env.IO.Out
 	br := bufio.NewReader(first.Body)
-	merge := strings.Contains(first.Header.Get("Content-Type"), "json") && startsArray(br)
+	merge := render.IsJSONArray(first.Header.Get("Content-Type"), br)
 	var joiner *render.ArrayJoiner
 	done := make(chan error, 1)
 	var pw *io.PipeWriter
@@ -502,7 +502,7 @@ func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *ht
 		n++
 		body := io.Reader(resp.Body)
 		if n == 1 {
-			body = br // startsArray peeked into it
+			body = br // IsJSONArray peeked into it
 		} else if joiner == nil && env.Print.ResponseHead {
 			if err := env.RenderHead(resp); err != nil {
 				return finish(err)
@@ -513,26 +513,4 @@ func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *ht
 		}
 	}
 	return finish(nil)
-}
-
-// startsArray reports whether the body's first non-space byte is '['.
-func startsArray(br *bufio.Reader) bool {
-	for i := 1; i <= 4096; i++ {
-		b, _ := br.Peek(i)
-		if len(b) < i {
-			return false
-		}
-		switch c := b[i-1]; c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case '[':
-			return true
-		default:
-			if i <= 3 && (c == 0xef || c == 0xbb || c == 0xbf) {
-				continue // a UTF-8 BOM
-			}
-			return false
-		}
-	}
-	return false
 }

@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"bufio"
-	"strings"
 	"testing"
 	"time"
 )
@@ -81,30 +79,6 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
-}
-
-func TestStartsArray(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   string
-		want bool
-	}{
-		{"[1,2]", true},
-		{" \r\n\t[", true},
-		{"\xef\xbb\xbf[1]", true},
-		{`{"a": [1]}`, false},
-		{"", false},
-		{"   ", false},
-		{"null", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			t.Parallel()
-			if got := startsArray(bufio.NewReader(strings.NewReader(tc.in))); got != tc.want {
-				t.Errorf("startsArray(%q) = %v, want %v", tc.in, got, tc.want)
-			}
-		})
-	}
 }
 
 func TestIsImplicitHeader(t *testing.T) {

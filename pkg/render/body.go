@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -236,9 +237,10 @@ func mediaType(contentType string) string {
 
 // isJSONBody says whether a body of type mt starting with head is JSON by
 // its type, or plausibly JSON under a vague type (HTTPie tries text and
-// JavaScript bodies as JSON too).
+// JavaScript bodies as JSON too). It is the one answer to "is this body
+// JSON?"; IsJSONArray narrows it for pagination.
 func isJSONBody(mt string, head []byte) bool {
-	if strings.Contains(mt, "json") {
+	if isJSONType(mt) {
 		return true
 	}
 	if mt != "" && !strings.HasPrefix(mt, "text/") && !strings.Contains(mt, "javascript") {
@@ -247,8 +249,47 @@ func isJSONBody(mt string, head []byte) bool {
 	if isMarkupType(mt) {
 		return false
 	}
-	s := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
-	return len(s) > 0 && (s[0] == '{' || s[0] == '[')
+	c, ok := jsonStart(head)
+	return ok && (c == '{' || c == '[')
+}
+
+// isJSONType says whether the media type mt names JSON.
+func isJSONType(mt string) bool { return strings.Contains(mt, "json") }
+
+// utf8BOM is the byte order mark a JSON text may start with.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// jsonStart returns the first byte of head past a UTF-8 BOM and JSON white
+// space; ok is false when head holds nothing else.
+func jsonStart(head []byte) (c byte, ok bool) {
+	s := bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n")
+	if len(s) == 0 {
+		return 0, false
+	}
+	return s[0], true
+}
+
+// IsJSONArray reports whether a body of this Content-Type, read from br,
+// is a JSON array by its type: the pages ArrayJoiner merges. It peeks no
+// further than the first byte that decides, and at most 4 KiB, consuming
+// nothing.
+func IsJSONArray(contentType string, br *bufio.Reader) bool {
+	if !isJSONType(mediaType(contentType)) {
+		return false
+	}
+	for n := 1; n <= 4<<10; n++ {
+		head, _ := br.Peek(n)
+		if len(head) < n {
+			return false
+		}
+		if len(head) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, head) {
+			continue // maybe a BOM
+		}
+		if c, ok := jsonStart(head); ok {
+			return c == '['
+		}
+	}
+	return false
 }
 
 // isMarkupType says whether mt is XML or HTML.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"strings"
@@ -199,6 +200,38 @@ func TestIsTextType(t *testing.T) {
 	for ct, want := range tests {
 		if got := IsTextType(ct); got != want {
 			t.Errorf("IsTextType(%q) = %v, want %v", ct, got, want)
+		}
+	}
+}
+
+func TestIsJSONArray(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		ct, in string
+		want   bool
+	}{
+		{"application/json", "[1,2]", true},
+		{"application/json", " \r\n\t[", true},
+		{"application/json", "\xef\xbb\xbf[1]", true},
+		{"Application/JSON; charset=utf-8", "[1]", true},
+		{"application/vnd.api+json", "[]", true},
+		{"application/json", `{"a": [1]}`, false},
+		{"application/json", "", false},
+		{"application/json", "   ", false},
+		{"application/json", "null", false},
+		{"application/json", "\xef[", false},
+		{"application/json", strings.Repeat(" ", 5000) + "[", false},
+		// Only a JSON type is merged, not text that looks like JSON.
+		{"text/plain", "[1]", false},
+		{"", "[1]", false},
+	}
+	for _, tc := range tests {
+		br := bufio.NewReader(strings.NewReader(tc.in))
+		if got := IsJSONArray(tc.ct, br); got != tc.want {
+			t.Errorf("IsJSONArray(%q, %q) = %v, want %v", tc.ct, tc.in, got, tc.want)
+		}
+		if rest, _ := io.ReadAll(br); string(rest) != tc.in {
+			t.Errorf("IsJSONArray(%q, %q) consumed input: %q left", tc.ct, tc.in, rest)
 		}
 	}
 }
