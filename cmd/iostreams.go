@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -28,6 +29,9 @@ type IOStreams struct {
 	// LookupEnv reads the environment (injected for tests); nil is an
 	// empty environment. It is the only way commands read it.
 	LookupEnv func(string) (string, bool)
+	// ReadFile reads a named file, as os.ReadFile (injected for tests);
+	// nil is an empty file system. Request items read files through it.
+	ReadFile func(name string) ([]byte, error)
 }
 
 // Getenv returns the value of the environment variable key, "" when it
@@ -35,6 +39,14 @@ type IOStreams struct {
 func (s *IOStreams) Getenv(key string) string {
 	v, _ := s.lookupEnv(key)
 	return v
+}
+
+// readFile is ReadFile, with nil as an empty file system.
+func (s *IOStreams) readFile(name string) ([]byte, error) {
+	if s.ReadFile == nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return s.ReadFile(name)
 }
 
 // lookupEnv is LookupEnv, with nil as an empty environment; its method
@@ -68,7 +80,7 @@ func forcedTTY(value, stream string) bool {
 // forcedTTY) makes stdout (=1 or =stdout), stderr (=stderr) or both
 // (=stdout,stderr) count as terminals.
 func SystemIOStreams() *IOStreams {
-	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv}
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv, ReadFile: os.ReadFile}
 	s.StdinTTY = isTTY(os.Stdin)
 	force := os.Getenv("REQS_FORCE_TTY")
 	s.StdoutTTY = isTTY(os.Stdout) || forcedTTY(force, "stdout")

@@ -413,7 +413,7 @@ func unwrapKind(err error) error {
 // SPEC §1's body-source and stdin rules and the method inference.
 func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	o := env.Opts
-	items, err := collectItems(o.Items, os.ReadFile)
+	items, err := collectItems(o.Items, env.IO.readFile)
 	if err != nil {
 		return nil, err
 	}
