@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/fatih/color"
 	"golang.org/x/term"
 )
 
@@ -96,6 +97,21 @@ func SystemIOStreams() *IOStreams {
 	}
 	s.ColorEnv = colorFromEnv(os.Getenv, s.StdoutTTY)
 	return s
+}
+
+// newColor returns a fatih/color colour of attrs, switched on or off by
+// the caller's decision (see colorFromEnv) and never by the library's
+// global NoColor, which looks at the process's own stdout (STYLE §3).
+// It is for output off the hot path: result lines, notes; the body and
+// head formatters keep render's precomputed escapes.
+func newColor(on bool, attrs ...color.Attribute) *color.Color {
+	c := color.New(attrs...)
+	if on {
+		c.EnableColor()
+	} else {
+		c.DisableColor()
+	}
+	return c
 }
 
 // colorFromEnv applies NO_COLOR > CLICOLOR_FORCE > TERM=dumb > TTY.

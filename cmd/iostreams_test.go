@@ -1,6 +1,10 @@
 package cmd
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/fatih/color"
+)
 
 func TestForcedTTY(t *testing.T) {
 	t.Parallel()
@@ -23,5 +27,17 @@ func TestForcedTTY(t *testing.T) {
 		if got := forcedTTY(tc.value, "stderr"); got != tc.stderr {
 			t.Errorf("forcedTTY(%q, stderr) = %v, want %v", tc.value, got, tc.stderr)
 		}
+	}
+}
+
+// TestNewColor: the caller's decision wins over fatih/color's global
+// NoColor, which is set in tests since their stdout is no terminal.
+func TestNewColor(t *testing.T) {
+	t.Parallel()
+	if got, want := newColor(true, color.FgGreen).Sprint("PASS"), "\x1b[32mPASS\x1b[0m"; got != want {
+		t.Errorf("on: %q, want %q", got, want)
+	}
+	if got := newColor(false, color.FgRed).Sprint("FAIL"); got != "FAIL" {
+		t.Errorf("off: %q, want plain FAIL", got)
 	}
 }

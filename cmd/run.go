@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fatih/color"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
 	"github.com/spf13/cobra"
@@ -587,14 +588,6 @@ func (r *runner) ensureSession(env *requestEnv) error {
 	return nil
 }
 
-// Colours of the result lines.
-const (
-	ansiGreen = "\x1b[32m"
-	ansiRed   = "\x1b[31m"
-	ansiBold  = "\x1b[1m"
-	ansiReset = "\x1b[0m"
-)
-
 // color reports whether result lines are coloured: on a terminal (or
 // with CLICOLOR_FORCE) unless NO_COLOR, and as --color/--no-color say.
 func (r *runner) color() bool {
@@ -615,16 +608,10 @@ func (r *runner) printOutcome(out *httpfile.Outcome) {
 		return
 	}
 	w := r.o.IO.Out
-	color := r.color()
-	paint := func(code, s string) string {
-		if !color {
-			return s
-		}
-		return code + s + ansiReset
-	}
-	verdict := paint(ansiGreen, "PASS")
+	on := r.color()
+	verdict := newColor(on, color.FgGreen).Sprint("PASS")
 	if !out.Passed() {
-		verdict = paint(ansiRed, "FAIL")
+		verdict = newColor(on, color.FgRed).Sprint("FAIL")
 	}
 	status := "---"
 	if out.Status != 0 {
@@ -635,7 +622,7 @@ func (r *runner) printOutcome(out *httpfile.Outcome) {
 	if req.Title != "" {
 		where += " " + req.Title
 	}
-	fmt.Fprintf(w, "%s %s %s %s %s  (%s)\n", verdict, paint(ansiBold, out.Method), out.URL, status, formatMillis(out.Duration), where)
+	fmt.Fprintf(w, "%s %s %s %s %s  (%s)\n", verdict, newColor(on, color.Bold).Sprint(out.Method), out.URL, status, formatMillis(out.Duration), where)
 	if out.Err != nil {
 		fmt.Fprintf(w, "  error: %s\n", oneLine(out.Err.Error()))
 	}
