@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -183,16 +182,63 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	o.Session.register(fs)
 }
 
-// methodPattern is what counts as a METHOD argument on the root command;
-// a lower-case token counts only before a URL (see takeArgs).
-var (
-	methodPattern      = regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`)
-	lowerMethodPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*$`)
-	// methodToken is RFC 9110's token, what a method may be.
-	methodToken = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-	// portPattern is a port after a host name.
-	portPattern = regexp.MustCompile(`^[0-9]+$`)
-)
+// What counts as a METHOD argument on the root command is an upper-case
+// token (isUpperMethod); a lower-case one counts only before a URL (see
+// takeArgs). They are byte loops rather than regular expressions that every
+// run would compile before main.
+
+// isUpperMethod matches ^[A-Z][A-Z0-9_-]*$.
+func isUpperMethod(s string) bool {
+	return matchToken(s, isUpperASCII, func(c byte) bool { return isUpperASCII(c) || isDigitASCII(c) || c == '_' || c == '-' })
+}
+
+// isMethodWord matches ^[a-zA-Z][a-zA-Z0-9_-]*$.
+func isMethodWord(s string) bool {
+	return matchToken(s, isLetterASCII, func(c byte) bool { return isLetterASCII(c) || isDigitASCII(c) || c == '_' || c == '-' })
+}
+
+// isMethodToken matches RFC 9110's token, what a method may be:
+// ^[!#$%&'*+.^_`|~0-9A-Za-z-]+$.
+func isMethodToken(s string) bool {
+	tchar := func(c byte) bool {
+		return isLetterASCII(c) || isDigitASCII(c) || strings.IndexByte("!#$%&'*+.^_`|~-", c) >= 0
+	}
+	return matchToken(s, tchar, tchar)
+}
+
+// isPort matches a port after a host name: ^[0-9]+$.
+func isPort(s string) bool { return matchToken(s, isDigitASCII, isDigitASCII) }
+
+// hasScheme reports whether s starts with a URL scheme and "://":
+// ^[a-zA-Z][a-zA-Z0-9+.-]*://.
+func hasScheme(s string) bool {
+	if s == "" || !isLetterASCII(s[0]) {
+		return false
+	}
+	i := 1
+	for i < len(s) && (isLetterASCII(s[i]) || isDigitASCII(s[i]) || s[i] == '+' || s[i] == '.' || s[i] == '-') {
+		i++
+	}
+	return strings.HasPrefix(s[i:], "://")
+}
+
+// matchToken reports whether s is not empty, its first byte passes first
+// and every later byte passes rest.
+func matchToken(s string, first, rest func(byte) bool) bool {
+	if s == "" || !first(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !rest(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpperASCII(c byte) bool  { return 'A' <= c && c <= 'Z' }
+func isLetterASCII(c byte) bool { return isUpperASCII(c) || 'a' <= c && c <= 'z' }
+func isDigitASCII(c byte) bool  { return '0' <= c && c <= '9' }
 
 // takeArgs splits positional arguments into METHOD, URL and items. On the
 // root command METHOD is an upper-case token, or any token followed by
@@ -207,13 +253,13 @@ func (o *requestOptions) takeArgs(method string, args []string) error {
 		o.Method, args = args[0], args[1:]
 	case method != "":
 		o.Method = method
-	case len(args) >= 2 && methodPattern.MatchString(args[0]):
+	case len(args) >= 2 && isUpperMethod(args[0]):
 		o.Method, args = args[0], args[1:]
-	case len(args) >= 2 && lowerMethodPattern.MatchString(args[0]) && !strings.EqualFold(args[0], "localhost") && looksLikeURL(args[1]):
+	case len(args) >= 2 && isMethodWord(args[0]) && !strings.EqualFold(args[0], "localhost") && looksLikeURL(args[1]):
 		o.Method, args = args[0], args[1:]
 	}
 	if o.Method != "" {
-		if !methodToken.MatchString(o.Method) {
+		if !isMethodToken(o.Method) {
 			return usageErrorf("invalid method %q: a method is a token of letters, digits and !#$%%&'*+.^_`|~-", o.Method)
 		}
 		o.Method = strings.ToUpper(o.Method)
@@ -231,7 +277,7 @@ func (o *requestOptions) takeArgs(method string, args []string) error {
 // port. Items all hold a separator (= : @ ;) before any '/', and a
 // header's "Name:Value" has no numeric port.
 func looksLikeURL(arg string) bool {
-	if schemePattern.MatchString(arg) {
+	if hasScheme(arg) {
 		return true
 	}
 	if rest, ok := strings.CutPrefix(arg, ":"); ok {
@@ -248,14 +294,11 @@ func looksLikeURL(arg string) bool {
 		return strings.Contains(hostport, "]")
 	}
 	host, port, hasPort := strings.Cut(hostport, ":")
-	if hasPort && !portPattern.MatchString(port) {
+	if hasPort && !isPort(port) {
 		return false
 	}
 	return strings.EqualFold(host, "localhost") || strings.Contains(strings.Trim(host, "."), ".")
 }
-
-// schemePattern finds a URL's scheme.
-var schemePattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://`)
 
 // expandURL applies HTTPie's shorthands: ":3000/x" is localhost, a URL
 // without a scheme gets the default one.
@@ -270,7 +313,7 @@ func expandURL(raw, defaultScheme string) (string, error) {
 		}
 		return "http://localhost:" + rest, nil
 	}
-	if schemePattern.MatchString(raw) {
+	if hasScheme(raw) {
 		return raw, nil
 	}
 	if defaultScheme == "" {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -173,4 +174,30 @@ func TestFormAndJSONExclude(t *testing.T) {
 	if err := c.Execute(); !errors.As(err, &ue) {
 		t.Errorf("--form --json: err = %v, want a usage error", err)
 	}
+}
+
+// FuzzTokenMatchers checks the byte-loop matchers against the regular
+// expressions they stand for.
+func FuzzTokenMatchers(f *testing.F) {
+	for _, s := range []string{"", "GET", "get", "PROP-FIND_2", "2GET", "M\n", "http://x", "h+t.t-p://x", "://x", "1h://", "8080", "80a", "a!#$%&'*+.^_`|~-", "GÉT", "localhost"} {
+		f.Add(s)
+	}
+	cases := []struct {
+		name string
+		re   *regexp.Regexp
+		fn   func(string) bool
+	}{
+		{"upper method", regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`), isUpperMethod},
+		{"method word", regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*$`), isMethodWord},
+		{"method token", regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"), isMethodToken},
+		{"port", regexp.MustCompile(`^[0-9]+$`), isPort},
+		{"scheme", regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://`), hasScheme},
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range cases {
+			if got, want := c.fn(s), c.re.MatchString(s); got != want {
+				t.Errorf("%s(%q) = %v, the pattern says %v", c.name, s, got, want)
+			}
+		}
+	})
 }

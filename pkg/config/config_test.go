@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -378,4 +379,31 @@ func TestSetHeader(t *testing.T) {
 	if diff := cmp.Diff(want, s.Headers); diff != "" {
 		t.Errorf("SetHeader(X-A, 4, 5) (-want +got):\n%s", diff)
 	}
+}
+
+// FuzzEnvName checks EnvName against its definition: REQS_ and the name
+// upper-cased with dashes and dots as underscores.
+func FuzzEnvName(f *testing.F) {
+	for _, s := range []string{"", "timeout", "default-scheme", "http1.1", "ünïcode-flag", "A.b-C"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, flag string) {
+		want := "REQS_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(flag))
+		if got := EnvName(flag); got != want {
+			t.Errorf("EnvName(%q) = %q, want %q", flag, got, want)
+		}
+	})
+}
+
+// FuzzSessionName checks isSessionName against HTTPie's rule.
+func FuzzSessionName(f *testing.F) {
+	for _, s := range []string{"", "api", "my.session-1_x", "a/b", "sé", ".."} {
+		f.Add(s)
+	}
+	re := regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isSessionName(s), re.MatchString(s); got != want {
+			t.Errorf("isSessionName(%q) = %v, the rule says %v", s, got, want)
+		}
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -189,8 +188,17 @@ func (s *Session) SetHeader(name string, values ...string) {
 	s.Headers = kept
 }
 
-// sessionName is HTTPie's rule for a session name.
-var sessionName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+// isSessionName is HTTPie's rule for a session name, ^[A-Za-z0-9_.-]+$,
+// as a byte loop rather than a regular expression compiled before main.
+func isSessionName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // IsSessionPath reports whether --session's value is a file path rather
 // than a name: it holds a path separator or ends in ".json".
@@ -209,7 +217,7 @@ func SessionPath(dir, nameOrPath, hostDir string) (string, error) {
 	if IsSessionPath(nameOrPath) {
 		return nameOrPath, nil
 	}
-	if !sessionName.MatchString(nameOrPath) || strings.Trim(nameOrPath, ".") == "" {
+	if !isSessionName(nameOrPath) || strings.Trim(nameOrPath, ".") == "" {
 		return "", fmt.Errorf("%w %q: use letters, digits, '_', '-' and '.', or a path", ErrSessionName, nameOrPath)
 	}
 	if hostDir == "" {
