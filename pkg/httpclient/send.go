@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -53,6 +54,10 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 	var tlsState *tls.ConnectionState
 	var wire *wireConn
 	ctx = context.WithValue(ctx, wireOrderKey{}, s.headerOrder(p))
+	// The transport's exchangePhase is told of the connection and the
+	// handshake by this trace (see phaseSlotKey).
+	phase := new(atomic.Pointer[exchangePhase])
+	ctx = context.WithValue(ctx, phaseSlotKey{}, phase)
 	locked := func(f func()) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -79,7 +84,10 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 				}
 			})
 		},
-		TLSHandshakeDone: func(cs tls.ConnectionState, _ error) {
+		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
+			if ph := phase.Load(); err != nil && ph != nil {
+				ph.tlsFailed.Store(true)
+			}
 			locked(func() {
 				if tlsState == nil {
 					t.TLS = time.Since(tlsStart)
@@ -88,6 +96,9 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 			})
 		},
 		GotConn: func(info httptrace.GotConnInfo) {
+			if ph := phase.Load(); ph != nil {
+				ph.connected.Store(true)
+			}
 			if info.Conn == nil {
 				return
 			}

@@ -324,7 +324,12 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	ph := &exchangePhase{}
 	ctx = context.WithValue(ctx, exchangePhaseKey{}, ph)
-	req = req.WithContext(httptrace.WithClientTrace(ctx, ph.trace()))
+	if slot, ok := ctx.Value(phaseSlotKey{}).(*atomic.Pointer[exchangePhase]); ok {
+		slot.Store(ph)
+		req = req.WithContext(ctx)
+	} else {
+		req = req.WithContext(httptrace.WithClientTrace(ctx, ph.trace()))
+	}
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		return nil, &roundTripError{
@@ -402,6 +407,12 @@ type exchangePhase struct {
 // exchangePhaseKey carries the *exchangePhase in the request's context,
 // which net/http passes on to the dial and the TLS handshake.
 type exchangePhaseKey struct{}
+
+// phaseSlotKey carries an *atomic.Pointer[exchangePhase] that a session's
+// own trace reports to. A second trace would be composed with the first
+// by httptrace through reflect.MakeFunc for every hook both set: 6% of a
+// small GET's main (perf, 150 runs).
+type phaseSlotKey struct{}
 
 func (p *exchangePhase) trace() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
