@@ -201,7 +201,7 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 	}
 	files := make([]*httpfile.File, 0, len(o.Files))
 	for _, path := range o.Files {
-		src, err := os.ReadFile(path)
+		src, err := o.IO.readFile(path)
 		if err != nil {
 			return usageErrorf("request file %s: %v", path, unwrapPathError(err))
 		}
@@ -548,7 +548,7 @@ func (r *runner) buildRequest(f *httpfile.File, req *httpfile.Request, vars *htt
 			path = filepath.Join(filepath.Dir(f.Path), path)
 		}
 		if req.BodySubst {
-			data, err := os.ReadFile(path)
+			data, err := r.o.IO.readFile(path)
 			if err != nil {
 				return nil, usageErrorf("%s: body file %s: %v", req.BodyPos, path, unwrapPathError(err))
 			}

@@ -81,6 +81,7 @@ func TestRunFilesJUnit(t *testing.T) {
 	}
 	report := filepath.Join(dir, "junit.xml")
 	ios, _, out, _ := TestIOStreams()
+	ios.ReadFile = os.ReadFile
 	c := newRunCmd(ios, nil)
 	c.SetArgs([]string{file, "--var", "host=" + srv.URL, "--report", "junit=" + report})
 	err := c.Execute()

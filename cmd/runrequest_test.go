@@ -103,3 +103,40 @@ func TestRunRequestNoFiles(t *testing.T) {
 		t.Errorf("tags:=@go.mod without files: err = %v, sent = %v; want an error naming the file, nothing sent", err, sent)
 	}
 }
+
+// TestRunFilesInMemory: reqs run reads its request files and body files
+// through IOStreams, so a whole run needs neither disk nor network.
+func TestRunFilesInMemory(t *testing.T) {
+	t.Parallel()
+	ios, _, out, _ := TestIOStreams()
+	files := map[string]string{
+		"api.http":  "POST http://api.test/items\nContent-Type: application/json\n\n<@ ./item.json\n\n?? status == 201\n",
+		"item.json": `{"name": "{{name}}"}`,
+	}
+	ios.ReadFile = func(name string) ([]byte, error) {
+		if s, ok := files[name]; ok {
+			return []byte(s), nil
+		}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	var gotBody []byte
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		gotBody, _ = io.ReadAll(r.Body)
+		return &http.Response{StatusCode: http.StatusCreated, Status: "201 Created", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{}, Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
+	})
+	c := newRunCmd(ios, func(ctx context.Context, o *runOptions) error {
+		o.Transport = rt
+		return runFiles(ctx, o)
+	})
+	c.SetArgs([]string{"api.http", "--var", "name=widget"})
+	if err := c.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	if string(gotBody) != `{"name": "widget"}` {
+		t.Errorf("request body = %q, want the body file with its variable substituted", gotBody)
+	}
+	if !strings.HasPrefix(out.String(), "PASS POST http://api.test/items 201 ") {
+		t.Errorf("stdout = %q, want a PASS line", out)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -207,7 +206,7 @@ func runSessionPath(_ context.Context, o *sessionOptions) error {
 // default to HTTPie's layout, sessions/<host>[_<port>]/<name>.json, which
 // is also reqs'.
 func runSessionImportHTTPie(_ context.Context, o *sessionOptions) error {
-	data, err := os.ReadFile(o.ImportPath)
+	data, err := o.IO.readFile(o.ImportPath)
 	if err != nil {
 		return usageErrorf("import-httpie: %v", unwrapPathError(err))
 	}
