@@ -18,7 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -trimpath -ldflags "-s -w" -o "$work/reqs" .)
+(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/reqs" .)
 port=$((20000 + RANDOM % 20000))
 "$work/reqs" httpbin --addr "127.0.0.1:$port" 2>/dev/null &
 server_pid=$!

@@ -10,7 +10,9 @@
 #
 # Needs go and curl; HTTPie is optional (apt-get install -y curl httpie).
 # Knobs (environment): N (pairs, default 200), REQS (a reqs binary to
-# measure instead of building one with -trimpath -ldflags="-s -w").
+# measure instead of building one as releases are: CGO_ENABLED=0
+# -trimpath -ldflags="-s -w"; a cgo-linked binary, go build's default
+# where a C compiler is installed, pays the dynamic loader and libc).
 set -euo pipefail
 
 N=${N:-200}
@@ -25,7 +27,7 @@ trap cleanup EXIT
 
 reqs=${REQS:-}
 if [ -z "$reqs" ]; then
-	(cd "$root" && go build -trimpath -ldflags "-s -w" -o "$work/reqs" .)
+	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/reqs" .)
 	reqs=$work/reqs
 fi
 (cd "$root" && go build -trimpath -ldflags "-s -w" -o "$work/httpbin-server" .)
