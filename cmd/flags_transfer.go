@@ -143,6 +143,16 @@ func (f *transferFlags) maxTime() time.Duration {
 	return time.Duration(f.MaxTime * float64(time.Second))
 }
 
+// withMaxTime bounds ctx by --max-time, one limit over sending, every hop
+// and retry, and reading the body to its last byte; without it ctx is
+// returned as it is.
+func (f *transferFlags) withMaxTime(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d := f.maxTime(); d > 0 {
+		return httpclient.WithMaxTime(ctx, d)
+	}
+	return ctx, func() {}
+}
+
 // parseTimeout reads "S" (both timeouts) or "CONNECT,READ", in seconds;
 // 0 means no limit.
 func parseTimeout(s string) (connect, read time.Duration, err error) {

@@ -184,6 +184,23 @@ func printRequest(env *requestEnv, p *httpclient.PreparedRequest, proto string) 
 	return printRequestBody(env, p)
 }
 
+// headPrinter prints a request's head once, with the protocol its
+// connection reports (SendOptions.OnConnect); the body is printed after
+// the exchange, since the transport reads a one-shot body (standard
+// input) first.
+type headPrinter struct {
+	env  *requestEnv
+	done bool
+	err  error
+}
+
+func (h *headPrinter) print(p *httpclient.PreparedRequest, proto string) {
+	if !h.done {
+		h.done = true
+		h.err = printRequestHead(h.env, p, proto)
+	}
+}
+
 // printRequestHead writes the request head as it goes on the wire over
 // proto, when --print asks for it.
 func printRequestHead(env *requestEnv, p *httpclient.PreparedRequest, proto string) error {

@@ -387,33 +387,18 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 
-	if d := o.Transfer.maxTime(); d > 0 {
-		// One limit over sending, every hop and retry, and printing
-		// the body to its last byte.
-		var cancel context.CancelFunc
-		ctx, cancel = httpclient.WithMaxTime(ctx, d)
-		defer cancel()
-	}
-	// The request head is printed once the connection says which
-	// protocol it goes out with; the body after the exchange, since the
-	// transport reads a one-shot body (standard input) first.
-	headDone := false
-	var headErr error
-	printHead := func(p *httpclient.PreparedRequest, proto string) {
-		if !headDone {
-			headDone = true
-			headErr = printRequestHead(env, p, proto)
-		}
-	}
+	ctx, cancel := o.Transfer.withMaxTime(ctx)
+	defer cancel()
+	head := &headPrinter{env: env}
 	onUpload, uploaded := uploadProgress(env, prep)
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Redirect.follows(prep.Method), OnConnect: printHead, OnUpload: onUpload})
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Redirect.follows(prep.Method), OnConnect: head.print, OnUpload: onUpload})
 	uploaded()
-	printHead(prep, "HTTP/1.1") // no connection was made, or a mounted transport sent it
-	if headErr != nil {
+	head.print(prep, "HTTP/1.1") // no connection was made, or a mounted transport sent it
+	if head.err != nil {
 		if err == nil {
 			resp.Close()
 		}
-		return headErr
+		return head.err
 	}
 	sep, bodyErr := printRequestBody(env, prep)
 	if err != nil {

@@ -414,28 +414,16 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)
 		defer cancel()
 	}
-	if d := r.o.Request.Transfer.maxTime(); d > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = httpclient.WithMaxTime(ctx, d)
-		defer cancel()
-	}
-	// As for one request: the head is printed once the connection says
-	// which protocol it goes out with, the body after the exchange.
-	headDone := false
-	var headErr error
-	printHead := func(p *httpclient.PreparedRequest, proto string) {
-		if !headDone {
-			headDone = true
-			headErr = printRequestHead(&env, p, proto)
-		}
-	}
+	ctx, cancel := r.o.Request.Transfer.withMaxTime(ctx)
+	defer cancel()
+	head := &headPrinter{env: &env}
 	follow := !req.Directives.NoRedirect && r.o.Request.Redirect.follows(prep.Method)
 	start := time.Now()
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: follow, OnConnect: printHead})
-	printHead(prep, "HTTP/1.1")
-	if err == nil && headErr != nil {
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: follow, OnConnect: head.print})
+	head.print(prep, "HTTP/1.1")
+	if err == nil && head.err != nil {
 		resp.Close()
-		err = headErr
+		err = head.err
 	}
 	sep, bodyErr := printRequestBody(&env, prep)
 	if err == nil && bodyErr != nil {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/viper"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
 // Source says where an effective flag value came from, in precedence
@@ -110,15 +112,15 @@ func fileError(path string, err error) error {
 		if data, rerr := os.ReadFile(path); rerr == nil {
 			// Offset counts the offending byte too.
 			line, col := position(data, max(syn.Offset-1, 0))
-			return fmt.Errorf("config file %s: line %d, column %d: %w", path, line, col, &parseError{msg: plainMessage(err.Error()), err: err})
+			return fmt.Errorf("config file %s: line %d, column %d: %w", path, line, col, &parseError{msg: httpclient.PlainMessage(err.Error()), err: err})
 		}
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, col := de.Position()
-		return fmt.Errorf("config file %s: line %d, column %d: %w", path, line, col, &parseError{msg: plainMessage(err.Error()), err: err})
+		return fmt.Errorf("config file %s: line %d, column %d: %w", path, line, col, &parseError{msg: httpclient.PlainMessage(err.Error()), err: err})
 	}
-	return fmt.Errorf("config file %s: %w", path, &parseError{msg: plainMessage(err.Error()), err: err})
+	return fmt.Errorf("config file %s: %w", path, &parseError{msg: httpclient.PlainMessage(err.Error()), err: err})
 }
 
 // position turns a byte offset into a 1-based line and column.

@@ -15,6 +15,8 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/gofrs/flock"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
 // ErrSessionParse is wrapped by errors for a session file that cannot be
@@ -187,11 +189,11 @@ func syntaxReason(err error) string {
 			return fmt.Sprintf("at %s: want %s, not %s", where, jsonKindOf(sem.GoType.Kind().String()), sem.JSONKind)
 		}
 		if sem.Err != nil {
-			return fmt.Sprintf("at %s: %s", where, plainMessage(sem.Err.Error()))
+			return fmt.Sprintf("at %s: %s", where, httpclient.PlainMessage(sem.Err.Error()))
 		}
 		return "invalid value at " + where
 	}
-	return plainMessage(err.Error())
+	return httpclient.PlainMessage(err.Error())
 }
 
 // jsonKindOf names the JSON kind a Go kind is read from.
@@ -218,23 +220,6 @@ type parseError struct {
 
 func (e *parseError) Error() string { return e.msg }
 func (e *parseError) Unwrap() error { return e.err }
-
-// packagePrefixes are the prefixes parsers put on their messages; SPEC §7
-// keeps Go package names out of what users read.
-var packagePrefixes = []string{"jsontext: ", "json: ", "yaml: ", "toml: "}
-
-// plainMessage is msg without leading Go package prefixes.
-func plainMessage(msg string) string {
-	for trimmed := true; trimmed; {
-		trimmed = false
-		for _, p := range packagePrefixes {
-			if rest, ok := strings.CutPrefix(msg, p); ok {
-				msg, trimmed = rest, true
-			}
-		}
-	}
-	return msg
-}
 
 // looksLikeHTTPie reports whether data carries HTTPie's "__meta__" key.
 func looksLikeHTTPie(data []byte) bool {

@@ -117,13 +117,17 @@ func IsTimeout(err error) bool {
 
 // packagePrefixes are the "package: " prefixes that decoders put on their
 // errors; SPEC §7 keeps Go package names out of messages.
-var packagePrefixes = []string{"gzip: ", "flate: ", "zlib: ", "zstd: ", "brotli: ", "jsontext: ", "json: "}
+var packagePrefixes = []string{"gzip: ", "flate: ", "zlib: ", "zstd: ", "brotli: ", "jsontext: ", "json: ", "yaml: ", "toml: "}
 
 // plainReason is err's message without the Go package prefixes of
 // decoder errors ("gzip: invalid header" → "invalid header"); the error
 // itself stays in the chain for errors.As and --debug.
-func plainReason(err error) string {
-	msg := err.Error()
+func plainReason(err error) string { return PlainMessage(err.Error()) }
+
+// PlainMessage is msg without the Go package prefixes that decoders and
+// parsers put on their messages ("jsontext: ", "gzip: ", "yaml: "), which
+// users should not have to read (SPEC §7).
+func PlainMessage(msg string) string {
 	for trimmed := true; trimmed; {
 		trimmed = false
 		for _, p := range packagePrefixes {
