@@ -10,8 +10,11 @@ import (
 // connection pool, one cookie jar) from the request flags, the config
 // and a stored session (--session), trusting the environment as
 // --trust-env says: transport options, httpclient.New, the User-Agent,
-// then the stored session's headers, auth, cookies and settings. A
-// non-nil transport replaces the network (tests). It sets env.Session.
+// then the stored session's headers, auth, cookies and settings, and
+// last the session-wide flags that beat a stored session (the redirect
+// limit, the retry policy) and the download's preparation of
+// env.Request. A non-nil transport replaces the network (tests). It
+// sets env.Session.
 //
 // save persists the stored session after the exchange (nil when there is
 // none to save). The caller defers o.Session.release() and Close.
@@ -49,6 +52,13 @@ func (o *requestOptions) newSession(env *requestEnv, transport http.RoundTripper
 	}
 	env.Session = sess
 	save, err = o.Session.load(env)
+	if err == nil {
+		err = o.Redirect.apply(env)
+	}
+	if err == nil {
+		o.Transfer.applyRetry(env)
+		err = o.Transfer.prepareDownload(env)
+	}
 	if err != nil {
 		sess.Close()
 		return nil, nil, err

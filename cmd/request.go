@@ -354,14 +354,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 	defer sess.Close()
-	if err := o.Redirect.apply(env); err != nil {
-		return err
-	}
 	if err := o.Auth.apply(env); err != nil {
-		return err
-	}
-	o.Transfer.applyRetry(env)
-	if err := o.Transfer.prepareDownload(env); err != nil {
 		return err
 	}
 	prep, err := sess.Prepare(req)

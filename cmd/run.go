@@ -383,9 +383,6 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 		return fail(err)
 	}
 	env.Session = r.sess
-	if err := r.o.Request.Redirect.apply(&env); err != nil {
-		return fail(err)
-	}
 	if err := r.o.Request.Auth.apply(&env); err != nil {
 		return fail(err)
 	}
@@ -565,11 +562,6 @@ func (r *runner) ensureSession(env *requestEnv) error {
 	ro := &r.o.Request
 	sess, save, err := ro.newSession(env, r.o.Transport)
 	if err != nil {
-		return err
-	}
-	ro.Transfer.applyRetry(env)
-	if err := ro.Transfer.prepareDownload(env); err != nil {
-		sess.Close()
 		return err
 	}
 	r.sess, r.save, r.retry = sess, save, sess.Retry
