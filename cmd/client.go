@@ -11,9 +11,9 @@ import (
 // and a stored session (--session), trusting the environment as
 // --trust-env says: transport options, httpclient.New, the User-Agent,
 // then the stored session's headers, auth, cookies and settings, and
-// last the session-wide flags that beat a stored session (the redirect
-// limit, the retry policy) and the download's preparation of
-// env.Request. A non-nil transport replaces the network (tests). It
+// last what the flags say that beats a stored session (the redirect
+// limit, the auth of env.Request and the session, the retry policy)
+// and the download's preparation of env.Request. A non-nil transport replaces the network (tests). It
 // sets env.Session.
 //
 // save persists the stored session after the exchange (nil when there is
@@ -54,6 +54,9 @@ func (o *requestOptions) newSession(env *requestEnv, transport http.RoundTripper
 	save, err = o.Session.load(env)
 	if err == nil {
 		err = o.Redirect.apply(env)
+	}
+	if err == nil {
+		err = o.Auth.apply(env)
 	}
 	if err == nil {
 		o.Transfer.applyRetry(env)

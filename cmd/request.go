@@ -354,9 +354,6 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return err
 	}
 	defer sess.Close()
-	if err := o.Auth.apply(env); err != nil {
-		return err
-	}
 	prep, err := sess.Prepare(req)
 	if err != nil {
 		if errors.Is(err, httpclient.ErrInvalidURL) || errors.Is(err, httpclient.ErrInvalidHeader) || errors.Is(err, httpclient.ErrInvalidBody) {

@@ -379,12 +379,16 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 	out.URL = hreq.URL
 	env := *r.env
 	env.Request, env.URL, env.Method = hreq, hreq.URL, hreq.Method
-	if err := r.ensureSession(&env); err != nil {
+	built, err := r.ensureSession(&env)
+	if err != nil {
 		return fail(err)
 	}
 	env.Session = r.sess
-	if err := r.o.Request.Auth.apply(&env); err != nil {
-		return fail(err)
+	if !built {
+		// The session builder applied the auth flags to the first request.
+		if err := r.o.Request.Auth.apply(&env); err != nil {
+			return fail(err)
+		}
 	}
 
 	sess := r.sess
@@ -553,19 +557,20 @@ func (r *runner) buildRequest(f *httpfile.File, req *httpfile.Request, vars *htt
 	return hreq, nil
 }
 
-// ensureSession builds the run's client on its first request: the
-// session flags need a request URL to find a named session.
-func (r *runner) ensureSession(env *requestEnv) error {
+// ensureSession builds the run's client on its first request (built
+// reports that it did so now): the session flags need a request URL to
+// find a named session.
+func (r *runner) ensureSession(env *requestEnv) (built bool, err error) {
 	if r.sess != nil {
-		return nil
+		return false, nil
 	}
 	ro := &r.o.Request
 	sess, save, err := ro.newSession(env, r.o.Transport)
 	if err != nil {
-		return err
+		return false, err
 	}
 	r.sess, r.save, r.retry = sess, save, sess.Retry
-	return nil
+	return true, nil
 }
 
 // color reports whether result lines are coloured: on a terminal (or
