@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -67,4 +68,30 @@ func (o *requestOptions) newSession(env *requestEnv, transport http.RoundTripper
 		return nil, nil, err
 	}
 	return sess, save, nil
+}
+
+// prepareExchange builds the session (newSession) and prepares
+// env.Request on it, deflating the body as --compress says: everything
+// between the parsed flags and items and the exchange. It sets
+// env.Prepared. A request the library rejects is a usage error. The
+// caller defers o.Session.release() and sess.Close().
+func (o *requestOptions) prepareExchange(env *requestEnv, transport http.RoundTripper) (sess *httpclient.Session, prep *httpclient.PreparedRequest, save func() error, err error) {
+	sess, save, err = o.newSession(env, transport)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	prep, err = sess.Prepare(env.Request)
+	if err != nil {
+		sess.Close()
+		if errors.Is(err, httpclient.ErrInvalidURL) || errors.Is(err, httpclient.ErrInvalidHeader) || errors.Is(err, httpclient.ErrInvalidBody) {
+			return nil, nil, nil, usageErrorf("%v", unwrapKind(err))
+		}
+		return nil, nil, nil, err
+	}
+	env.Prepared = prep
+	if err := o.Transfer.beforeSend(env); err != nil {
+		sess.Close()
+		return nil, nil, nil, err
+	}
+	return sess, prep, save, nil
 }

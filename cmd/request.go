@@ -349,22 +349,11 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 	}
 
 	defer o.Session.release()
-	sess, save, err := o.newSession(env, o.Transport)
+	sess, prep, save, err := o.prepareExchange(env, o.Transport)
 	if err != nil {
 		return err
 	}
 	defer sess.Close()
-	prep, err := sess.Prepare(req)
-	if err != nil {
-		if errors.Is(err, httpclient.ErrInvalidURL) || errors.Is(err, httpclient.ErrInvalidHeader) || errors.Is(err, httpclient.ErrInvalidBody) {
-			return usageErrorf("%v", unwrapKind(err))
-		}
-		return err
-	}
-	env.Prepared = prep
-	if err := o.Transfer.beforeSend(env); err != nil {
-		return err
-	}
 
 	if o.Curl {
 		return printCurl(env, prep)
