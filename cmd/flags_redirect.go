@@ -19,12 +19,14 @@ func (f *redirectFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")
 }
 
-// follows reports whether a request with this method follows redirects.
+// follows reports whether a request with this method follows redirects:
+// --no-follow never, --follow always (HEAD too), else as the library's
+// default for the method.
 func (f *redirectFlags) follows(method string) bool {
 	if f.NoFollow {
 		return false
 	}
-	return f.Follow || method != "HEAD"
+	return f.Follow || httpclient.FollowsRedirects(method)
 }
 
 // apply sets the session's redirect limit from the flags; it runs after a

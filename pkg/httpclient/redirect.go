@@ -15,6 +15,13 @@ import (
 // is discarded with the connection.
 const historyBodyLimit = 1 << 20
 
+// FollowsRedirects reports whether a request with this method follows
+// redirects unless told otherwise (SendOptions.AllowRedirects): every
+// method but HEAD, as Requests' head() passes allow_redirects=False.
+func FollowsRedirects(method string) bool {
+	return method != http.MethodHead
+}
+
 // resolveRedirects follows the redirects that start with resp, as Requests'
 // Session.resolve_redirects: each hop is a copy of the previous request
 // with its URL, method, body, credentials and headers rebuilt by the small

@@ -438,3 +438,12 @@ func TestResolveRedirectsExactLimit(t *testing.T) {
 		t.Errorf("3 hops with max 3: %d in history, want 3", len(resp.History))
 	}
 }
+
+func TestFollowsRedirects(t *testing.T) {
+	t.Parallel()
+	for method, want := range map[string]bool{"GET": true, "POST": true, "DELETE": true, "HEAD": false} {
+		if got := FollowsRedirects(method); got != want {
+			t.Errorf("FollowsRedirects(%q) = %v, want %v", method, got, want)
+		}
+	}
+}
