@@ -103,3 +103,31 @@ func TestCmdHasNoHTTPWorkflowLogic(t *testing.T) {
 		}
 	}
 }
+
+// TestRunRequestBuildsInOneCall keeps runRequest's shape (STYLE §1):
+// flags and items → one call that builds the session and prepares the
+// request (prepareExchange) → the exchange and its rendering. The flag
+// hooks that configure the session, the redirect default and Prepare
+// itself belong to that builder or to the library, not to request.go.
+func TestRunRequestBuildsInOneCall(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("cmd/request.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	banned := []string{
+		`.newSession(`, `.Prepare(`, `Auth.apply(`, `Redirect.apply(`,
+		`applyRetry(`, `prepareDownload(`, `beforeSend(`, `"HEAD"`,
+	}
+	for i, line := range strings.Split(string(src), "\n") {
+		code, _, _ := strings.Cut(line, "//")
+		for _, b := range banned {
+			if strings.Contains(code, b) {
+				t.Errorf("cmd/request.go:%d calls %s itself; prepareExchange or the library does that", i+1, b)
+			}
+		}
+	}
+	if !strings.Contains(string(src), "o.prepareExchange(") {
+		t.Error("cmd/request.go does not build its exchange with prepareExchange")
+	}
+}
