@@ -10,27 +10,40 @@ import (
 // newSession builds the session that a command's requests share (one
 // connection pool, one cookie jar) from the request flags, the config
 // and a stored session (--session), trusting the environment as
-// --trust-env says: transport options, httpclient.New, the User-Agent,
-// then the stored session's headers, auth, cookies and settings, and
-// last what the flags say that beats a stored session (the redirect
-// limit, the auth of env.Request and the session, the retry policy)
-// and the download's preparation of env.Request. A non-nil transport replaces the network (tests). It
-// sets env.Session.
+// --trust-env says: sessionOptions, then openSession. A non-nil
+// transport replaces the network (tests). It sets env.Session.
 //
 // save persists the stored session after the exchange (nil when there is
 // none to save). The caller defers o.Session.release() and Close.
 func (o *requestOptions) newSession(env *requestEnv, transport http.RoundTripper) (sess *httpclient.Session, save func() error, err error) {
+	hopts, err := o.sessionOptions(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o.openSession(env, &hopts, transport)
+}
+
+// sessionOptions are the transport options of the flags, the config and
+// a stored session's settings that the command line does not override.
+func (o *requestOptions) sessionOptions(env *requestEnv) (httpclient.Options, error) {
 	var hopts httpclient.Options
 	if err := o.Net.apply(&hopts); err != nil {
-		return nil, nil, err
+		return hopts, err
 	}
 	if err := o.Transfer.apply(&hopts); err != nil {
-		return nil, nil, err
+		return hopts, err
 	}
-	if err := o.Session.preload(env, &hopts); err != nil {
-		return nil, nil, err
-	}
-	sess, err = newClient(env.IO, &hopts)
+	err := o.Session.preload(env, &hopts)
+	return hopts, err
+}
+
+// openSession builds the session from hopts (httpclient.New), sets the
+// User-Agent, loads the stored session's headers, auth and cookies, and
+// last applies what the flags say that beats a stored session (the
+// redirect limit, the auth of env.Request and the session, the retry
+// policy) and the download's preparation of env.Request.
+func (o *requestOptions) openSession(env *requestEnv, hopts *httpclient.Options, transport http.RoundTripper) (sess *httpclient.Session, save func() error, err error) {
+	sess, err = newClient(env.IO, hopts)
 	if err != nil {
 		if o.Session.suppliedTransport {
 			return nil, nil, err

@@ -45,34 +45,20 @@ func newSessionRun(t *testing.T, dir, rawURL string, header http.Header, args ..
 	return &sessionRun{opts: opts, env: env}
 }
 
-// start runs preload, builds the client and loads the session, as
-// runRequest does.
+// start builds the session as runRequest does (sessionOptions, then
+// openSession), keeping the options for the tests to inspect.
 func (r *sessionRun) start(t *testing.T) func() error {
 	t.Helper()
-	if err := r.opts.Net.apply(&r.o); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.opts.Transfer.apply(&r.o); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.opts.Session.preload(r.env, &r.o); err != nil {
-		t.Fatalf("preload: %v", err)
-	}
-	sess, err := httpclient.New(r.o)
+	o, err := r.opts.sessionOptions(r.env)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("sessionOptions: %v", err)
 	}
-	r.env.Session = sess
-	save, err := r.opts.Session.load(r.env)
+	r.o = o
+	sess, save, err := r.opts.openSession(r.env, &r.o, nil)
 	if err != nil {
-		t.Fatalf("load: %v", err)
+		t.Fatalf("openSession: %v", err)
 	}
-	if err := r.opts.Redirect.apply(r.env); err != nil {
-		t.Fatalf("redirectFlags.apply: %v", err)
-	}
-	if err := r.opts.Auth.apply(r.env); err != nil {
-		t.Fatalf("authFlags.apply: %v", err)
-	}
+	t.Cleanup(sess.Close)
 	return save
 }
 
