@@ -96,7 +96,7 @@ func (o *requestOptions) prepareExchange(env *requestEnv, transport http.RoundTr
 	prep, err = sess.Prepare(env.Request)
 	if err != nil {
 		sess.Close()
-		if errors.Is(err, httpclient.ErrInvalidURL) || errors.Is(err, httpclient.ErrInvalidHeader) || errors.Is(err, httpclient.ErrInvalidBody) {
+		if isBadRequest(err) {
 			return nil, nil, nil, usageErrorf("%v", unwrapKind(err))
 		}
 		return nil, nil, nil, err
@@ -107,4 +107,11 @@ func (o *requestOptions) prepareExchange(env *requestEnv, transport http.RoundTr
 		return nil, nil, nil, err
 	}
 	return sess, prep, save, nil
+}
+
+// isBadRequest reports whether Session.Prepare rejected the request as
+// built from what the user typed (its URL, a header or the body), which
+// is a usage error rather than a failure of the exchange.
+func isBadRequest(err error) bool {
+	return errors.Is(err, httpclient.ErrInvalidURL) || errors.Is(err, httpclient.ErrInvalidHeader) || errors.Is(err, httpclient.ErrInvalidBody)
 }

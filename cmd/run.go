@@ -3,7 +3,6 @@ package cmd
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -403,7 +402,7 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 	}
 	prep, err := sess.Prepare(hreq)
 	if err != nil {
-		if errors.Is(err, httpclient.ErrInvalidURL) || errors.Is(err, httpclient.ErrInvalidHeader) || errors.Is(err, httpclient.ErrInvalidBody) {
+		if isBadRequest(err) {
 			return fail(usageErrorf("%s: %v", req.Pos, unwrapKind(err)))
 		}
 		return fail(err)
