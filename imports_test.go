@@ -72,8 +72,9 @@ func TestCmdHasNoDownloadLogic(t *testing.T) {
 
 // TestCmdHasNoHTTPWorkflowLogic keeps the HTTP rules in the library (SPEC
 // §8, STYLE §1): cmd neither parses Link headers nor walks pages, reads
-// netrc files, or follows redirects itself; it calls Session.Pages,
-// Session.Prepare and Session.Send.
+// netrc files, follows redirects, or decides what a HEAD request implies
+// itself; it calls Session.Pages, Session.Prepare, Session.Send,
+// FollowsRedirects and ResponseHasBody.
 func TestCmdHasNoHTTPWorkflowLogic(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob("cmd/*.go")
@@ -84,6 +85,7 @@ func TestCmdHasNoHTTPWorkflowLogic(t *testing.T) {
 		`"Link"`, `ParseLinks`, `LinkByRel`, `.Links()`, `NextPageURL`, `.NextPage(`, // pagination
 		`NetrcFromEnv`, `NetrcPath`, `LoadNetrc`, `ParseNetrc`, `.WithScheme(`, // netrc
 		`"Location"`, `IsRedirect`, `.User.Password()`, // redirects and URL credentials
+		`== "HEAD"`, `!= "HEAD"`, `MethodHead`, // what HEAD means: FollowsRedirects, ResponseHasBody
 	}
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {

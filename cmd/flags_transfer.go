@@ -206,7 +206,7 @@ func (f *transferFlags) prepareDownload(env *requestEnv) error {
 	if !f.downloading {
 		return nil
 	}
-	if env.Method == "HEAD" {
+	if !httpclient.ResponseHasBody(env.Method) {
 		return usageErrorf("--download saves a body, and a HEAD response has none")
 	}
 	// Everything printed goes to stderr; stdout stays free (HTTPie).

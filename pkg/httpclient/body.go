@@ -43,10 +43,17 @@ func (s *Session) wrapBody(raw *http.Response, p *PreparedRequest) (io.ReadClose
 	return b, nil
 }
 
+// ResponseHasBody reports whether the response to a request with this
+// method can carry a body: never for HEAD (RFC 9110 §9.3.2), so there is
+// nothing to download.
+func ResponseHasBody(method string) bool {
+	return method != http.MethodHead
+}
+
 // hasBody reports whether a response can carry a body (RFC 9110 §6.4.1),
 // so an empty body under Content-Encoding: gzip is not a decoding error.
 func hasBody(raw *http.Response, method string) bool {
-	if method == http.MethodHead || raw.StatusCode == http.StatusNoContent ||
+	if !ResponseHasBody(method) || raw.StatusCode == http.StatusNoContent ||
 		raw.StatusCode == http.StatusNotModified || raw.StatusCode/100 == 1 {
 		return false
 	}

@@ -339,3 +339,12 @@ func TestContentCodings(t *testing.T) {
 		}
 	}
 }
+
+func TestResponseHasBody(t *testing.T) {
+	t.Parallel()
+	for method, want := range map[string]bool{"GET": true, "POST": true, "OPTIONS": true, "HEAD": false} {
+		if got := ResponseHasBody(method); got != want {
+			t.Errorf("ResponseHasBody(%q) = %v, want %v", method, got, want)
+		}
+	}
+}
