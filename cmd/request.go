@@ -327,24 +327,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		defer func() { printErrorChain(o.IO.ErrOut, err) }()
 	}
 	env := &requestEnv{IO: o.IO, Opts: o, Quiet: o.Quiet, Changed: o.Changed}
-	rawURL, err := expandURL(o.URL, o.DefaultScheme)
-	if err != nil {
-		return err
-	}
-	env.URL = rawURL
-	u, err := httpclient.PrepareURL(rawURL)
-	if err != nil {
-		return usageErrorf("invalid URL %q: %v", o.URL, unwrapKind(err))
-	}
-	if o.Net.HTTP3 && u.Scheme != "https" {
-		return usageErrorf("--http3 needs an https:// URL, not %q: QUIC always runs TLS", o.URL)
-	}
-	req, err := buildRequest(env)
-	if err != nil {
-		return err
-	}
-	env.Request = req
-	if err := setOutput(env); err != nil {
+	if err := parseRequest(env); err != nil {
 		return err
 	}
 
@@ -404,6 +387,31 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return &statusError{Code: resp.StatusCode, Reason: resp.Reason}
 	}
 	return nil
+}
+
+// parseRequest turns the URL, items and output flags into env.URL,
+// env.Request and the printing choices: the flags-and-items step of
+// runRequest, before any session exists.
+func parseRequest(env *requestEnv) error {
+	o := env.Opts
+	rawURL, err := expandURL(o.URL, o.DefaultScheme)
+	if err != nil {
+		return err
+	}
+	env.URL = rawURL
+	u, err := httpclient.PrepareURL(rawURL)
+	if err != nil {
+		return usageErrorf("invalid URL %q: %v", o.URL, unwrapKind(err))
+	}
+	if o.Net.HTTP3 && u.Scheme != "https" {
+		return usageErrorf("--http3 needs an https:// URL, not %q: QUIC always runs TLS", o.URL)
+	}
+	req, err := buildRequest(env)
+	if err != nil {
+		return err
+	}
+	env.Request = req
+	return setOutput(env)
 }
 
 // unwrapKind drops the "invalid url: " prefix of a RequestError so the
