@@ -132,6 +132,7 @@ func (f *Fixtures) Close() {
 //	RAW_HOST          127.0.0.1:PORT
 //	RAW_TLS           https://127.0.0.1:PORT, the same over TLS (HTTP/1.1)
 //	RAW_TLS_HOST      127.0.0.1:PORT
+//	RAW_H2            https://127.0.0.1:PORT, RawH2Server: HTTP/2 only, fixed response header order
 //
 // All server leaves are also valid for localhost, ::1, reqs.test and
 // www.reqs.test. On error, whatever was started is stopped.
@@ -339,6 +340,12 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 		f.setenv(r.name, rs.URL)
 		f.setenv(r.name+"_HOST", strings.TrimPrefix(strings.TrimPrefix(rs.URL, "http://"), "https://"))
 	}
+	rh2, err := StartRawH2Server(serverTLS)
+	if err != nil {
+		return nil, err
+	}
+	f.closers = append(f.closers, rh2.Close)
+	f.setenv("RAW_H2", rh2.URL)
 	return f, nil
 }
 

@@ -85,7 +85,14 @@ type RequestHead struct {
 // leaves them out, and Host stands for the :authority pseudo-header; the
 // same goes for HTTP/3 (RFC 9114 §4.2), as quic-go sends it.
 // An empty User-Agent means none is sent. It is what -v and --offline print.
+// Once p has been sent over a TLS HTTP/2 connection, Head over "HTTP/2"
+// is the HEADERS frame's fields as they went out (lower-case, in the
+// HTTP/2 client's order, host for :authority), read back from the wire.
 func (s *Session) Head(p *PreparedRequest, proto string) RequestHead {
+	if proto == "HTTP/2" && p.sentHead != nil {
+		// The fields the connection recorded going out, in their order.
+		return RequestHead{Method: p.Method, Target: p.URL.RequestURI(), Proto: proto, Header: p.sentHead}
+	}
 	h := s.WireHeaders(p)
 	order := s.headerOrder(p)
 	rank := map[string]int{}

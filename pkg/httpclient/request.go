@@ -307,7 +307,14 @@ type PreparedRequest struct {
 	// so that Headers shows what went out (a signature's time, a fetched
 	// token) instead of computing them again.
 	authHeader http.Header
+	// sentHead holds the header fields an HTTP/2 connection recorded
+	// going out when p was last sent over one, in their order.
+	sentHead []HeaderField
 }
+
+// setSentHead records the HTTP/2 header fields p last went out with;
+// nil (not recorded) forgets the previous ones.
+func (p *PreparedRequest) setSentHead(fields []HeaderField) { p.sentHead = fields }
 
 // HasBody reports whether the request carries a body.
 func (p *PreparedRequest) HasBody() bool { return p.body != nil }
@@ -336,6 +343,7 @@ func (p *PreparedRequest) Clone() *PreparedRequest {
 	c.Header = p.Header.Clone()
 	c.HeaderOrder = append([]string(nil), p.HeaderOrder...)
 	c.authHeader = nil // the copy has not been sent
+	c.sentHead = nil
 	return &c
 }
 

@@ -107,13 +107,23 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 				remote = addr
 				wire = armConn(ctx, info.Conn, wire)
 			})
-			if onConnect, ok := ctx.Value(onConnectKey{}).(func(*PreparedRequest, string)); ok {
+			// Over a recorded HTTP/2 connection the head is reported
+			// once sent, with the fields that went out (h2SentKey).
+			if onConnect, ok := ctx.Value(onConnectKey{}).(func(*PreparedRequest, string)); ok && !h2ConnOf(info.Conn) {
 				onConnect(p, connProto(info.Conn))
 			}
 		},
 		GotFirstResponseByte: func() { locked(func() { t.TTFB = time.Since(t.Start) }) },
 	}
 	ctx = httptrace.WithClientTrace(ctx, trace)
+	var h2Fields []HeaderField
+	ctx = context.WithValue(ctx, h2SentKey{}, func(fields []HeaderField) {
+		p.setSentHead(fields)
+		if onConnect, ok := ctx.Value(onConnectKey{}).(func(*PreparedRequest, string)); ok {
+			onConnect(p, "HTTP/2")
+		}
+	})
+	ctx = context.WithValue(ctx, h2GotKey{}, func(fields []HeaderField) { locked(func() { h2Fields = fields }) })
 	if env := s.environment(); env != nil {
 		ctx = context.WithValue(ctx, environmentKey{}, env)
 	}
@@ -141,7 +151,11 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		tlsState = wire.tls
 	}
 	fields, err := rawResponseHead(wireHead(wire), raw.StatusCode)
-	if err != nil {
+	switch {
+	case err == nil:
+	case h2Fields != nil:
+		fields = h2Fields
+	default:
 		fields = headerFields(raw.Header)
 	}
 	if s.Jar != nil {

@@ -156,7 +156,9 @@ type SendOptions struct {
 	// redirect hop, retry and auth round) once its connection is ready and
 	// before its head is written, with the protocol it goes out with
 	// ("HTTP/1.1", "HTTP/2" or "HTTP/3"): -v prints the request head
-	// from it.
+	// from it. Over HTTP/2 with TLS it is called once the HEADERS frame
+	// is out (when the round trip ends), so that Session.Head shows the
+	// fields actually sent.
 	OnConnect func(p *PreparedRequest, proto string)
 	// OnUpload, when set, is called as request body bytes go out, with
 	// how many more were sent (for a progress bar). A file body is still

@@ -165,7 +165,7 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	t := &sessionTransport{opts: opts, dialer: d, proxies: ps, tlsConfig: cfg}
 	t.base = t.newHTTPTransport(d.DialContext, true)
 	if opts.HTTP2 {
-		t.h2c = newH2CTransport(t.newHTTPTransport(d.DialContext, false))
+		t.h2c = newH2CTransport(t.newHTTPTransportH2(d.DialContext, false, false))
 	}
 	if opts.HTTP3 {
 		t.h3 = t.newHTTP3Transport()
@@ -246,6 +246,12 @@ func (c *h2cConn) Read(p []byte) (int, error) {
 // session's TLS, HTTP/2 and timeout settings. withProxy lets it use HTTP
 // and HTTPS proxies.
 func (t *sessionTransport) newHTTPTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error), withProxy bool) *http.Transport {
+	return t.newHTTPTransportH2(dial, withProxy, true)
+}
+
+// newHTTPTransportH2 is newHTTPTransport; withTLSH2 false leaves HTTP/2
+// to net/http's own client (the h2c route, which has no TLS).
+func (t *sessionTransport) newHTTPTransportH2(dial func(ctx context.Context, network, addr string) (net.Conn, error), withProxy, withTLSH2 bool) *http.Transport {
 	ht := &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			return wrapConn(dial(ctx, network, addr))
@@ -270,6 +276,20 @@ func (t *sessionTransport) newHTTPTransport(dial func(ctx context.Context, netwo
 	if t.opts.HTTP1 {
 		// A non-nil empty map is net/http's documented way to disable HTTP/2.
 		ht.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	} else if withTLSH2 {
+		// HTTP/2 over TLS goes through a ClientConn that records the
+		// header blocks on the wire (h2wire.go), configured as net/http's
+		// own would be from ht's settings.
+		settings := &http.Transport{
+			IdleConnTimeout:       ht.IdleConnTimeout,
+			ResponseHeaderTimeout: ht.ResponseHeaderTimeout,
+			ExpectContinueTimeout: ht.ExpectContinueTimeout,
+			DisableCompression:    ht.DisableCompression,
+			TLSClientConfig:       ht.TLSClientConfig.Clone(),
+		}
+		if upgrade, err := newH2Upgrade(settings); err == nil {
+			ht.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{"h2": upgrade}
+		}
 	}
 	if withProxy {
 		ht.Proxy = func(r *http.Request) (*url.URL, error) {

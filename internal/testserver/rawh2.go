@@ -1,0 +1,170 @@
+package testserver
+
+import (
+	"bytes"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// RawH2Server is an HTTP/2 server over TLS written with x/net/http2's
+// Framer and an HPACK encoder, for tests of header order over HTTP/2:
+// net/http's server encodes response headers in map order, this one in
+// a fixed order, and it reports the request's header block exactly as it
+// decoded it.
+//
+// Every request is answered 200 with the header block H2Fields (in that
+// order, Set-Cookie repeated), and a text/plain body: the request's
+// header fields as decoded, one "name: value" a line, pseudo-headers
+// included.
+type RawH2Server struct {
+	// URL is https://127.0.0.1:PORT.
+	URL string
+
+	l    net.Listener
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	open map[net.Conn]bool
+}
+
+// H2Fields is the response header block RawH2Server sends after :status.
+var H2Fields = [][2]string{
+	{"x-zulu", "1"},
+	{"content-type", "text/plain"},
+	{"set-cookie", "a=1"},
+	{"x-alpha", "2"},
+	{"set-cookie", "b=2"},
+	{"x-middle", "3"},
+}
+
+// StartRawH2Server listens on 127.0.0.1 with cfg's certificates, offering
+// h2 only.
+func StartRawH2Server(cfg *tls.Config) (*RawH2Server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	cfg = cfg.Clone()
+	cfg.NextProtos = []string{"h2"}
+	s := &RawH2Server{l: tls.NewListener(l, cfg), URL: "https://" + l.Addr().String(), open: map[net.Conn]bool{}}
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+// Close stops the listener and closes every connection.
+func (s *RawH2Server) Close() {
+	s.l.Close()
+	s.mu.Lock()
+	for c := range s.open {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+func (s *RawH2Server) accept() {
+	defer s.wg.Done()
+	for {
+		c, err := s.l.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.open[c] = true
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer func() {
+				s.mu.Lock()
+				delete(s.open, c)
+				s.mu.Unlock()
+				c.Close()
+			}()
+			serveH2(c)
+		}()
+	}
+}
+
+// serveH2 speaks just enough HTTP/2 for one client: settings, pings,
+// header blocks, and request bodies (read and acknowledged).
+func serveH2(c net.Conn) {
+	preface := make([]byte, len(http2.ClientPreface))
+	if _, err := io.ReadFull(c, preface); err != nil || string(preface) != http2.ClientPreface {
+		return
+	}
+	fr := http2.NewFramer(c, c)
+	fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	var hbuf bytes.Buffer
+	enc := hpack.NewEncoder(&hbuf)
+	if err := fr.WriteSettings(); err != nil {
+		return
+	}
+	pending := map[uint32][]byte{} // streams whose request is still coming: the reply body
+	reply := func(stream uint32) error {
+		hbuf.Reset()
+		enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+		for _, f := range H2Fields {
+			enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+		}
+		if err := fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: hbuf.Bytes(), EndHeaders: true}); err != nil {
+			return err
+		}
+		return fr.WriteData(stream, true, pending[stream])
+	}
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			return
+		}
+		switch f := f.(type) {
+		case *http2.SettingsFrame:
+			if !f.IsAck() {
+				if err := fr.WriteSettingsAck(); err != nil {
+					return
+				}
+			}
+		case *http2.PingFrame:
+			if !f.IsAck() {
+				if err := fr.WritePing(true, f.Data); err != nil {
+					return
+				}
+			}
+		case *http2.MetaHeadersFrame:
+			var body bytes.Buffer
+			for _, hf := range f.Fields {
+				fmt.Fprintf(&body, "%s: %s\n", hf.Name, hf.Value)
+			}
+			id := f.StreamID
+			pending[id] = body.Bytes()
+			if f.StreamEnded() {
+				if err := reply(id); err != nil {
+					return
+				}
+				delete(pending, id)
+			}
+		case *http2.DataFrame:
+			id := f.StreamID
+			if n := uint32(len(f.Data())); n > 0 {
+				fr.WriteWindowUpdate(0, n)
+				fr.WriteWindowUpdate(id, n)
+			}
+			if f.StreamEnded() {
+				if _, ok := pending[id]; ok {
+					if err := reply(id); err != nil {
+						return
+					}
+					delete(pending, id)
+				}
+			}
+		case *http2.GoAwayFrame:
+			return
+		}
+	}
+}

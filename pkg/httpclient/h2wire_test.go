@@ -1,0 +1,107 @@
+package httpclient_test
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/reqs-cli/reqs/internal/testserver"
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+)
+
+// TestHTTP2WireOrder checks, against an HTTP/2 server whose header order
+// is fixed, that a response's RawHeader is the server's block in its
+// order with repeated fields repeated, and that the head OnConnect
+// reports over HTTP/2 (what -v prints) is the block the server decoded,
+// field for field and in order; over two requests on one connection, so
+// the decoders' dynamic tables must stay in step.
+func TestHTTP2WireOrder(t *testing.T) {
+	t.Parallel()
+	pki, err := testserver.SharedPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := testserver.StartRawH2Server(&tls.Config{Certificates: []tls.Certificate{pki.Server}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	files, err := pki.WriteFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := httpclient.New(httpclient.Options{CABundle: files.CAFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+
+	var want strings.Builder
+	for _, f := range testserver.H2Fields {
+		fmt.Fprintf(&want, "%s: %s\n", f[0], f[1])
+	}
+	for i, item := range []string{"X-One", "X-Two"} {
+		req := &httpclient.Request{Method: "POST", URL: srv.URL + "/p?q=1", JSON: []byte(`{"a":1}`)}
+		req.Header = map[string][]string{item: {"v"}, "X-Zed": {"z"}, "X-Abc": {"a"}}
+		p, err := s.Prepare(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var printed strings.Builder
+		var proto string
+		resp, err := s.Send(context.Background(), p, httpclient.SendOptions{OnConnect: func(p *httpclient.PreparedRequest, pr string) {
+			proto = pr
+			head := s.Head(p, pr)
+			fmt.Fprintf(&printed, ":method: %s\n:path: %s\n", head.Method, head.Target)
+			for _, f := range head.Header {
+				fmt.Fprintf(&printed, "%s: %s\n", f.Name, f.Value)
+			}
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if proto != "HTTP/2" {
+			t.Fatalf("request %d: OnConnect proto %q, want HTTP/2", i, proto)
+		}
+		var got strings.Builder
+		for _, f := range resp.RawHeader {
+			fmt.Fprintf(&got, "%s: %s\n", f.Name, f.Value)
+		}
+		if got.String() != want.String() {
+			t.Errorf("request %d: RawHeader\n%s\nwant\n%s", i, got.String(), want.String())
+		}
+		// The server's view, with :authority as the host field -v shows
+		// and the pseudo-headers -v shows in the request line.
+		var decoded strings.Builder
+		var method, path string
+		for _, line := range strings.Split(strings.TrimSuffix(string(body), "\n"), "\n") {
+			name, value, _ := strings.Cut(line, ": ")
+			switch name {
+			case ":method":
+				method = value
+			case ":path":
+				path = value
+			case ":scheme":
+			case ":authority":
+				fmt.Fprintf(&decoded, "host: %s\n", value)
+			default:
+				decoded.WriteString(line + "\n")
+			}
+		}
+		serverView := fmt.Sprintf(":method: %s\n:path: %s\n", method, path) + decoded.String()
+		if printed.String() != serverView {
+			t.Errorf("request %d: head reported\n%s\nserver decoded\n%s", i, printed.String(), body)
+		}
+		if !strings.Contains(printed.String(), strings.ToLower(item)+": v\n") {
+			t.Errorf("request %d: head reported lacks %s:\n%s", i, item, printed.String())
+		}
+	}
+}
