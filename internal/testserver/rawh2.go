@@ -21,7 +21,8 @@ import (
 // Every request is answered 200 with the header block H2Fields (in that
 // order, Set-Cookie repeated), and a text/plain body: the request's
 // header fields as decoded, one "name: value" a line, pseudo-headers
-// included.
+// included. After a request for /goaway the server sends GOAWAY and
+// closes the connection.
 type RawH2Server struct {
 	// URL is https://127.0.0.1:PORT.
 	URL string
@@ -107,7 +108,12 @@ func serveH2(c net.Conn) {
 		return
 	}
 	pending := map[uint32][]byte{} // streams whose request is still coming: the reply body
+	goaway := map[uint32]bool{}
 	reply := func(stream uint32) error {
+		defer delete(goaway, stream)
+		if goaway[stream] {
+			defer fr.WriteGoAway(stream, http2.ErrCodeNo, nil)
+		}
 		hbuf.Reset()
 		enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
 		for _, f := range H2Fields {
@@ -143,8 +149,10 @@ func serveH2(c net.Conn) {
 			}
 			id := f.StreamID
 			pending[id] = body.Bytes()
+			goaway[id] = f.PseudoValue("path") == "/goaway"
 			if f.StreamEnded() {
-				if err := reply(id); err != nil {
+				bye := goaway[id]
+				if err := reply(id); err != nil || bye {
 					return
 				}
 				delete(pending, id)
@@ -157,7 +165,8 @@ func serveH2(c net.Conn) {
 			}
 			if f.StreamEnded() {
 				if _, ok := pending[id]; ok {
-					if err := reply(id); err != nil {
+					bye := goaway[id]
+					if err := reply(id); err != nil || bye {
 						return
 					}
 					delete(pending, id)

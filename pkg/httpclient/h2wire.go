@@ -3,6 +3,7 @@ package httpclient
 import (
 	"crypto/tls"
 	"encoding/binary"
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -368,6 +369,12 @@ func (rt *h2RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := rt.cc.RoundTrip(req)
 	sent, got := rt.conn.claim(req)
+	if err != nil && h2Unprocessed(err) {
+		// The server did not take the request (the connection went
+		// away first): net/http sends it again on a new connection, as
+		// its own HTTP/2 client retries these.
+		return nil, h2NoCachedConn{}
+	}
 	if f, ok := req.Context().Value(h2SentKey{}).(func([]HeaderField)); ok {
 		var fields []HeaderField
 		if sent != nil {
@@ -384,6 +391,20 @@ func (rt *h2RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, nil
+}
+
+// h2Unprocessed reports whether err says that the server never processed
+// the request, as x/net/http2's canRetryError does: the connection was
+// unusable or went away under a GOAWAY before the stream, or the stream
+// was refused. Its sentinel errors are unexported, so they are known by
+// their text.
+func h2Unprocessed(err error) bool {
+	switch err.Error() {
+	case "http2: client conn not usable", "http2: Transport received Server's graceful shutdown GOAWAY":
+		return true
+	}
+	var se http2.StreamError
+	return errors.As(err, &se) && se.Code == http2.ErrCodeRefusedStream
 }
 
 // newH2Upgrade returns the TLSNextProto["h2"] function for ht: a

@@ -105,3 +105,41 @@ func TestHTTP2WireOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTP2WireReconnect checks that when the server ends a recorded
+// HTTP/2 connection with GOAWAY, the next request goes out on a new
+// connection (net/http is told the old one takes no more requests, or
+// that the request was not processed on it) and its response head is
+// still recorded in order.
+func TestHTTP2WireReconnect(t *testing.T) {
+	t.Parallel()
+	pki, err := testserver.SharedPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := testserver.StartRawH2Server(&tls.Config{Certificates: []tls.Certificate{pki.Server}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	files, err := pki.WriteFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := httpclient.New(httpclient.Options{CABundle: files.CAFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	for i, path := range []string{"/goaway", "/after"} {
+		resp, err := s.Do(context.Background(), &httpclient.Request{Method: "GET", URL: srv.URL + path}, httpclient.SendOptions{})
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Close()
+		if len(resp.RawHeader) != len(testserver.H2Fields) || resp.RawHeader[0].Name != testserver.H2Fields[0][0] {
+			t.Errorf("request %d: RawHeader %v", i, resp.RawHeader)
+		}
+	}
+}
