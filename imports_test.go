@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,11 +47,24 @@ func TestImportDirection(t *testing.T) {
 // names a .part file itself. Comments and help text may mention them.
 func TestCmdHasNoDownloadLogic(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("cmd/*.go")
+	banned := []string{`"Range"`, `"Content-Range"`, `"bytes=`, `"bytes `, `".part"`, `StatusPartialContent`, `StatusRequestedRangeNotSatisfiable`}
+	for _, hit := range bannedInCode(t, "cmd/*.go", banned) {
+		t.Errorf("%s handles downloads itself (%s); call httpclient.Download instead", hit.where, hit.what)
+	}
+}
+
+// bannedHit is a banned string found in code, and where.
+type bannedHit struct{ where, what string }
+
+// bannedInCode lists where the non-test Go files matching glob contain
+// one of banned outside comments.
+func bannedInCode(t *testing.T, glob string, banned []string) []bannedHit {
+	t.Helper()
+	files, err := filepath.Glob(glob)
 	if err != nil {
 		t.Fatal(err)
 	}
-	banned := []string{`"Range"`, `"Content-Range"`, `"bytes=`, `"bytes `, `".part"`, `StatusPartialContent`, `StatusRequestedRangeNotSatisfiable`}
+	var hits []bannedHit
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -63,11 +77,12 @@ func TestCmdHasNoDownloadLogic(t *testing.T) {
 			code, _, _ := strings.Cut(line, "//")
 			for _, b := range banned {
 				if strings.Contains(code, b) {
-					t.Errorf("%s:%d handles downloads itself (%s); call httpclient.Download instead", f, i+1, b)
+					hits = append(hits, bannedHit{fmt.Sprintf("%s:%d", f, i+1), b})
 				}
 			}
 		}
 	}
+	return hits
 }
 
 // TestCmdHasNoHTTPWorkflowLogic keeps the HTTP rules in the library (SPEC
@@ -77,32 +92,14 @@ func TestCmdHasNoDownloadLogic(t *testing.T) {
 // FollowsRedirects and ResponseHasBody.
 func TestCmdHasNoHTTPWorkflowLogic(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("cmd/*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	banned := []string{
 		`"Link"`, `ParseLinks`, `LinkByRel`, `.Links()`, `NextPageURL`, `.NextPage(`, // pagination
 		`NetrcFromEnv`, `NetrcPath`, `LoadNetrc`, `ParseNetrc`, `.WithScheme(`, // netrc
 		`"Location"`, `IsRedirect`, `.User.Password()`, // redirects and URL credentials
 		`== "HEAD"`, `!= "HEAD"`, `MethodHead`, // what HEAD means: FollowsRedirects, ResponseHasBody
 	}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, line := range strings.Split(string(src), "\n") {
-			code, _, _ := strings.Cut(line, "//")
-			for _, b := range banned {
-				if strings.Contains(code, b) {
-					t.Errorf("%s:%d does the library's work (%s); call pkg/httpclient instead", f, i+1, b)
-				}
-			}
-		}
+	for _, hit := range bannedInCode(t, "cmd/*.go", banned) {
+		t.Errorf("%s does the library's work (%s); call pkg/httpclient instead", hit.where, hit.what)
 	}
 }
 

@@ -36,34 +36,52 @@ type RawServer struct {
 	// URL is http://127.0.0.1:PORT, or https:// with TLS.
 	URL string
 
-	l     net.Listener
 	conns atomic.Int64
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	open  map[net.Conn]bool
+	connServer
 }
 
-// StartRawServer listens on 127.0.0.1; with cfg non-nil it serves TLS
-// (HTTP/1.1 only, the only protocol it speaks).
-func StartRawServer(cfg *tls.Config) (*RawServer, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
-	}
-	s := &RawServer{l: l, URL: "http://" + l.Addr().String(), open: map[net.Conn]bool{}}
-	if cfg != nil {
-		cfg = cfg.Clone()
-		cfg.NextProtos = []string{"http/1.1"}
-		s.l = tls.NewListener(l, cfg)
-		s.URL = "https://" + l.Addr().String()
-	}
+// connServer accepts connections on l and serves each in a goroutine
+// until Close, which also closes the connections still open.
+type connServer struct {
+	l    net.Listener
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	open map[net.Conn]bool
+}
+
+// start accepts connections on l and hands each to serve, which returns
+// when it is done with the connection; start closes it then.
+func (s *connServer) start(l net.Listener, serve func(net.Conn)) {
+	s.l = l
+	s.open = map[net.Conn]bool{}
 	s.wg.Add(1)
-	go s.accept()
-	return s, nil
+	go func() {
+		defer s.wg.Done()
+		for {
+			c, err := s.l.Accept()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			s.open[c] = true
+			s.mu.Unlock()
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				defer func() {
+					s.mu.Lock()
+					delete(s.open, c)
+					s.mu.Unlock()
+					c.Close()
+				}()
+				serve(c)
+			}()
+		}
+	}()
 }
 
 // Close stops the listener and closes every connection.
-func (s *RawServer) Close() {
+func (s *connServer) Close() {
 	s.l.Close()
 	s.mu.Lock()
 	for c := range s.open {
@@ -73,26 +91,22 @@ func (s *RawServer) Close() {
 	s.wg.Wait()
 }
 
-func (s *RawServer) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.l.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.open[c] = true
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.serve(c, s.conns.Add(1))
-			s.mu.Lock()
-			delete(s.open, c)
-			s.mu.Unlock()
-			c.Close()
-		}()
+// StartRawServer listens on 127.0.0.1; with cfg non-nil it serves TLS
+// (HTTP/1.1 only, the only protocol it speaks).
+func StartRawServer(cfg *tls.Config) (*RawServer, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
 	}
+	s := &RawServer{URL: "http://" + l.Addr().String()}
+	if cfg != nil {
+		cfg = cfg.Clone()
+		cfg.NextProtos = []string{"http/1.1"}
+		s.URL = "https://" + l.Addr().String()
+		l = tls.NewListener(l, cfg)
+	}
+	s.start(l, func(c net.Conn) { s.serve(c, s.conns.Add(1)) })
+	return s, nil
 }
 
 // serve answers requests on c until it closes or sends something that

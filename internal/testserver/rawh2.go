@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"sync"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -27,10 +26,7 @@ type RawH2Server struct {
 	// URL is https://127.0.0.1:PORT.
 	URL string
 
-	l    net.Listener
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	open map[net.Conn]bool
+	connServer
 }
 
 // H2Fields is the response header block RawH2Server sends after :status.
@@ -52,45 +48,9 @@ func StartRawH2Server(cfg *tls.Config) (*RawH2Server, error) {
 	}
 	cfg = cfg.Clone()
 	cfg.NextProtos = []string{"h2"}
-	s := &RawH2Server{l: tls.NewListener(l, cfg), URL: "https://" + l.Addr().String(), open: map[net.Conn]bool{}}
-	s.wg.Add(1)
-	go s.accept()
+	s := &RawH2Server{URL: "https://" + l.Addr().String()}
+	s.start(tls.NewListener(l, cfg), serveH2)
 	return s, nil
-}
-
-// Close stops the listener and closes every connection.
-func (s *RawH2Server) Close() {
-	s.l.Close()
-	s.mu.Lock()
-	for c := range s.open {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-}
-
-func (s *RawH2Server) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.l.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.open[c] = true
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer func() {
-				s.mu.Lock()
-				delete(s.open, c)
-				s.mu.Unlock()
-				c.Close()
-			}()
-			serveH2(c)
-		}()
-	}
 }
 
 // serveH2 speaks just enough HTTP/2 for one client: settings, pings,
