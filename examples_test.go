@@ -56,6 +56,12 @@ func TestExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	runWithExamples(t, dir, scriptCmds)
+}
+
+// runWithExamples runs the generated scenarios in dir, each with the
+// usual fixtures and a copy of examples/ in its work directory.
+func runWithExamples(t *testing.T, dir string, cmds map[string]func(*testscript.TestScript, bool, []string)) {
 	testscript.Run(t, testscript.Params{
 		Dir: dir,
 		Setup: func(env *testscript.Env) error {
@@ -64,7 +70,7 @@ func TestExamples(t *testing.T) {
 			}
 			return copyExamples(env)
 		},
-		Cmds:                scriptCmds,
+		Cmds:                cmds,
 		RequireExplicitExec: true,
 	})
 }

@@ -135,15 +135,5 @@ func TestREADMEExamples(t *testing.T) {
 	for name, f := range scriptCmds {
 		cmds[name] = f
 	}
-	testscript.Run(t, testscript.Params{
-		Dir: dir,
-		Setup: func(env *testscript.Env) error {
-			if err := setupScript(env); err != nil {
-				return err
-			}
-			return copyExamples(env)
-		},
-		Cmds:                cmds,
-		RequireExplicitExec: true,
-	})
+	runWithExamples(t, dir, cmds)
 }

@@ -12,14 +12,10 @@ import (
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
-// TestHTTP2WireOrder checks, against an HTTP/2 server whose header order
-// is fixed, that a response's RawHeader is the server's block in its
-// order with repeated fields repeated, and that the head OnConnect
-// reports over HTTP/2 (what -v prints) is the block the server decoded,
-// field for field and in order; over two requests on one connection, so
-// the decoders' dynamic tables must stay in step.
-func TestHTTP2WireOrder(t *testing.T) {
-	t.Parallel()
+// rawH2Session starts a RawH2Server and a session that trusts it; both
+// close when the test ends.
+func rawH2Session(t *testing.T) (*testserver.RawH2Server, *httpclient.Session) {
+	t.Helper()
 	pki, err := testserver.SharedPKI()
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +34,18 @@ func TestHTTP2WireOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
+	return srv, s
+}
+
+// TestHTTP2WireOrder checks, against an HTTP/2 server whose header order
+// is fixed, that a response's RawHeader is the server's block in its
+// order with repeated fields repeated, and that the head OnConnect
+// reports over HTTP/2 (what -v prints) is the block the server decoded,
+// field for field and in order; over two requests on one connection, so
+// the decoders' dynamic tables must stay in step.
+func TestHTTP2WireOrder(t *testing.T) {
+	t.Parallel()
+	srv, s := rawH2Session(t)
 
 	var want strings.Builder
 	for _, f := range testserver.H2Fields {
@@ -113,24 +121,7 @@ func TestHTTP2WireOrder(t *testing.T) {
 // still recorded in order.
 func TestHTTP2WireReconnect(t *testing.T) {
 	t.Parallel()
-	pki, err := testserver.SharedPKI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := testserver.StartRawH2Server(&tls.Config{Certificates: []tls.Certificate{pki.Server}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	files, err := pki.WriteFiles(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := httpclient.New(httpclient.Options{CABundle: files.CAFile})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
+	srv, s := rawH2Session(t)
 	for i, path := range []string{"/goaway", "/after"} {
 		resp, err := s.Do(context.Background(), &httpclient.Request{Method: "GET", URL: srv.URL + path}, httpclient.SendOptions{})
 		if err != nil {
