@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # startup.sh measures what a script calling reqs in a loop pays per call:
-# small GET requests to a local go-httpbin with reqs and curl in PAIRS
-# (one after the other, the order alternating), so that both see the same
-# machine load; it reports the median time of each and the median of the
-# per-pair ratios reqs/curl. HTTPie, when installed, is timed alone (it is
-# 30x slower, pairing adds nothing). It also reports reqs's package
+# small GET requests to a local go-httpbin with curl, reqs and a bare Go
+# program making the same GET (bench/floor, the floor for any Go client)
+# in rounds (one after the other, the order rotating), so that all see the
+# same machine load; it reports the median time of each and the median of
+# the per-round ratios to curl. HTTPie, when installed, is timed alone (it
+# is 30x slower, pairing adds nothing). It also reports reqs's package
 # initialisation time (GODEBUG=inittrace=1: the sum of every package's
 # init, median over the runs) and the binary's size.
 #
 # Needs go and curl; HTTPie is optional (apt-get install -y curl httpie).
-# Knobs (environment): N (pairs, default 200), REQS (a reqs binary to
+# Knobs (environment): N (rounds, default 200), REQS (a reqs binary to
 # measure instead of building one as releases are: CGO_ENABLED=0
 # -trimpath -ldflags="-s -w"; a cgo-linked binary, go build's default
 # where a C compiler is installed, pays the dynamic loader and libc).
@@ -31,6 +32,7 @@ if [ -z "$reqs" ]; then
 	reqs=$work/reqs
 fi
 (cd "$root" && go build -trimpath -ldflags "-s -w" -o "$work/httpbin-server" .)
+(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/floor" ./bench/floor)
 port=$((20000 + RANDOM % 20000))
 "$work/httpbin-server" httpbin --addr "127.0.0.1:$port" 2>/dev/null &
 server_pid=$!
@@ -41,27 +43,44 @@ for _ in $(seq 50); do
 done
 
 # elapsed_us CMD...: run CMD once and print its wall time in microseconds.
+# The clock is bash's EPOCHREALTIME, read without starting a process: a
+# `date` before and after would add two process start-ups to every figure
+# and pull every ratio towards 1.
 elapsed_us() {
 	local start end
-	start=$(date +%s%N)
+	start=${EPOCHREALTIME/[.,]/}
 	"$@" >/dev/null </dev/null
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000))
+	end=${EPOCHREALTIME/[.,]/}
+	echo $((end - start))
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
+# Each round runs curl, reqs and the floor program once each, the order
+# rotating, so all three see the same machine load.
 for i in $(seq "$N"); do
-	if ((i % 2)); then
+	case $((i % 3)) in
+	0)
 		c=$(elapsed_us curl -fsS "$url")
 		r=$(elapsed_us "$reqs" "$url")
-	else
+		f=$(elapsed_us "$work/floor" "$url")
+		;;
+	1)
 		r=$(elapsed_us "$reqs" "$url")
+		f=$(elapsed_us "$work/floor" "$url")
 		c=$(elapsed_us curl -fsS "$url")
-	fi
+		;;
+	2)
+		f=$(elapsed_us "$work/floor" "$url")
+		c=$(elapsed_us curl -fsS "$url")
+		r=$(elapsed_us "$reqs" "$url")
+		;;
+	esac
 	echo "$c" >>"$work/curl"
 	echo "$r" >>"$work/reqs.us"
+	echo "$f" >>"$work/floor.us"
 	echo "$r $c" | awk '{print $1 / $2}' >>"$work/ratio"
+	echo "$f $c" | awk '{print $1 / $2}' >>"$work/floor.ratio"
 done
 
 for _ in $(seq 30); do
@@ -71,6 +90,7 @@ done >"$work/init"
 printf '%-8s %12s %10s\n' client "median us" "x curl"
 printf '%-8s %12.0f %10.2f\n' curl "$(median <"$work/curl")" 1
 printf '%-8s %12.0f %10.2f   (median of %d paired ratios)\n' reqs "$(median <"$work/reqs.us")" "$(median <"$work/ratio")" "$N"
+printf '%-8s %12.0f %10.2f   (a bare Go net/http GET: the floor)\n' floor "$(median <"$work/floor.us")" "$(median <"$work/floor.ratio")"
 if command -v http >/dev/null; then
 	for _ in $(seq 20); do elapsed_us http --ignore-stdin "$url"; done >"$work/httpie"
 	h=$(median <"$work/httpie")
