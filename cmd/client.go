@@ -40,8 +40,8 @@ func (o *requestOptions) sessionOptions(env *requestEnv) (httpclient.Options, er
 // openSession builds the session from hopts (httpclient.New), sets the
 // User-Agent, loads the stored session's headers, auth and cookies, and
 // last applies what the flags say that beats a stored session (the
-// redirect limit, the auth of env.Request and the session, the retry
-// policy) and the download's preparation of env.Request.
+// redirect limit, the retry policy) and the download's preparation of
+// env.Request. The auth flags are applied by prepare.
 func (o *requestOptions) openSession(env *requestEnv, hopts *httpclient.Options, transport http.RoundTripper) (sess *httpclient.Session, save func() error, err error) {
 	sess, err = newClient(env.IO, hopts)
 	if err != nil {
@@ -70,9 +70,6 @@ func (o *requestOptions) openSession(env *requestEnv, hopts *httpclient.Options,
 		err = o.Redirect.apply(env)
 	}
 	if err == nil {
-		err = o.Auth.apply(env)
-	}
-	if err == nil {
 		o.Transfer.applyRetry(env)
 		err = o.Transfer.prepareDownload(env)
 	}
@@ -84,29 +81,39 @@ func (o *requestOptions) openSession(env *requestEnv, hopts *httpclient.Options,
 }
 
 // prepareExchange builds the session (newSession) and prepares
-// env.Request on it, deflating the body as --compress says: everything
-// between the parsed flags and items and the exchange. It sets
-// env.Prepared. A request the library rejects is a usage error. The
-// caller defers o.Session.release() and sess.Close().
+// env.Request on it (prepare): everything between the parsed flags and
+// items and the exchange. The caller defers o.Session.release() and
+// sess.Close().
 func (o *requestOptions) prepareExchange(env *requestEnv, transport http.RoundTripper) (sess *httpclient.Session, prep *httpclient.PreparedRequest, save func() error, err error) {
 	sess, save, err = o.newSession(env, transport)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	prep, err = sess.Prepare(env.Request)
+	prep, err = o.prepare(env)
 	if err != nil {
-		sess.Close()
-		if isBadRequest(err) {
-			return nil, nil, nil, usageErrorf("%v", unwrapKind(err))
-		}
-		return nil, nil, nil, err
-	}
-	env.Prepared = prep
-	if err := o.Transfer.beforeSend(env); err != nil {
 		sess.Close()
 		return nil, nil, nil, err
 	}
 	return sess, prep, save, nil
+}
+
+// prepare prepares env.Request on env.Session, with the auth flags'
+// credentials, and sets env.Prepared: the one step every request of the
+// command line and of a request file goes through. A request the
+// library rejects as built wrong is a usage error.
+func (o *requestOptions) prepare(env *requestEnv) (*httpclient.PreparedRequest, error) {
+	if err := o.Auth.apply(env); err != nil {
+		return nil, err
+	}
+	prep, err := env.Session.Prepare(env.Request)
+	if err != nil {
+		if isBadRequest(err) {
+			return nil, usageErrorf("%v", unwrapKind(err))
+		}
+		return nil, err
+	}
+	env.Prepared = prep
+	return prep, nil
 }
 
 // isBadRequest reports whether Session.Prepare rejected the request as

@@ -31,6 +31,11 @@ type authFlags struct {
 	// "COMMAND ARGS" (-A exec) or "HOST=COMMAND ARGS" (that host only).
 	AuthHelpers       []string
 	AuthHelperTimeout float64
+
+	// Set by apply: resolved says it has run, requestAuth is what it
+	// puts on every request after that (nil: the library's order).
+	resolved    bool
+	requestAuth httpclient.Auth
 }
 
 // Auth types of --auth-type.
@@ -54,8 +59,10 @@ func (f *authFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.AWSSigV4, "aws-sigv4", "", "sign with AWS Signature V4 as `aws:amz:REGION:SERVICE` (implies -A aws-sigv4); keys from -a KEY:SECRET or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
 }
 
-// apply sets the session's auth from the flags; it runs after a stored
-// session was loaded, so flags win over it.
+// apply sets the session's auth from the flags and puts --auth on
+// env.Request; it runs after a stored session was loaded, so flags win
+// over it. The flags are resolved once (a missing password is asked for
+// once): for the later requests of a run it only sets their auth.
 //
 // Credentials, strongest first (Requests' and HTTPie's order): --auth,
 // then credentials in the URL, then a stored session's auth, then netrc
@@ -64,10 +71,27 @@ func (f *authFlags) register(fs *pflag.FlagSet) {
 // it has an entry for. Only --auth is set here; Session.Prepare applies
 // that order.
 func (f *authFlags) apply(env *requestEnv) error {
+	if f.resolved {
+		env.Request.Auth = f.requestAuth
+		return nil
+	}
+	a, err := f.resolve(env)
+	if err != nil {
+		return err
+	}
+	f.resolved, f.requestAuth = true, a
+	env.Request.Auth = a
+	return nil
+}
+
+// resolve reads the auth flags: it returns the auth every request
+// carries (nil when the library ranks the candidates) and sets the
+// session's.
+func (f *authFlags) resolve(env *requestEnv) (httpclient.Auth, error) {
 	authType := strings.ToLower(strings.TrimSpace(f.AuthType))
 	globalHelper, hostHelpers, err := f.helpers(env)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !flagChanged(env, "auth-type") && authType == authBasic {
 		// As curl's --aws-sigv4, the scheme's own flag asks for it.
@@ -89,47 +113,45 @@ func (f *authFlags) apply(env *requestEnv) error {
 		scheme, err = f.oauth2Auth(env)
 	case authExec:
 		if globalHelper == nil {
-			return usageErrorf("-A exec: give the credential helper with --auth-helper 'COMMAND ARGS'")
+			return nil, usageErrorf("-A exec: give the credential helper with --auth-helper 'COMMAND ARGS'")
 		}
 		scheme = globalHelper
 	default:
-		return usageErrorf("--auth-type %q: must be basic, digest, bearer, aws-sigv4, oauth2 or exec", f.AuthType)
+		return nil, usageErrorf("--auth-type %q: must be basic, digest, bearer, aws-sigv4, oauth2 or exec", f.AuthType)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if scheme != nil {
-		env.Request.Auth = scheme
 		env.Session.Auth = scheme
-		return nil
+		return scheme, nil
 	}
 	if f.AWSSigV4 != "" {
-		return usageErrorf("--aws-sigv4 needs --auth-type aws-sigv4, not %s", authType)
+		return nil, usageErrorf("--aws-sigv4 needs --auth-type aws-sigv4, not %s", authType)
 	}
 	if f.OAuth2TokenURL != "" || f.OAuth2Scope != "" {
-		return usageErrorf("--oauth2-token-url and --oauth2-scope need --auth-type oauth2, not %s", authType)
+		return nil, usageErrorf("--oauth2-token-url and --oauth2-scope need --auth-type oauth2, not %s", authType)
 	}
 	if globalHelper != nil {
-		return usageErrorf("--auth-helper 'COMMAND' needs --auth-type exec, not %s (HOST='COMMAND' sets a helper for one host)", authType)
+		return nil, usageErrorf("--auth-helper 'COMMAND' needs --auth-type exec, not %s (HOST='COMMAND' sets a helper for one host)", authType)
 	}
 
 	if flagChanged(env, "auth") || f.Auth != "" {
 		a, err := f.explicitAuth(env, authType)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		// On the request it beats credentials in the URL; on the session
 		// it is what a stored session keeps.
-		env.Request.Auth = a
 		env.Session.Auth = a
-		return nil
+		return a, nil
 	}
 	// Credentials in the URL, a stored session's, per-host helpers and
 	// netrc's are the library's to rank (Session.Prepare); those of the
 	// URL and netrc are sent as -A says.
 	env.Session.CredentialScheme = authType
 	env.Session.HostHelpers = hostHelpers
-	return nil
+	return nil, nil
 }
 
 // helpers reads --auth-helper values (and the config file's per-host

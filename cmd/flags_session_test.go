@@ -45,8 +45,9 @@ func newSessionRun(t *testing.T, dir, rawURL string, header http.Header, args ..
 	return &sessionRun{opts: opts, env: env}
 }
 
-// start builds the session as runRequest does (sessionOptions, then
-// openSession), keeping the options for the tests to inspect.
+// start builds the session and prepares the request as runRequest does
+// (sessionOptions, openSession, then prepare), keeping the options for
+// the tests to inspect.
 func (r *sessionRun) start(t *testing.T) func() error {
 	t.Helper()
 	o, err := r.opts.sessionOptions(r.env)
@@ -59,6 +60,9 @@ func (r *sessionRun) start(t *testing.T) func() error {
 		t.Fatalf("openSession: %v", err)
 	}
 	t.Cleanup(sess.Close)
+	if _, err := r.opts.prepare(r.env); err != nil {
+		t.Fatalf("prepare: %v", err)
+	}
 	return save
 }
 

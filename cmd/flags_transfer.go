@@ -257,16 +257,15 @@ func (f *transferFlags) isImplicitHeader(name string) bool {
 	return slices.Contains(f.implicit, http.CanonicalHeaderKey(name))
 }
 
-// beforeSend runs once the request is prepared and before it is printed
-// or sent: --compress deflates the body there.
-func (f *transferFlags) beforeSend(env *requestEnv) error {
-	if f.Compress == 0 || env.Prepared == nil {
-		return nil
+// compression is what -x (when smaller) and -xx (always) ask for.
+func (f *transferFlags) compression() httpclient.Compression {
+	switch {
+	case f.Compress > 1:
+		return httpclient.CompressAlways
+	case f.Compress == 1:
+		return httpclient.CompressIfSmaller
 	}
-	if _, err := httpclient.CompressBody(env.Prepared, f.Compress > 1); err != nil {
-		return err
-	}
-	return nil
+	return httpclient.CompressNone
 }
 
 // output writes the final response's body when a body-workflow mode

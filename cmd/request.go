@@ -432,7 +432,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := &httpclient.Request{URL: env.URL, Boundary: o.Boundary, Chunked: o.Chunked, PathAsIs: o.PathAsIs}
+	req := &httpclient.Request{URL: env.URL, Boundary: o.Boundary, Chunked: o.Chunked, PathAsIs: o.PathAsIs, Compress: o.Transfer.compression()}
 	for _, h := range items.Headers {
 		if h.Unset {
 			req.Unset = append(req.Unset, h.Name)

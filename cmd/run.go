@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -49,7 +50,7 @@ var runRequestFlags = []string{
 	"oauth2-token-url", "oauth2-scope", "auth-helper", "auth-helper-timeout",
 	"verify", "http1.1", "http2", "http3", "proxy", "cert", "cert-key", "cert-key-pass", "ssl", "ciphers",
 	"resolve", "unix-socket", "trust-env", "ipv4", "ipv6", "interface",
-	"timeout", "max-time", "retries", "retry-backoff", "retry-status", "retry-methods", "max-retry-after",
+	"timeout", "max-time", "compress", "retries", "retry-backoff", "retry-status", "retry-methods", "max-retry-after",
 	"session", "session-read-only",
 }
 
@@ -378,17 +379,10 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 	out.URL = hreq.URL
 	env := *r.env
 	env.Request, env.URL, env.Method = hreq, hreq.URL, hreq.Method
-	built, err := r.ensureSession(&env)
-	if err != nil {
+	if err := r.ensureSession(&env); err != nil {
 		return fail(err)
 	}
 	env.Session = r.sess
-	if !built {
-		// The session builder applied the auth flags to the first request.
-		if err := r.o.Request.Auth.apply(&env); err != nil {
-			return fail(err)
-		}
-	}
 
 	sess := r.sess
 	sess.Retry = r.retry
@@ -400,15 +394,15 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 		sess.Jar = nil
 		defer func() { sess.Jar = jar }()
 	}
-	prep, err := sess.Prepare(hreq)
+	prep, err := r.o.Request.prepare(&env)
 	if err != nil {
-		if isBadRequest(err) {
-			return fail(usageErrorf("%s: %v", req.Pos, unwrapKind(err)))
+		var usage *usageError
+		if errors.As(err, &usage) {
+			err = usageErrorf("%s: %v", req.Pos, err)
 		}
 		return fail(err)
 	}
 	out.URL = redactedURL(prep)
-	env.Prepared = prep
 	if req.Directives.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)
@@ -507,7 +501,7 @@ func (r *runner) buildRequest(f *httpfile.File, req *httpfile.Request, vars *htt
 	if _, err := httpclient.PrepareURL(full); err != nil {
 		return nil, usageErrorf("%s: invalid URL %q: %v", req.URLPos, rawURL, unwrapKind(err))
 	}
-	hreq := &httpclient.Request{Method: req.Method, URL: full, Header: http.Header{}}
+	hreq := &httpclient.Request{Method: req.Method, URL: full, Header: http.Header{}, Compress: r.o.Request.Transfer.compression()}
 	for _, h := range req.Headers {
 		name, err := expand(h.Name, h.Pos)
 		if err != nil {
@@ -556,20 +550,19 @@ func (r *runner) buildRequest(f *httpfile.File, req *httpfile.Request, vars *htt
 	return hreq, nil
 }
 
-// ensureSession builds the run's client on its first request (built
-// reports that it did so now): the session flags need a request URL to
-// find a named session.
-func (r *runner) ensureSession(env *requestEnv) (built bool, err error) {
+// ensureSession builds the run's client on its first request: the
+// session flags need a request URL to find a named session.
+func (r *runner) ensureSession(env *requestEnv) error {
 	if r.sess != nil {
-		return false, nil
+		return nil
 	}
 	ro := &r.o.Request
 	sess, save, err := ro.newSession(env, r.o.Transport)
 	if err != nil {
-		return false, err
+		return err
 	}
 	r.sess, r.save, r.retry = sess, save, sess.Retry
-	return true, nil
+	return nil
 }
 
 // color reports whether result lines are coloured: on a terminal (or

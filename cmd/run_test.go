@@ -117,3 +117,39 @@ func TestRunFilesJUnit(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// TestRunFilesPrepareOnce checks that every request of a file goes
+// through the one prepare step: --auth without a password is asked for
+// once and sent with each request, and --compress deflates each body.
+func TestRunFilesPrepareOnce(t *testing.T) {
+	t.Parallel()
+	type seen struct{ auth, encoding string }
+	var got []seen
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, seen{r.Header.Get("Authorization"), r.Header.Get("Content-Encoding")})
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "api.http")
+	body := strings.Repeat("compressible ", 200)
+	src := "POST {{host}}/one\n\n" + body + "\n\n###\nPOST {{host}}/two\n\n" + body + "\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ios, in, out, errOut := TestIOStreams()
+	ios.ReadFile = os.ReadFile
+	ios.StdinTTY = true // an injected terminal answers one prompt
+	in.WriteString("pw\n")
+	c := newRunCmd(ios, nil)
+	c.SetArgs([]string{file, "--var", "host=" + srv.URL, "-a", "ann", "-x"})
+	if err := c.Execute(); err != nil {
+		t.Fatalf("run: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
+	}
+	if n := strings.Count(errOut.String(), "password for ann@"); n != 1 {
+		t.Errorf("asked for the password %d times, want once; stderr:\n%s", n, errOut)
+	}
+	want := seen{"Basic YW5uOnB3", "deflate"} // ann:pw
+	if len(got) != 2 || got[0] != want || got[1] != want {
+		t.Errorf("requests carried %+v, want two of %+v", got, want)
+	}
+}

@@ -7,23 +7,23 @@ import (
 	"io"
 )
 
-// compressInMemory is the largest body of known length CompressBody
+// compressInMemory is the largest body of known length compressBody
 // deflates in memory; larger ones are deflated twice while streaming, once
 // to learn the compressed length and once to send.
 const compressInMemory = 1 << 20
 
-// CompressBody deflates p's body (the zlib format, sent with
-// Content-Encoding: deflate) as HTTPie's --compress does: it is left alone
-// when deflating does not make it smaller, unless force is set (-xx). A
-// body that can be read only once (standard input past the replay buffer's
-// reach) cannot be measured first, so it is always deflated, as it
-// streams. A body that already has a Content-Encoding is left alone. It
-// reports whether the body is now deflated.
+// compressBody deflates p's body (the zlib format, sent with
+// Content-Encoding: deflate) as Request.Compress says: it is left alone
+// when deflating does not make it smaller, unless force is set
+// (CompressAlways). A body that can be read only once cannot be measured
+// first, so it is always deflated, as it streams. A body that already
+// has a Content-Encoding is left alone. It reports whether the body is
+// now deflated.
 //
 // The compressed stream is produced by the standard library's zlib, whose
 // output does not depend on how the input is split into reads, so the
 // length measured on the first pass is the length sent.
-func CompressBody(p *PreparedRequest, force bool) (bool, error) {
+func compressBody(p *PreparedRequest, force bool) (bool, error) {
 	if !p.HasBody() || p.Header.Get("Content-Encoding") != "" {
 		return false, nil
 	}
@@ -74,10 +74,10 @@ func deflateTo(w io.Writer, r io.Reader) (int64, error) {
 	zw := zlib.NewWriter(w)
 	n, err := io.Copy(zw, r)
 	if err != nil {
-		return n, fmt.Errorf("%w: compress body: %v", ErrInvalidBody, err)
+		return n, fmt.Errorf("compress body: %w", err)
 	}
 	if err := zw.Close(); err != nil {
-		return n, fmt.Errorf("%w: compress body: %v", ErrInvalidBody, err)
+		return n, fmt.Errorf("compress body: %w", err)
 	}
 	return n, nil
 }

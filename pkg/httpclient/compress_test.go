@@ -3,6 +3,7 @@ package httpclient
 import (
 	"bytes"
 	"compress/zlib"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -63,28 +64,28 @@ func TestCompressBody(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			done, err := CompressBody(p, tc.force)
+			done, err := compressBody(p, tc.force)
 			if err != nil || done != tc.wantDone {
-				t.Fatalf("CompressBody(%s, force %v) = %v, %v; want %v", tc.name, tc.force, done, err, tc.wantDone)
+				t.Fatalf("compressBody(%s, force %v) = %v, %v; want %v", tc.name, tc.force, done, err, tc.wantDone)
 			}
 			if !done {
 				if p.Header.Get("Content-Encoding") != "" {
-					t.Errorf("CompressBody(%s) left alone but set Content-Encoding", tc.name)
+					t.Errorf("compressBody(%s) left alone but set Content-Encoding", tc.name)
 				}
 				return
 			}
 			if got := p.Header.Get("Content-Encoding"); got != "deflate" {
-				t.Errorf("CompressBody(%s): Content-Encoding %q, want deflate", tc.name, got)
+				t.Errorf("compressBody(%s): Content-Encoding %q, want deflate", tc.name, got)
 			}
 			sent, plain := inflate(t, p)
 			if string(plain) != tc.plain {
-				t.Errorf("CompressBody(%s): inflated body has %d bytes, want the %d bytes given", tc.name, len(plain), len(tc.plain))
+				t.Errorf("compressBody(%s): inflated body has %d bytes, want the %d bytes given", tc.name, len(plain), len(tc.plain))
 			}
 			if tc.wantLength && p.ContentLength != sent {
-				t.Errorf("CompressBody(%s): ContentLength %d, but %d bytes are sent", tc.name, p.ContentLength, sent)
+				t.Errorf("compressBody(%s): ContentLength %d, but %d bytes are sent", tc.name, p.ContentLength, sent)
 			}
 			if !tc.wantLength && p.ContentLength != -1 {
-				t.Errorf("CompressBody(%s): ContentLength %d, want -1 (chunked)", tc.name, p.ContentLength)
+				t.Errorf("compressBody(%s): ContentLength %d, want -1 (chunked)", tc.name, p.ContentLength)
 			}
 		})
 	}
@@ -97,7 +98,53 @@ func TestCompressBodyLeavesEncodedBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done, err := CompressBody(p, true); done || err != nil {
-		t.Errorf("CompressBody of a body with Content-Encoding gzip = %v, %v; want it left alone", done, err)
+	if done, err := compressBody(p, true); done || err != nil {
+		t.Errorf("compressBody of a body with Content-Encoding gzip = %v, %v; want it left alone", done, err)
+	}
+}
+
+// failingReader fails every read, as a body source that broke.
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("device gone") }
+
+func TestPrepareCompress(t *testing.T) {
+	t.Parallel()
+	s := &Session{}
+	long := strings.Repeat("compressible ", 100)
+	for _, tc := range []struct {
+		name     string
+		compress Compression
+		body     string
+		want     string // Content-Encoding
+	}{
+		{"none", CompressNone, long, ""},
+		{"if smaller, smaller", CompressIfSmaller, long, "deflate"},
+		{"if smaller, larger", CompressIfSmaller, "ab", ""},
+		{"always", CompressAlways, "ab", "deflate"},
+	} {
+		p, err := s.Prepare(&Request{Method: "POST", URL: "http://example.com/", Body: BytesBody([]byte(tc.body)), Compress: tc.compress})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := p.Header.Get("Content-Encoding"); got != tc.want {
+			t.Errorf("%s: Content-Encoding %q, want %q", tc.name, got, tc.want)
+		}
+		if tc.want != "" {
+			if _, plain := inflate(t, p); string(plain) != tc.body {
+				t.Errorf("%s: inflated body %q, want %q", tc.name, plain, tc.body)
+			}
+		}
+	}
+
+	// A source that fails is not a request built wrong.
+	_, err := s.Prepare(&Request{Method: "POST", URL: "http://example.com/", Body: ReaderBody(failingReader{}, 100), Compress: CompressIfSmaller})
+	if err == nil || !strings.Contains(err.Error(), "device gone") {
+		t.Fatalf("Prepare with a failing body = %v, want the read's error", err)
+	}
+	for _, kind := range []error{ErrInvalidURL, ErrInvalidHeader, ErrInvalidBody} {
+		if errors.Is(err, kind) {
+			t.Errorf("Prepare with a failing body = %v, which is %v", err, kind)
+		}
 	}
 }

@@ -25,6 +25,11 @@ import (
 // redirect to another host gets that host's), the host's helper in
 // HostHelpers, else with TrustEnv and not IgnoreNetrc its netrc entry;
 // and last an Authorization header, which those replace.
+//
+// Last, the body is deflated as req.Compress says. A body that cannot be
+// read then fails Prepare with the read's own error, which is not one of
+// the invalid-request kinds (ErrInvalidURL, ErrInvalidHeader,
+// ErrInvalidBody): the request was built right, its source failed.
 func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 	// Methods go out upper-cased, as Requests' prepare_method does:
 	// servers answer "purge" with 501.
@@ -95,6 +100,13 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 		}
 	}
 	p.URL.User = nil
+	if req.Compress != CompressNone {
+		// Reading the body failed: not a request built wrong, so the
+		// error keeps its own kind, not ErrInvalidBody.
+		if _, err := compressBody(p, req.Compress == CompressAlways); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 

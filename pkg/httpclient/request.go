@@ -50,7 +50,27 @@ type Request struct {
 	// PathAsIs keeps "." and ".." segments in the URL's path, which are
 	// otherwise removed as urllib3 does (curl's --path-as-is).
 	PathAsIs bool
+	// Compress deflates the body as HTTPie's --compress does; see
+	// Compression.
+	Compress Compression
 }
+
+// Compression says whether Prepare deflates a request body (the zlib
+// format, sent with Content-Encoding: deflate).
+type Compression int
+
+const (
+	// CompressNone sends the body as given.
+	CompressNone Compression = iota
+	// CompressIfSmaller deflates the body when that makes it smaller
+	// (HTTPie's -x). A body that can be read only once (standard input
+	// past the replay buffer's reach) cannot be measured first, so it is
+	// always deflated, as it streams.
+	CompressIfSmaller
+	// CompressAlways deflates the body even when that makes it larger
+	// (HTTPie's -xx).
+	CompressAlways
+)
 
 // Param is one name/value pair of a query or a form; order is kept.
 type Param struct {
