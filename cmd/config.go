@@ -102,7 +102,7 @@ func runConfigShow(_ context.Context, o *configOptions) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	warnUnknownConfigKeys(o.IO.ErrOut, c, o.Flags)
+	warnUnknownConfigKeys(o.IO, c, o.Flags)
 	return nil
 }
 

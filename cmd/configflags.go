@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/reqs-cli/reqs/pkg/config"
@@ -42,7 +41,7 @@ func applyConfig(ios *IOStreams, cmd *cobra.Command) error {
 		return err
 	}
 	if q, err := cmd.Flags().GetCount("quiet"); err != nil || q < 2 {
-		warnUnknownConfigKeys(ios.ErrOut, c, cmd.Root().Flags())
+		warnUnknownConfigKeys(ios, c, cmd.Root().Flags())
 	}
 	return nil
 }
@@ -123,8 +122,8 @@ func unknownConfigKeys(c *config.Config, fs *pflag.FlagSet) []string {
 	return out
 }
 
-func warnUnknownConfigKeys(w io.Writer, c *config.Config, fs *pflag.FlagSet) {
+func warnUnknownConfigKeys(ios *IOStreams, c *config.Config, fs *pflag.FlagSet) {
 	for _, k := range unknownConfigKeys(c, fs) {
-		fmt.Fprintf(w, "reqs: warning: config file %s: unknown key %q (no such flag)\n", c.File, k)
+		ios.Warnf("config file %s: unknown key %q (no such flag)", c.File, k)
 	}
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -27,6 +28,9 @@ type IOStreams struct {
 	// ColorEnv is the colour decision from the environment alone
 	// (NO_COLOR, CLICOLOR_FORCE, TERM=dumb, TTY); flags may override it.
 	ColorEnv bool
+	// ErrColor is the same decision for standard error, where the
+	// "error:" and "warning:" labels are coloured; --no-color clears it.
+	ErrColor bool
 	// LookupEnv reads the environment (injected for tests); nil is an
 	// empty environment. It is the only way commands read it.
 	LookupEnv func(string) (string, bool)
@@ -96,7 +100,24 @@ func SystemIOStreams() *IOStreams {
 		}
 	}
 	s.ColorEnv = colorFromEnv(os.Getenv, s.StdoutTTY)
+	s.ErrColor = colorFromEnv(os.Getenv, s.StderrTTY)
 	return s
+}
+
+// Errorf prints a one-line error on standard error, "reqs: error: ...",
+// the label in bold red when standard error takes colour.
+func (s *IOStreams) Errorf(format string, args ...any) {
+	s.notice("error:", color.FgRed, format, args...)
+}
+
+// Warnf prints a one-line warning on standard error, "reqs: warning:
+// ...", the label in bold yellow when standard error takes colour.
+func (s *IOStreams) Warnf(format string, args ...any) {
+	s.notice("warning:", color.FgYellow, format, args...)
+}
+
+func (s *IOStreams) notice(label string, hue color.Attribute, format string, args ...any) {
+	fmt.Fprintf(s.ErrOut, "reqs: %s %s\n", newColor(s.ErrColor, hue, color.Bold).Sprint(label), fmt.Sprintf(format, args...))
 }
 
 // newColor returns a fatih/color colour of attrs, switched on or off by

@@ -92,7 +92,7 @@ func (e *requestEnv) Warn(format string, args ...any) {
 	if e.Quiet >= 2 {
 		return
 	}
-	fmt.Fprintf(e.IO.ErrOut, "reqs: warning: %s\n", render.EscapeControls(fmt.Sprintf(format, args...)))
+	e.IO.Warnf("%s", render.EscapeControls(fmt.Sprintf(format, args...)))
 }
 
 // RenderHead prints a response's status line and headers when the print
@@ -117,6 +117,7 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 	}
 	c.RunE = func(c *cobra.Command, args []string) error {
 		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
+		opts.applyNoColor()
 		if method == "" {
 			if err := checkMistypedCommand(c, args); err != nil {
 				return err
@@ -143,6 +144,14 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 	// -h means --headers (HTTPie), so help has no shorthand.
 	fs.Bool("help", false, "show help")
 	return c
+}
+
+// applyNoColor makes --no-color ("never use colours") hold on standard
+// error too, for every warning and error from here on.
+func (o *requestOptions) applyNoColor() {
+	if o.NoColor {
+		o.IO.ErrColor = false
+	}
 }
 
 func (o *requestOptions) register(fs *pflag.FlagSet) {

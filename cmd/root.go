@@ -37,12 +37,12 @@ func Main() int {
 		return exitOK
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(ios.ErrOut, "reqs: error: interrupted")
+		ios.Errorf("interrupted")
 		return exitInterrupted
 	}
 	var status *statusError
 	if !errors.Is(err, errSilent) && !errors.As(err, &status) {
-		fmt.Fprintf(ios.ErrOut, "reqs: error: %s%s\n", oneLine(err.Error()), errorHint(err))
+		ios.Errorf("%s%s", oneLine(err.Error()), errorHint(err))
 		var usage *usageError
 		if errors.As(err, &usage) {
 			fmt.Fprintln(ios.ErrOut, "reqs: see 'reqs --help'")

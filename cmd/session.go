@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
 )
 
@@ -155,7 +157,7 @@ func runSessionList(_ context.Context, o *sessionOptions) error {
 		cookies := fmt.Sprint(s.Cookies)
 		if s.Err != nil {
 			cookies = "unreadable"
-			fmt.Fprintf(o.IO.ErrOut, "reqs: warning: %v\n", s.Err)
+			o.IO.Warnf("%v", s.Err)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Host, s.Name, cookies, s.Modified.Local().Format("2006-01-02 15:04:05"))
 	}
@@ -180,6 +182,10 @@ func runSessionShow(_ context.Context, o *sessionOptions) error {
 	data, err := s.Encode()
 	if err != nil {
 		return err
+	}
+	if o.IO.ColorEnv {
+		// On a terminal, coloured as response bodies are.
+		return render.JSON(o.IO.Out, bytes.NewReader(data), render.Options{Color: true, Format: true, Indent: 2, Terminal: true})
 	}
 	_, err = o.IO.Out.Write(data)
 	return err
