@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -183,16 +182,15 @@ func (e *runFailure) code() int {
 	return exitAssertion
 }
 
-// runner runs the files of one `reqs run`.
+// runner holds what the requests of one `reqs run` share: the session,
+// built on the first request, and the run's first error.
 type runner struct {
-	o         *runOptions
-	env       *requestEnv
-	sess      *httpclient.Session
-	save      func() error
-	retry     httpclient.RetryPolicy
-	overrides map[string]string
-	first     error
-	stop      bool
+	o     *runOptions
+	env   *requestEnv
+	sess  *httpclient.Session
+	save  func() error
+	retry httpclient.RetryPolicy
+	first error
 }
 
 func runFiles(ctx context.Context, o *runOptions) (err error) {
@@ -212,24 +210,8 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		}
 		files = append(files, f)
 	}
-	selected, err := selectRequests(files, o)
-	if err != nil {
-		return err
-	}
-	envs := make([]map[string]string, len(files))
-	for i, f := range files {
-		vars, err := httpfile.LoadEnvironment(filepath.Dir(f.Path), o.Env)
-		if err != nil {
-			return usageErrorf("%v", err)
-		}
-		envs[i] = vars
-	}
 
-	r := &runner{o: o, overrides: map[string]string{}}
-	for _, v := range o.Vars {
-		name, value, _ := strings.Cut(v, "=")
-		r.overrides[name] = value
-	}
+	r := &runner{o: o}
 	r.env = &requestEnv{IO: o.IO, Opts: ro, Quiet: ro.Quiet, Changed: o.Changed}
 	if err := setOutput(r.env); err != nil {
 		return err
@@ -238,6 +220,36 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		// The result lines are the output; -v adds the exchanges.
 		r.env.Print = printSpec{}
 	}
+	run := &httpfile.Runner{
+		Send:        r.send,
+		Environment: o.Env,
+		Overrides:   map[string]string{},
+		Getenv:      o.IO.lookupEnv,
+		ReadFile:    o.IO.readFile,
+		ResolveURL:  func(u string) (string, error) { return expandURL(u, ro.DefaultScheme) },
+		Compress:    ro.Transfer.compression(),
+		FailFast:    o.FailFast,
+		OnFile: func(*httpfile.File) {
+			if r.sess != nil && !ro.Session.active() {
+				// One cookie jar per file, unless a session keeps them.
+				r.sess.Jar = httpclient.NewJar()
+			}
+		},
+		OnOutcome: r.outcome,
+	}
+	for _, v := range o.Vars {
+		name, value, _ := strings.Cut(v, "=")
+		run.Overrides[name] = value
+	}
+	switch {
+	case o.Changed("name"):
+		run.Selected, err = httpfile.Select(files, o.Name, 0)
+	case o.Changed("line"):
+		run.Selected, err = httpfile.Select(files, "", o.Line)
+	}
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
 	defer ro.Session.release()
 	defer func() {
 		if r.sess != nil {
@@ -245,31 +257,13 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		}
 	}()
 
-	var outcomes []*httpfile.FileOutcome
 	start := time.Now()
-	for i, f := range files {
-		fo := &httpfile.FileOutcome{Path: f.Path, Start: time.Now()}
-		outcomes = append(outcomes, fo)
-		if r.sess != nil && !ro.Session.active() {
-			// One cookie jar per file, unless a session keeps them.
-			r.sess.Jar = httpclient.NewJar()
+	outcomes, err := run.Run(ctx, files)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		vars := &httpfile.Vars{Overrides: r.overrides, Environment: envs[i], Responses: map[string]*httpfile.Response{}, Getenv: o.IO.lookupEnv}
-		for _, req := range f.Requests {
-			if !selected[req] || r.stop {
-				continue
-			}
-			out := r.runOne(ctx, f, req, vars)
-			fo.Outcomes = append(fo.Outcomes, out)
-			r.printOutcome(out)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if !out.Passed() && o.FailFast {
-				r.stop = true
-			}
-		}
-		fo.Duration = time.Since(fo.Start)
+		return usageErrorf("%v", err) // an environment file
 	}
 	if r.save != nil {
 		if err := r.save(); err != nil {
@@ -288,8 +282,14 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 	if ro.Quiet == 0 {
 		fmt.Fprintf(o.IO.Out, "%d %s, %d passed, %d failed (%s)\n", total, plural(total, "request"), passed, total-passed, formatMillis(time.Since(start)))
 	}
-	if err := writeReports(o.Reports, outcomes); err != nil {
-		return err
+	for _, spec := range o.Reports {
+		format, path, err := parseReport(spec)
+		if err != nil {
+			return err
+		}
+		if err := httpfile.WriteReportFile(path, format, outcomes); err != nil {
+			return err
+		}
 	}
 	if passed < total {
 		return &runFailure{first: r.first, printed: ro.Quiet == 0}
@@ -308,80 +308,38 @@ func formatMillis(d time.Duration) string {
 	return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
 }
 
-// selectRequests applies --name and --line: the request they name and,
-// before it, the named requests it reads responses from (transitively).
-// Without them every request runs.
-func selectRequests(files []*httpfile.File, o *runOptions) (map[*httpfile.Request]bool, error) {
-	sel := map[*httpfile.Request]bool{}
-	filtering := o.Changed("name") || o.Changed("line")
-	for _, f := range files {
-		for i, req := range f.Requests {
-			if !filtering {
-				sel[req] = true
-				continue
-			}
-			match := false
-			if o.Changed("name") {
-				match = req.Title == o.Name || req.Name == o.Name
-			} else {
-				end := int(^uint(0) >> 1)
-				if i+1 < len(f.Requests) {
-					end = f.Requests[i+1].Start.Line
-				}
-				match = req.Start.Line <= o.Line && o.Line < end
-			}
-			if match {
-				addWithDependencies(sel, f.Requests[:i+1])
+// outcome takes a request's outcome: a mistake in the file is a usage
+// error, --check-status fails a 3xx-5xx response, the run's first error
+// is kept for the exit status, and the result line is printed.
+func (r *runner) outcome(out *httpfile.Outcome, x *httpfile.Exchange) {
+	var fe *httpfile.Error
+	if errors.As(out.Err, &fe) {
+		out.Err = usageErrorf("%v", out.Err)
+	}
+	if r.first == nil {
+		r.first = out.Err
+		for _, res := range out.Results {
+			if r.first == nil {
+				r.first = res.Err
 			}
 		}
 	}
-	if len(sel) == 0 {
-		if o.Changed("name") {
-			return nil, usageErrorf("--name %q: no request has this title or @name", o.Name)
-		}
-		if o.Changed("line") {
-			return nil, usageErrorf("--line %d: no request there", o.Line)
-		}
-	}
-	return sel, nil
-}
-
-// addWithDependencies selects the last request of reqs and the named
-// requests before it that it depends on.
-func addWithDependencies(sel map[*httpfile.Request]bool, reqs []*httpfile.Request) {
-	target := reqs[len(reqs)-1]
-	sel[target] = true
-	for _, name := range httpfile.Dependencies(target) {
-		for k := len(reqs) - 2; k >= 0; k-- {
-			if reqs[k].Name == name {
-				if !sel[reqs[k]] {
-					addWithDependencies(sel, reqs[:k+1])
-				}
-				break
-			}
-		}
-	}
-}
-
-// runOne sends one request of a file and checks its assertions.
-func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Request, vars *httpfile.Vars) *httpfile.Outcome {
-	out := &httpfile.Outcome{Request: req, Method: req.Method, URL: req.URL}
-	fail := func(err error) *httpfile.Outcome {
-		out.Err = err
+	if out.Err == nil && x != nil && r.o.Request.CheckStatus && x.Status >= 300 && x.Status < 600 {
+		out.Err = &statusError{Code: x.Status, Reason: x.Reason}
 		if r.first == nil {
-			r.first = err
+			r.first = out.Err
 		}
-		return out
 	}
-	hreq, err := r.buildRequest(f, req, vars)
-	if err != nil {
-		return fail(err)
-	}
-	out.URL = hreq.URL
+	r.printOutcome(out)
+}
+
+// send sends one request of a file on the run's session, printing the
+// exchange as the print flags say, and reads the whole response body.
+func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclient.Request) (*httpfile.Exchange, error) {
 	env := *r.env
 	env.Request, env.URL, env.Method = hreq, hreq.URL, hreq.Method
 	if err := r.ensureSession(&env); err != nil {
-		return fail(err)
+		return nil, err
 	}
 	env.Session = r.sess
 
@@ -401,9 +359,9 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 		if errors.As(err, &usage) {
 			err = usageErrorf("%s: %v", req.Pos, err)
 		}
-		return fail(err)
+		return nil, err
 	}
-	out.URL = redactedURL(prep)
+	x := &httpfile.Exchange{URL: prep.URL.Redacted()}
 	if req.Directives.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)
@@ -426,129 +384,27 @@ func (r *runner) runOne(ctx context.Context, f *httpfile.File, req *httpfile.Req
 		err = bodyErr
 	}
 	if err != nil {
-		out.Duration = time.Since(start)
-		return fail(err)
+		x.Duration = time.Since(start)
+		return x, err
 	}
 	defer resp.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRunBody+1))
-	out.Duration = time.Since(start)
-	out.Status = resp.StatusCode
+	x.Duration, x.Status, x.Reason, x.Header, x.Body = time.Since(start), resp.StatusCode, resp.Reason, resp.Header, body
 	if err != nil {
-		return fail(err)
+		return x, err
 	}
 	if len(body) > maxRunBody {
-		return fail(fmt.Errorf("%s: the response body is larger than %d MiB, more than a request file's run keeps", req.Pos, maxRunBody>>20))
+		return x, fmt.Errorf("%s: the response body is larger than %d MiB, more than a request file's run keeps", req.Pos, maxRunBody>>20)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if err := printExchange(ctx, &env, resp, sep); err != nil {
-		return fail(err)
+		return x, err
 	}
 	if env.Print != (printSpec{}) {
 		// The result line stands apart from the exchange it follows.
 		io.WriteString(env.IO.Out, "\n")
 	}
-	if req.Name != "" {
-		vars.Responses[req.Name] = &httpfile.Response{Header: resp.Header, Body: body}
-	}
-	x := &httpfile.Exchange{Status: resp.StatusCode, Header: resp.Header, Body: body, Duration: out.Duration}
-	for _, a := range req.Assertions {
-		arg, err := vars.Expand(req, a.Arg, a.Pos)
-		if err != nil {
-			return fail(usageErrorf("%v", err))
-		}
-		expected, err := vars.Expand(req, a.Expected, a.ValuePos)
-		if err != nil {
-			return fail(usageErrorf("%v", err))
-		}
-		res := httpfile.Check(a, arg, expected, x, httpfile.RunJQ)
-		if res.Err != nil {
-			res.Err = fmt.Errorf("line %d: %w", a.Pos.Line, res.Err)
-			if r.first == nil {
-				r.first = res.Err
-			}
-		}
-		out.Results = append(out.Results, res)
-	}
-	if r.o.Request.CheckStatus && resp.StatusCode >= 300 && resp.StatusCode < 600 {
-		return fail(&statusError{Code: resp.StatusCode, Reason: resp.Reason})
-	}
-	return out
-}
-
-// redactedURL is the URL a result line shows, without a password
-// (Prepare has moved URL credentials to the request's Auth).
-func redactedURL(p *httpclient.PreparedRequest) string {
-	return p.URL.Redacted()
-}
-
-// buildRequest substitutes the variables of a parsed request and turns it
-// into a library request.
-func (r *runner) buildRequest(f *httpfile.File, req *httpfile.Request, vars *httpfile.Vars) (*httpclient.Request, error) {
-	expand := func(s string, at httpfile.Pos) (string, error) {
-		v, err := vars.Expand(req, s, at)
-		if err != nil {
-			return "", usageErrorf("%v", err)
-		}
-		return v, nil
-	}
-	rawURL, err := expand(req.URL, req.URLPos)
-	if err != nil {
-		return nil, err
-	}
-	full, err := expandURL(rawURL, r.o.Request.DefaultScheme)
-	if err != nil {
-		return nil, usageErrorf("%s: %v", req.URLPos, err)
-	}
-	if _, err := httpclient.PrepareURL(full); err != nil {
-		return nil, usageErrorf("%s: invalid URL %q: %v", req.URLPos, rawURL, unwrapKind(err))
-	}
-	hreq := &httpclient.Request{Method: req.Method, URL: full, Header: http.Header{}, Compress: r.o.Request.Transfer.compression()}
-	for _, h := range req.Headers {
-		name, err := expand(h.Name, h.Pos)
-		if err != nil {
-			return nil, err
-		}
-		value, err := expand(h.Value, h.ValuePos)
-		if err != nil {
-			return nil, err
-		}
-		hreq.Header.Add(name, value)
-		hreq.HeaderOrder = append(hreq.HeaderOrder, name) // sent in the file's order
-	}
-	switch {
-	case req.Body != nil:
-		body, err := expand(*req.Body, req.BodyPos)
-		if err != nil {
-			return nil, err
-		}
-		hreq.Body = httpclient.BytesBody([]byte(body))
-	case req.BodyFile != "":
-		path, err := expand(req.BodyFile, req.BodyPos)
-		if err != nil {
-			return nil, err
-		}
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(filepath.Dir(f.Path), path)
-		}
-		if req.BodySubst {
-			data, err := r.o.IO.readFile(path)
-			if err != nil {
-				return nil, usageErrorf("%s: body file %s: %v", req.BodyPos, path, unwrapPathError(err))
-			}
-			body, err := expand(string(data), httpfile.Pos{File: path, Line: 1, Col: 1})
-			if err != nil {
-				return nil, err
-			}
-			hreq.Body = httpclient.BytesBody([]byte(body))
-		} else {
-			b, err := httpclient.FileBody(path)
-			if err != nil {
-				return nil, usageErrorf("%s: body file %s: %v", req.BodyPos, path, unwrapPathError(err))
-			}
-			hreq.Body = b
-		}
-	}
-	return hreq, nil
+	return x, nil
 }
 
 // ensureSession builds the run's client on its first request: the
@@ -557,8 +413,7 @@ func (r *runner) ensureSession(env *requestEnv) error {
 	if r.sess != nil {
 		return nil
 	}
-	ro := &r.o.Request
-	sess, save, err := ro.newSession(env, r.o.Transport)
+	sess, save, err := r.o.Request.newSession(env, r.o.Transport)
 	if err != nil {
 		return err
 	}
@@ -612,35 +467,4 @@ func (r *runner) printOutcome(out *httpfile.Outcome) {
 			fmt.Fprintf(w, "  line %d: ?? %s\n    expected: %s\n    actual:   %s\n", res.Assertion.Pos.Line, res.Text, res.Expected, res.Actual)
 		}
 	}
-}
-
-// writeReports writes each --report, whole or not at all: to a temporary
-// file beside it, renamed into place.
-func writeReports(reports []string, outcomes []*httpfile.FileOutcome) error {
-	for _, spec := range reports {
-		format, path, err := parseReport(spec)
-		if err != nil {
-			return err
-		}
-		write := httpfile.WriteJUnit
-		if format == "json" {
-			write = httpfile.WriteJSON
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-		if err != nil {
-			return fmt.Errorf("report %s: %w", path, unwrapPathError(err))
-		}
-		err = write(tmp, outcomes)
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
-		if err != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("report %s: %w", path, unwrapPathError(err))
-		}
-	}
-	return nil
 }

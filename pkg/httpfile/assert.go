@@ -244,9 +244,12 @@ func normalize(v any) any {
 // Exchange is what assertions check: a finished response.
 type Exchange struct {
 	Status   int
+	Reason   string // the status line's reason phrase
 	Header   http.Header
 	Body     []byte
 	Duration time.Duration
+	// URL is the URL sent, without its password ("" when not known).
+	URL string
 }
 
 // JQFunc runs a jq expression over a decoded JSON value and returns its

@@ -1,0 +1,196 @@
+package httpfile_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpfile"
+)
+
+// sessionSend is the simplest Send: the request on a Session, the whole
+// body read.
+func sessionSend(sess *httpclient.Session) func(context.Context, *httpfile.Request, *httpclient.Request) (*httpfile.Exchange, error) {
+	return func(ctx context.Context, _ *httpfile.Request, built *httpclient.Request) (*httpfile.Exchange, error) {
+		prep, err := sess.Prepare(built)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: true})
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Close()
+		body, err := io.ReadAll(resp.Body)
+		x := &httpfile.Exchange{URL: prep.URL.Redacted(), Status: resp.StatusCode, Reason: resp.Reason, Header: resp.Header, Body: body, Duration: time.Since(start)}
+		return x, err
+	}
+}
+
+// A Go program runs a request file with the engine of `reqs run`: a
+// login whose token the next request reads, and assertions on both.
+func ExampleRunner() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/login":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"token": "abc"}`)
+		case r.Header.Get("Authorization") != "Bearer abc":
+			w.WriteHeader(http.StatusUnauthorized)
+		default:
+			fmt.Fprint(w, `{"user": "ann"}`)
+		}
+	}))
+	defer srv.Close()
+
+	src := `# @name login
+POST {{host}}/login
+
+?? jq .token == abc
+
+### me
+GET {{host}}/me
+Authorization: Bearer {{login.response.body.$.token}}
+
+?? status == 200
+?? jq .user == ann
+`
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	f, err := httpfile.Parse(filepath.Join(dir, "api.http"), []byte(src))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var sess httpclient.Session // the zero Session works
+	defer sess.Close()
+	run := &httpfile.Runner{
+		Send:      sessionSend(&sess),
+		Overrides: map[string]string{"host": srv.URL},
+		OnOutcome: func(out *httpfile.Outcome, _ *httpfile.Exchange) {
+			fmt.Println(out.Method, strings.TrimPrefix(out.URL, srv.URL), out.Status, out.Passed(), len(out.Results))
+		},
+	}
+	if _, err := run.Run(context.Background(), []*httpfile.File{f}); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// POST /login 200 true 1
+	// GET /me 200 true 2
+}
+
+func TestRunnerErrorsAndFailFast(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	src := "GET {{host}}/a\n\n?? status == 200\n\n###\nGET {{host}}/{{nope}}\n\n###\nGET {{host}}/c\n"
+	f, err := httpfile.Parse(filepath.Join(dir, "t.http"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess httpclient.Session
+	defer sess.Close()
+	run := &httpfile.Runner{Send: sessionSend(&sess), Overrides: map[string]string{"host": srv.URL}}
+	outs, err := run.Run(context.Background(), []*httpfile.File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outs[0].Outcomes
+	if len(got) != 3 {
+		t.Fatalf("ran %d requests, want 3", len(got))
+	}
+	if !got[0].Failed() || got[0].Status != http.StatusTeapot {
+		t.Errorf("first: failed %v status %d, want a failed assertion on 418", got[0].Failed(), got[0].Status)
+	}
+	// An undefined variable is a mistake in the file, with its place.
+	var fe *httpfile.Error
+	if !errors.As(got[1].Err, &fe) || fe.Pos.Line != 6 || got[1].Status != 0 {
+		t.Errorf("second: err %v (status %d), want a positioned error on line 6 and nothing sent", got[1].Err, got[1].Status)
+	}
+	if !got[2].Passed() {
+		t.Errorf("third: %+v, want passed (no assertions)", got[2])
+	}
+
+	run.FailFast = true
+	outs, err = run.Run(context.Background(), []*httpfile.File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(outs[0].Outcomes); n != 1 {
+		t.Errorf("with FailFast ran %d requests, want 1", n)
+	}
+}
+
+func TestSelect(t *testing.T) {
+	t.Parallel()
+	src := "# @name login\nPOST http://h/login\n\n###\nGET http://h/other\n\n### me\nGET http://h/me\nX-Token: {{login.response.body.$.t}}\n"
+	f, err := httpfile.Parse("s.http", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	login, other, me := f.Requests[0], f.Requests[1], f.Requests[2]
+	for _, tc := range []struct {
+		name string
+		line int
+		want []*httpfile.Request
+	}{
+		{name: "me", want: []*httpfile.Request{login, me}},
+		{name: "login", want: []*httpfile.Request{login}},
+		{line: 5, want: []*httpfile.Request{other}},
+		{line: 9, want: []*httpfile.Request{login, me}},
+	} {
+		sel, err := httpfile.Select([]*httpfile.File{f}, tc.name, tc.line)
+		if err != nil {
+			t.Fatalf("Select(%q, %d): %v", tc.name, tc.line, err)
+		}
+		if len(sel) != len(tc.want) {
+			t.Errorf("Select(%q, %d) chose %d requests, want %d", tc.name, tc.line, len(sel), len(tc.want))
+		}
+		for _, r := range tc.want {
+			if !sel[r] {
+				t.Errorf("Select(%q, %d) left out %s", tc.name, tc.line, r.URL)
+			}
+		}
+	}
+	if _, err := httpfile.Select([]*httpfile.File{f}, "nobody", 0); err == nil || !strings.Contains(err.Error(), "no request has this title") {
+		t.Errorf("Select of an unknown name = %v", err)
+	}
+}
+
+func TestWriteReportFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	outs := []*httpfile.FileOutcome{{Path: "a.http"}}
+	path := filepath.Join(dir, "r.json")
+	if err := httpfile.WriteReportFile(path, "json", outs); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), "a.http") {
+		t.Errorf("report = %q, %v", data, err)
+	}
+	// A report that cannot be placed leaves nothing behind.
+	bad := filepath.Join(dir, "missing", "r.xml")
+	if err := httpfile.WriteReportFile(bad, "junit", outs); err == nil {
+		t.Error("report into a missing directory: no error")
+	}
+	if err := httpfile.WriteReportFile(filepath.Join(dir, "x"), "yaml", outs); err == nil {
+		t.Error("unknown format: no error")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d entries, want only the report", len(entries))
+	}
+}
