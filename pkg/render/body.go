@@ -45,8 +45,9 @@ const (
 //     coloured with o.Color; HTML is coloured, its bytes unchanged.
 //   - On a terminal with colour, YAML, JavaScript, CSS, GraphQL and
 //     Markdown bodies of up to 1 MiB are highlighted with chroma's lexers
-//     (longer ones are written uncoloured as they stream), and URL-encoded
-//     forms are coloured as they stream.
+//     (longer ones are written uncoloured as they stream), so is the
+//     content of script and style elements in HTML bodies of up to 1 MiB
+//     (see htmlBody), and URL-encoded forms are coloured as they stream.
 //   - With o.Terminal and o.Format or o.Color, the output ends with a
 //     newline.
 func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
@@ -77,9 +78,12 @@ func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
 			head, rest, atEOF = readHead(terminalReader(io.MultiReader(bytes.NewReader(head), rest), o), bodySniffSize)
 		}
 		err = xmlBody(out, head, rest, atEOF, o, p)
-	case p != nil && isMarkupType(mt):
+	case p != nil && o.Terminal && mt == "text/html":
 		// The colourisers add escape sequences of their own, so on a
 		// terminal they are given the server's text already escaped.
+		head, rest, atEOF = readHead(terminalReader(io.MultiReader(bytes.NewReader(head), rest), o), bodySniffSize)
+		err = htmlBody(out, head, rest, atEOF, p, o)
+	case p != nil && isMarkupType(mt):
 		err = colorMarkup(out, terminalReader(io.MultiReader(bytes.NewReader(head), rest), o), p)
 	case p != nil && o.Terminal && isFormType(mt):
 		err = colorForm(out, io.MultiReader(bytes.NewReader(head), rest), p, o)

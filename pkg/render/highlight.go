@@ -77,7 +77,7 @@ func highlight(w io.Writer, head []byte, rest io.Reader, atEOF bool, lexer chrom
 		_, err := io.Copy(w, rest)
 		return err
 	}
-	out, ok := colorTokens(chroma.Coalesce(lexer), string(hold), p, o)
+	out, ok := colorTokens(chroma.Coalesce(lexer), nil, string(hold), p, o)
 	if !ok {
 		_, err := w.Write(hold)
 		return err
@@ -86,16 +86,17 @@ func highlight(w io.Writer, head []byte, rest io.Reader, atEOF bool, lexer chrom
 	return err
 }
 
-// colorTokens lexes text and returns it coloured; ok is false when the
-// lexer fails (chroma panics on some internal errors: the body is then
-// shown uncoloured rather than crashing).
-func colorTokens(lexer chroma.Lexer, text string, p *palette, o Options) (out bytes.Buffer, ok bool) {
+// colorTokens lexes text with chroma's tokenising options (nil for the
+// defaults) and returns it coloured; ok is false when the lexer fails
+// (chroma panics on some internal errors: the body is then shown
+// uncoloured rather than crashing).
+func colorTokens(lexer chroma.Lexer, opts *chroma.TokeniseOptions, text string, p *palette, o Options) (out bytes.Buffer, ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = false
 		}
 	}()
-	it, err := lexer.Tokenise(nil, text)
+	it, err := lexer.Tokenise(opts, text)
 	if err != nil {
 		return out, false
 	}

@@ -34,6 +34,71 @@ type markupColorizer struct {
 	held []byte
 	cur  []byte // colour in effect, nil for none
 	out  []byte
+
+	// HTML only (see colorHTML): what a start tag opens, to find the
+	// script and style elements whose content is another language.
+	html     bool
+	endTag   bool   // the tag is an end tag (</...)
+	name     []byte // the tag's name, lower-cased, at most maxTagName bytes
+	nameDone bool   // the name ended at a '/' (<script/>)
+	attr     []byte // the current attribute's name, lower-cased, cut likewise
+	typeSeen bool   // a type attribute came (the first one counts)
+	inType   bool   // in the type attribute's value
+	typ      []byte // the type attribute's value, at most maxTypeValue bytes
+	// raw is "script" or "style" when the tag just ended opens one of
+	// them: feed stops after its '>'.
+	raw string
+}
+
+const (
+	// maxTagName is enough to tell "script" and "style" from every
+	// longer name.
+	maxTagName = 8
+	// maxTypeValue is enough for every script type that is recognised.
+	maxTypeValue = 64
+)
+
+// appendLower appends c lower-cased (ASCII) to b when b is shorter than n.
+func appendLower(b []byte, c byte, n int) []byte {
+	if len(b) >= n {
+		return b
+	}
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return append(b, c)
+}
+
+// startTag begins tracking a tag from the byte after its '<'.
+func (m *markupColorizer) startTag(c byte) {
+	m.endTag = c == '/'
+	m.name, m.nameDone = m.name[:0], false
+	if !m.endTag {
+		m.name = appendLower(m.name, c, maxTagName)
+	}
+	m.attr = m.attr[:0]
+	m.typeSeen, m.inType, m.typ = false, false, m.typ[:0]
+}
+
+// endOfTag notes, at the '>' that ends a tag, whether it opens a script or
+// style element.
+func (m *markupColorizer) endOfTag() {
+	m.inType = false
+	if m.endTag {
+		return
+	}
+	switch string(m.name) {
+	case "script":
+		m.raw = "script"
+	case "style":
+		m.raw = "style"
+	}
+}
+
+// isTagState says whether a scanner state is inside a tag, where a '>'
+// ends it.
+func isTagState(s int) bool {
+	return s == mkTagName || s == mkInTag || s == mkAttrName || s == mkAfterEquals || s == mkUnquoted
 }
 
 // colorMarkup copies XML or HTML from r to w, adding colour to tags,
@@ -99,10 +164,14 @@ func isMarkupSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
 
-func (m *markupColorizer) feed(b []byte) {
+// feed colours b. With m.html it stops after a start tag that opens a
+// script or style element, setting m.raw; it returns how many bytes of b
+// it consumed.
+func (m *markupColorizer) feed(b []byte) int {
 	p := m.p
-	for _, c := range b {
+	for i, c := range b {
 		var col []byte
+		prev := m.state
 		switch m.state {
 		case mkText:
 			if c == '<' {
@@ -118,6 +187,9 @@ func (m *markupColorizer) feed(b []byte) {
 				m.state, col = mkDecl, p.decl
 			case c == '/' || isNameStart(c):
 				m.state, col = mkTagName, p.tag
+				if m.html {
+					m.startTag(c)
+				}
 			case c == '<': // "<<": the first one was text
 				m.setColor(nil)
 				m.out = append(m.out, '<')
@@ -134,6 +206,13 @@ func (m *markupColorizer) feed(b []byte) {
 				m.state, col = mkText, p.tag
 			default:
 				col = p.tag
+				if m.html {
+					if c == '/' && len(m.name) > 0 {
+						m.nameDone = true
+					} else if !m.nameDone {
+						m.name = appendLower(m.name, c, maxTagName)
+					}
+				}
 			}
 		case mkInTag, mkAttrName:
 			switch {
@@ -145,10 +224,19 @@ func (m *markupColorizer) feed(b []byte) {
 				m.state, col = mkInTag, p.tag
 			case c == '=':
 				m.state, col = mkAfterEquals, p.punct
+				if m.html && !m.typeSeen && string(m.attr) == "type" {
+					m.typeSeen, m.inType = true, true
+				}
 			case c == '"' || c == '\'':
 				m.state, m.quote, col = mkQuoted, c, p.attrValue
 			default:
 				m.state, col = mkAttrName, p.attr
+				if m.html {
+					if prev == mkInTag {
+						m.attr = m.attr[:0]
+					}
+					m.attr = appendLower(m.attr, c, maxTagName)
+				}
 			}
 		case mkAfterEquals:
 			switch {
@@ -159,20 +247,29 @@ func (m *markupColorizer) feed(b []byte) {
 				m.state, col = mkText, p.tag
 			default:
 				m.state, col = mkUnquoted, p.attrValue
+				if m.inType {
+					m.typ = append(m.typ, c)
+				}
 			}
 		case mkQuoted:
 			col = p.attrValue
-			if c == m.quote {
-				m.state = mkInTag
+			switch {
+			case c == m.quote:
+				m.state, m.inType = mkInTag, false
+			case m.inType && len(m.typ) < maxTypeValue:
+				m.typ = append(m.typ, c)
 			}
 		case mkUnquoted:
 			switch {
 			case isMarkupSpace(c):
-				m.state = mkInTag
+				m.state, m.inType = mkInTag, false
 			case c == '>':
 				m.state, col = mkText, p.tag
 			default:
 				col = p.attrValue
+				if m.inType && len(m.typ) < maxTypeValue {
+					m.typ = append(m.typ, c)
+				}
 			}
 		case mkBang:
 			switch c {
@@ -220,7 +317,13 @@ func (m *markupColorizer) feed(b []byte) {
 		}
 		m.setColor(col)
 		m.out = append(m.out, c)
+		if m.html && c == '>' && m.state == mkText && isTagState(prev) {
+			if m.endOfTag(); m.raw != "" {
+				return i + 1
+			}
+		}
 	}
+	return len(b)
 }
 
 func isNameStart(c byte) bool {
