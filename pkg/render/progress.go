@@ -19,8 +19,13 @@ const progressRedraw = 100 * time.Millisecond
 type Progress struct {
 	w     io.Writer
 	total int64 // -1 unknown
-	start time.Time
-	bar   *progressbar.ProgressBar
+	// offset is what was done before this transfer (the part of a
+	// resumed download already on disk): counted in the size, not in
+	// the rate.
+	offset int64
+	start  time.Time
+	now    func() time.Time
+	bar    *progressbar.ProgressBar
 
 	mu       sync.Mutex
 	done     int64
@@ -32,7 +37,8 @@ type Progress struct {
 // which offset are already done (a resumed download), to w; terminal
 // selects the animated bar.
 func NewProgress(w io.Writer, total, offset int64, terminal bool, description string) *Progress {
-	p := &Progress{w: w, total: total, start: time.Now(), done: offset}
+	p := &Progress{w: w, total: total, offset: offset, now: time.Now, done: offset}
+	p.start = p.now()
 	if terminal {
 		max := total
 		if max < 0 {
@@ -100,7 +106,8 @@ func (p *Progress) Add(n int64) {
 	}
 }
 
-// Finish ends the report with a summary: size, time and average rate.
+// Finish ends the report with a summary: size (offset included), time
+// and the average rate of the bytes transferred since NewProgress.
 func (p *Progress) Finish() {
 	if p == nil {
 		return
@@ -115,8 +122,8 @@ func (p *Progress) Finish() {
 		p.bar.Finish()
 		return
 	}
-	elapsed := time.Since(p.start)
-	rate := float64(p.done) / max(elapsed.Seconds(), 1e-3)
+	elapsed := p.now().Sub(p.start)
+	rate := float64(p.done-p.offset) / max(elapsed.Seconds(), 1e-3)
 	fmt.Fprintf(p.w, "Done. %s in %.2fs (%s/s)\n", FormatBytes(p.done), elapsed.Seconds(), FormatBytes(int64(rate)))
 }
 

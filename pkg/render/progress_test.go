@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFormatBytes(t *testing.T) {
@@ -57,5 +58,22 @@ func TestProgressBarOnTerminal(t *testing.T) {
 	p.Finish()
 	if !strings.Contains(out.String(), "100%") || !strings.Contains(out.String(), "KiB") {
 		t.Errorf("terminal progress wrote %q, want a bar at 100%% with sizes", out.String())
+	}
+}
+
+// A resumed transfer's rate counts the bytes of this run only: the part
+// already on disk took no time now.
+func TestProgressResumedRate(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	p := NewProgress(&out, 3<<20, 2<<20, false, "")
+	start := p.start
+	p.now = func() time.Time { return start.Add(2 * time.Second) }
+	p.Add(1 << 20)
+	p.Finish()
+	last := strings.TrimSpace(out.String())
+	last = last[strings.LastIndexByte(last, '\n')+1:]
+	if want := "Done. 3.0 MiB in 2.00s (512.0 KiB/s)"; last != want {
+		t.Errorf("resumed at 2 MiB, 1 MiB in 2s: summary %q, want %q", last, want)
 	}
 }
