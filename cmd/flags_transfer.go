@@ -435,69 +435,72 @@ func (f *transferFlags) notSaved() (bool, error) {
 func (f *transferFlags) statusDecidesExit() bool { return f.unsaved }
 
 // paginate prints the first page's body and follows rel="next" links up to
-// --max-pages, printing each page. When the first page is a JSON array the
-// pages' arrays are merged into one, formatted as one document; otherwise
-// bodies are concatenated (each later page's head printed before it when
-// heads are printed).
+// --max-pages, printing each page. When the first page is a JSON array and
+// only bodies are printed, the pages' arrays are merged into one, formatted
+// as one document. With heads printed too, each page is printed as a
+// response of its own: its request head (-v), its response head, then its
+// body, an array of its own (heads between pages would split a merged
+// one anyway); --jq still filters the merged array, and its results follow
+// the heads of all pages. Bodies that are not arrays are concatenated.
 func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *httpclient.Response) error {
-	out := env.IO.Out
 	br := bufio.NewReader(first.Body)
 	merge := render.IsJSONArray(first.Header.Get("Content-Type"), br)
-	var joiner *render.ArrayJoiner
-	done := make(chan error, 1)
-	var pw *io.PipeWriter
-	if merge && env.Print.ResponseBody {
-		var pr *io.PipeReader
-		pr, pw = io.Pipe()
-		go func() {
-			err := env.renderBody(ctx, out, pr, "application/json")
-			pr.CloseWithError(err)
-			done <- err
-		}()
-		joiner = render.NewArrayJoiner(pw)
+	heads := env.Print.RequestHead || env.Print.ResponseHead
+	var merged *arrayPrinter
+	if merge && env.Print.ResponseBody && (!heads || env.Filter != nil) {
+		// A --jq filter's results come once the whole array is read,
+		// after the last page's head.
+		merged = startArray(ctx, env)
 	}
 	finish := func(err error) error {
-		if pw == nil {
+		if merged == nil {
 			return err
 		}
-		if err == nil {
-			err = joiner.Close()
-		}
-		pw.CloseWithError(err)
-		if rerr := <-done; err == nil {
-			err = rerr
-		}
-		return err
+		return merged.finish(err)
 	}
 
 	page := func(n int, resp *httpclient.Response, body io.Reader) error {
-		if !env.Print.ResponseBody {
+		switch {
+		case !env.Print.ResponseBody:
 			_, err := io.Copy(io.Discard, body)
 			return err
-		}
-		if joiner != nil {
-			if err := joiner.Page(body); err != nil {
-				if errors.Is(err, render.ErrNotArray) {
-					return fmt.Errorf("page %d of %s is not a json array, so it cannot be merged", n, resp.URL.Redacted())
-				}
-				return err
-			}
-			return nil
+		case merged != nil:
+			return merged.page(n, resp, body)
+		case merge:
+			a := startArray(ctx, env)
+			return a.finish(a.page(n, resp, body))
 		}
 		disp := &httpclient.Response{Header: resp.Header, Body: io.NopCloser(body)}
 		r, ct, err := f.displayReader(env, disp)
 		if err != nil {
 			return err
 		}
-		return env.renderBody(ctx, out, r, ct)
+		return env.renderBody(ctx, env.IO.Out, r, ct)
 	}
 
+	// head prints the request head of each page after the first (-v), as
+	// the first page's was.
+	head := &headPrinter{env: env}
 	opts := httpclient.PageOptions{
-		SendOptions: httpclient.SendOptions{AllowRedirects: env.Opts.Redirect.follows(http.MethodGet)},
-		MaxPages:    f.MaxPages,
+		SendOptions: httpclient.SendOptions{
+			AllowRedirects: env.Opts.Redirect.follows(http.MethodGet),
+			OnConnect:      func(p *httpclient.PreparedRequest, proto string) { head.print(p, proto) },
+		},
+		MaxPages: f.MaxPages,
 	}
 	n := 0
 	for resp, err := range env.Session.Pages(ctx, first, opts) {
+		if err == nil && n > 0 {
+			sent := resp.Request
+			if len(resp.History) > 0 {
+				sent = resp.History[0].Request
+			}
+			head.print(sent, "HTTP/1.1") // a mounted transport sent it
+		}
+		if head.err != nil {
+			return finish(head.err)
+		}
+		head = &headPrinter{env: env}
 		switch {
 		case errors.Is(err, httpclient.ErrPageLoop):
 			env.Warn("stopped paginating: the next link of page %d points to a page already fetched", n)
@@ -512,14 +515,54 @@ func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *ht
 		body := io.Reader(resp.Body)
 		if n == 1 {
 			body = br // IsJSONArray peeked into it
-		} else if joiner == nil && env.Print.ResponseHead {
-			if err := env.RenderHead(resp); err != nil {
-				return finish(err)
-			}
+		} else if err := env.RenderHead(resp); err != nil {
+			return finish(err)
 		}
 		if err := page(n, resp, body); err != nil {
 			return finish(err)
 		}
 	}
 	return finish(nil)
+}
+
+// arrayPrinter prints JSON arrays merged into one as they stream: an
+// ArrayJoiner feeding the body printer through a pipe.
+type arrayPrinter struct {
+	joiner *render.ArrayJoiner
+	pw     *io.PipeWriter
+	done   chan error
+}
+
+// startArray starts printing a merged array on standard output.
+func startArray(ctx context.Context, env *requestEnv) *arrayPrinter {
+	pr, pw := io.Pipe()
+	a := &arrayPrinter{joiner: render.NewArrayJoiner(pw), pw: pw, done: make(chan error, 1)}
+	go func() {
+		err := env.renderBody(ctx, env.IO.Out, pr, "application/json")
+		pr.CloseWithError(err)
+		a.done <- err
+	}()
+	return a
+}
+
+// page appends the elements of page n, resp's body read from body.
+func (a *arrayPrinter) page(n int, resp *httpclient.Response, body io.Reader) error {
+	err := a.joiner.Page(body)
+	if errors.Is(err, render.ErrNotArray) {
+		return fmt.Errorf("page %d of %s is not a json array, so it cannot be merged", n, resp.URL.Redacted())
+	}
+	return err
+}
+
+// finish closes the array (unless err ended the pages) and waits for the
+// body printer; it returns err, else the printer's error.
+func (a *arrayPrinter) finish(err error) error {
+	if err == nil {
+		err = a.joiner.Close()
+	}
+	a.pw.CloseWithError(err)
+	if rerr := <-a.done; err == nil {
+		err = rerr
+	}
+	return err
 }
