@@ -133,6 +133,7 @@ func (f *Fixtures) Close() {
 //	RAW_TLS           https://127.0.0.1:PORT, the same over TLS (HTTP/1.1)
 //	RAW_TLS_HOST      127.0.0.1:PORT
 //	RAW_H2            https://127.0.0.1:PORT, RawH2Server: HTTP/2 only, fixed response header order
+//	RAW_H2C           http://127.0.0.1:PORT, RawH2Server over h2c (prior knowledge)
 //
 // All server leaves are also valid for localhost, ::1, reqs.test and
 // www.reqs.test. On error, whatever was started is stopped.
@@ -346,6 +347,12 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 	}
 	f.closers = append(f.closers, rh2.Close)
 	f.setenv("RAW_H2", rh2.URL)
+	rh2c, err := StartRawH2Server(nil)
+	if err != nil {
+		return nil, err
+	}
+	f.closers = append(f.closers, rh2c.Close)
+	f.setenv("RAW_H2C", rh2c.URL)
 	return f, nil
 }
 

@@ -41,7 +41,7 @@ func TestStartFixtures(t *testing.T) {
 		"PROXY", "PROXY_HOST", "PROXY_AUTH", "PROXY_AUTH_HOST", "PROXY_TLS", "PROXY_USER", "PROXY_PASS",
 		"SOCKS", "SOCKS_HOST", "SOCKS_AUTH", "SOCKS_AUTH_HOST", "SOCKS_USER", "SOCKS_PASS",
 		"SOCKS4", "SOCKS4_HOST", "SOCKS4_USER_HOST",
-		"NEVER_ACCEPT", "UNIX_SOCKET", "RAW", "RAW_HOST", "RAW_TLS", "RAW_TLS_HOST", "RAW_H2",
+		"NEVER_ACCEPT", "UNIX_SOCKET", "RAW", "RAW_HOST", "RAW_TLS", "RAW_TLS_HOST", "RAW_H2", "RAW_H2C",
 	}
 	var gotNames []string
 	for _, kv := range f.Env() {

@@ -11,7 +11,8 @@ import (
 	"golang.org/x/net/http2/hpack"
 )
 
-// RawH2Server is an HTTP/2 server over TLS written with x/net/http2's
+// RawH2Server is an HTTP/2 server, over TLS or h2c (prior knowledge over
+// plain TCP), written with x/net/http2's
 // Framer and an HPACK encoder, for tests of header order over HTTP/2:
 // net/http's server encodes response headers in map order, this one in
 // a fixed order, and it reports the request's header block exactly as it
@@ -23,7 +24,7 @@ import (
 // included. After a request for /goaway the server sends GOAWAY and
 // closes the connection.
 type RawH2Server struct {
-	// URL is https://127.0.0.1:PORT.
+	// URL is https://127.0.0.1:PORT, or http:// for h2c.
 	URL string
 
 	connServer
@@ -40,11 +41,17 @@ var H2Fields = [][2]string{
 }
 
 // StartRawH2Server listens on 127.0.0.1 with cfg's certificates, offering
-// h2 only.
+// h2 only; with a nil cfg it speaks h2c, HTTP/2 with prior knowledge
+// over plain TCP.
 func StartRawH2Server(cfg *tls.Config) (*RawH2Server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
+	}
+	if cfg == nil {
+		s := &RawH2Server{URL: "http://" + l.Addr().String()}
+		s.start(l, serveH2)
+		return s, nil
 	}
 	cfg = cfg.Clone()
 	cfg.NextProtos = []string{"h2"}

@@ -3,10 +3,13 @@ package httpclient
 import (
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestH2C checks that Options.HTTP2 speaks HTTP/2 with prior knowledge to
@@ -54,5 +57,64 @@ func TestH2C(t *testing.T) {
 
 	if _, err := New(Options{HTTP1: true, HTTP2: true}); err == nil {
 		t.Errorf("New with HTTP1 and HTTP2 succeeded, want an error")
+	}
+}
+
+// TestHTTP2Connections checks that HTTP/2 requests, h2c or over TLS,
+// share one connection, and that closing the session closes it.
+func TestHTTP2Connections(t *testing.T) {
+	t.Parallel()
+	for _, overTLS := range []bool{false, true} {
+		t.Run(map[bool]string{false: "h2c", true: "tls"}[overTLS], func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.Proto) }))
+			var mu sync.Mutex
+			conns := 0
+			closed := make(chan struct{}, 1)
+			srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+				switch st {
+				case http.StateNew:
+					mu.Lock()
+					conns++
+					mu.Unlock()
+				case http.StateClosed:
+					closed <- struct{}{}
+				}
+			}
+			opts := Options{HTTP2: true}
+			if overTLS {
+				srv.EnableHTTP2 = true
+				srv.StartTLS()
+				opts = Options{InsecureSkipVerify: true}
+			} else {
+				var p http.Protocols
+				p.SetUnencryptedHTTP2(true)
+				srv.Config.Protocols = &p
+				srv.Start()
+			}
+			t.Cleanup(srv.Close)
+			s, err := New(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Close)
+			for i := range 3 {
+				if _, body, err := get(s, srv.URL); err != nil || body != "HTTP/2.0" {
+					t.Fatalf("request %d: %q, %v", i, body, err)
+				}
+			}
+			mu.Lock()
+			n := conns
+			mu.Unlock()
+			if n != 1 {
+				t.Errorf("3 requests opened %d connections, want 1", n)
+			}
+			s.Close()
+			select {
+			case <-closed:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the connection was still open 30s after the session closed")
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package httpclient
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/binary"
 	"errors"
@@ -19,9 +20,14 @@ import (
 // net/http's HTTP/2 client encodes request headers in map order and
 // decodes response headers into a map, so neither what -v prints nor
 // the response headers shown would be the order on the wire. The
-// session's TLS transports therefore hand a negotiated h2 connection to
-// an x/net/http2 ClientConn of their own (TLSNextProto["h2"]) over an
-// h2WireConn, which reads the frame stream passing through it in both
+// session's transports therefore hand each HTTP/2 connection to an
+// x/net/http2 ClientConn of their own over an h2WireConn: a negotiated
+// h2 connection over TLS through TLSNextProto["h2"], and an h2c one
+// (prior knowledge over plain TCP) through
+// TLSNextProto["unencrypted_http2"], the key under which net/http hands
+// over an unencrypted connection, wrapped in a *tls.Conn that only
+// carries it, when its Protocols allow unencrypted HTTP/2 alone. The
+// h2WireConn reads the frame stream passing through it in both
 // directions without changing a byte: it follows frame boundaries,
 // joins HEADERS (or PUSH_PROMISE) and CONTINUATION fragments and decodes
 // each header block with an HPACK decoder of its own per direction. A
@@ -210,9 +216,11 @@ func (p *h2Parser) endFrame() {
 }
 
 // h2WireConn is an HTTP/2 connection whose header blocks are recorded
-// (see the comment above).
+// (see the comment above). Over TLS it is an h2WireTLSConn, so that the
+// ClientConn finds the handshake's state (Response.TLS); over h2c it
+// has none.
 type h2WireConn struct {
-	*tls.Conn
+	net.Conn
 	wmu    sync.Mutex // serialises writes, for wp
 	wp, rp *h2Parser  // rp is fed by the ClientConn's one reading goroutine
 
@@ -222,7 +230,15 @@ type h2WireConn struct {
 	seen map[uint32]bool
 }
 
-func newH2WireConn(c *tls.Conn) *h2WireConn {
+// h2WireTLSConn is an h2WireConn over TLS.
+type h2WireTLSConn struct {
+	*h2WireConn
+	tc *tls.Conn
+}
+
+func (c h2WireTLSConn) ConnectionState() tls.ConnectionState { return c.tc.ConnectionState() }
+
+func newH2WireConn(c net.Conn) *h2WireConn {
 	w := &h2WireConn{Conn: c, seen: map[uint32]bool{}}
 	w.wp = newH2Parser(true, func(b h2Block) { w.keep(&w.sent, b) })
 	w.rp = newH2Parser(false, func(b h2Block) {
@@ -407,24 +423,91 @@ func h2Unprocessed(err error) bool {
 	return errors.As(err, &se) && se.Code == http2.ErrCodeRefusedStream
 }
 
-// newH2Upgrade returns the TLSNextProto["h2"] function for ht: a
-// ClientConn of x/net/http2 over the recorded connection, configured
-// from ht (timeouts, compression, header limits) as net/http's own
-// would be.
-func newH2Upgrade(settings *http.Transport) (func(string, *tls.Conn) http.RoundTripper, error) {
+// h2NextProto returns the TLSNextProto entries of a transport with
+// settings' configuration: "h2" for HTTP/2 negotiated over TLS and
+// "unencrypted_http2" for h2c, each a ClientConn of x/net/http2 over a
+// recorded connection, configured from settings (timeouts, compression,
+// header limits) as net/http's own would be. net/http uses the second
+// only when its Protocols allow unencrypted HTTP/2 and not HTTP/1
+// (newH2CTransport); with an "h2" entry present it installs no HTTP/2
+// client of its own that would replace either.
+// Each ClientConn joins conns, for CloseIdleConnections.
+func h2NextProto(settings *http.Transport, conns *h2Conns) (map[string]func(string, *tls.Conn) http.RoundTripper, error) {
 	t2, err := http2.ConfigureTransports(settings)
 	if err != nil {
 		return nil, err
 	}
-	return func(_ string, c *tls.Conn) http.RoundTripper {
-		wc := newH2WireConn(c)
-		cc, err := t2.NewClientConn(wc)
+	open := func(c net.Conn, wc *h2WireConn, tconn net.Conn) http.RoundTripper {
+		cc, err := t2.NewClientConn(tconn)
 		if err != nil {
 			go c.Close()
 			return erringRoundTripper{err}
 		}
+		conns.add(cc)
 		return &h2RoundTripper{cc: cc, conn: wc}
+	}
+	return map[string]func(string, *tls.Conn) http.RoundTripper{
+		"h2": func(_ string, c *tls.Conn) http.RoundTripper {
+			wc := newH2WireConn(c)
+			return open(c, wc, h2WireTLSConn{h2WireConn: wc, tc: c})
+		},
+		"unencrypted_http2": func(_ string, c *tls.Conn) http.RoundTripper {
+			// The *tls.Conn only carries the plain connection; it has
+			// never shaken hands and must not be used.
+			inner, ok := c.NetConn().(interface{ UnencryptedNetConn() net.Conn })
+			if !ok {
+				go c.Close()
+				return erringRoundTripper{errors.New("http2: TLS conn unexpectedly found in unencrypted handoff")}
+			}
+			nc := inner.UnencryptedNetConn()
+			wc := newH2WireConn(nc)
+			return open(nc, wc, wc)
+		},
 	}, nil
+}
+
+// h2Conns are the ClientConns of a session's transports. net/http's
+// CloseIdleConnections closes the HTTP/1 connections it holds and tells
+// its own HTTP/2 client to close its idle ones, but leaves alone a
+// connection handed to a TLSNextProto function: closeIdle closes these.
+type h2Conns struct {
+	mu    sync.Mutex
+	conns map[*http2.ClientConn]bool
+}
+
+func (p *h2Conns) add(cc *http2.ClientConn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conns == nil {
+		p.conns = map[*http2.ClientConn]bool{}
+	}
+	for c := range p.conns {
+		if c.State().Closed {
+			delete(p.conns, c)
+		}
+	}
+	p.conns[cc] = true
+}
+
+// closeIdle closes the connections that carry no request, as net/http's
+// own HTTP/2 client does. Shutdown lets a request that takes one
+// meanwhile finish first.
+func (p *h2Conns) closeIdle() {
+	var idle []*http2.ClientConn
+	p.mu.Lock()
+	for cc := range p.conns {
+		st := cc.State()
+		if st.Closed || st.StreamsActive+st.StreamsReserved+st.StreamsPending == 0 {
+			delete(p.conns, cc)
+			if !st.Closed {
+				idle = append(idle, cc)
+			}
+		}
+	}
+	p.mu.Unlock()
+	for _, cc := range idle {
+		cc.Shutdown(context.Background())
+	}
 }
 
 type erringRoundTripper struct{ err error }
@@ -433,6 +516,9 @@ func (e erringRoundTripper) RoundTrip(*http.Request) (*http.Response, error) { r
 
 // h2ConnOf reports whether conn is a recorded HTTP/2 connection.
 func h2ConnOf(conn net.Conn) bool {
-	_, ok := conn.(*h2WireConn)
-	return ok
+	switch conn.(type) {
+	case *h2WireConn, h2WireTLSConn:
+		return true
+	}
+	return false
 }

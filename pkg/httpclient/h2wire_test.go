@@ -37,16 +37,67 @@ func rawH2Session(t *testing.T) (*testserver.RawH2Server, *httpclient.Session) {
 	return srv, s
 }
 
+// rawH2CSession starts a RawH2Server speaking h2c and a session that
+// speaks HTTP/2 to it with prior knowledge; both close when the test ends.
+func rawH2CSession(t *testing.T) (*testserver.RawH2Server, *httpclient.Session) {
+	t.Helper()
+	srv, err := testserver.StartRawH2Server(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	s, err := httpclient.New(httpclient.Options{HTTP2: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return srv, s
+}
+
+// rawH2CSOCKSSession is rawH2CSession with the session going through a
+// SOCKS5 proxy.
+func rawH2CSOCKSSession(t *testing.T) (*testserver.RawH2Server, *httpclient.Session) {
+	t.Helper()
+	srv, err := testserver.StartRawH2Server(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	proxy, err := testserver.StartSOCKS5(testserver.SOCKS5Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	s, err := httpclient.New(httpclient.Options{HTTP2: true, Proxies: map[string]string{"all": "socks5://" + proxy.Addr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return srv, s
+}
+
 // TestHTTP2WireOrder checks, against an HTTP/2 server whose header order
-// is fixed, that a response's RawHeader is the server's block in its
-// order with repeated fields repeated, and that the head OnConnect
-// reports over HTTP/2 (what -v prints) is the block the server decoded,
-// field for field and in order; over two requests on one connection, so
-// the decoders' dynamic tables must stay in step.
+// is fixed (and not sorted), that a response's RawHeader is the server's
+// block in its order with repeated fields repeated, and that the head
+// OnConnect reports over HTTP/2 (what -v prints) is the block the server
+// decoded, field for field and in order; over two requests on one
+// connection, so the decoders' dynamic tables must stay in step. Over
+// TLS and over h2c alike, directly or through a SOCKS proxy.
 func TestHTTP2WireOrder(t *testing.T) {
 	t.Parallel()
-	srv, s := rawH2Session(t)
+	for _, tc := range []struct {
+		name  string
+		start func(*testing.T) (*testserver.RawH2Server, *httpclient.Session)
+	}{{"tls", rawH2Session}, {"h2c", rawH2CSession}, {"h2c via SOCKS", rawH2CSOCKSSession}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, s := tc.start(t)
+			checkHTTP2WireOrder(t, srv, s)
+		})
+	}
+}
 
+func checkHTTP2WireOrder(t *testing.T, srv *testserver.RawH2Server, s *httpclient.Session) {
 	var want strings.Builder
 	for _, f := range testserver.H2Fields {
 		fmt.Fprintf(&want, "%s: %s\n", f[0], f[1])
@@ -118,19 +169,27 @@ func TestHTTP2WireOrder(t *testing.T) {
 // HTTP/2 connection with GOAWAY, the next request goes out on a new
 // connection (net/http is told the old one takes no more requests, or
 // that the request was not processed on it) and its response head is
-// still recorded in order.
+// still recorded in order; over TLS and h2c.
 func TestHTTP2WireReconnect(t *testing.T) {
 	t.Parallel()
-	srv, s := rawH2Session(t)
-	for i, path := range []string{"/goaway", "/after"} {
-		resp, err := s.Do(context.Background(), &httpclient.Request{Method: "GET", URL: srv.URL + path}, httpclient.SendOptions{})
-		if err != nil {
-			t.Fatalf("request %d: %v", i, err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Close()
-		if len(resp.RawHeader) != len(testserver.H2Fields) || resp.RawHeader[0].Name != testserver.H2Fields[0][0] {
-			t.Errorf("request %d: RawHeader %v", i, resp.RawHeader)
-		}
+	for _, tc := range []struct {
+		name  string
+		start func(*testing.T) (*testserver.RawH2Server, *httpclient.Session)
+	}{{"tls", rawH2Session}, {"h2c", rawH2CSession}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, s := tc.start(t)
+			for i, path := range []string{"/goaway", "/after"} {
+				resp, err := s.Do(context.Background(), &httpclient.Request{Method: "GET", URL: srv.URL + path}, httpclient.SendOptions{})
+				if err != nil {
+					t.Fatalf("request %d: %v", i, err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Close()
+				if len(resp.RawHeader) != len(testserver.H2Fields) || resp.RawHeader[0].Name != testserver.H2Fields[0][0] {
+					t.Errorf("request %d: RawHeader %v", i, resp.RawHeader)
+				}
+			}
+		})
 	}
 }

@@ -327,7 +327,7 @@ func (t *sessionTransport) socksTransport(pu *url.URL, h2c bool) *http.Transport
 		return rt
 	}
 	sd := &socksDialer{proxy: pu, forward: t.dialer, remoteDNS: pu.Scheme == "socks5h" || pu.Scheme == "socks4a", timeout: t.dialer.timeout}
-	rt := t.newHTTPTransportH2(sd.DialContext, false, !h2c)
+	rt := t.newHTTPTransport(sd.DialContext, false)
 	if h2c {
 		rt = newH2CTransport(rt)
 	}

@@ -23,9 +23,10 @@ type Response struct {
 	// RawHeader is the header as the server sent it: its order, its
 	// names' case, repeated fields repeated, framing fields such as
 	// Transfer-Encoding included. Over HTTP/1.x it is parsed from the
-	// head as read; over HTTP/2 with TLS it is the HEADERS frame's fields
-	// in the order decoded (lower-case names, as HTTP/2 sends them); over
-	// h2c, HTTP/3 and mounted transports it lists Header sorted by name.
+	// head as read; over HTTP/2, with TLS or h2c, it is the HEADERS
+	// frame's fields in the order decoded (lower-case names, as HTTP/2
+	// sends them); over HTTP/3 and mounted transports it lists Header
+	// sorted by name.
 	RawHeader []HeaderField
 	// URL is the URL this response came from (the last hop's).
 	URL *url.URL

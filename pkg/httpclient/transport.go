@@ -165,7 +165,7 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	t := &sessionTransport{opts: opts, dialer: d, proxies: ps, tlsConfig: cfg}
 	t.base = t.newHTTPTransport(d.DialContext, true)
 	if opts.HTTP2 {
-		t.h2c = newH2CTransport(t.newHTTPTransportH2(d.DialContext, false, false))
+		t.h2c = newH2CTransport(t.newHTTPTransport(d.DialContext, false))
 	}
 	if opts.HTTP3 {
 		t.h3 = t.newHTTP3Transport()
@@ -194,6 +194,7 @@ type sessionTransport struct {
 	h2c       *http.Transport  // direct plain-http route with Options.HTTP2
 	h3        *http3.Transport // https with Options.HTTP3
 	quic      *quicDialer      // h3's connections
+	h2conns   h2Conns          // the HTTP/2 connections of every route but h3
 
 	mu      sync.Mutex
 	socks   map[string]*http.Transport // by SOCKS proxy URL, "h2c " first for h2c
@@ -202,7 +203,9 @@ type sessionTransport struct {
 
 // newH2CTransport makes ht speak HTTP/2 with prior knowledge: net/http
 // uses unencrypted HTTP/2 for http:// URLs only when HTTP/1 is not
-// allowed, so ht serves nothing but http:// targets.
+// allowed, so ht serves nothing but http:// targets. net/http hands each
+// connection it dials to TLSNextProto["unencrypted_http2"], the recorded
+// ClientConn newHTTPTransport installed (h2wire.go).
 func newH2CTransport(ht *http.Transport) *http.Transport {
 	var p http.Protocols
 	p.SetUnencryptedHTTP2(true)
@@ -212,6 +215,9 @@ func newH2CTransport(ht *http.Transport) *http.Transport {
 		c, err := dial(ctx, network, addr)
 		if err != nil {
 			return nil, err
+		}
+		if wc, ok := c.(*wireConn); ok { // HTTP/1 heads only
+			c = wc.Conn
 		}
 		ph, _ := ctx.Value(exchangePhaseKey{}).(*exchangePhase)
 		return &h2cConn{Conn: c, phase: ph}, nil
@@ -226,7 +232,7 @@ func newH2CTransport(ht *http.Transport) *http.Transport {
 type h2cConn struct {
 	net.Conn
 	phase *exchangePhase
-	read  bool // the first bytes were seen; net/http reads from one goroutine
+	read  bool // the first bytes were seen; the HTTP/2 client reads from one goroutine
 }
 
 func (c *h2cConn) Read(p []byte) (int, error) {
@@ -246,12 +252,6 @@ func (c *h2cConn) Read(p []byte) (int, error) {
 // session's TLS, HTTP/2 and timeout settings. withProxy lets it use HTTP
 // and HTTPS proxies.
 func (t *sessionTransport) newHTTPTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error), withProxy bool) *http.Transport {
-	return t.newHTTPTransportH2(dial, withProxy, true)
-}
-
-// newHTTPTransportH2 is newHTTPTransport; withTLSH2 false leaves HTTP/2
-// to net/http's own client (the h2c route, which has no TLS).
-func (t *sessionTransport) newHTTPTransportH2(dial func(ctx context.Context, network, addr string) (net.Conn, error), withProxy, withTLSH2 bool) *http.Transport {
 	ht := &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			return wrapConn(dial(ctx, network, addr))
@@ -276,10 +276,10 @@ func (t *sessionTransport) newHTTPTransportH2(dial func(ctx context.Context, net
 	if t.opts.HTTP1 {
 		// A non-nil empty map is net/http's documented way to disable HTTP/2.
 		ht.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
-	} else if withTLSH2 {
-		// HTTP/2 over TLS goes through a ClientConn that records the
-		// header blocks on the wire (h2wire.go), configured as net/http's
-		// own would be from ht's settings.
+	} else {
+		// HTTP/2, over TLS or h2c, goes through a ClientConn that records
+		// the header blocks on the wire (h2wire.go), configured as
+		// net/http's own would be from ht's settings.
 		settings := &http.Transport{
 			IdleConnTimeout:       ht.IdleConnTimeout,
 			ResponseHeaderTimeout: ht.ResponseHeaderTimeout,
@@ -287,8 +287,8 @@ func (t *sessionTransport) newHTTPTransportH2(dial func(ctx context.Context, net
 			DisableCompression:    ht.DisableCompression,
 			TLSClientConfig:       ht.TLSClientConfig.Clone(),
 		}
-		if upgrade, err := newH2Upgrade(settings); err == nil {
-			ht.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{"h2": upgrade}
+		if next, err := h2NextProto(settings, &t.h2conns); err == nil {
+			ht.TLSNextProto = next
 		}
 	}
 	if withProxy {
@@ -401,6 +401,7 @@ func (t *sessionTransport) CloseIdleConnections() {
 	if t.h2c != nil {
 		t.h2c.CloseIdleConnections()
 	}
+	t.h2conns.closeIdle()
 	if t.h3 != nil {
 		t.h3.CloseIdleConnections()
 	}

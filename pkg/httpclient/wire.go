@@ -267,7 +267,7 @@ func parseHeadFields(head []byte) []HeaderField {
 }
 
 // headerFields lists h with names sorted, for heads whose order is not
-// known (h2c, HTTP/3, mounted transports).
+// known (HTTP/3, mounted transports).
 func headerFields(h http.Header) []HeaderField {
 	names := make([]string, 0, len(h))
 	for name := range h {
@@ -508,7 +508,7 @@ func connProto(conn net.Conn) string {
 	if tc, ok := conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
 		return "HTTP/2"
 	}
-	if _, ok := conn.(*h2cConn); ok || h2ConnOf(conn) {
+	if h2ConnOf(conn) {
 		return "HTTP/2"
 	}
 	// quic-go's stand-in for a QUIC connection answers only for its
