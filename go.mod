@@ -2,6 +2,13 @@ module github.com/reqs-cli/reqs
 
 go 1.26.8
 
+// reqs runs for milliseconds: it sizes GOMAXPROCS from the CPUs, without
+// reading the cgroup files at start-up or watching them while it runs.
+godebug (
+	containermaxprocs=0
+	updatemaxprocs=0
+)
+
 require (
 	github.com/alecthomas/chroma/v2 v2.27.0
 	github.com/andybalholm/brotli v1.2.8
