@@ -326,9 +326,10 @@ func TestProxiesEndToEnd(t *testing.T) {
 	badAuth.User = url.UserPassword("proxy user", "wrong")
 	badSocks := *socksProxy
 	badSocks.User = url.UserPassword("socksuser", "wrong")
-	down, _ := net.Listen("tcp", "127.0.0.1:0")
-	downURL := "http://" + down.Addr().String()
-	down.Close()
+	// Nothing listens on port 1, and being privileged it is never handed
+	// out as an ephemeral port: a port freed by closing a listener could
+	// be taken by a server of a parallel test.
+	downURL := "http://127.0.0.1:1"
 
 	tests := []struct {
 		name       string
