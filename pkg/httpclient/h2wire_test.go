@@ -40,35 +40,32 @@ func rawH2Session(t *testing.T) (*testserver.RawH2Server, *httpclient.Session) {
 // rawH2CSession starts a RawH2Server speaking h2c and a session that
 // speaks HTTP/2 to it with prior knowledge; both close when the test ends.
 func rawH2CSession(t *testing.T) (*testserver.RawH2Server, *httpclient.Session) {
-	t.Helper()
-	srv, err := testserver.StartRawH2Server(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	s, err := httpclient.New(httpclient.Options{HTTP2: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return srv, s
+	return rawH2CSessionVia(t, false)
 }
 
 // rawH2CSOCKSSession is rawH2CSession with the session going through a
 // SOCKS5 proxy.
 func rawH2CSOCKSSession(t *testing.T) (*testserver.RawH2Server, *httpclient.Session) {
+	return rawH2CSessionVia(t, true)
+}
+
+func rawH2CSessionVia(t *testing.T, socks bool) (*testserver.RawH2Server, *httpclient.Session) {
 	t.Helper()
 	srv, err := testserver.StartRawH2Server(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	proxy, err := testserver.StartSOCKS5(testserver.SOCKS5Config{})
-	if err != nil {
-		t.Fatal(err)
+	opts := httpclient.Options{HTTP2: true}
+	if socks {
+		proxy, err := testserver.StartSOCKS5(testserver.SOCKS5Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(proxy.Close)
+		opts.Proxies = map[string]string{"all": "socks5://" + proxy.Addr}
 	}
-	t.Cleanup(proxy.Close)
-	s, err := httpclient.New(httpclient.Options{HTTP2: true, Proxies: map[string]string{"all": "socks5://" + proxy.Addr}})
+	s, err := httpclient.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
