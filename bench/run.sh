@@ -9,24 +9,9 @@
 set -euo pipefail
 
 N=${N:-1000}
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/reqs" .)
-port=$((20000 + RANDOM % 20000))
-"$work/reqs" httpbin --addr "127.0.0.1:$port" 2>/dev/null &
-server_pid=$!
-url="http://127.0.0.1:$port/get"
-for _ in $(seq 50); do
-	curl -fsS -o /dev/null "$url" 2>/dev/null && break
-	sleep 0.1
-done
+script=run.sh
+source "$(dirname "$0")/httpbin_setup.sh"
+url="$base/get"
 
 for i in $(seq "$N"); do
 	printf '### request %d\nGET %s?i=%d\n\n?? status == 200\n\n' "$i" "$url" "$i"

@@ -17,30 +17,11 @@
 set -euo pipefail
 
 N=${N:-200}
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-reqs=${REQS:-}
-if [ -z "$reqs" ]; then
-	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/reqs" .)
-	reqs=$work/reqs
-fi
-(cd "$root" && go build -trimpath -ldflags "-s -w" -o "$work/httpbin-server" .)
+script=startup.sh
+source "$(dirname "$0")/httpbin_setup.sh"
+reqs=${REQS:-$work/reqs}
 (cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/floor" ./bench/floor)
-port=$((20000 + RANDOM % 20000))
-"$work/httpbin-server" httpbin --addr "127.0.0.1:$port" 2>/dev/null &
-server_pid=$!
-url="http://127.0.0.1:$port/get"
-for _ in $(seq 50); do
-	curl -fsS -o /dev/null "$url" 2>/dev/null && break
-	sleep 0.1
-done
+url="$base/get"
 
 # elapsed_us CMD...: run CMD once and print its wall time in microseconds.
 # The clock is bash's EPOCHREALTIME, read without starting a process: a
