@@ -118,42 +118,35 @@ func deref(p *string) string {
 }
 
 func httpieHeaders(raw jsontext.Value) ([]Header, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	if raw[0] == '[' {
-		var list []Header
-		err := json.Unmarshal(raw, &list)
-		return list, err
-	}
-	var m map[string]*string
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var out []Header
-	for _, k := range names {
-		if m[k] != nil {
-			out = append(out, Header{Name: k, Value: *m[k]})
+	return listOrMap(raw, func(name string, v *string) (Header, bool) {
+		if v == nil {
+			return Header{}, false
 		}
-	}
-	return out, nil
+		return Header{Name: name, Value: *v}, true
+	})
 }
 
 func httpieCookies(raw jsontext.Value) ([]httpieCookie, error) {
+	return listOrMap(raw, func(name string, c httpieCookie) (httpieCookie, bool) {
+		c.Name = name
+		return c, true
+	})
+}
+
+// listOrMap decodes a field HTTPie writes either as a list (sessions
+// since HTTPie 3) or as an object keyed by name (older ones); an
+// object's entries become elements through entry, in name order, and
+// those it refuses are left out.
+func listOrMap[T, V any](raw jsontext.Value, entry func(name string, v V) (T, bool)) ([]T, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
 	if raw[0] == '[' {
-		var list []httpieCookie
+		var list []T
 		err := json.Unmarshal(raw, &list)
 		return list, err
 	}
-	var m map[string]httpieCookie
+	var m map[string]V
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, err
 	}
@@ -162,11 +155,11 @@ func httpieCookies(raw jsontext.Value) ([]httpieCookie, error) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	out := make([]httpieCookie, 0, len(m))
+	var out []T
 	for _, k := range names {
-		c := m[k]
-		c.Name = k
-		out = append(out, c)
+		if t, ok := entry(k, m[k]); ok {
+			out = append(out, t)
+		}
 	}
 	return out, nil
 }
