@@ -199,11 +199,13 @@ func (v *Vars) builtin(ref string, at Pos) (string, error) {
 		} else if len(fields) != 1 {
 			return "", errorf(at, "$randomInt takes MIN MAX with MIN < MAX")
 		}
-		n, err := rand.Int(rand.Reader, big.NewInt(hi-lo))
+		// hi-lo overflows int64 for the widest ranges: count in big.Int.
+		span := new(big.Int).Sub(big.NewInt(hi), big.NewInt(lo))
+		n, err := rand.Int(rand.Reader, span)
 		if err != nil {
 			return "", err
 		}
-		return strconv.FormatInt(lo+n.Int64(), 10), nil
+		return n.Add(n, big.NewInt(lo)).String(), nil
 	case fields[0] == "$processEnv":
 		if len(fields) != 2 {
 			return "", errorf(at, "$processEnv takes one variable name")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,33 @@ func TestExpandIsBounded(t *testing.T) {
 	_, err = (&Vars{}).Expand(r, r.URL, r.URLPos)
 	if err == nil || !strings.Contains(err.Error(), "too many times") {
 		t.Errorf("Expand of a doubling chain = %v, want a bound error", err)
+	}
+}
+
+// $randomInt takes any MIN < MAX in int64, the widest range too, whose
+// span does not fit in int64.
+func TestRandomIntRange(t *testing.T) {
+	t.Parallel()
+	v := &Vars{}
+	req := &Request{}
+	tests := []struct {
+		in     string
+		lo, hi int64
+	}{
+		{"{{$randomInt -9223372036854775808 9223372036854775807}}", -1 << 63, 1<<63 - 1},
+		{"{{$randomInt -5 9223372036854775807}}", -5, 1<<63 - 1},
+		{"{{$randomInt 3 4}}", 3, 3},
+		{"{{$randomInt}}", 0, 999},
+	}
+	for _, tc := range tests {
+		got, err := v.Expand(req, tc.in, Pos{})
+		if err != nil {
+			t.Errorf("Expand(%q): %v", tc.in, err)
+			continue
+		}
+		n, err := strconv.ParseInt(got, 10, 64)
+		if err != nil || n < tc.lo || n > tc.hi {
+			t.Errorf("Expand(%q) = %q, want a number in [%d, %d]", tc.in, got, tc.lo, tc.hi)
+		}
 	}
 }
