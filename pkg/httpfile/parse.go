@@ -455,7 +455,7 @@ func isMethod(s string) bool {
 func (p *parser) requestLine(req *Request, i int) error {
 	line := p.lines[i]
 	col := len(line) - len(strings.TrimLeft(line, " \t"))
-	fields := strings.Fields(line)
+	fields := requestFields(line)
 	req.Pos = p.pos(i, col)
 	if len(fields) >= 2 && isMethod(fields[0]) {
 		req.Method = fields[0]
@@ -476,4 +476,38 @@ func (p *parser) requestLine(req *Request, i int) error {
 		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", strings.TrimSpace(line))
 	}
 	return nil
+}
+
+// requestFields splits a request line on blanks outside {{...}}, so that
+// `{{$randomInt 1 9}}` and `{{$processEnv HOST}}` stay in the URL.
+func requestFields(line string) []string {
+	var fields []string
+	start, depth := -1, 0
+	for i := 0; i < len(line); {
+		if c := line[i]; depth == 0 && (c == ' ' || c == '\t') {
+			if start >= 0 {
+				fields = append(fields, line[start:i])
+				start = -1
+			}
+			i++
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		switch {
+		case strings.HasPrefix(line[i:], "{{"):
+			depth++
+			i += 2
+		case depth > 0 && strings.HasPrefix(line[i:], "}}"):
+			depth--
+			i += 2
+		default:
+			i++
+		}
+	}
+	if start >= 0 {
+		fields = append(fields, line[start:])
+	}
+	return fields
 }

@@ -139,6 +139,12 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("got %+v", r)
 			}
 		}},
+		{"blanks inside {{...}} stay in the URL", "POST {{host}}/r?n={{$randomInt 1 9}}&h={{ $processEnv HOME }} HTTP/1.1\n", func(t *testing.T, f *File) {
+			r := f.Requests[0]
+			if r.Method != "POST" || r.URL != "{{host}}/r?n={{$randomInt 1 9}}&h={{ $processEnv HOME }}" || r.Version != "HTTP/1.1" || r.URLPos.Col != 6 {
+				t.Errorf("got %s %q %s at %v", r.Method, r.URL, r.Version, r.URLPos)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)
@@ -232,6 +238,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("GET /a\n\n> {% %}\n")
 	f.Add("POST /x\n\n<@ f\n?? jq .a | length > 1\n")
 	f.Add("###\n# @timeout 1\n@a = {{b}}\n/x\n  ?a=1\n")
+	f.Add("GET /{{$randomInt -9223372036854775808 9223372036854775807}} HTTP/1.1\n")
+	f.Add("GET /{{a {{b}} c}} {{x\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.http", []byte(src))
 		if err != nil {
