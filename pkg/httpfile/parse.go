@@ -75,13 +75,17 @@ type Request struct {
 	Version string // "HTTP/1.1" and the like; empty when not given
 	Headers []Header
 
-	// Body is the text after the headers (nil when there is none). When
-	// BodyFile is set instead, the body is that file (relative to the
-	// request file's directory), substituted first when BodySubst.
+	// Body is the text after the headers (nil when there is none),
+	// without its comment lines and the blanks around it. When BodyFile
+	// is set instead, the body is that file (relative to the request
+	// file's directory), substituted first when BodySubst. When the text
+	// has `< path` lines among others (as in a multipart body), BodyParts
+	// holds it instead, text and files in order.
 	Body      *string
 	BodyPos   Pos
 	BodyFile  string
 	BodySubst bool
+	BodyParts []BodyPart
 
 	Assertions []*Assertion
 
@@ -90,6 +94,15 @@ type Request struct {
 	Vars []Var
 
 	Directives Directives
+}
+
+// BodyPart is a piece of a body of text and files: Text, or the file
+// File (substituted first when Subst), at Pos.
+type BodyPart struct {
+	Text  string
+	File  string
+	Subst bool
+	Pos   Pos
 }
 
 // Directives are the `# @directive` lines of a request.
@@ -163,6 +176,38 @@ func scriptLine(trimmed string) bool {
 	return false
 }
 
+// responseRef reports whether a line is a JetBrains response reference,
+// `<> path`: the IDE's record of an earlier response, which running the
+// request ignores.
+func responseRef(trimmed string) bool {
+	rest, ok := strings.CutPrefix(trimmed, "<>")
+	return ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t')
+}
+
+// outputRedirect reports whether a line is a JetBrains output redirection,
+// `>> path` or `>>! path`, which saves the response body to a file.
+func outputRedirect(trimmed string) bool {
+	rest, ok := strings.CutPrefix(trimmed, ">>")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimPrefix(rest, "!")
+	return rest == "" || rest[0] == ' ' || rest[0] == '\t'
+}
+
+// toolLine checks a line for what other clients do after a request and
+// reqs does not: scripts and output redirection are refused.
+func (p *parser) toolLine(i int, trimmed string) error {
+	col := len(p.lines[i]) - len(strings.TrimLeft(p.lines[i], " \t"))
+	switch {
+	case scriptLine(trimmed):
+		return errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
+	case outputRedirect(trimmed):
+		return errorf(p.pos(i, col), "reqs does not save responses to files (`>> path`); remove the line")
+	}
+	return nil
+}
+
 func (p *parser) parse() error {
 	i := 0
 	first := true
@@ -233,10 +278,14 @@ func (p *parser) block(start, from, end int, title string) error {
 		return err
 	}
 	i++
-	// Query continuation lines.
+	// Continuation lines: `?` and `&` lines continue the query, indented
+	// `/` lines the path (as JetBrains' client splits long URLs).
 	for ; i < end; i++ {
-		trimmed := strings.TrimSpace(p.lines[i])
-		if !strings.HasPrefix(trimmed, "?") && !strings.HasPrefix(trimmed, "&") || strings.HasPrefix(trimmed, "??") {
+		line := p.lines[i]
+		trimmed := strings.TrimSpace(line)
+		query := (strings.HasPrefix(trimmed, "?") || strings.HasPrefix(trimmed, "&")) && !strings.HasPrefix(trimmed, "??")
+		path := strings.HasPrefix(trimmed, "/") && !strings.HasPrefix(trimmed, "//") && len(line) > len(strings.TrimLeft(line, " \t"))
+		if !query && !path {
 			break
 		}
 		req.URL += trimmed
@@ -249,10 +298,10 @@ func (p *parser) block(start, from, end int, title string) error {
 			break
 		}
 		col := len(line) - len(strings.TrimLeft(line, " \t"))
-		if scriptLine(trimmed) {
-			return errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
+		if err := p.toolLine(i, trimmed); err != nil {
+			return err
 		}
-		if isComment(trimmed) {
+		if isComment(trimmed) || responseRef(trimmed) {
 			continue
 		}
 		name, value, ok := strings.Cut(trimmed, ":")
@@ -266,30 +315,30 @@ func (p *parser) block(start, from, end int, title string) error {
 		}
 		req.Headers = append(req.Headers, Header{Name: name, Value: strings.TrimSpace(value), Pos: p.pos(i, col), ValuePos: p.pos(i, vcol)})
 	}
-	// Body, up to the first ?? line.
-	bodyStart := -1
-	bodyEnd := i
+	// Body, up to the first ?? line: its lines less comments and
+	// response references, less blank lines at either end.
+	var lines []int
 	for ; i < end; i++ {
 		trimmed := strings.TrimSpace(p.lines[i])
 		if strings.HasPrefix(trimmed, "??") {
 			break
 		}
-		if scriptLine(trimmed) {
-			col := len(p.lines[i]) - len(strings.TrimLeft(p.lines[i], " \t"))
-			return errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
+		if err := p.toolLine(i, trimmed); err != nil {
+			return err
 		}
-		if bodyStart < 0 {
-			if trimmed == "" {
-				continue
-			}
-			bodyStart = i
+		if isComment(trimmed) || responseRef(trimmed) {
+			continue
 		}
-		if trimmed != "" {
-			bodyEnd = i + 1
-		}
+		lines = append(lines, i)
 	}
-	if bodyStart >= 0 {
-		if err := p.body(req, bodyStart, bodyEnd); err != nil {
+	for len(lines) > 0 && strings.TrimSpace(p.lines[lines[0]]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(p.lines[lines[len(lines)-1]]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) > 0 {
+		if err := p.body(req, lines); err != nil {
 			return err
 		}
 	}
@@ -306,9 +355,9 @@ func (p *parser) block(start, from, end int, title string) error {
 				return err
 			}
 			req.Assertions = append(req.Assertions, a)
-		case scriptLine(trimmed):
-			return errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
-		case isComment(trimmed):
+		case scriptLine(trimmed) || outputRedirect(trimmed):
+			return p.toolLine(i, trimmed)
+		case isComment(trimmed) || responseRef(trimmed):
 		default:
 			return errorf(p.pos(i, col), "unexpected line after the assertions (a new request starts with ###)")
 		}
@@ -317,35 +366,86 @@ func (p *parser) block(start, from, end int, title string) error {
 	return nil
 }
 
-// body sets the request's body from lines [from, to).
-func (p *parser) body(req *Request, from, to int) error {
-	first := strings.TrimSpace(p.lines[from])
-	if to-from == 1 && strings.HasPrefix(first, "<") {
-		rest := first[1:]
-		if strings.HasPrefix(rest, "@") {
-			req.BodySubst = true
-			rest = rest[1:]
+// body sets the request's body from the given lines: a lone `< path`
+// is a body file; otherwise the text, where `< path` lines stand for
+// their files. As in JetBrains' client, the blanks around in-place text
+// are not sent.
+func (p *parser) body(req *Request, lines []int) error {
+	var parts []BodyPart
+	var text []string
+	textPos := Pos{}
+	flush := func() {
+		if len(text) > 0 {
+			parts = append(parts, BodyPart{Text: strings.Join(text, "\n"), Pos: textPos})
+			text = nil
 		}
-		if rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
-			// `<tag>` and the like: an XML or HTML body.
-			if !req.BodySubst {
-				goto text
-			}
-			return errorf(p.pos(from, 0), "expected `<@ PATH`")
-		}
-		path := strings.TrimSpace(rest)
-		if path == "" {
-			return errorf(p.pos(from, 0), "missing file name after <")
-		}
-		req.BodyFile = path
-		req.BodyPos = p.pos(from, strings.Index(p.lines[from], path))
-		return nil
 	}
-text:
-	body := strings.Join(p.lines[from:to], "\n")
-	req.Body = &body
-	req.BodyPos = p.pos(from, 0)
+	files := 0
+	for _, i := range lines {
+		line := p.lines[i]
+		ref, subst, err := p.fileRef(i, line, len(lines) == 1)
+		if err != nil {
+			return err
+		}
+		if ref == nil {
+			if len(text) == 0 {
+				textPos = p.pos(i, 0)
+			}
+			text = append(text, line)
+			continue
+		}
+		flush()
+		parts = append(parts, BodyPart{File: ref.File, Subst: subst, Pos: ref.Pos})
+		files++
+	}
+	flush()
+	// The blanks around the body: the first line's indent, the last
+	// line's trailing blanks.
+	if first := &parts[0]; first.File == "" {
+		trimmed := strings.TrimLeft(first.Text, " \t")
+		first.Pos.Col += len(first.Text) - len(trimmed)
+		first.Text = trimmed
+	}
+	if last := &parts[len(parts)-1]; last.File == "" {
+		last.Text = strings.TrimRight(last.Text, " \t")
+	}
+	switch {
+	case files == 0:
+		req.Body, req.BodyPos = &parts[0].Text, parts[0].Pos
+	case len(parts) == 1:
+		req.BodyFile, req.BodySubst, req.BodyPos = parts[0].File, parts[0].Subst, parts[0].Pos
+	default:
+		req.BodyParts, req.BodyPos = parts, parts[0].Pos
+	}
 	return nil
+}
+
+// fileRef reads a body line `< path` or `<@ path`; it returns nil for a
+// line of text (`<tag>` and the like are text: an XML or HTML body). A
+// lone `<@` without a path is a mistake.
+func (p *parser) fileRef(i int, line string, lone bool) (*BodyPart, bool, error) {
+	trimmed := strings.TrimSpace(line)
+	rest, ok := strings.CutPrefix(trimmed, "<")
+	if !ok {
+		return nil, false, nil
+	}
+	col := len(line) - len(strings.TrimLeft(line, " \t"))
+	subst := false
+	if strings.HasPrefix(rest, "@") {
+		subst = true
+		rest = rest[1:]
+	}
+	if rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
+		if !subst || !lone {
+			return nil, false, nil
+		}
+		return nil, false, errorf(p.pos(i, col), "expected `<@ PATH`")
+	}
+	path := strings.TrimSpace(rest)
+	if path == "" {
+		return nil, false, errorf(p.pos(i, col), "missing file name after <")
+	}
+	return &BodyPart{File: path, Pos: p.pos(i, strings.Index(line, path))}, subst, nil
 }
 
 // directive handles a comment line: `# @name NAME` and the other

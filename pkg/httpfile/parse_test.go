@@ -145,6 +145,42 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("got %s %q %s at %v", r.Method, r.URL, r.Version, r.URLPos)
 			}
 		}},
+		{"indented path lines continue the URL", "GET http://h\n    /api\n\t/get\n    ?id=1\n    &v=2\nAccept: */*\n", func(t *testing.T, f *File) {
+			r := f.Requests[0]
+			if r.URL != "http://h/api/get?id=1&v=2" || len(r.Headers) != 1 {
+				t.Errorf("got %q, headers %+v", r.URL, r.Headers)
+			}
+		}},
+		{"comments and blanks around the body are not sent", "POST /x\n\n  \t# c\n  {\n  // c\n  \"a\": 1 # not a comment\n}  \n# before the next request\n\n?? status == 200\n", func(t *testing.T, f *File) {
+			r := f.Requests[0]
+			if r.Body == nil || *r.Body != "{\n  \"a\": 1 # not a comment\n}" || r.BodyPos != (Pos{"t.http", 4, 3}) {
+				t.Errorf("body = %q at %v", *r.Body, r.BodyPos)
+			}
+		}},
+		{"response references are not a body", "GET /x\n\n<> 2024-01-01T120000.200.json\n<>\tprevious.json\n###\nPOST /y\n\na\n<> r.json\n", func(t *testing.T, f *File) {
+			if r := f.Requests[0]; r.Body != nil || r.BodyParts != nil {
+				t.Errorf("GET body = %v, parts %v", r.Body, r.BodyParts)
+			}
+			if r := f.Requests[1]; r.Body == nil || *r.Body != "a" {
+				t.Errorf("POST body = %v", r.Body)
+			}
+		}},
+		{"file lines among text", "POST /x\n\n--b\nContent-Type: text/plain\n\n< ./a.txt\n--b\n\n  <@ b.txt\n--b--\n", func(t *testing.T, f *File) {
+			r := f.Requests[0]
+			want := []BodyPart{
+				{Text: "--b\nContent-Type: text/plain\n", Pos: Pos{"t.http", 3, 1}},
+				{File: "./a.txt", Pos: Pos{"t.http", 6, 3}},
+				{Text: "--b\n", Pos: Pos{"t.http", 7, 1}},
+				{File: "b.txt", Subst: true, Pos: Pos{"t.http", 9, 6}},
+				{Text: "--b--", Pos: Pos{"t.http", 10, 1}},
+			}
+			if r.Body != nil || r.BodyFile != "" {
+				t.Errorf("body %v, file %q; want parts", r.Body, r.BodyFile)
+			}
+			if diff := cmp.Diff(want, r.BodyParts); diff != "" {
+				t.Errorf("parts (-want +got):\n%s", diff)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)
@@ -173,6 +209,9 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n> ./handler.js\n", "t.http:2:1: JavaScript handlers are not run"},
 		{"< {% request.variables.set('a', 1) %}\nGET /a\n", "t.http:1:1: JavaScript handlers are not run"},
 		{"GET /a\nnot a header\n", "t.http:2:1: expected a header"},
+		{"GET /a\n\n>> out.json\n", "t.http:3:1: reqs does not save responses to files (`>> path`); remove the line"},
+		{"GET /a\n\n?? status == 200\n  >>! out.json\n", "t.http:4:3: reqs does not save responses to files"},
+		{"GET /a\n>> out.json\n", "t.http:2:1: reqs does not save responses to files"},
 		{"GET a b c\n", "t.http:1:1: expected a request line"},
 		{"# @timeout soon\nGET /a\n", "t.http:1:3: @timeout: expected a positive number of seconds"},
 		{"# @retries -1\nGET /a\n", "t.http:1:3: @retries needs a count"},
@@ -240,6 +279,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("###\n# @timeout 1\n@a = {{b}}\n/x\n  ?a=1\n")
 	f.Add("GET /{{$randomInt -9223372036854775808 9223372036854775807}} HTTP/1.1\n")
 	f.Add("GET /{{a {{b}} c}} {{x\n")
+	f.Add("POST http://h\n  /p\n  ?q=1\n\n# c\n--b\n< ./f\n<@ g\n<>  r.json\n  \n?? status == 200\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.http", []byte(src))
 		if err != nil {

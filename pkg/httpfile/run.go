@@ -1,6 +1,7 @@
 package httpfile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -33,8 +34,8 @@ type Runner struct {
 	// Getenv reads the process environment for $processEnv; nil is
 	// os.LookupEnv.
 	Getenv func(string) (string, bool)
-	// ReadFile reads the body files of `<@ path` (with substitution);
-	// nil is os.ReadFile.
+	// ReadFile reads the body files read whole: `<@ path` (with
+	// substitution) and `< path` lines among text; nil is os.ReadFile.
 	ReadFile func(string) ([]byte, error)
 	// ResolveURL turns a substituted URL into the one sent (the command
 	// line's shorthands, a default scheme); nil keeps it.
@@ -184,13 +185,31 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, 
 			return nil, err
 		}
 		hreq.Body = httpclient.BytesBody([]byte(body))
+	case req.BodyParts != nil:
+		var body bytes.Buffer
+		for k, part := range req.BodyParts {
+			if k > 0 {
+				body.WriteByte('\n')
+			}
+			if part.File == "" {
+				text, err := vars.Expand(req, part.Text, part.Pos)
+				if err != nil {
+					return nil, err
+				}
+				body.WriteString(text)
+				continue
+			}
+			data, err := r.readBodyFile(f, req, vars, part.File, part.Subst, part.Pos)
+			if err != nil {
+				return nil, err
+			}
+			body.Write(data)
+		}
+		hreq.Body = httpclient.BytesBody(body.Bytes())
 	case req.BodyFile != "":
-		path, err := vars.Expand(req, req.BodyFile, req.BodyPos)
+		path, err := r.bodyPath(f, req, vars, req.BodyFile, req.BodyPos)
 		if err != nil {
 			return nil, err
-		}
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(filepath.Dir(f.Path), path)
 		}
 		if !req.BodySubst {
 			b, err := httpclient.FileBody(path)
@@ -200,21 +219,50 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, 
 			hreq.Body = b
 			break
 		}
-		read := r.ReadFile
-		if read == nil {
-			read = os.ReadFile
-		}
-		data, err := read(path)
-		if err != nil {
-			return nil, errorf(req.BodyPos, "body file %s: %v", path, pathProblem(err))
-		}
-		body, err := vars.Expand(req, string(data), Pos{File: path, Line: 1, Col: 1})
+		data, err := r.readBodyFile(f, req, vars, req.BodyFile, true, req.BodyPos)
 		if err != nil {
 			return nil, err
 		}
-		hreq.Body = httpclient.BytesBody([]byte(body))
+		hreq.Body = httpclient.BytesBody(data)
 	}
 	return hreq, nil
+}
+
+// bodyPath substitutes a body file's name and makes it relative to the
+// request file's directory.
+func (r *Runner) bodyPath(f *File, req *Request, vars *Vars, name string, at Pos) (string, error) {
+	path, err := vars.Expand(req, name, at)
+	if err != nil {
+		return "", err
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(f.Path), path)
+	}
+	return path, nil
+}
+
+// readBodyFile reads a body file, substituting its variables when subst.
+func (r *Runner) readBodyFile(f *File, req *Request, vars *Vars, name string, subst bool, at Pos) ([]byte, error) {
+	path, err := r.bodyPath(f, req, vars, name, at)
+	if err != nil {
+		return nil, err
+	}
+	read := r.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	data, err := read(path)
+	if err != nil {
+		return nil, errorf(at, "body file %s: %v", path, pathProblem(err))
+	}
+	if !subst {
+		return data, nil
+	}
+	body, err := vars.Expand(req, string(data), Pos{File: path, Line: 1, Col: 1})
+	if err != nil {
+		return nil, err
+	}
+	return []byte(body), nil
 }
 
 // pathProblem is a file error without the path the message already

@@ -277,6 +277,10 @@ func Dependencies(req *Request) []string {
 		scan(*req.Body)
 	}
 	scan(req.BodyFile)
+	for _, part := range req.BodyParts {
+		scan(part.Text)
+		scan(part.File)
+	}
 	for _, a := range req.Assertions {
 		scan(a.Arg)
 		scan(a.Expected)

@@ -33,7 +33,7 @@ var ErrNotWritable = errors.New("cannot be written as a request file")
 // carry unchanged: "{{" anywhere (it would be substituted), a body that
 // is not text, that starts or ends with a blank line or a newline, holds
 // CR LF, or has a line the parser would take for something else (###,
-// ??, a script, a lone `< path`).
+// ??, a comment, a script, `< path`).
 func WriteBlock(w io.Writer, b Block) error {
 	if err := checkBlock(b); err != nil {
 		return fmt.Errorf("%w: %v", ErrNotWritable, err)
@@ -114,10 +114,16 @@ func checkBlock(b Block) error {
 	if strings.TrimSpace(lines[len(lines)-1]) == "" {
 		return errors.New("the body ends with a blank line")
 	}
+	if strings.TrimSpace(body) != body {
+		return errors.New("the body starts or ends with blanks, which a request file drops")
+	}
 	for _, line := range lines {
 		t := strings.TrimSpace(line)
-		if isSeparator(line) || strings.HasPrefix(t, "??") || scriptLine(t) {
+		if isSeparator(line) || strings.HasPrefix(t, "??") || scriptLine(t) || outputRedirect(t) || responseRef(t) || isComment(t) {
 			return fmt.Errorf("a body line reads as a request-file line: %q", line)
+		}
+		if strings.HasPrefix(t, "< ") || strings.HasPrefix(t, "<\t") || strings.HasPrefix(t, "<@") {
+			return fmt.Errorf("a body line reads as a file reference: %q", line)
 		}
 	}
 	if len(lines) == 1 && strings.HasPrefix(lines[0], "<") {

@@ -69,6 +69,13 @@ func TestWriteBlockRefuses(t *testing.T) {
 		{"braces in a header", Block{Method: "GET", URL: "http://h/", Header: [][2]string{{"X", "{{y}}"}}}},
 		{"lower-case method", Block{Method: "get", URL: "http://h/"}},
 		{"empty body", base("")},
+		{"comment line", base("a: 1\n# b: 2")},
+		{"slash comment line", base("{\n  // note\n}")},
+		{"file line among text", base("--b\n< ./f.txt\n--b--")},
+		{"response reference", base("a\n<> 2024-01-01T000000.200.json")},
+		{"output redirection", base("a\n>> out.json")},
+		{"trailing blanks", base("a  ")},
+		{"leading blanks", base("  a")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
