@@ -32,6 +32,10 @@ const cookieFileHeader = "# Netscape HTTP Cookie File\n" +
 
 const httpOnlyPrefix = "#HttpOnly_"
 
+// maxCookieLine is the longest line ReadCookieFile reads; no server
+// accepts a cookie anywhere near as long.
+const maxCookieLine = 1 << 20
+
 // ErrCookieFile is wrapped by the errors of [ReadCookieFile] for a line
 // that is not a cookie.
 var ErrCookieFile = errors.New("invalid cookie file")
@@ -44,8 +48,9 @@ var ErrCookieFile = errors.New("invalid cookie file")
 func ReadCookieFile(r io.Reader) ([]Cookie, error) {
 	var out []Cookie
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
+	sc.Buffer(make([]byte, 0, 64<<10), maxCookieLine)
+	n := 1
+	for ; sc.Scan(); n++ {
 		line := strings.TrimRight(sc.Text(), "\r")
 		httpOnly := false
 		if rest, ok := strings.CutPrefix(line, httpOnlyPrefix); ok {
@@ -61,14 +66,21 @@ func ReadCookieFile(r io.Reader) ([]Cookie, error) {
 		c.HttpOnly = httpOnly
 		out = append(out, c)
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, fmt.Errorf("%w: line %d is longer than %d bytes", ErrCookieFile, n, maxCookieLine)
+	} else if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // parseCookieLine reads the seven fields of one cookie line; a missing
-// seventh field is an empty value, as curl reads it.
+// seventh field is an empty value, as curl reads it. Lines written by
+// Python's http.cookiejar.MozillaCookieJar (how Requests users save
+// cookies) read too: an empty expires field is a session cookie, and an
+// empty name with a value is a cookie set without a value ("Set-Cookie:
+// flag"), which it writes with the name in the value field; curl and
+// Python read that line as a cookie so named with an empty value.
 func parseCookieLine(line string) (Cookie, error) {
 	f := strings.Split(line, "\t")
 	if len(f) == 6 {
@@ -87,9 +99,16 @@ func parseCookieLine(line string) (Cookie, error) {
 	if !ok {
 		return Cookie{}, fmt.Errorf("secure is %q, want TRUE or FALSE", secure)
 	}
-	exp, err := strconv.ParseInt(expires, 10, 64)
-	if err != nil || exp < 0 {
-		return Cookie{}, fmt.Errorf("expires is %q, want Unix seconds", expires)
+	var exp int64
+	if expires != "" {
+		var err error
+		exp, err = strconv.ParseInt(expires, 10, 64)
+		if err != nil || exp < 0 {
+			return Cookie{}, fmt.Errorf("expires is %q, want Unix seconds", expires)
+		}
+	}
+	if name == "" {
+		name, value = value, ""
 	}
 	if name == "" {
 		return Cookie{}, errors.New("the cookie has no name")
@@ -180,7 +199,7 @@ func (j *Jar) LoadCookieFile(path string) error {
 	defer f.Close()
 	cookies, err := ReadCookieFile(f)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return &os.PathError{Op: "read", Path: path, Err: err}
 	}
 	j.Load(cookies)
 	return nil
@@ -190,7 +209,17 @@ func (j *Jar) LoadCookieFile(path string) error {
 // Netscape format, atomically: a temporary file beside it (mode 0600, as
 // the cookies may be credentials) is synced and renamed over path, so a
 // reader never sees half a file and a failure leaves the old one.
+//
+// A path that exists and is not a regular file (/dev/null, /dev/stdout,
+// a named pipe) is written to in place, as curl -c does: renaming over it
+// would replace the device or pipe with a file. A directory is an error.
 func (j *Jar) SaveCookieFile(path string) (err error) {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return &os.PathError{Op: "write", Path: path, Err: errors.New("is a directory")}
+		}
+		return writeCookieFileInPlace(path, j.All())
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -224,4 +253,18 @@ func (j *Jar) SaveCookieFile(path string) (err error) {
 		d.Close()
 	}
 	return nil
+}
+
+// writeCookieFileInPlace writes cookies to the existing non-regular file
+// at path.
+func writeCookieFileInPlace(path string, cookies []Cookie) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if err := WriteCookieFile(f, cookies); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -67,14 +67,58 @@ func TestReadCookieFileErrors(t *testing.T) {
 		{"too few fields", "example.com\tTRUE\t/\n", "line 1: want 7 tab-separated fields, found 3"},
 		{"bad flag", "x\tTRUE\t/\tMAYBE\t0\tn\tv\n", "secure is \"MAYBE\""},
 		{"bad expiry", "\n\nx\tTRUE\t/\tFALSE\tsoon\tn\tv\n", "line 3: expires is \"soon\""},
-		{"no name", "x\tTRUE\t/\tFALSE\t0\t\tv\n", "no name"},
+		{"no name", "x\tTRUE\t/\tFALSE\t0\t\t\n", "no name"},
 		{"no domain", "\tTRUE\t/\tFALSE\t0\tn\tv\n", "no domain"},
 	}
+	long := "\nx\tTRUE\t/\tFALSE\t0\tn\t" + strings.Repeat("v", maxCookieLine) + "\n"
+	tests = append(tests, struct{ name, in, want string }{"long line", long, "line 2 is longer than 1048576 bytes"})
 	for _, tc := range tests {
 		_, err := ReadCookieFile(strings.NewReader(tc.in))
 		if !errors.Is(err, ErrCookieFile) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: ReadCookieFile(%q) error = %v, want ErrCookieFile containing %q", tc.name, tc.in, err, tc.want)
+			t.Errorf("%s: ReadCookieFile(%.80q) error = %v, want ErrCookieFile containing %q", tc.name, tc.in, err, tc.want)
 		}
+	}
+}
+
+// A file as Python's http.cookiejar.MozillaCookieJar saves a Requests
+// session's cookies: session cookies with an empty expires field, and a
+// cookie set without a value ("Set-Cookie: flag") with an empty name and
+// its name in the value field, which curl and Python read as that name.
+func TestReadCookieFilePython(t *testing.T) {
+	t.Parallel()
+	const in = "# Netscape HTTP Cookie File\n" +
+		"# http://curl.haxx.se/rfc/cookie_spec.html\n" +
+		"# This is a generated file!  Do not edit.\n\n" +
+		"127.0.0.1\tFALSE\t/\tFALSE\t\t\tflag\n" +
+		"127.0.0.1\tFALSE\t/\tFALSE\t\ta\t1\n" +
+		".example.com\tTRUE\t/app\tTRUE\t2000000000\tb\t2\n"
+	got, err := ReadCookieFile(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Cookie{
+		{Name: "flag", Value: "", Domain: "127.0.0.1", HostOnly: true, Path: "/"},
+		{Name: "a", Value: "1", Domain: "127.0.0.1", HostOnly: true, Path: "/"},
+		{Name: "b", Value: "2", Domain: "example.com", Path: "/app", Secure: true, Expires: time.Unix(2000000000, 0).UTC()},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ReadCookieFile(MozillaCookieJar file) mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadCookieFileErrorNamesFileOnce(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "bad.txt")
+	if err := os.WriteFile(path, []byte("x TRUE / FALSE 0 n v\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := NewJar().LoadCookieFile(path)
+	var pe *os.PathError
+	if !errors.As(err, &pe) || pe.Path != path || !errors.Is(err, ErrCookieFile) {
+		t.Fatalf("LoadCookieFile(bad file) = %v, want an *os.PathError for %s wrapping ErrCookieFile", err, path)
+	}
+	if strings.Count(err.Error(), path) != 1 {
+		t.Errorf("error %q names the file more than once", err)
 	}
 }
 
