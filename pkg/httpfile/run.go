@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -152,6 +153,30 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, 
 	if err != nil {
 		return nil, err
 	}
+	// `GET /path` with a Host header (the origin form of JetBrains'
+	// format): the header names the server (with ResolveURL's default
+	// scheme, else http, unless it gives one), and the URL's host is
+	// then sent as Host.
+	fromHost := false
+	if strings.HasPrefix(rawURL, "/") && !strings.HasPrefix(rawURL, "//") {
+		for _, h := range req.Headers {
+			if !strings.EqualFold(h.Name, "Host") {
+				continue
+			}
+			host, err := vars.Expand(req, h.Value, h.ValuePos)
+			if err != nil {
+				return nil, err
+			}
+			if host = strings.TrimSuffix(host, "/"); !hasScheme(host) && r.ResolveURL == nil {
+				host = "http://" + host
+			}
+			rawURL, fromHost = host+rawURL, true
+			break
+		}
+		if !fromHost {
+			return nil, errorf(req.URLPos, "URL %q has no host: write the whole URL, or add a Host header", rawURL)
+		}
+	}
 	full := rawURL
 	if r.ResolveURL != nil {
 		if full, err = r.ResolveURL(rawURL); err != nil {
@@ -167,6 +192,9 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, 
 	}
 	hreq := &httpclient.Request{Method: req.Method, URL: full, Header: http.Header{}, Compress: r.Compress}
 	for _, h := range req.Headers {
+		if fromHost && strings.EqualFold(h.Name, "Host") {
+			continue
+		}
 		name, err := vars.Expand(req, h.Name, h.Pos)
 		if err != nil {
 			return nil, err
@@ -352,4 +380,18 @@ func WriteReportFile(path, format string, outcomes []*FileOutcome) error {
 		return fmt.Errorf("report %s: %w", path, pathProblem(err))
 	}
 	return nil
+}
+
+// hasScheme reports whether a URL starts with a scheme, as http:// does.
+func hasScheme(u string) bool {
+	i := strings.Index(u, "://")
+	if i <= 0 {
+		return false
+	}
+	for _, c := range u[:i] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

@@ -194,3 +194,36 @@ func TestWriteReportFile(t *testing.T) {
 		t.Errorf("directory holds %d entries, want only the report", len(entries))
 	}
 }
+
+// `GET /path` with a Host header goes to that host, as in JetBrains'
+// format; without one it is a mistake in the file that says so.
+func TestRunOriginForm(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s %s", r.Host, r.URL.RequestURI())
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	src := "GET /a?b=1\nHost: {{host}}\n\n?? body == \"" + host + " /a?b=1\"\n\n###\nGET /c\nhost: http://{{host}}/\n\n?? body == \"" + host + " /c\"\n\n###\nGET /d\n"
+	f, err := httpfile.Parse(filepath.Join(t.TempDir(), "t.http"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess httpclient.Session
+	defer sess.Close()
+	run := &httpfile.Runner{Send: sessionSend(&sess), Overrides: map[string]string{"host": host}}
+	outs, err := run.Run(context.Background(), []*httpfile.File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outs[0].Outcomes
+	for _, out := range got[:2] {
+		if !out.Passed() {
+			t.Errorf("%s %s: err %v, results %+v", out.Method, out.URL, out.Err, out.Results)
+		}
+	}
+	var fe *httpfile.Error
+	if !errors.As(got[2].Err, &fe) || !strings.Contains(fe.Msg, "add a Host header") || fe.Pos.Line != 13 {
+		t.Errorf("without a Host header: err %v, want a positioned error asking for one", got[2].Err)
+	}
+}
