@@ -459,7 +459,10 @@ func (p *parser) directive(req *Request, i int, line string) error {
 		return nil
 	}
 	at := p.pos(i, strings.Index(line[col:], "@")+col)
-	word, arg, _ := strings.Cut(rest[1:], " ")
+	word, arg := rest[1:], ""
+	if k := strings.IndexAny(word, " \t"); k >= 0 {
+		word, arg = word[:k], word[k+1:]
+	}
 	word, arg = strings.TrimSpace(word), strings.TrimSpace(arg)
 	if w, a, ok := strings.Cut(word, "="); ok {
 		// `# @name=login`, as REST Client also accepts.

@@ -181,6 +181,12 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("parts (-want +got):\n%s", diff)
 			}
 		}},
+		{"tabs in directives", "#\t@name\tlogin\n//\t@timeout\t2\nGET /a\n", func(t *testing.T, f *File) {
+			r := f.Requests[0]
+			if r.Name != "login" || r.Directives.Timeout != 2*time.Second {
+				t.Errorf("name %q, timeout %v", r.Name, r.Directives.Timeout)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)

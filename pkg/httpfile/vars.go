@@ -321,7 +321,7 @@ func LoadEnvironment(dir, name string) (map[string]string, error) {
 			return nil, fmt.Errorf("environment file %s: %w", path, err)
 		}
 		var envs map[string]map[string]any
-		if err := json.Unmarshal(data, &envs); err != nil {
+		if err := json.Unmarshal(trimBOM(data), &envs); err != nil {
 			return nil, fmt.Errorf("environment file %s: expected {\"ENV\": {\"name\": \"value\"}}: %v", path, jsonProblem(err))
 		}
 		for _, key := range []string{"$shared", name} {
@@ -362,7 +362,7 @@ func EnvironmentNames(dir string) []string {
 			continue
 		}
 		var envs map[string]json.RawMessage
-		if json.Unmarshal(data, &envs) != nil {
+		if json.Unmarshal(trimBOM(data), &envs) != nil {
 			continue
 		}
 		for n := range envs {
@@ -373,6 +373,12 @@ func EnvironmentNames(dir string) []string {
 	}
 	sort.Strings(names)
 	return dedupe(names)
+}
+
+// trimBOM drops the UTF-8 byte order mark some Windows editors put at
+// the start of a file.
+func trimBOM(data []byte) []byte {
+	return bytes.TrimPrefix(data, []byte("\ufeff"))
 }
 
 func dedupe(s []string) []string {

@@ -120,6 +120,14 @@ func TestLoadEnvironment(t *testing.T) {
 	if got, err := LoadEnvironment(t.TempDir(), ""); err != nil || len(got) != 0 {
 		t.Errorf("LoadEnvironment without files = %v, %v", got, err)
 	}
+	// A byte order mark, as some Windows editors write, is not an error.
+	write(PrivateEnvFile, "\ufeff"+`{"dev": {"user": "bom"}, "qa": {}}`)
+	if got, err := LoadEnvironment(dir, "dev"); err != nil || got["user"] != "bom" {
+		t.Errorf("LoadEnvironment with a BOM = %v, %v", got, err)
+	}
+	if diff := cmp.Diff([]string{"dev", "prod", "qa"}, EnvironmentNames(dir)); diff != "" {
+		t.Errorf("EnvironmentNames with a BOM (-want +got):\n%s", diff)
+	}
 	write(PrivateEnvFile, `{"dev": ["x"]}`)
 	if _, err := LoadEnvironment(dir, "dev"); err == nil || !strings.Contains(err.Error(), "must be an object") {
 		t.Errorf("LoadEnvironment with a bad file = %v", err)
