@@ -132,31 +132,41 @@ func (a *NetrcAuth) digestFor(host, login, password string) *DigestAuth {
 // Python's netrc module does: whitespace-separated tokens, "#" comments,
 // double-quoted tokens with backslash escapes, "user" and "passwd" as
 // other names of "login" and "password", and macro definitions (macdef,
-// up to the next blank line) skipped. Unknown keywords in an entry are
-// skipped with their value. A truncated entry is an error.
+// up to the next blank line) skipped. A "#" starts a comment only where a
+// keyword is expected: "password #s3cret" is the password "#s3cret".
+// Unknown keywords in an entry are skipped with their value. A truncated
+// entry is an error.
 func ParseNetrc(text string) (*NetrcAuth, error) {
-	toks := netrcTokens(text)
+	l := newNetrcLexer(text)
 	a := &NetrcAuth{}
-	for i := 0; i < len(toks); {
-		kind := toks[i]
-		if kind != "machine" && kind != "default" {
-			return nil, fmt.Errorf("unexpected %q outside a machine entry", kind)
+	tok, ok := l.next(false)
+	for ok {
+		if tok == "macdef" {
+			l.skipMacro()
+			tok, ok = l.next(false)
+			continue
 		}
-		i++
+		if tok != "machine" && tok != "default" {
+			return nil, fmt.Errorf("unexpected %q outside a machine entry", tok)
+		}
+		kind := tok
 		var e netrcEntry
 		if kind == "machine" {
-			if i >= len(toks) {
+			if e.host, ok = l.next(true); !ok {
 				return nil, errors.New("incomplete machine entry")
 			}
-			e.host = toks[i]
-			i++
 		}
 		account := ""
-		for i < len(toks) && toks[i] != "machine" && toks[i] != "default" {
-			if i+1 >= len(toks) {
-				return nil, fmt.Errorf("incomplete machine entry: %q has no value", toks[i])
+		for {
+			tok, ok = l.next(false)
+			if !ok || tok == "machine" || tok == "default" || tok == "macdef" {
+				break
 			}
-			switch key, val := toks[i], toks[i+1]; key {
+			val, ok := l.next(true)
+			if !ok {
+				return nil, fmt.Errorf("incomplete machine entry: %q has no value", tok)
+			}
+			switch tok {
 			case "login", "user":
 				e.login = val
 			case "password", "passwd":
@@ -164,7 +174,6 @@ func ParseNetrc(text string) (*NetrcAuth, error) {
 			case "account":
 				account = val
 			}
-			i += 2
 		}
 		if e.login == "" {
 			e.login = account
@@ -180,31 +189,54 @@ func ParseNetrc(text string) (*NetrcAuth, error) {
 	return a, nil
 }
 
-// netrcTokens splits netrc text into tokens, leaving out comments and
-// macro definitions.
-func netrcTokens(text string) []string {
-	var toks []string
-	inMacro := false
-	for _, line := range strings.Split(text, "\n") {
-		if inMacro {
-			inMacro = strings.TrimSpace(line) != ""
+// netrcLexer splits netrc text into tokens, line by line.
+type netrcLexer struct {
+	lines []string
+	// line is the index of the current line, rest its unread part.
+	line int
+	rest string
+}
+
+func newNetrcLexer(text string) *netrcLexer {
+	lines := strings.Split(text, "\n")
+	return &netrcLexer{lines: lines, rest: lines[0]}
+}
+
+// next returns the next token, and false at the end of the text. Where a
+// keyword is expected (value false), a token starting with "#" begins a
+// comment that runs to the end of the line; where a value is expected it
+// is the value.
+func (l *netrcLexer) next(value bool) (string, bool) {
+	for {
+		l.rest = strings.TrimLeft(l.rest, " \t\r\f\v")
+		if l.rest == "" {
+			if l.line+1 >= len(l.lines) {
+				return "", false
+			}
+			l.line++
+			l.rest = l.lines[l.line]
 			continue
 		}
-		for rest := line; ; {
-			rest = strings.TrimLeft(rest, " \t\r\f\v")
-			if rest == "" || rest[0] == '#' {
-				break
-			}
-			var tok string
-			tok, rest = cutNetrcToken(rest)
-			if tok == "macdef" {
-				inMacro = true // the name and the lines up to a blank one
-				break
-			}
-			toks = append(toks, tok)
+		if !value && l.rest[0] == '#' {
+			l.rest = ""
+			continue
+		}
+		tok, rest := cutNetrcToken(l.rest)
+		l.rest = rest
+		return tok, true
+	}
+}
+
+// skipMacro skips a macro definition after its "macdef": the rest of the
+// line (the macro's name) and the lines up to and including a blank one.
+func (l *netrcLexer) skipMacro() {
+	l.rest = ""
+	for l.line+1 < len(l.lines) {
+		l.line++
+		if strings.TrimSpace(l.lines[l.line]) == "" {
+			return
 		}
 	}
-	return toks
 }
 
 // cutNetrcToken returns the token at the start of s and the text after it.

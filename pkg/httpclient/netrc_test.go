@@ -52,6 +52,44 @@ default login anon password guest
 	}
 }
 
+// What Python's netrc module (Requests' reader) makes of comments,
+// quoting and macros: a "#" where a value is expected is part of the
+// value, not a comment, so a password starting with "#" neither breaks
+// the file nor shifts the tokens after it into the wrong fields.
+func TestParseNetrcLikePython(t *testing.T) {
+	t.Parallel()
+	const text = `# comment line
+machine hash.test login u password #s3cret # a comment after it
+machine quoted.test login "us er" password "p\"w d" # trailing comment
+machine port.test:8080 login p password p
+macdef init
+machine macro.test login bad password bad
+
+machine after.test
+	# a comment inside an entry
+	login a password #
+default login dl password dp
+`
+	a, err := ParseNetrc(text)
+	if err != nil {
+		t.Fatalf("ParseNetrc: %v", err)
+	}
+	tests := []struct{ host, login, password string }{
+		{"hash.test", "u", "#s3cret"},
+		{"quoted.test", "us er", `p"w d`},
+		{"port.test", "dl", "dp"},
+		{"macro.test", "dl", "dp"},
+		{"after.test", "a", "#"},
+		{"other.test", "dl", "dp"},
+	}
+	for _, tc := range tests {
+		login, password, ok := a.Credentials(tc.host)
+		if !ok || login != tc.login || password != tc.password {
+			t.Errorf("Credentials(%q) = %q, %q, %v; want %q, %q", tc.host, login, password, ok, tc.login, tc.password)
+		}
+	}
+}
+
 func TestParseNetrcMalformed(t *testing.T) {
 	t.Parallel()
 	for _, text := range []string{"machine", "login u machine", "machine x login u password p\nmachine"} {
