@@ -68,7 +68,7 @@ func ImportHTTPie(path string, data []byte, host string) (*Session, error) {
 	for _, c := range cookies {
 		sc := Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure}
 		switch {
-		case c.Domain == "":
+		case c.Domain == "" || isLocalAlias(c.Domain, hostname):
 			sc.Domain, sc.HostOnly = hostname, true
 		case strings.HasPrefix(c.Domain, "."):
 			sc.Domain = strings.ToLower(c.Domain[1:])
@@ -108,6 +108,15 @@ func ImportHTTPie(path string, data []byte, host string) (*Session, error) {
 		s.Auth = auth
 	}
 	return s, nil
+}
+
+// isLocalAlias reports whether domain is what Python's http.cookiejar
+// stores as the domain of a host-only cookie from hostname when hostname
+// has no dot (localhost, [::1]): the name with ".local" appended
+// (RFC 2965's effective host name). Such cookies would match no request.
+func isLocalAlias(domain, hostname string) bool {
+	d, ok := strings.CutSuffix(strings.ToLower(domain), ".local")
+	return ok && hostname != "" && !strings.Contains(hostname, ".") && strings.Trim(d, "[]") == hostname
 }
 
 func deref(p *string) string {

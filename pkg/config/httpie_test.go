@@ -65,6 +65,36 @@ func TestImportHTTPie(t *testing.T) {
 			},
 		},
 		{
+			// Python's cookie jar stores a host-only cookie of a host
+			// without a dot under the host name plus ".local".
+			name: "httpie on localhost",
+			host: "localhost:5000",
+			data: `{
+				"cookies": [
+					{"domain": "localhost.local", "expires": null, "name": "sid", "path": "/", "secure": false, "value": "abc"},
+					{"domain": ".localhost", "expires": null, "name": "wide", "path": "/", "secure": false, "value": "1"},
+					{"domain": "other.local", "expires": null, "name": "mdns", "path": "/", "secure": false, "value": "2"}
+				]
+			}`,
+			want: &Session{
+				Version: SessionVersion,
+				Cookies: []Cookie{
+					{Name: "sid", Value: "abc", Domain: "localhost", HostOnly: true, Path: "/"},
+					{Name: "wide", Value: "1", Domain: "localhost", Path: "/"},
+					{Name: "mdns", Value: "2", Domain: "other.local", HostOnly: true, Path: "/"},
+				},
+			},
+		},
+		{
+			name: "httpie on an IPv6 address",
+			host: "[::1]:5000",
+			data: `{"cookies": [{"domain": "[::1].local", "name": "sid", "path": "/", "value": "abc"}]}`,
+			want: &Session{
+				Version: SessionVersion,
+				Cookies: []Cookie{{Name: "sid", Value: "abc", Domain: "::1", HostOnly: true, Path: "/"}},
+			},
+		},
+		{
 			name: "bearer",
 			host: "[::1]:3000",
 			data: `{"auth": {"type": "bearer", "raw_auth": "tok"}}`,
