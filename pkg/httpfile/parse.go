@@ -560,6 +560,14 @@ func (p *parser) requestLine(req *Request, i int) error {
 	col := len(line) - len(strings.TrimLeft(line, " \t"))
 	fields := requestFields(line)
 	req.Pos = p.pos(i, col)
+	switch first := fields[0]; {
+	case len(fields) >= 2 && (first == "GRAPHQL" || first == "GRPC" || first == "WEBSOCKET"):
+		// JetBrains' client turns these into other protocols; sent as
+		// they are, they would be requests with a made-up method.
+		return errorf(req.Pos, "%s requests are not supported by reqs, which sends HTTP requests; write the HTTP request instead", first)
+	case len(fields) == 2 && (first == "run" || first == "import"):
+		return errorf(req.Pos, "`%s` lines are not supported by reqs; pass the request files to reqs run instead", first)
+	}
 	if len(fields) >= 2 && isMethod(fields[0]) {
 		req.Method = fields[0]
 		fields = fields[1:]
