@@ -129,7 +129,9 @@ func (r *Request) DisplayName() string {
 // resolve `< path` bodies later.
 func Parse(path string, src []byte) (*File, error) {
 	p := &parser{file: &File{Path: path}, path: path}
+	// Lines end in LF, CR LF or a lone CR (as old Mac editors write).
 	text := strings.ReplaceAll(string(src), "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
 	text = strings.TrimPrefix(text, "\ufeff")
 	p.lines = strings.Split(text, "\n")
 	if err := p.parse(); err != nil {

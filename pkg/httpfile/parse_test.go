@@ -187,6 +187,11 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("name %q, timeout %v", r.Name, r.Directives.Timeout)
 			}
 		}},
+		{"lone CR line ends", "### a\rGET /a\rX: 1\r\rbody\r###\rGET /b\r", func(t *testing.T, f *File) {
+			if len(f.Requests) != 2 || f.Requests[0].URL != "/a" || f.Requests[0].Headers[0].Value != "1" || *f.Requests[0].Body != "body" || f.Requests[1].Pos.Line != 7 {
+				t.Errorf("got %+v", f.Requests)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)

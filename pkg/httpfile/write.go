@@ -83,6 +83,9 @@ func checkBlock(b Block) error {
 		if name == "" || strings.ContainsAny(name, " \t:") || isComment(name) || scriptLine(name) || strings.HasPrefix(name, "??") {
 			return fmt.Errorf("header name %q cannot start a header line", name)
 		}
+		if strings.ContainsAny(h[1], "\r\n") {
+			return fmt.Errorf("header %s: its value has a line break", name)
+		}
 		if strings.TrimSpace(h[1]) != h[1] {
 			return fmt.Errorf("header %s: its value starts or ends with spaces", name)
 		}
