@@ -318,8 +318,119 @@ func (j *Jar) newCookie(hc *http.Cookie, host, defPath string, now time.Time) (C
 		c.Expires = addSeconds(now, hc.MaxAge)
 	case !hc.Expires.IsZero():
 		c.Expires = clampExpiry(hc.Expires.UTC())
+	case hc.RawExpires != "":
+		// net/http reads two layouts only; RFC 6265 §5.1.1 reads the
+		// others servers send ("Thu, 1 Jan 1970", "01-Jan-70", asctime).
+		if t, ok := parseCookieDate(hc.RawExpires); ok {
+			c.Expires = clampExpiry(t)
+		}
 	}
 	return c, true
+}
+
+// parseCookieDate is RFC 6265 §5.1.1's cookie-date algorithm: the first
+// token that reads as a time, then a day of the month, a month and a year
+// (two-digit years 70-99 are 19xx, 00-69 20xx), in any order, amid any
+// delimiters. It reports false for a date the algorithm refuses.
+func parseCookieDate(s string) (time.Time, bool) {
+	var (
+		hour, minute, sec, day, year int
+		month                        time.Month
+		haveTime, haveDay            bool
+		haveMonth, haveYear          bool
+	)
+	for _, tok := range strings.FieldsFunc(s, isCookieDateDelimiter) {
+		if !haveTime {
+			if h, m, sc, ok := cookieDateTime(tok); ok {
+				hour, minute, sec, haveTime = h, m, sc, true
+				continue
+			}
+		}
+		if !haveDay {
+			if n, ok := cookieDateDigits(tok, 1, 2); ok {
+				day, haveDay = n, true
+				continue
+			}
+		}
+		if !haveMonth && len(tok) >= 3 {
+			if m, ok := cookieDateMonths[strings.ToLower(tok[:3])]; ok {
+				month, haveMonth = m, true
+				continue
+			}
+		}
+		if !haveYear {
+			if n, ok := cookieDateDigits(tok, 2, 4); ok {
+				year, haveYear = n, true
+				continue
+			}
+		}
+	}
+	switch {
+	case year >= 70 && year <= 99:
+		year += 1900
+	case year >= 0 && year <= 69:
+		year += 2000
+	}
+	if !haveTime || !haveDay || !haveMonth || !haveYear ||
+		day < 1 || day > 31 || year < 1601 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, month, day, hour, minute, sec, 0, time.UTC)
+	if t.Day() != day {
+		return time.Time{}, false // 31 April, 30 February
+	}
+	return t, true
+}
+
+var cookieDateMonths = map[string]time.Month{
+	"jan": time.January, "feb": time.February, "mar": time.March, "apr": time.April,
+	"may": time.May, "jun": time.June, "jul": time.July, "aug": time.August,
+	"sep": time.September, "oct": time.October, "nov": time.November, "dec": time.December,
+}
+
+// isCookieDateDelimiter is RFC 6265's delimiter: %x09 / %x20-2F / %x3B-40 /
+// %x5B-60 / %x7B-7E.
+func isCookieDateDelimiter(r rune) bool {
+	return r == '\t' || r >= 0x20 && r <= 0x2f || r >= 0x3b && r <= 0x40 ||
+		r >= 0x5b && r <= 0x60 || r >= 0x7b && r <= 0x7e
+}
+
+// cookieDateDigits reads min to max digits at the start of tok, followed
+// by nothing or by a non-digit and anything.
+func cookieDateDigits(tok string, min, max int) (int, bool) {
+	n, i := 0, 0
+	for i < len(tok) && i <= max && tok[i] >= '0' && tok[i] <= '9' {
+		n = n*10 + int(tok[i]-'0')
+		i++
+	}
+	if i < min || i > max {
+		return 0, false
+	}
+	return n, true
+}
+
+// cookieDateTime reads hms-time: three fields of one or two digits
+// separated by colons, followed by nothing or a non-digit and anything.
+func cookieDateTime(tok string) (h, m, s int, ok bool) {
+	var f [3]int
+	for k := range f {
+		i := 0
+		for i < len(tok) && i <= 2 && tok[i] >= '0' && tok[i] <= '9' {
+			f[k] = f[k]*10 + int(tok[i]-'0')
+			i++
+		}
+		if i < 1 || i > 2 {
+			return 0, 0, 0, false
+		}
+		tok = tok[i:]
+		if k < 2 {
+			if tok == "" || tok[0] != ':' {
+				return 0, 0, 0, false
+			}
+			tok = tok[1:]
+		}
+	}
+	return f[0], f[1], f[2], true
 }
 
 // maxExpiry is the latest expiry kept: later dates are clamped so that the

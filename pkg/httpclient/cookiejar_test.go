@@ -519,3 +519,62 @@ func TestJarKeepsLenientCookies(t *testing.T) {
 		t.Errorf("jar.Cookies(%v) = %q, want %q", u, got, want)
 	}
 }
+
+// Expires dates that net/http cannot read (a one-digit day, a two-digit
+// year, asctime's layout) are read as RFC 6265 §5.1.1 says, so a server
+// deleting a cookie with one of them does delete it.
+func TestJarExpiresLooseDates(t *testing.T) {
+	t.Parallel()
+	now := jarEpoch
+	for _, date := range []string{
+		"Thu, 1 Jan 1970 00:00:01 GMT",
+		"Thu, 01-Jan-70 00:00:01 GMT",
+		"Thursday, 01-Jan-70 00:00:01 GMT",
+		"Thu Jan  1 00:00:01 1970",
+		"01 Jan 99 00:00:00 GMT",
+	} {
+		j := testJar(&now)
+		setCookies(t, j, "http://example.com/", "a=1", "b=2")
+		setCookies(t, j, "http://example.com/", "a=; Expires="+date)
+		if got, want := cookieHeader(t, j, "http://example.com/"), "b=2"; got != want {
+			t.Errorf("after a=; Expires=%s: Cookies = %q, want %q", date, got, want)
+		}
+	}
+	j := testJar(&now)
+	setCookies(t, j, "http://example.com/", "a=1; Expires=Sat, 9 Jan 2044 08:00:00 GMT")
+	if got, want := j.All()[0].Expires, time.Date(2044, 1, 9, 8, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("Expires=Sat, 9 Jan 2044 08:00:00 GMT stored as %v, want %v", got, want)
+	}
+}
+
+func TestParseCookieDate(t *testing.T) {
+	t.Parallel()
+	date := func(y int, m time.Month, d, h, mi, s int) time.Time { return time.Date(y, m, d, h, mi, s, 0, time.UTC) }
+	tests := []struct {
+		in   string
+		want time.Time // zero: refused
+	}{
+		{"Sun, 06 Nov 1994 08:49:37 GMT", date(1994, 11, 6, 8, 49, 37)},
+		{"Sunday, 06-Nov-94 08:49:37 GMT", date(1994, 11, 6, 8, 49, 37)},
+		{"Sun Nov  6 08:49:37 1994", date(1994, 11, 6, 8, 49, 37)},
+		{"6 november 2030 8:9:7", date(2030, 11, 6, 8, 9, 7)},
+		{"Thu, 01-Jan-69 00:00:00 GMT", date(2069, 1, 1, 0, 0, 0)},
+		{"Thu, 01-Jan-70 00:00:00 GMT", date(1970, 1, 1, 0, 0, 0)},
+		{"Mon, 1st Feb 2021 10:00:00 GMT", date(2021, 2, 1, 10, 0, 0)},
+		{"Thu, 31 Apr 2025 00:00:00 GMT", time.Time{}},
+		{"Thu, 32 Jan 2025 00:00:00 GMT", time.Time{}},
+		{"Thu, 01 Jan 2025 24:00:00 GMT", time.Time{}},
+		{"Thu, 01 Jan 1600 00:00:00 GMT", time.Time{}},
+		{"Thu, 01 Jan 2025", time.Time{}},
+		{"Thu, 01 2025 00:00:00 GMT", time.Time{}},
+		{"Thu, 001 Jan 2025 00:00:00 GMT", time.Time{}},
+		{"tomorrow", time.Time{}},
+		{"", time.Time{}},
+	}
+	for _, tc := range tests {
+		got, ok := parseCookieDate(tc.in)
+		if ok != !tc.want.IsZero() || !got.Equal(tc.want) {
+			t.Errorf("parseCookieDate(%q) = %v, %v; want %v", tc.in, got, ok, tc.want)
+		}
+	}
+}
