@@ -308,7 +308,8 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		lines := strings.Count(src, "\n") + 1
+		// Lines end in LF, CR LF or CR.
+		lines := strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\r") + 1
 		for _, r := range file.Requests {
 			if r.Pos.Line < 1 || r.Pos.Line > lines || r.Method == "" || r.URL == "" {
 				t.Fatalf("Parse(%q): bad request %+v", src, r)
