@@ -52,6 +52,11 @@ func ReadCookieFile(r io.Reader) ([]Cookie, error) {
 	n := 1
 	for ; sc.Scan(); n++ {
 		line := strings.TrimRight(sc.Text(), "\r")
+		if n == 1 {
+			// Windows editors and PowerShell start files with a byte
+			// order mark; curl reads such a file too.
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
 		httpOnly := false
 		if rest, ok := strings.CutPrefix(line, httpOnlyPrefix); ok {
 			line, httpOnly = rest, true

@@ -106,6 +106,20 @@ func TestReadCookieFilePython(t *testing.T) {
 	}
 }
 
+func TestReadCookieFileByteOrderMark(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		"\ufeff# Netscape HTTP Cookie File\r\nexample.com\tFALSE\t/\tFALSE\t0\ta\t1\r\n",
+		"\ufeffexample.com\tFALSE\t/\tFALSE\t0\ta\t1\n",
+	} {
+		got, err := ReadCookieFile(strings.NewReader(in))
+		want := []Cookie{{Name: "a", Value: "1", Domain: "example.com", HostOnly: true, Path: "/"}}
+		if err != nil || !cmp.Equal(want, got) {
+			t.Errorf("ReadCookieFile(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+}
+
 func TestLoadCookieFileErrorNamesFileOnce(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bad.txt")
