@@ -309,6 +309,13 @@ func (p *parser) block(start, from, end int, title string) error {
 		name, value, ok := strings.Cut(trimmed, ":")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			if n := len(req.Headers); n > 0 && col > 0 {
+				// An indented line that is not a header continues the
+				// value above, as the JetBrains format allows.
+				h := &req.Headers[n-1]
+				h.Value = strings.TrimSpace(h.Value + " " + trimmed)
+				continue
+			}
 			return errorf(p.pos(i, col), "expected a header `Name: value` or a blank line before the body, got %q", trimmed)
 		}
 		vcol := col + len(name) + 1

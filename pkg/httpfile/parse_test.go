@@ -192,6 +192,12 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("got %+v", f.Requests)
 			}
 		}},
+		{"indented lines continue a header value", "GET /a\nX-Long: part one\n    part two\n\tand three\n  Accept: */*\n", func(t *testing.T, f *File) {
+			r := f.Requests[0]
+			if len(r.Headers) != 2 || r.Headers[0].Value != "part one part two and three" || r.Headers[1].Name != "Accept" {
+				t.Errorf("headers %+v", r.Headers)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)
@@ -220,6 +226,7 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n> ./handler.js\n", "t.http:2:1: JavaScript handlers are not run"},
 		{"< {% request.variables.set('a', 1) %}\nGET /a\n", "t.http:1:1: JavaScript handlers are not run"},
 		{"GET /a\nnot a header\n", "t.http:2:1: expected a header"},
+		{"GET /a\n  not a header\n", "t.http:2:3: expected a header"},
 		{"GET /a\n\n>> out.json\n", "t.http:3:1: reqs does not save responses to files (`>> path`); remove the line"},
 		{"GET /a\n\n?? status == 200\n  >>! out.json\n", "t.http:4:3: reqs does not save responses to files"},
 		{"GET /a\n>> out.json\n", "t.http:2:1: reqs does not save responses to files"},
