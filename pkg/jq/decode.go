@@ -16,14 +16,17 @@ import (
 // Integers that fit in an int become int; every other number is kept as
 // a [json.Number] holding the input's digits, so a large id or 1.50
 // comes out of `.id` exactly as the server sent it (jq 1.7 does the same).
-// Duplicate object keys keep the last value and invalid UTF-8 becomes
-// U+FFFD, as jq does.
+// Duplicate object keys keep the last value, invalid UTF-8 becomes
+// U+FFFD and a byte order mark at the start is skipped, as jq does.
 type Decoder struct {
 	dec *jsontext.Decoder
+	src *source
 	// MaxHeld, when positive, bounds the JSON text of one value held in
 	// memory (decoded values take several times their text); a larger
-	// value is an *ErrTooLarge. Parts skipped along an expression's
-	// leading path (see [Query.RunReader]) do not count.
+	// value is an *ErrTooLarge. Arrays and objects skipped along an
+	// expression's leading path (see [Query.RunReader]) do not count, but
+	// a single string or number, which is read whole even to be skipped,
+	// is bounded too.
 	MaxHeld int64
 	start   int64 // input offset where the value being held began
 }
@@ -38,9 +41,49 @@ func (e *ErrTooLarge) Error() string {
 
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{dec: jsontext.NewDecoder(r,
+	d := &Decoder{src: &source{r: r}}
+	d.src.d = d
+	d.dec = jsontext.NewDecoder(d.src,
 		jsontext.AllowDuplicateNames(true),
-		jsontext.AllowInvalidUTF8(true))}
+		jsontext.AllowInvalidUTF8(true))
+	return d
+}
+
+// bom is the UTF-8 byte order mark some servers put before a JSON body.
+const bom = "\xef\xbb\xbf"
+
+// source is the decoder's input: r less a leading byte order mark. It
+// refuses to read on while the decoder holds more than MaxHeld bytes it
+// has not finished with, which is how a single endless string or number
+// is stopped (the decoder needs each token whole).
+type source struct {
+	r       io.Reader
+	d       *Decoder
+	read    int64 // bytes handed to the decoder
+	begun   bool  // the byte order mark has been looked for
+	skipped int64 // len(bom) once one was dropped
+}
+
+func (s *source) Read(p []byte) (int, error) {
+	if !s.begun && len(p) >= len(bom) {
+		s.begun = true
+		n, err := io.ReadAtLeast(s.r, p, len(bom))
+		if bytes.HasPrefix(p[:n], []byte(bom)) {
+			n = copy(p, p[len(bom):n])
+			s.skipped = int64(len(bom))
+		}
+		if err == io.ErrUnexpectedEOF {
+			err = io.EOF
+		}
+		s.read += int64(n)
+		return n, err
+	}
+	if m := s.d.MaxHeld; m > 0 && s.read-s.d.dec.InputOffset() > m {
+		return 0, &ErrTooLarge{Limit: m}
+	}
+	n, err := s.r.Read(p)
+	s.read += int64(n)
+	return n, err
 }
 
 // DecodeError reports input that is not JSON text.
@@ -117,12 +160,16 @@ func Unmarshal(data []byte) (any, error) {
 }
 
 func (d *Decoder) wrap(err error) error {
+	var big *ErrTooLarge
+	if errors.As(err, &big) {
+		return big // not in the words of the decoder that read it
+	}
 	var se *jsontext.SyntacticError
 	if errors.As(err, &se) {
-		return &DecodeError{Offset: se.ByteOffset, err: err}
+		return &DecodeError{Offset: d.src.skipped + se.ByteOffset, err: err}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return &DecodeError{Offset: d.dec.InputOffset(), err: err}
+		return &DecodeError{Offset: d.src.skipped + d.dec.InputOffset(), err: err}
 	}
 	return err
 }

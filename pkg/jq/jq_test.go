@@ -145,6 +145,7 @@ func TestDecodeError(t *testing.T) {
 		{`{"a": 1,}`, 7},
 		{`[1, 2`, 5},
 		{`{"a": 1} x`, 9},
+		{"\ufeff[1, 2", 8}, // the byte order mark counts
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -174,5 +175,31 @@ func TestUnmarshal(t *testing.T) {
 		if _, err := Unmarshal([]byte(in)); err == nil {
 			t.Errorf("Unmarshal(%q) succeeded, want an error", in)
 		}
+	}
+}
+
+// TestDecodeBOM checks that a byte order mark before the body is skipped,
+// as jq skips it; anywhere else it is not JSON.
+func TestDecodeBOM(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ expr, in, want string }{
+		{".", "\ufeff{\"a\": 1}", "{\"a\":1}\n"},
+		{".a", "\ufeff{\"a\": 1}", "1\n"}, // the leading-path decoder too
+		{".", "\ufeff1 2", "1\n2\n"},
+		{".", "\ufeff", ""},
+		{".", "\ufeff ", ""},
+		{".", "1", "1\n"},
+		{".", "12", "12\n"},
+		{".", "[1, \ufeff2]", "error: invalid json at offset 4: invalid character '\\ufeff' at start of value\n"},
+	}
+	for _, tc := range tests {
+		for _, streaming := range []bool{false, true} {
+			if got := collect(t, tc.expr, tc.in, streaming); got != tc.want {
+				t.Errorf("%s over %q (RunReader %v) = %q, want %q", tc.expr, tc.in, streaming, got, tc.want)
+			}
+		}
+	}
+	if v, err := Unmarshal([]byte("\ufeff[]")); err != nil || string(Marshal(v)) != "[]" {
+		t.Errorf("Unmarshal with a byte order mark = %v, %v; want []", v, err)
 	}
 }

@@ -142,3 +142,66 @@ func TestMaxHeld(t *testing.T) {
 		}
 	}
 }
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// TestMaxHeldToken checks that one long string or number, which the
+// decoder reads whole even to skip it, is bounded by MaxHeld too, so an
+// endless one cannot take all memory.
+func TestMaxHeldToken(t *testing.T) {
+	t.Parallel()
+	const limit = 64 << 10
+	const size = 32 << 20
+	for _, tc := range []struct{ expr, before, fill string }{
+		{".", `{"b": 1, "a": "`, "x"},
+		{".b", `{"b": 1, "a": "`, "x"}, // skipped along the path
+		{".[1]", `[1, "`, "x"},
+		{".[0]", `[`, "1"},
+		{".", `{"b": `, "1"},
+	} {
+		q, err := Compile(tc.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := io.MultiReader(strings.NewReader(tc.before), io.LimitReader(repeatReader(tc.fill[0]), size))
+		cr := &countingReader{r: body}
+		d := NewDecoder(cr)
+		d.MaxHeld = limit
+		err = nil
+		for _, e := range q.RunDecoder(context.Background(), d) {
+			if e != nil {
+				err = e
+			}
+		}
+		var big *ErrTooLarge
+		if !errors.As(err, &big) {
+			t.Errorf("%s over %s and %d MiB of %q: error %v, want too large", tc.expr, tc.before, size>>20, tc.fill, err)
+		}
+		if _, bare := err.(*ErrTooLarge); err != nil && !bare {
+			t.Errorf("%s: error %q is wrapped in the words of the JSON decoder", tc.expr, err)
+		}
+		if cr.n > 8*limit {
+			t.Errorf("%s over %s…: read %d bytes with MaxHeld %d", tc.expr, tc.before, cr.n, limit)
+		}
+	}
+}
+
+// repeatReader is an endless stream of one byte.
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
+}
