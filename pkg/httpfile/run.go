@@ -206,9 +206,15 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, 
 		hreq.Header.Add(name, value)
 		hreq.HeaderOrder = append(hreq.HeaderOrder, name) // sent in the file's order
 	}
+	// The lines of a multipart body end in CR LF, as RFC 2046 asks and
+	// other clients send them; the files in it are sent as they are.
+	nl := "\n"
+	if ct := strings.ToLower(strings.TrimSpace(hreq.Header.Get("Content-Type"))); strings.HasPrefix(ct, "multipart/") {
+		nl = "\r\n"
+	}
 	switch {
 	case req.Body != nil:
-		body, err := vars.Expand(req, *req.Body, req.BodyPos)
+		body, err := vars.Expand(req, lineEnds(*req.Body, nl), req.BodyPos)
 		if err != nil {
 			return nil, err
 		}
@@ -217,10 +223,10 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, 
 		var body bytes.Buffer
 		for k, part := range req.BodyParts {
 			if k > 0 {
-				body.WriteByte('\n')
+				body.WriteString(nl)
 			}
 			if part.File == "" {
-				text, err := vars.Expand(req, part.Text, part.Pos)
+				text, err := vars.Expand(req, lineEnds(part.Text, nl), part.Pos)
 				if err != nil {
 					return nil, err
 				}
@@ -394,4 +400,12 @@ func hasScheme(u string) bool {
 		}
 	}
 	return true
+}
+
+// lineEnds makes the line ends of text (LF, as parsed) nl.
+func lineEnds(text, nl string) string {
+	if nl == "\n" {
+		return text
+	}
+	return strings.ReplaceAll(text, "\n", nl)
 }

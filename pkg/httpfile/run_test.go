@@ -227,3 +227,38 @@ func TestRunOriginForm(t *testing.T) {
 		t.Errorf("without a Host header: err %v, want a positioned error asking for one", got[2].Err)
 	}
 }
+
+// A multipart body's lines end in CR LF, as RFC 2046 asks (servers may
+// refuse bare LF); the files in it, and other bodies, are sent as they
+// are.
+func TestRunMultipartLineEnds(t *testing.T) {
+	t.Parallel()
+	bodies := make(chan string, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies <- string(b)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("file\nline\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := "POST {{host}}/up\nContent-Type: Multipart/Form-Data; boundary=b\n\n--b\nContent-Disposition: form-data; name=\"t\"\n\n{{v}}\n--b\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\n\n< ./a.txt\n--b--\n\n###\nPOST {{host}}/text\nContent-Type: text/plain\n\none\ntwo\n"
+	f, err := httpfile.Parse(filepath.Join(dir, "t.http"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess httpclient.Session
+	defer sess.Close()
+	run := &httpfile.Runner{Send: sessionSend(&sess), Overrides: map[string]string{"host": srv.URL, "v": "text"}}
+	if _, err := run.Run(context.Background(), []*httpfile.File{f}); err != nil {
+		t.Fatal(err)
+	}
+	want := "--b\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\ntext\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nfile\nline\n\r\n--b--"
+	if got := <-bodies; got != want {
+		t.Errorf("multipart body = %q, want %q", got, want)
+	}
+	if got := <-bodies; got != "one\ntwo" {
+		t.Errorf("text body = %q, want LF line ends", got)
+	}
+}
