@@ -247,6 +247,13 @@ func formatTimeout(connect, read time.Duration) string {
 // --cookies adds a cookie file's cookies to the jar (after the session's),
 // and --cookie-jar writes the jar out after the exchange.
 func (f *sessionFlags) load(env *requestEnv) (func() error, error) {
+	if f.CookieJar != "" {
+		// Refused before the request is sent, rather than after a
+		// login whose cookies then cannot be kept.
+		if err := checkCookieJarPath(f.CookieJar); err != nil {
+			return nil, usageErrorf("--cookie-jar %s: %v", f.CookieJar, err)
+		}
+	}
 	save, err := f.loadSession(env)
 	if err != nil || f.Cookies == "" && f.CookieJar == "" {
 		return save, err
@@ -274,6 +281,25 @@ func (f *sessionFlags) load(env *requestEnv) (func() error, error) {
 		}
 		return nil
 	}, nil
+}
+
+// checkCookieJarPath reports why a cookie jar could not be written to
+// path: path is a directory, or its directory is missing or not one.
+func checkCookieJarPath(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return errors.New("is a directory")
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("directory %s does not exist", dir)
+	case err != nil:
+		return unwrapPathError(err)
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
 }
 
 // loadSession is load without the cookie files.
