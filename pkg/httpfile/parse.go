@@ -303,6 +303,11 @@ func (p *parser) block(start, from, end int, title string) error {
 		if err := p.toolLine(i, trimmed); err != nil {
 			return err
 		}
+		if word, ok := directiveWord(trimmed); ok {
+			// Directives apply to the request below them: here one
+			// would be ignored, and the request sent without it.
+			return errorf(p.pos(i, col), "@%s must come before the request line", word)
+		}
 		if isComment(trimmed) || responseRef(trimmed) {
 			continue
 		}
@@ -506,6 +511,27 @@ func (p *parser) directive(req *Request, i int, line string) error {
 		return errorf(at, "unknown directive @%s (reqs knows @name, @no-redirect, @no-cookie-jar, @timeout, @retries)", word)
 	}
 	return nil
+}
+
+// directiveWord returns the directive of a comment line that is one of
+// reqs' directives.
+func directiveWord(trimmed string) (string, bool) {
+	if !isComment(trimmed) {
+		return "", false
+	}
+	rest := strings.TrimLeft(strings.TrimLeft(trimmed, "#/"), " \t")
+	rest, ok := strings.CutPrefix(rest, "@")
+	if !ok {
+		return "", false
+	}
+	if k := strings.IndexAny(rest, " \t="); k >= 0 {
+		rest = rest[:k]
+	}
+	switch rest {
+	case "name", "no-redirect", "no-cookie-jar", "timeout", "retries":
+		return rest, true
+	}
+	return "", false
 }
 
 // parseSeconds reads a @timeout value: seconds, or a Go-style duration

@@ -198,6 +198,11 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("headers %+v", r.Headers)
 			}
 		}},
+		{"other comments among headers", "GET /a\n# @see the docs\n// note\nX: 1\n", func(t *testing.T, f *File) {
+			if r := f.Requests[0]; len(r.Headers) != 1 {
+				t.Errorf("headers %+v", r.Headers)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)
@@ -226,6 +231,8 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n> ./handler.js\n", "t.http:2:1: JavaScript handlers are not run"},
 		{"< {% request.variables.set('a', 1) %}\nGET /a\n", "t.http:1:1: JavaScript handlers are not run"},
 		{"GET /a\nnot a header\n", "t.http:2:1: expected a header"},
+		{"GET /a\n# @no-redirect\n", "t.http:2:1: @no-redirect must come before the request line"},
+		{"GET /a\nX: 1\n  // @name=login\n", "t.http:3:3: @name must come before the request line"},
 		{"GET /a\n  not a header\n", "t.http:2:3: expected a header"},
 		{"GET /a\n\n>> out.json\n", "t.http:3:1: reqs does not save responses to files (`>> path`); remove the line"},
 		{"GET /a\n\n?? status == 200\n  >>! out.json\n", "t.http:4:3: reqs does not save responses to files"},
