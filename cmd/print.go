@@ -128,7 +128,9 @@ func setOutput(env *requestEnv) error {
 		Terminal:  env.IO.StdoutTTY,
 		Unescape:  pretty == "all" || pretty == "format",
 	}
-	env.Transcode = env.IO.StdoutTTY || o.Changed("pretty")
+	// --jq prints JSON text, which is UTF-8 whatever the body's charset,
+	// so the body is decoded for it wherever the output goes.
+	env.Transcode = env.IO.StdoutTTY || o.Changed("pretty") || o.Changed("jq")
 	return setFilter(env)
 }
 
