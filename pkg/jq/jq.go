@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -62,6 +63,9 @@ func Compile(expr string) (*Query, error) {
 	}
 	opts := []gojq.CompilerOption{gojq.WithEnvironLoader(func() []string { return nil })}
 	code, err := gojq.Compile(q, opts...)
+	if err == nil {
+		err = checkFormats(q)
+	}
 	if err != nil {
 		return nil, &SyntaxError{Expr: expr, Err: err}
 	}
@@ -70,6 +74,58 @@ func Compile(expr string) (*Query, error) {
 		query.plan = &pathPlan{root: q, node: node, term: node.Term, steps: steps, opts: opts}
 	}
 	return query, nil
+}
+
+// checkFormats refuses a format such as @foo that gojq does not know.
+// gojq compiles it and fails only when it runs, which for --jq is after
+// the request was sent; jq refuses it when compiling.
+func checkFormats(q *gojq.Query) error {
+	var err error
+	walkTerms(reflect.ValueOf(q), func(t *gojq.Term) {
+		if err == nil && t.Type == gojq.TermTypeFormat && !knownFormat(t.Format) {
+			err = fmt.Errorf("format not defined: %s", t.Format)
+		}
+	})
+	return err
+}
+
+// knownFormat says whether gojq knows the format, by using it, so the
+// answer follows gojq's own list: an unknown one fails with its name
+// whatever the input.
+func knownFormat(format string) bool {
+	q, err := gojq.Parse(format)
+	if err != nil {
+		return false
+	}
+	code, err := gojq.Compile(q)
+	if err != nil {
+		return false
+	}
+	v, _ := code.Run(nil).Next()
+	e, isErr := v.(error)
+	return !isErr || e.Error() != "format not defined: "+format
+}
+
+// walkTerms calls f with every term of the syntax tree under v.
+func walkTerms(v reflect.Value, f func(*gojq.Term)) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		if t, ok := v.Interface().(*gojq.Term); ok {
+			f(t)
+		}
+		walkTerms(v.Elem(), f)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			walkTerms(v.Field(i), f)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walkTerms(v.Index(i), f)
+		}
+	}
 }
 
 // position turns a byte offset into a 1-based line and character column.

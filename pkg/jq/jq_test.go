@@ -116,6 +116,11 @@ func TestCompileError(t *testing.T) {
 		{`"é" | .a ]`, 1, 10, `invalid jq expression "\"é\" | .a ]" at column 10: unexpected token "]"`},
 		{".a |\n .b )", 2, 5, `invalid jq expression ".a |\n .b )" at line 2, column 5: unexpected token ")"`},
 		{`"abc`, 1, 5, `invalid jq expression "\"abc" at column 5: unterminated string literal`},
+		// An unknown format is refused when compiling, as jq does, wherever
+		// it stands, even in a function never called.
+		{`@foo`, 0, 0, `invalid jq expression "@foo": format not defined: @foo`},
+		{`.a | {x: @bar "v=\(.)"}`, 0, 0, `invalid jq expression ".a | {x: @bar \"v=\\(.)\"}": format not defined: @bar`},
+		{`def f: [.[] | @nope]; 1`, 0, 0, `invalid jq expression "def f: [.[] | @nope]; 1": format not defined: @nope`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.expr, func(t *testing.T) {
@@ -201,5 +206,19 @@ func TestDecodeBOM(t *testing.T) {
 	}
 	if v, err := Unmarshal([]byte("\ufeff[]")); err != nil || string(Marshal(v)) != "[]" {
 		t.Errorf("Unmarshal with a byte order mark = %v, %v; want []", v, err)
+	}
+}
+
+// TestCompileFormats checks that the formats gojq knows still compile,
+// and that "@foo" in a string is no format.
+func TestCompileFormats(t *testing.T) {
+	t.Parallel()
+	for _, expr := range []string{
+		`@text`, `@json`, `@html`, `@uri`, `@urid`, `@csv`, `@tsv`, `@sh`, `@base64`, `@base64d`,
+		`@json "x\(.)"`, `"@foo"`, `.["@foo"]`, `{"@foo": 1}`,
+	} {
+		if _, err := Compile(expr); err != nil {
+			t.Errorf("Compile(%q): %v", expr, err)
+		}
 	}
 }
