@@ -263,7 +263,12 @@ func (f *sessionFlags) load(env *requestEnv) (func() error, error) {
 		return nil, usageErrorf("--cookies and --cookie-jar need the built-in cookie jar")
 	}
 	if f.Cookies != "" {
-		if err := jar.LoadCookieFile(f.Cookies); err != nil {
+		err := jar.LoadCookieFile(f.Cookies)
+		if errors.Is(err, os.ErrNotExist) && samePath(f.Cookies, f.CookieJar) {
+			// curl's "-b jar -c jar": the first run creates the jar.
+			err = nil
+		}
+		if err != nil {
 			return nil, usageErrorf("--cookies %s: %v", f.Cookies, unwrapPathError(err))
 		}
 	}
@@ -281,6 +286,16 @@ func (f *sessionFlags) load(env *requestEnv) (func() error, error) {
 		}
 		return nil
 	}, nil
+}
+
+// samePath reports whether a and b name the same file path.
+func samePath(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
 }
 
 // checkCookieJarPath reports why a cookie jar could not be written to
