@@ -108,7 +108,14 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 			_, err := io.WriteString(out, "\n")
 			return err
 		}
-		line = append(append(line[:0], b...), '\n')
+		if o.Terminal {
+			// gojq writes C1 controls (U+0080–U+009F) as they are; their
+			// visible form \u00NN is also their JSON escape.
+			line, _ = appendSafe(line[:0], b, nil, false, true)
+		} else {
+			line = append(line[:0], b...)
+		}
+		line = append(line, '\n')
 		_, err := out.Write(line)
 		return err
 	}

@@ -49,6 +49,30 @@ func TestJQ(t *testing.T) {
 	}
 }
 
+// TestJQTerminalCompact checks that compact results on a terminal
+// (--pretty=none) never pass a C1 control such as the 8-bit CSI to it:
+// it is written as its JSON escape, and piped as it is.
+func TestJQTerminalCompact(t *testing.T) {
+	t.Parallel()
+	const doc = `{"k\u0085": "a\u009b2J\u001b[1m\u00e9"}`
+	for _, tc := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{Terminal: true}, "{\"k\\u0085\":\"a\\u009b2J\\u001b[1m\u00e9\"}\n"},
+		{Options{}, "{\"k\u0085\":\"a\u009b2J\\u001b[1m\u00e9\"}\n"},
+	} {
+		q, _ := jq.Compile(".")
+		var out bytes.Buffer
+		if err := JQ(context.Background(), &out, strings.NewReader(doc), "application/json", Filter{Query: q}, tc.o); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); got != tc.want {
+			t.Errorf("JQ(.) with %+v\n got %q\nwant %q", tc.o, got, tc.want)
+		}
+	}
+}
+
 func TestJQNotJSON(t *testing.T) {
 	t.Parallel()
 	q, _ := jq.Compile(".")
