@@ -57,6 +57,12 @@ func ReadCookieFile(r io.Reader) ([]Cookie, error) {
 			// order mark; curl reads such a file too.
 			line = strings.TrimPrefix(line, "\ufeff")
 		}
+		// Spaces before a line's first field are skipped, and an
+		// indented comment is a comment, as curl and Python read them.
+		line = strings.TrimLeft(line, " ")
+		if t := strings.TrimLeft(line, " \t"); strings.HasPrefix(t, "#") && !strings.HasPrefix(t, httpOnlyPrefix) {
+			continue
+		}
 		httpOnly := false
 		if rest, ok := strings.CutPrefix(line, httpOnlyPrefix); ok {
 			line, httpOnly = rest, true

@@ -120,6 +120,21 @@ func TestReadCookieFileByteOrderMark(t *testing.T) {
 	}
 }
 
+// Indented comment lines are comments, and spaces before the domain are
+// skipped, as curl and Python read them.
+func TestReadCookieFileIndented(t *testing.T) {
+	t.Parallel()
+	const in = "  # a comment\n\t# another\n  example.com\tFALSE\t/\tFALSE\t0\ta\t1\n  #HttpOnly_example.com\tFALSE\t/\tFALSE\t0\tb\t2\n"
+	got, err := ReadCookieFile(strings.NewReader(in))
+	want := []Cookie{
+		{Name: "a", Value: "1", Domain: "example.com", HostOnly: true, Path: "/"},
+		{Name: "b", Value: "2", Domain: "example.com", HostOnly: true, Path: "/", HttpOnly: true},
+	}
+	if err != nil || !cmp.Equal(want, got) {
+		t.Errorf("ReadCookieFile(%q) = %+v, %v; want %+v", in, got, err, want)
+	}
+}
+
 func TestLoadCookieFileErrorNamesFileOnce(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bad.txt")
