@@ -148,10 +148,12 @@ func (q *Query) String() string { return q.expr }
 // with a nil value; `halt` stops it without one. Cancelling ctx stops a
 // long-running expression.
 func (q *Query) Run(ctx context.Context, v any) iter.Seq2[any, error] {
-	return runCode(ctx, q.code, v)
+	return runCode(ctx, q.code, v, nil)
 }
 
-func runCode(ctx context.Context, code *gojq.Code, v any) iter.Seq2[any, error] {
+// runCode runs code over v; halted, when not nil, is set when `halt`
+// stopped it.
+func runCode(ctx context.Context, code *gojq.Code, v any, halted *bool) iter.Seq2[any, error] {
 	return func(yield func(any, error) bool) {
 		it := code.RunWithContext(ctx, v)
 		for {
@@ -162,6 +164,9 @@ func runCode(ctx context.Context, code *gojq.Code, v any) iter.Seq2[any, error] 
 			if err, isErr := r.(error); isErr {
 				var halt *gojq.HaltError
 				if errors.As(err, &halt) && halt.Value() == nil {
+					if halted != nil {
+						*halted = true
+					}
 					return
 				}
 				yield(nil, err)

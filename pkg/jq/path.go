@@ -130,7 +130,8 @@ func (p *pathPlan) code(k int) (*gojq.Code, error) {
 // part of each value that the path addresses is decoded: the rest is
 // skipped as it streams past, so `.[0]` over a 50 MB array needs a few
 // kilobytes instead of the whole document in memory. Decoding errors are
-// *DecodeError.
+// *DecodeError. `halt` ends the whole run, as in jq, not only the value
+// it met.
 func (q *Query) RunReader(ctx context.Context, r io.Reader) iter.Seq2[any, error] {
 	return q.RunDecoder(ctx, NewDecoder(r))
 }
@@ -151,10 +152,14 @@ func (q *Query) RunDecoder(ctx context.Context, d *Decoder) iter.Seq2[any, error
 			if code == nil {
 				code = q.code
 			}
-			for res, err := range runCode(ctx, code, v) {
+			halted := false
+			for res, err := range runCode(ctx, code, v, &halted) {
 				if !yield(res, err) || err != nil {
 					return
 				}
+			}
+			if halted {
+				return // halt ends the program, not just this value
 			}
 		}
 	}

@@ -205,3 +205,19 @@ func (r repeatReader) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// TestRunReaderHalt checks that halt stops the program: the values after
+// the one it met are not run.
+func TestRunReaderHalt(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ expr, want string }{
+		{`.a, halt`, "1\n"},
+		{`if .a == 2 then halt else .a end`, "1\n"},
+		{`.a | if . == 2 then halt else . end`, "1\n"}, // the leading-path plan too
+		{`.a, empty`, "1\n2\n3\n"},
+	} {
+		if got := collect(t, tc.expr, `{"a": 1} {"a": 2} {"a": 3}`, true); got != tc.want {
+			t.Errorf("%s over three values = %q, want %q", tc.expr, got, tc.want)
+		}
+	}
+}
