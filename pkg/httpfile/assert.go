@@ -91,13 +91,13 @@ func parseAssertion(rest string, at, restPos Pos) (*Assertion, error) {
 		}
 		a.Arg = strings.TrimSpace(rest[toks[1].start:toks[opIdx-1].end])
 	default:
-		return nil, errorf(colAt(toks[0].start), "unknown assertion subject %q (expected status, header, body, jq or duration)", a.Subject)
+		return nil, errorf(colAt(toks[0].start), "unknown assertion subject %q (expected status, header, body, jq or duration)", excerpt(a.Subject))
 	}
 	if opIdx >= len(toks) {
 		return nil, errorf(colAt(len(strings.TrimRight(rest, " \t"))), "missing operator (one of %s)", strings.Join(operators, " "))
 	}
 	if !isOperator(toks[opIdx].text) {
-		return nil, errorf(colAt(toks[opIdx].start), "unknown operator %q (expected one of %s)", toks[opIdx].text, strings.Join(operators, " "))
+		return nil, errorf(colAt(toks[opIdx].start), "unknown operator %q (expected one of %s)", excerpt(toks[opIdx].text), strings.Join(operators, " "))
 	}
 	a.Op = toks[opIdx].text
 	if opIdx+1 < len(toks) {

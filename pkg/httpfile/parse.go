@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Pos is a place in a request file; Line and Col count from 1 (Col in
@@ -250,7 +251,8 @@ func (p *parser) block(start, from, end int, title string) error {
 		switch {
 		case trimmed == "":
 			continue
-		case scriptLine(trimmed):
+		case scriptLine(trimmed) || strings.HasPrefix(trimmed, "<") && strings.HasSuffix(trimmed, ".js"):
+			// Above the request line `< file.js` is a pre-request script.
 			return errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
 		case isComment(trimmed):
 			if err := p.directive(req, i, line); err != nil {
@@ -321,7 +323,7 @@ func (p *parser) block(start, from, end int, title string) error {
 				h.Value = strings.TrimSpace(h.Value + " " + trimmed)
 				continue
 			}
-			return errorf(p.pos(i, col), "expected a header `Name: value` or a blank line before the body, got %q", trimmed)
+			return errorf(p.pos(i, col), "expected a header `Name: value` or a blank line before the body, got %q", excerpt(trimmed))
 		}
 		vcol := col + len(name) + 1
 		for vcol < len(line) && (line[vcol] == ' ' || line[vcol] == '\t' || line[vcol] == ':') {
@@ -486,7 +488,7 @@ func (p *parser) directive(req *Request, i int, line string) error {
 	switch word {
 	case "name":
 		if !validName(arg) {
-			return errorf(at, "@name needs a name of letters, digits, _ and -, got %q", arg)
+			return errorf(at, "@name needs a name of letters, digits, _ and -, got %q", excerpt(arg))
 		}
 		req.Name = arg
 	case "no-redirect":
@@ -502,7 +504,7 @@ func (p *parser) directive(req *Request, i int, line string) error {
 	case "retries":
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 0 {
-			return errorf(at, "@retries needs a count of 0 or more, got %q", arg)
+			return errorf(at, "@retries needs a count of 0 or more, got %q", excerpt(arg))
 		}
 		req.Directives.Retries = n
 	case "no-log", "note", "prompt", "connection-timeout", "use-os-credentials", "no-auto-encoding":
@@ -543,7 +545,7 @@ func parseSeconds(s string) (time.Duration, error) {
 	if d, err := time.ParseDuration(s); err == nil && d > 0 {
 		return d, nil
 	}
-	return 0, fmt.Errorf("expected a positive number of seconds, got %q", s)
+	return 0, fmt.Errorf("expected a positive number of seconds, got %q", excerpt(s))
 }
 
 // validName reports whether s can name a variable or a request.
@@ -566,7 +568,7 @@ func (p *parser) variable(i int, line string) (Var, error) {
 	name, value, ok := strings.Cut(rest, "=")
 	name = strings.TrimSpace(name)
 	if !ok || !validName(name) {
-		return Var{}, errorf(p.pos(i, col), "expected a variable `@name = value`, got %q", strings.TrimSpace(line))
+		return Var{}, errorf(p.pos(i, col), "expected a variable `@name = value`, got %q", excerpt(strings.TrimSpace(line)))
 	}
 	vcol := strings.Index(line, "=") + 1
 	for vcol < len(line) && (line[vcol] == ' ' || line[vcol] == '\t') {
@@ -614,12 +616,12 @@ func (p *parser) requestLine(req *Request, i int) error {
 		fields = fields[:n-1]
 	}
 	if len(fields) != 1 {
-		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", strings.TrimSpace(line))
+		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(strings.TrimSpace(line)))
 	}
 	req.URL = fields[0]
 	req.URLPos = p.pos(i, strings.Index(line, fields[0]))
 	if strings.HasPrefix(req.URL, "HTTP/") || isMethod(req.URL) && len(req.URL) > 1 && !strings.Contains(req.URL, ".") {
-		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", strings.TrimSpace(line))
+		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(strings.TrimSpace(line)))
 	}
 	return nil
 }
@@ -656,4 +658,18 @@ func requestFields(line string) []string {
 		fields = append(fields, line[start:])
 	}
 	return fields
+}
+
+// excerpt shortens a line quoted in an error message, so that a very
+// long line (or a binary file) still makes a readable message.
+func excerpt(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -203,6 +203,11 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("headers %+v", r.Headers)
 			}
 		}},
+		{"a JavaScript file as the body", "POST /a\n\n< ./app.js\n", func(t *testing.T, f *File) {
+			if r := f.Requests[0]; r.BodyFile != "./app.js" {
+				t.Errorf("body file %q", r.BodyFile)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)
@@ -231,6 +236,7 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n> ./handler.js\n", "t.http:2:1: JavaScript handlers are not run"},
 		{"< {% request.variables.set('a', 1) %}\nGET /a\n", "t.http:1:1: JavaScript handlers are not run"},
 		{"GET /a\nnot a header\n", "t.http:2:1: expected a header"},
+		{"###\n< ./pre-request.js\nGET /a\n", "t.http:2:1: JavaScript handlers are not run"},
 		{"GET /a\n# @no-redirect\n", "t.http:2:1: @no-redirect must come before the request line"},
 		{"GET /a\nX: 1\n  // @name=login\n", "t.http:3:3: @name must come before the request line"},
 		{"GET /a\n  not a header\n", "t.http:2:3: expected a header"},
@@ -260,6 +266,9 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n\n?? status == 200\nGET /b\n", "t.http:4:1: unexpected line after the assertions"},
 		{"### t\n# @name x\n", "t.http:1:1: request \"x\" has no request line"},
 	}
+	// A long line is quoted shortened.
+	long := strings.Repeat("é", 100)
+	tests = append(tests, struct{ src, want string }{"GET /a\n" + long + "\n", "t.http:2:1: expected a header `Name: value` or a blank line before the body, got \"" + strings.Repeat("é", 40) + "…\""})
 	for _, tc := range tests {
 		_, err := Parse("t.http", []byte(tc.src))
 		var perr *Error

@@ -126,7 +126,7 @@ func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (
 	if name, path, ok := strings.Cut(ref, ".response."); ok && validName(name) {
 		return v.response(name, path, at)
 	}
-	return "", errorf(at, "undefined variable %q", ref)
+	return "", errorf(at, "undefined variable %q", excerpt(ref))
 }
 
 // response reads `NAME.response.body.PATH` or `NAME.response.headers.H`.
@@ -214,7 +214,7 @@ func (v *Vars) builtin(ref string, at Pos) (string, error) {
 	case strings.HasPrefix(ref, "$env.") && len(fields) == 1:
 		return lookupEnv(getenv, strings.TrimPrefix(ref, "$env."), at)
 	}
-	return "", errorf(at, "unknown built-in variable %q (reqs knows $uuid, $timestamp, $isoTimestamp, $randomInt, $processEnv NAME, $env.NAME)", ref)
+	return "", errorf(at, "unknown built-in variable %q (reqs knows $uuid, $timestamp, $isoTimestamp, $randomInt, $processEnv NAME, $env.NAME)", excerpt(ref))
 }
 
 func lookupEnv(getenv func(string) (string, bool), name string, at Pos) (string, error) {
