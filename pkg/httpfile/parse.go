@@ -536,13 +536,13 @@ func directiveWord(trimmed string) (string, bool) {
 	return "", false
 }
 
-// parseSeconds reads a @timeout value: seconds, or a Go-style duration
-// such as 500ms.
+// parseSeconds reads a @timeout value: seconds, or a number with a unit
+// such as 500ms or, as JetBrains writes it, 2 m.
 func parseSeconds(s string) (time.Duration, error) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 && f < 1e9 {
 		return time.Duration(f * float64(time.Second)), nil
 	}
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+	if d, err := time.ParseDuration(strings.Join(strings.Fields(s), "")); err == nil && d > 0 {
 		return d, nil
 	}
 	return 0, fmt.Errorf("expected a positive number of seconds, got %q", excerpt(s))

@@ -208,6 +208,15 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("body file %q", r.BodyFile)
 			}
 		}},
+		{"timeouts with units", "# @timeout 2 m\nGET /a\n###\n# @timeout 500 ms\nGET /b\n###\n# @timeout 1.5s\nGET /c\n", func(t *testing.T, f *File) {
+			var got []time.Duration
+			for _, r := range f.Requests {
+				got = append(got, r.Directives.Timeout)
+			}
+			if diff := cmp.Diff([]time.Duration{2 * time.Minute, 500 * time.Millisecond, 1500 * time.Millisecond}, got); diff != "" {
+				t.Errorf("timeouts (-want +got):\n%s", diff)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)
