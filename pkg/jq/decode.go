@@ -39,6 +39,20 @@ func (e *ErrTooLarge) Error() string {
 	return fmt.Sprintf("a value over %d MiB of json text would be held in memory", e.Limit>>20)
 }
 
+// maxDepth is how deep the JSON decoder reads nested arrays and objects.
+const maxDepth = 10000
+
+// ErrTooDeep reports JSON nested deeper than maxDepth: JSON still, but
+// more than the decoder reads (jq has a limit too).
+type ErrTooDeep struct {
+	Offset int64 // input offset where the limit was passed
+}
+
+// Error says how deep is too deep.
+func (e *ErrTooDeep) Error() string {
+	return fmt.Sprintf("json nested more than %d levels deep at offset %d", maxDepth, e.Offset)
+}
+
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
 	d := &Decoder{src: &source{r: r}}
@@ -165,6 +179,9 @@ func (d *Decoder) wrap(err error) error {
 		return big // not in the words of the decoder that read it
 	}
 	var se *jsontext.SyntacticError
+	if errors.As(err, &se) && se.Err != nil && se.Err.Error() == "exceeded max depth" {
+		return &ErrTooDeep{Offset: d.src.skipped + se.ByteOffset}
+	}
 	if errors.As(err, &se) {
 		return &DecodeError{Offset: d.src.skipped + se.ByteOffset, err: err}
 	}

@@ -222,3 +222,27 @@ func TestCompileFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeTooDeep checks that JSON nested past the decoder's depth is
+// reported as such, not as text that is not JSON.
+func TestDecodeTooDeep(t *testing.T) {
+	t.Parallel()
+	deep := strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1)
+	for _, expr := range []string{".", ".[0]"} {
+		_, err := results(t, expr, deep)
+		var tooDeep *ErrTooDeep
+		if !errors.As(err, &tooDeep) {
+			t.Fatalf("%s over %d nested arrays: error %v, want *ErrTooDeep", expr, maxDepth+1, err)
+		}
+		if want := "json nested more than 10000 levels deep at offset 10000"; err.Error() != want {
+			t.Errorf("error %q, want %q", err, want)
+		}
+	}
+	if got, want := collect(t, ".[0][0]", deep, true), "error: json nested more than 10000 levels deep at offset 10000\n"; got != want {
+		t.Errorf(".[0][0] by its leading path = %q, want %q", got, want)
+	}
+	ok := strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth)
+	if _, err := results(t, "length", ok); err != nil {
+		t.Errorf("%d nested arrays: %v", maxDepth, err)
+	}
+}
