@@ -287,6 +287,9 @@ func (p *parser) block(start, from, end int, title string) error {
 	for ; i < end; i++ {
 		line := p.lines[i]
 		trimmed := strings.TrimSpace(line)
+		if _, directive := directiveWord(trimmed); isComment(trimmed) && !directive {
+			continue
+		}
 		query := (strings.HasPrefix(trimmed, "?") || strings.HasPrefix(trimmed, "&")) && !strings.HasPrefix(trimmed, "??")
 		path := strings.HasPrefix(trimmed, "/") && !strings.HasPrefix(trimmed, "//") && len(line) > len(strings.TrimLeft(line, " \t"))
 		if !query && !path {

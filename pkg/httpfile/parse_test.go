@@ -217,6 +217,12 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("timeouts (-want +got):\n%s", diff)
 			}
 		}},
+		{"comments among continuation lines", "GET http://h\n    /api\n    # page size next\n    ?page=1\n// and the size\n    &size=2\n# then the headers\nX: 1\n", func(t *testing.T, f *File) {
+			r := f.Requests[0]
+			if r.URL != "http://h/api?page=1&size=2" || len(r.Headers) != 1 {
+				t.Errorf("got %q, headers %+v", r.URL, r.Headers)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)
@@ -247,6 +253,7 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\nnot a header\n", "t.http:2:1: expected a header"},
 		{"###\n< ./pre-request.js\nGET /a\n", "t.http:2:1: JavaScript handlers are not run"},
 		{"GET /a\n# @no-redirect\n", "t.http:2:1: @no-redirect must come before the request line"},
+		{"GET /a\n  ?b=1\n# @timeout 1\n  &c=2\n", "t.http:3:1: @timeout must come before the request line"},
 		{"GET /a\nX: 1\n  // @name=login\n", "t.http:3:3: @name must come before the request line"},
 		{"GET /a\n  not a header\n", "t.http:2:3: expected a header"},
 		{"GET /a\n\n>> out.json\n", "t.http:3:1: reqs does not save responses to files (`>> path`); remove the line"},
@@ -327,6 +334,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("###\n# @timeout 1\n@a = {{b}}\n/x\n  ?a=1\n")
 	f.Add("GET /{{$randomInt -9223372036854775808 9223372036854775807}} HTTP/1.1\n")
 	f.Add("GET /{{a {{b}} c}} {{x\n")
+	f.Add("# @timeout 2 m\rGET /a\r  # c\r  ?b=1\rX: a\r  b\r\r>> out\r")
 	f.Add("POST http://h\n  /p\n  ?q=1\n\n# c\n--b\n< ./f\n<@ g\n<>  r.json\n  \n?? status == 200\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.http", []byte(src))
