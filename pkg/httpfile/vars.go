@@ -308,7 +308,8 @@ var ErrNoEnvironment = errors.New("no such environment")
 // LoadEnvironment reads the environment files in dir and returns the
 // variables of environment name (only "$shared" ones when name is "").
 func LoadEnvironment(dir, name string) (map[string]string, error) {
-	vars := map[string]string{}
+	// The named environment beats "$shared", whichever file each is in.
+	shared, named := map[string]string{}, map[string]string{}
 	found := name == ""
 	var names []string
 	for _, file := range []string{EnvFile, PrivateEnvFile} {
@@ -329,11 +330,12 @@ func LoadEnvironment(dir, name string) (map[string]string, error) {
 			if !ok || key == "" {
 				continue
 			}
+			into := shared
 			if key == name {
-				found = true
+				found, into = true, named
 			}
 			for k, val := range env {
-				vars[k] = text(val)
+				into[k] = text(val)
 			}
 		}
 		for n := range envs {
@@ -349,7 +351,10 @@ func LoadEnvironment(dir, name string) (map[string]string, error) {
 		}
 		return nil, fmt.Errorf("environment %q: %w (the files define %s)", name, ErrNoEnvironment, strings.Join(dedupe(names), ", "))
 	}
-	return vars, nil
+	for k, v := range named {
+		shared[k] = v
+	}
+	return shared, nil
 }
 
 // EnvironmentNames lists the environments the env files in dir define,

@@ -120,6 +120,12 @@ func TestLoadEnvironment(t *testing.T) {
 	if got, err := LoadEnvironment(t.TempDir(), ""); err != nil || len(got) != 0 {
 		t.Errorf("LoadEnvironment without files = %v, %v", got, err)
 	}
+	// The named environment beats "$shared", even the private file's.
+	write(PrivateEnvFile, `{"$shared": {"host": "private-shared", "s": "private"}}`)
+	got, err = LoadEnvironment(dir, "dev")
+	if err != nil || got["host"] != "dev" || got["s"] != "private" {
+		t.Errorf("LoadEnvironment(dev) with a private $shared = %v, %v; want host dev, s private", got, err)
+	}
 	// A byte order mark, as some Windows editors write, is not an error.
 	write(PrivateEnvFile, "\ufeff"+`{"dev": {"user": "bom"}, "qa": {}}`)
 	if got, err := LoadEnvironment(dir, "dev"); err != nil || got["user"] != "bom" {
