@@ -128,9 +128,8 @@ func setOutput(env *requestEnv) error {
 		Terminal:  env.IO.StdoutTTY,
 		Unescape:  pretty == "all" || pretty == "format",
 	}
-	// --jq prints JSON text, which is UTF-8 whatever the body's charset,
-	// so the body is decoded for it wherever the output goes.
-	env.Transcode = env.IO.StdoutTTY || o.Changed("pretty") || o.Changed("jq")
+	// --jq decodes the body its own way (see jqReader).
+	env.Transcode = (env.IO.StdoutTTY || o.Changed("pretty")) && !o.Changed("jq")
 	return setFilter(env)
 }
 
@@ -161,10 +160,34 @@ func (e *requestEnv) renderBody(ctx context.Context, w io.Writer, r io.Reader, c
 	if e.Filter == nil {
 		return render.Body(w, r, contentType, e.Render)
 	}
-	if err := render.JQ(ctx, w, r, contentType, *e.Filter, e.Render); err != nil {
+	if err := render.JQ(ctx, w, e.jqReader(r, contentType), contentType, *e.Filter, e.Render); err != nil {
 		return fmt.Errorf("--jq: %w", err)
 	}
 	return nil
+}
+
+// jqReader decodes a body for --jq, the same piped as on a terminal.
+// JSON is UTF-8 (RFC 8259), so only a charset that is declared, by
+// --response-charset or the Content-Type, changes that: a guess from the
+// bytes, as displayed text gets, would read a UTF-8 body served as
+// text/plain as Latin-1.
+func (e *requestEnv) jqReader(r io.Reader, contentType string) io.Reader {
+	cs := e.Opts.Transfer.ResponseCharset
+	if cs == "" {
+		if _, params, err := mime.ParseMediaType(contentType); err == nil {
+			cs = params["charset"]
+		}
+	}
+	if cs == "" {
+		return r
+	}
+	tr, err := httpclient.NewTextReader(r, cs)
+	if err != nil {
+		// An unknown charset from the server is not fatal: read the bytes.
+		e.Warn("cannot decode the body: %v", err)
+		return r
+	}
+	return tr
 }
 
 // guessMIME returns the content type of a file field from its extension.
