@@ -72,6 +72,9 @@ func checkBlock(b Block) error {
 	if !isMethod(b.Method) {
 		return fmt.Errorf("method %q is not an upper-case token", b.Method)
 	}
+	if b.Method == "GRAPHQL" || b.Method == "GRPC" || b.Method == "WEBSOCKET" {
+		return fmt.Errorf("method %s names another protocol in a request file", b.Method)
+	}
 	if b.URL == "" || strings.ContainsAny(b.URL, " \t\r\n") {
 		return fmt.Errorf("URL %q has spaces", b.URL)
 	}

@@ -68,6 +68,7 @@ func TestWriteBlockRefuses(t *testing.T) {
 		{"braces in body", base(`{"t": "{{x}}"}`)},
 		{"braces in a header", Block{Method: "GET", URL: "http://h/", Header: [][2]string{{"X", "{{y}}"}}}},
 		{"lower-case method", Block{Method: "get", URL: "http://h/"}},
+		{"GRAPHQL method", Block{Method: "GRAPHQL", URL: "http://h/"}},
 		{"CR in a header", Block{Method: "GET", URL: "http://h/", Header: [][2]string{{"X", "a\rb"}}}},
 		{"empty body", base("")},
 		{"comment line", base("a: 1\n# b: 2")},
