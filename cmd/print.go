@@ -101,8 +101,9 @@ func setOutput(env *requestEnv) error {
 	if err := render.ValidateStyle(o.Style); err != nil {
 		return usageErrorf("invalid --style %q: %v", o.Style, err)
 	}
-	if o.Indent < 0 || o.Indent > 16 {
-		return usageErrorf("invalid --indent %d: want 0 to 16", o.Indent)
+	if o.Indent < 1 || o.Indent > 16 {
+		// 0 used to be taken and to indent by 4, the default.
+		return usageErrorf("invalid --indent %d: want 1 to 16", o.Indent)
 	}
 	colors := pretty == "all" || pretty == "colors"
 	color := env.IO.ColorEnv
