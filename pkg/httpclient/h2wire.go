@@ -271,9 +271,12 @@ func appendKept(list []h2Block, b h2Block) []h2Block {
 func (w *h2WireConn) Write(p []byte) (int, error) {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
-	n, err := w.Conn.Write(p)
-	w.wp.feed(p[:n])
-	return n, err
+	// Recorded before the bytes go out: once they are out the server can
+	// answer and the round trip end, claiming the block, before this
+	// goroutine runs again. A write that fails part way breaks the
+	// connection, so recording bytes that never left does no harm.
+	w.wp.feed(p)
+	return w.Conn.Write(p)
 }
 
 func (w *h2WireConn) Read(p []byte) (int, error) {
