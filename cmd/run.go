@@ -208,6 +208,11 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
+		if len(f.Requests) == 0 {
+			// A CI job given the wrong file (or an emptied one) must not
+			// pass by running nothing.
+			return usageErrorf("request file %s has no requests", path)
+		}
 		files = append(files, f)
 	}
 
