@@ -123,6 +123,11 @@ func (p *pathPlan) code(k int) (*gojq.Code, error) {
 	return c, nil
 }
 
+// HasLeadingPath reports whether the expression starts with a path of
+// object keys and array indexes, which [Query.RunReader] follows while
+// decoding instead of holding the whole value.
+func (q *Query) HasLeadingPath() bool { return q.plan != nil }
+
 // RunReader yields the query's results over each JSON value read from r,
 // as [Decoder] reads them, the same results as decoding each value and
 // calling [Query.Run]. When the expression starts with a path of object

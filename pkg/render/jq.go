@@ -127,9 +127,8 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 			if errors.As(err, &de) {
 				return &NotJSONError{ContentType: contentType, Head: head.head, Err: err}
 			}
-			var big *jq.ErrTooLarge
-			if errors.As(err, &big) {
-				return fmt.Errorf("%w; an expression starting with a path such as .items[] or .[0] decodes only that part", err)
+			if err != nil {
+				err = tooLarge(err, f.Query)
 			}
 			if err != nil {
 				return err
@@ -146,6 +145,18 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 		}
 	}
 	return err
+}
+
+// tooLarge adds to an *[jq.ErrTooLarge] how to hold less: start the
+// expression with a path. An expression that already does was stopped by
+// one long string or number, or by the part its path leads to, and needs
+// no such hint.
+func tooLarge(err error, q *jq.Query) error {
+	var big *jq.ErrTooLarge
+	if !errors.As(err, &big) || q.HasLeadingPath() {
+		return err
+	}
+	return fmt.Errorf("%w; an expression starting with a path such as .items[] or .[0] decodes only that part", err)
 }
 
 // headRecorder keeps the first bytes read through it, for NotJSONError.

@@ -107,3 +107,28 @@ func TestJQStream(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestJQTooLargeHint checks that the advice to start with a path is given
+// only to an expression that does not.
+func TestJQTooLargeHint(t *testing.T) {
+	t.Parallel()
+	big := &jq.ErrTooLarge{Limit: 256 << 20}
+	const msg = "a value over 256 MiB of json text would be held in memory"
+	for _, tc := range []struct{ expr, want string }{
+		{"length", msg + "; an expression starting with a path such as .items[] or .[0] decodes only that part"},
+		{".items[] | .id", msg},
+		{".[0]", msg},
+	} {
+		q, err := jq.Compile(tc.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tooLarge(big, q).Error(); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.expr, got, tc.want)
+		}
+	}
+	other := errors.New("x")
+	if got := tooLarge(other, nil); got != other {
+		t.Errorf("another error became %v", got)
+	}
+}
