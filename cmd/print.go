@@ -144,7 +144,12 @@ func setFilter(env *requestEnv) error {
 		}
 		return nil
 	}
-	if o.Transfer.Download || o.Transfer.Output != "" {
+	switch {
+	case o.Transfer.Output == "-":
+		return usageErrorf("--jq filters the printed body, and --output - writes it as it came; use one")
+	case o.Transfer.Output != "":
+		return usageErrorf("--jq filters the printed body, and --output saves it to a file; use one")
+	case o.Transfer.Download:
 		return usageErrorf("--jq filters the printed body, and --download saves it to a file; use one")
 	}
 	q, err := jq.Compile(o.JQ)
