@@ -81,17 +81,22 @@ type source struct {
 func (s *source) Read(p []byte) (int, error) {
 	if !s.begun && len(p) >= len(bom) {
 		s.begun = true
-		n, err := io.ReadAtLeast(s.r, p, len(bom))
+		// Read on only while what came could be the start of a mark, so
+		// a stream's first short value is not held back.
+		n, err := s.r.Read(p)
+		for err == nil && n < len(bom) && bom[:n] == string(p[:n]) {
+			var m int
+			m, err = s.r.Read(p[n:])
+			n += m
+		}
 		if bytes.HasPrefix(p[:n], []byte(bom)) {
 			n = copy(p, p[len(bom):n])
 			s.skipped = int64(len(bom))
 		}
-		if err == io.ErrUnexpectedEOF {
-			err = io.EOF
-		}
 		s.read += int64(n)
 		return n, err
 	}
+	s.begun = true
 	if m := s.d.MaxHeld; m > 0 && s.read-s.d.dec.InputOffset() > m {
 		return 0, &ErrTooLarge{Limit: m}
 	}

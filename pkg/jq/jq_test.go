@@ -246,3 +246,23 @@ func TestDecodeTooDeep(t *testing.T) {
 		t.Errorf("%d nested arrays: %v", maxDepth, err)
 	}
 }
+
+// TestDecodeShortFirstValue checks that looking for a byte order mark
+// does not hold back a stream whose first value is shorter than one.
+func TestDecodeShortFirstValue(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe()
+	go pw.Write([]byte("1\n"))
+	d := NewDecoder(pr)
+	v, err := d.Decode() // returns while the stream is still open
+	if err != nil || v != 1 {
+		t.Fatalf("first value = %v, %v; want 1", v, err)
+	}
+	go func() {
+		pw.Write([]byte("\xef\xbb\xbf2"))
+		pw.Close()
+	}()
+	if _, err := d.Decode(); err == nil {
+		t.Error("a byte order mark after the first value was read as white space")
+	}
+}
