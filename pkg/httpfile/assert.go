@@ -119,8 +119,19 @@ func parseAssertion(rest string, at, restPos Pos) (*Assertion, error) {
 		if _, err := compileRegexp(a.Expected); err != nil {
 			return nil, errorf(a.ValuePos, "%v", err)
 		}
+	case (a.Subject == SubjectStatus || a.Subject == SubjectDuration) && isOrdering(a.Op) && !strings.Contains(a.Expected, "{{"):
+		// A status and a duration are numbers: comparing one with a word
+		// is a mistake in the file, not a failed check.
+		if _, ok := number(literal(a.Expected)); !ok {
+			return nil, errorf(a.ValuePos, "%s %s needs a number, not %q", a.Subject, a.Op, excerpt(a.Expected))
+		}
 	}
 	return a, nil
+}
+
+// isOrdering reports whether op compares by order.
+func isOrdering(op string) bool {
+	return op == "<" || op == "<=" || op == ">" || op == ">="
 }
 
 // token is a word of an assertion line; depth counts the brackets it is

@@ -96,20 +96,25 @@ func TestCheckReportsExpectedAndActual(t *testing.T) {
 	x := &Exchange{Status: 404, Header: http.Header{}, Body: []byte("not json")}
 	tests := []struct {
 		line, expected, actual, err string
+		value                       string // the substituted value, when the line has a variable
 	}{
-		{"status == 200", "200", "404", ""},
-		{"status < 300", "< 300", "404", ""},
-		{"header X-A exists", "present", "absent", ""},
-		{"body contains yes", `containing "yes"`, `"not json"`, ""},
-		{"jq .a == 1", "", "a body that is not JSON", "the response body is not JSON"},
-		{"status < abc", "", "", "cannot compare 404 with \"abc\""},
+		{"status == 200", "200", "404", "", ""},
+		{"status < 300", "< 300", "404", "", ""},
+		{"header X-A exists", "present", "absent", "", ""},
+		{"body contains yes", `containing "yes"`, `"not json"`, "", ""},
+		{"jq .a == 1", "", "a body that is not JSON", "the response body is not JSON", ""},
+		{"status < {{v}}", "", "", "cannot compare 404 with \"abc\"", "abc"},
 	}
 	for _, tc := range tests {
 		a, err := parseAssertion(" "+tc.line, Pos{}, Pos{})
 		if err != nil {
 			t.Fatalf("parseAssertion(%q): %v", tc.line, err)
 		}
-		r := Check(a, a.Arg, a.Expected, x, RunJQ)
+		expected := a.Expected
+		if tc.value != "" {
+			expected = tc.value
+		}
+		r := Check(a, a.Arg, expected, x, RunJQ)
 		if r.Passed {
 			t.Errorf("Check(%q) passed", tc.line)
 		}

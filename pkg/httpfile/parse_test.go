@@ -277,6 +277,8 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n\n?? jq == 1\n", "t.http:3:6: `jq` needs an expression"},
 		{"GET /a\n\n?? status ==\n", "t.http:3:13: == needs a value"},
 		{"GET /a\n\n?? body exists 1\n", "t.http:3:16: exists takes no value"},
+		{"GET /a\n\n?? duration < abc\n", `t.http:3:15: duration < needs a number, not "abc"`},
+		{"GET /a\n\n?? status >= 2xx\n", `t.http:3:14: status >= needs a number, not "2xx"`},
 		{"GET /a\n\n?? jq .a ]] == 1\n", "t.http:3:7: invalid jq expression \".a ]]\""},
 		{"GET /a\n\n?? body matches (\n", "t.http:3:17: invalid regular expression"},
 		{"GET /a\n\n?? status == 200\nGET /b\n", "t.http:4:1: unexpected line after the assertions"},
