@@ -49,7 +49,11 @@ const (
 // A Download is not safe for concurrent use.
 type Download struct {
 	// Path is the file to write. It may replace an existing file, as the
-	// caller named it. Empty means a name chosen from the response
+	// caller named it; a symbolic link is followed (the file it names is
+	// replaced, the link stays), and a device, a pipe or another file that
+	// is not a regular one (/dev/null, /dev/stdout) is written to as it
+	// is, without a .part file, since renaming one over it would replace
+	// the device itself. Empty means a name chosen from the response
 	// ([DownloadName]) in Dir that never replaces anything: NAME-1.ext,
 	// NAME-2.ext, … when NAME is taken, also when a file of that name
 	// appears while the body is read.
@@ -103,7 +107,11 @@ func (d *Download) Prepare(req *Request) (added []string, err error) {
 	}
 	d.offset = 0
 	if d.Resume {
-		off, err := ResumeOffset(d.Path)
+		target, direct := outputTarget(d.Path)
+		if direct {
+			return added, fmt.Errorf("cannot resume %s: it is not a regular file", d.Path)
+		}
+		off, err := ResumeOffset(target)
 		if err != nil {
 			return added, err
 		}
@@ -147,20 +155,24 @@ func ResumeOffset(target string) (int64, error) {
 // file was opened, the bytes stay in the .part file for a later resume and
 // no file at Path looks complete.
 func (d *Download) Save(resp *Response) (*DownloadResult, error) {
-	res := &DownloadResult{Offset: d.offset, Total: -1, Path: d.Path}
+	target, direct := d.Path, false
+	if d.Path != "" {
+		target, direct = outputTarget(d.Path)
+	}
+	res := &DownloadResult{Offset: d.offset, Total: -1, Path: target}
 	cr := resp.Header.Get("Content-Range")
 	switch {
 	case d.offset > 0 && resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
 		if total, ok := contentRangeTotal(cr); ok && total == d.offset {
 			res.State, res.Total = DownloadAlreadyComplete, total
-			return res, d.complete()
+			return res, complete(target)
 		}
 		res.State = DownloadNotSaved
 		return res, nil
 	case d.offset > 0 && resp.StatusCode == http.StatusPartialContent:
 		start, ok := contentRangeStart(cr)
 		if !ok || start != d.offset {
-			return res, fmt.Errorf("cannot resume %s: the server sent bytes %q, not from byte %d", d.Path, cr, d.offset)
+			return res, fmt.Errorf("cannot resume %s: the server sent bytes %q, not from byte %d", target, cr, d.offset)
 		}
 	case resp.StatusCode/100 == 2:
 		res.Offset = 0 // a 200 to a Range request restarts the file
@@ -187,7 +199,13 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 		}
 	}
 
-	f, err := d.open(resp, res)
+	var f *os.File
+	var err error
+	if direct {
+		f, err = os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
+	} else {
+		f, err = d.open(target, resp, res)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -196,34 +214,63 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 	}
 	n, err := io.Copy(f, body)
 	res.Written = n
-	if err == nil {
+	if err == nil && !direct {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	part := PartPath(res.Path)
 	if err != nil {
 		return res, err
 	}
+	part := PartPath(res.Path)
 	if got := res.Offset + n; res.Total >= 0 && got != res.Total {
+		if direct {
+			return res, fmt.Errorf("incomplete download: %d of %d bytes", got, res.Total)
+		}
 		return res, fmt.Errorf("incomplete download: %d of %d bytes, kept in %s", got, res.Total, part)
 	}
-	if d.Path != "" {
+	switch {
+	case direct:
+		return res, nil
+	case d.Path != "":
 		return res, os.Rename(part, res.Path)
 	}
 	return res, d.placeNew(res)
 }
 
-// open creates or reopens the .part file and sets res.Path.
-func (d *Download) open(resp *Response, res *DownloadResult) (*os.File, error) {
-	if d.Path == "" {
+// outputTarget returns the file a download named p goes to, and whether
+// it is written directly rather than through a .part file: a path that
+// exists and is not a regular file (a device such as /dev/null, a pipe,
+// /dev/stdout) cannot be replaced by a rename and is written as it is; a
+// symbolic link to a regular file is resolved, so the link survives the
+// rename. Any other path is its own target.
+func outputTarget(p string) (target string, direct bool) {
+	st, err := os.Stat(p)
+	if err != nil || st.IsDir() {
+		return p, false
+	}
+	if !st.Mode().IsRegular() {
+		return p, true
+	}
+	if lst, err := os.Lstat(p); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return r, false
+		}
+	}
+	return p, false
+}
+
+// open creates or reopens the .part file of target (a name chosen from
+// the response when target is "") and sets res.Path.
+func (d *Download) open(target string, resp *Response, res *DownloadResult) (*os.File, error) {
+	if target == "" {
 		name := DownloadName(resp.Header.Get("Content-Disposition"), resp.URL, resp.Header.Get("Content-Type"))
 		return createUnique(d.Dir, name, res)
 	}
-	part := PartPath(d.Path)
+	part := PartPath(target)
 	if res.Offset > 0 {
-		if err := adoptTarget(d.Path, part); err != nil {
+		if err := adoptTarget(target, part); err != nil {
 			return nil, err
 		}
 		f, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND|oNoFollow, 0)
@@ -299,13 +346,13 @@ func (d *Download) placeNew(res *DownloadResult) error {
 }
 
 // complete puts a resumed file that turned out to be finished in place.
-func (d *Download) complete() error {
-	part := PartPath(d.Path)
+func complete(target string) error {
+	part := PartPath(target)
 	taken, err := exists(part)
 	if err != nil || !taken {
 		return err
 	}
-	return os.Rename(part, d.Path)
+	return os.Rename(part, target)
 }
 
 // adoptTarget moves a complete-looking target written by another tool to

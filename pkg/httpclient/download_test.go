@@ -438,3 +438,41 @@ func TestDownloadShortensANameTooLongForTheFileSystem(t *testing.T) {
 	}
 	checkFile(t, res.Path, "x")
 }
+
+// TestDownloadFollowsALinkTheCallerNamed saves to a path that is a symbolic
+// link: the file it names gets the body and the link stays a link, as with
+// curl -o and HTTPie, rather than being replaced by a regular file.
+func TestDownloadFollowsALinkTheCallerNamed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.txt")
+	os.WriteFile(real, []byte("old"), 0o644)
+	link := filepath.Join(dir, "link.txt")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	res, err := (&Download{Path: link}).Save(response(200, "hello"))
+	if err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("after Save, %s is %v (%v), want still a link", link, st.Mode(), err)
+	}
+	checkFile(t, real, "hello")
+	checkFile(t, real+PartSuffix, "")
+	if res.Path != real {
+		t.Errorf("result path %q, want %q", res.Path, real)
+	}
+
+	// Resuming through the link resumes the file it names.
+	os.WriteFile(real, []byte("hel"), 0o644)
+	d := &Download{Path: link, Resume: true}
+	req := &Request{}
+	if _, err := d.Prepare(req); err != nil || req.Header.Get("Range") != "bytes=3-" {
+		t.Fatalf("Prepare through a link: Range %q, %v; want bytes=3-", req.Header.Get("Range"), err)
+	}
+	if _, err := d.Save(response(206, "lo", "Content-Range", "bytes 3-4/5")); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	checkFile(t, real, "hello")
+}
