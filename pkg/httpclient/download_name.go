@@ -27,7 +27,8 @@ const (
 )
 
 // DownloadName picks the file name for a download (SPEC §2): the
-// Content-Disposition filename (RFC 6266, filename* preferred), else the
+// Content-Disposition filename (RFC 6266, filename* preferred, in UTF-8
+// or ISO-8859-1; a filename that is not UTF-8 is read as ISO-8859-1), else the
 // last segment of the final URL's path, else "index"; a name taken from
 // the URL gets an extension from the content type when it has none (the
 // server's own name is kept as it is, as HTTPie does). The result is
@@ -36,12 +37,18 @@ func DownloadName(contentDisposition string, finalURL *url.URL, contentType stri
 	name := ""
 	if contentDisposition != "" {
 		// mime.ParseMediaType decodes RFC 2231 filename* values and
-		// prefers them to filename.
+		// prefers them to filename, but only in UTF-8 or US-ASCII: the
+		// ISO-8859-1 that RFC 5987 also requires is decoded here.
+		raw := ""
 		if _, params, err := mime.ParseMediaType(contentDisposition); err == nil {
-			name = SanitizeFilename(params["filename"])
+			raw = params["filename"]
 		} else {
-			name = SanitizeFilename(looseFilename(contentDisposition))
+			raw = looseFilename(contentDisposition)
 		}
+		if v, ok := latin1ExtFilename(contentDisposition); ok {
+			raw = v
+		}
+		name = SanitizeFilename(latin1IfInvalid(raw))
 	}
 	if name != "" {
 		return name
@@ -62,6 +69,53 @@ func DownloadName(contentDisposition string, finalURL *url.URL, contentType stri
 		name = fitName(name+extensionFor(contentType), maxSafeName)
 	}
 	return name
+}
+
+// latin1ExtFilename returns the value of an RFC 5987 filename* parameter
+// in ISO-8859-1 (filename*=ISO-8859-1'LANG'caf%E9.txt), decoded to UTF-8;
+// ok is false when there is none, or it is in another charset.
+func latin1ExtFilename(cd string) (name string, ok bool) {
+	i := strings.Index(strings.ToLower(cd), "filename*=")
+	if i < 0 {
+		return "", false
+	}
+	v := cd[i+len("filename*="):]
+	if j := strings.IndexByte(v, ';'); j >= 0 {
+		v = v[:j]
+	}
+	v = strings.Trim(strings.TrimSpace(v), `"`)
+	charset, rest, ok := strings.Cut(v, "'")
+	if !ok || !strings.EqualFold(charset, "iso-8859-1") {
+		return "", false
+	}
+	_, enc, ok := strings.Cut(rest, "'")
+	if !ok {
+		return "", false
+	}
+	b, err := url.PathUnescape(enc)
+	if err != nil {
+		return "", false
+	}
+	return latin1ToUTF8(b), true
+}
+
+// latin1IfInvalid reads a name that is not valid UTF-8 as ISO-8859-1, the
+// historical charset of HTTP header fields (a raw filename="caf\xe9.txt"),
+// as Requests and HTTPie do; valid UTF-8 is kept as it is.
+func latin1IfInvalid(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return latin1ToUTF8(s)
+}
+
+// latin1ToUTF8 decodes ISO-8859-1 bytes, each of which is its code point.
+func latin1ToUTF8(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
 }
 
 // looseFilename pulls filename="..." out of a header that
