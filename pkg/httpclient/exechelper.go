@@ -311,3 +311,26 @@ func (h *HostHelpers) For(hostport, host string) *ExecAuth {
 // HostScoped reports true: each host gets its own helper, so a redirect
 // to another host may keep this Auth.
 func (h *HostHelpers) HostScoped() bool { return true }
+
+// withChallenges returns h as a ChallengeAuth when Fallback answers
+// challenges (netrc with -A digest), so hosts without a helper still get
+// their Digest challenges answered; otherwise h itself, whose helpers can
+// then be shown (--offline, -v) without a challenge.
+func (h *HostHelpers) withChallenges() Auth {
+	if _, ok := h.Fallback.(ChallengeAuth); ok {
+		return hostHelpersChallenge{h}
+	}
+	return h
+}
+
+// hostHelpersChallenge is HostHelpers with a ChallengeAuth Fallback.
+type hostHelpersChallenge struct{ *HostHelpers }
+
+// Challenge hands a response from a host without a helper to Fallback;
+// a helper's headers are its last word.
+func (h hostHelpersChallenge) Challenge(resp *http.Response) (bool, error) {
+	if resp.Request != nil && h.For(resp.Request.URL.Host, resp.Request.URL.Hostname()) != nil {
+		return false, nil
+	}
+	return h.Fallback.(ChallengeAuth).Challenge(resp)
+}

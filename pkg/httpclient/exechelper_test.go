@@ -1,7 +1,10 @@
 package httpclient
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -128,5 +131,34 @@ func TestHostHelpers(t *testing.T) {
 		if got := req.Header.Get(tc.header); got != tc.want {
 			t.Errorf("%s: %s = %q, want %q", tc.url, tc.header, got, tc.want)
 		}
+	}
+}
+
+// TestHostHelpersNetrcDigest: with helpers for some hosts, netrc still
+// answers the Digest challenges of the others (-A digest and netrc).
+func TestHostHelpersNetrcDigest(t *testing.T) {
+	t.Parallel()
+	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth"}
+	srv := httptest.NewServer(ds)
+	t.Cleanup(srv.Close)
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	if err := os.WriteFile(netrc, []byte("machine 127.0.0.1 login u password p\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args, runs := writeHelper(t, `{"headers": {"Authorization": "Bearer other"}}`)
+	s := newTestSession(t)
+	s.TrustEnv, s.LookupEnv = true, envOf(map[string]string{"NETRC": netrc})
+	s.CredentialScheme = NetrcDigest
+	s.HostHelpers = map[string]*ExecAuth{"other.test": {Args: args}}
+	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/x"}, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := resp.Bytes()
+	if got := fmt.Sprintf("%d %s", resp.StatusCode, b); got != "200 ok nc=00000001" {
+		t.Errorf("netrc digest beside a helper for another host: %s, want 200 ok nc=00000001", got)
+	}
+	if n := runs(); n != 0 {
+		t.Errorf("the helper for other.test ran %d times for 127.0.0.1", n)
 	}
 }

@@ -94,7 +94,7 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 			}
 		}
 		if len(s.HostHelpers) > 0 {
-			p.Auth = &HostHelpers{Helpers: s.HostHelpers, Fallback: netrc}
+			p.Auth = (&HostHelpers{Helpers: s.HostHelpers, Fallback: netrc}).withChallenges()
 		} else {
 			p.Auth = netrc
 		}
