@@ -20,8 +20,11 @@ import (
 // without credentials; the server's 401 challenge is kept, and every later
 // request to the same origin in this run (redirect hops, further pages) is
 // answered from it with a fresh cnonce and the next nonce count, so only
-// the first exchange costs a round trip. A stale=true answer (an expired
-// nonce with good credentials) is retried once with the new nonce.
+// the first exchange costs a round trip. A 401 to credentials answered
+// from a kept challenge (the server's nonce expired, or the path is
+// another protection space) is answered once more from the new challenge,
+// as Requests does; a stale=true answer (an expired nonce with good
+// credentials) to fresh ones is retried once with the new nonce.
 //
 // Algorithms: MD5, MD5-sess, SHA-256, SHA-256-sess, SHA-512-256 and
 // SHA-512-256-sess; when one header offers several Digest challenges the
@@ -40,6 +43,12 @@ type DigestAuth struct {
 	// a second stale answer to it is not retried again.
 	staleNext   bool
 	staleHeader string
+	// freshNext marks that the next Apply answers a challenge received
+	// in the same exchange; freshHeader is the Authorization it produced.
+	// A 401 to any other Digest header (one computed from a kept
+	// challenge) is answered again.
+	freshNext   bool
+	freshHeader string
 	// lastHeader and lastOrigin describe the last request Apply saw, for
 	// transports whose responses do not point back to their request.
 	lastHeader, lastOrigin string
@@ -54,6 +63,8 @@ func (a *DigestAuth) Apply(req *http.Request) error {
 	defer a.mu.Unlock()
 	a.lastHeader = ""
 	a.lastOrigin = originOf(req.URL)
+	fresh := a.freshNext
+	a.freshNext, a.freshHeader = false, ""
 	if a.chal == nil || a.origin != a.lastOrigin {
 		return nil
 	}
@@ -70,6 +81,9 @@ func (a *DigestAuth) Apply(req *http.Request) error {
 	v := a.chal.authorization(a.Username, a.Password, req.Method, req.URL.RequestURI(), a.nc, cnonce, bodyHash)
 	req.Header.Set("Authorization", v)
 	a.lastHeader = v
+	if fresh {
+		a.freshHeader = v
+	}
 	if a.staleNext {
 		a.staleNext = false
 		a.staleHeader = v
@@ -79,9 +93,10 @@ func (a *DigestAuth) Apply(req *http.Request) error {
 
 // Challenge keeps the server's Digest challenge from a 401 and asks for
 // the request to be sent again when it carried no Digest credentials yet,
-// or when the server only found its nonce stale. A 401 to credentials
-// computed from a fresh challenge means they are wrong: the response is
-// returned as it is.
+// carried credentials computed from a challenge kept from an earlier
+// exchange, or when the server only found its nonce stale. A 401 to
+// credentials computed from a fresh challenge means they are wrong: the
+// response is returned as it is.
 func (a *DigestAuth) Challenge(resp *http.Response) (bool, error) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		return false, nil
@@ -100,6 +115,10 @@ func (a *DigestAuth) Challenge(resp *http.Response) (bool, error) {
 	switch {
 	case !hasScheme(sent, "digest"):
 		retry = true
+	case sent != a.freshHeader:
+		// Answered from a kept challenge: the server wants a new one.
+		retry = true
+		a.staleNext = ch.stale
 	case ch.stale && sent != a.staleHeader:
 		retry = true
 		a.staleNext = true
@@ -110,6 +129,7 @@ func (a *DigestAuth) Challenge(resp *http.Response) (bool, error) {
 		a.nc = 0
 	}
 	a.chal = ch
+	a.freshNext = retry
 	a.origin = a.lastOrigin
 	if resp.Request != nil {
 		a.origin = originOf(resp.Request.URL)

@@ -456,6 +456,43 @@ func TestDigestAuthStale(t *testing.T) {
 	})
 }
 
+// TestDigestAuthKeptChallengeRefused: a server that forgot the nonce of
+// the kept challenge and answers with a new one, without stale=true (or a
+// path in another protection space), gets the request answered again, as
+// Requests' handle_401 does.
+func TestDigestAuthKeptChallengeRefused(t *testing.T) {
+	t.Parallel()
+	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth"}
+	srv := httptest.NewServer(ds)
+	t.Cleanup(srv.Close)
+	s := newTestSession(t)
+	auth := &DigestAuth{Username: "u", Password: "p"}
+	if status, body := sendDigest(t, s, auth, "GET", srv.URL+"/a", nil); status != 200 {
+		t.Fatalf("first GET: %d %s", status, body)
+	}
+	ds.mu.Lock()
+	ds.nonces = nil
+	before := ds.requests
+	ds.mu.Unlock()
+	status, body := sendDigest(t, s, auth, "GET", srv.URL+"/b", nil)
+	if got := fmt.Sprintf("%d %s", status, body); got != "200 ok nc=00000001" {
+		t.Errorf("GET after the server forgot its nonces: %s, want 200 ok nc=00000001", got)
+	}
+	if n := ds.count() - before; n != 2 {
+		t.Errorf("server saw %d requests for it, want 2 (the refused kept answer, then the new one)", n)
+	}
+	// Wrong credentials still end at the first answer to a fresh
+	// challenge.
+	bad := &DigestAuth{Username: "u", Password: "wrong"}
+	before = ds.count()
+	if status, _ := sendDigest(t, s, bad, "GET", srv.URL+"/c", nil); status != 401 {
+		t.Errorf("GET with a wrong password: status %d, want 401", status)
+	}
+	if n := ds.count() - before; n != 2 {
+		t.Errorf("server saw %d requests with a wrong password, want 2", n)
+	}
+}
+
 func TestDigestAuthInt(t *testing.T) {
 	t.Parallel()
 	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth-int"}
@@ -581,6 +618,8 @@ func TestDigestAuthChallengeSequence(t *testing.T) {
 		{name: "a later request uses the newest challenge", status: 200, wantNonce: "C", wantRetry: false},
 		{name: "stale after success is retried again", status: 401, answer: challenge("D", true), wantNonce: "C", wantRetry: true},
 		{name: "wrong credentials are not retried", status: 401, answer: challenge("E", false), wantNonce: "D", wantRetry: false},
+		{name: "a kept challenge refused without stale is answered again", status: 401, answer: challenge("F", false), wantNonce: "E", wantRetry: true},
+		{name: "the answer to the new challenge refused is final", status: 401, answer: challenge("G", false), wantNonce: "F", wantRetry: false},
 	}
 	for _, st := range steps {
 		req, _ := http.NewRequest("GET", "http://a.test/x", nil)
