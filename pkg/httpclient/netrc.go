@@ -74,7 +74,7 @@ func (a *NetrcAuth) Apply(req *http.Request) error {
 	}
 	switch a.Scheme {
 	case NetrcBearer:
-		return (&BearerAuth{Token: password}).Apply(req)
+		return (&BearerAuth{Token: bearerToken(login, password)}).Apply(req)
 	case NetrcDigest:
 		return a.digestFor(host, login, password).Apply(req)
 	}

@@ -168,7 +168,7 @@ func TestNetrcFromEnv(t *testing.T) {
 
 func TestNetrcAuthApply(t *testing.T) {
 	t.Parallel()
-	a, err := ParseNetrc("machine a.test login u password p\n")
+	a, err := ParseNetrc("machine a.test login u password p\nmachine t.test login tok\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,6 +181,7 @@ func TestNetrcAuthApply(t *testing.T) {
 		{name: "other host untouched", url: "http://b.test/x", typed: "Bearer typed", want: "Bearer typed"},
 		{name: "other host gets nothing", url: "http://b.test/x", want: ""},
 		{name: "bearer uses the password", scheme: NetrcBearer, url: "http://a.test/x", want: "Bearer p"},
+		{name: "bearer without a password uses the login", scheme: NetrcBearer, url: "http://t.test/x", want: "Bearer tok"},
 		{name: "digest waits for a challenge", scheme: NetrcDigest, url: "http://a.test/x", want: ""},
 	}
 	for _, tc := range tests {

@@ -112,15 +112,25 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 
 // SchemeAuth returns the Auth that sends a user and password as scheme
 // says: NetrcBasic (or empty), NetrcDigest, or NetrcBearer, which sends
-// the password as the token.
+// the password as the token, or the user when there is no password
+// (https://TOKEN@host), never an empty token.
 func SchemeAuth(scheme, user, password string) Auth {
 	switch scheme {
 	case NetrcDigest:
 		return &DigestAuth{Username: user, Password: password}
 	case NetrcBearer:
-		return &BearerAuth{Token: password}
+		return &BearerAuth{Token: bearerToken(user, password)}
 	}
 	return &BasicAuth{Username: user, Password: password}
+}
+
+// bearerToken is the token that a user and password carry: the
+// password, else the user alone.
+func bearerToken(user, password string) string {
+	if password == "" {
+		return user
+	}
+	return password
 }
 
 func validHeaderName(name string) bool {

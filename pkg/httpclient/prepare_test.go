@@ -187,6 +187,33 @@ func TestPrepareURLCredentialsBecomeBasicAuth(t *testing.T) {
 	}
 }
 
+// TestPrepareURLCredentialsAsBearer: with CredentialScheme bearer the
+// URL's password is the token, or its user when it has no password; the
+// header never goes out as an empty "Bearer ".
+func TestPrepareURLCredentialsAsBearer(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ url, want string }{
+		{"http://u:tok@example.org/", "Bearer tok"},
+		{"http://tok@example.org/", "Bearer tok"},
+		{"http://tok:@example.org/", "Bearer tok"},
+	}
+	for _, tc := range tests {
+		s, _ := New(Options{})
+		s.CredentialScheme = NetrcBearer
+		p, err := s.Prepare(&Request{URL: tc.url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", p.URL.String(), nil)
+		if err := p.Auth.Apply(req); err != nil {
+			t.Fatal(err)
+		}
+		if got := req.Header.Get("Authorization"); got != tc.want {
+			t.Errorf("%s with bearer: Authorization %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}
+
 func TestPrepareFormAndJSON(t *testing.T) {
 	t.Parallel()
 	s, _ := New(Options{})
