@@ -174,6 +174,18 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 		if !ok || start != d.offset {
 			return res, fmt.Errorf("cannot resume %s: the server sent bytes %q, not from byte %d", target, cr, d.offset)
 		}
+		if ce := contentCoding(resp); ce != "" && !d.KeepEncoding {
+			// Byte ranges count the encoded bytes (RFC 9110 §14.4),
+			// and the file holds decoded ones.
+			return res, fmt.Errorf("cannot resume %s: the server sent the rest %s-encoded, so its byte ranges do not match the decoded file; download it again without --continue", target, ce)
+		}
+	case resp.StatusCode == http.StatusPartialContent:
+		// Part of a file nobody asked part of: kept as a .part, it would
+		// be taken for the file's start by a later resume.
+		if start, ok := contentRangeStart(cr); !ok || start != 0 {
+			return res, fmt.Errorf("the server sent part of the file (Content-Range %q), not from its start; nothing was saved", cr)
+		}
+		res.Offset = 0
 	case resp.StatusCode/100 == 2:
 		res.Offset = 0 // a 200 to a Range request restarts the file
 	default:
@@ -182,7 +194,7 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 	}
 
 	var body io.Reader = resp.Body
-	encoded := resp.Header.Get("Content-Encoding") != "" && !strings.EqualFold(resp.Header.Get("Content-Encoding"), "identity")
+	encoded := contentCoding(resp) != ""
 	if d.KeepEncoding {
 		raw, err := resp.RawBody()
 		if err != nil {
@@ -406,6 +418,16 @@ func linkRename(oldpath, newpath string) error {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: fs.ErrExist}
 	}
 	return os.Rename(oldpath, newpath)
+}
+
+// contentCoding returns resp's Content-Encoding, or "" when it has none
+// or it is identity.
+func contentCoding(resp *Response) string {
+	ce := strings.TrimSpace(resp.Header.Get("Content-Encoding"))
+	if strings.EqualFold(ce, "identity") {
+		return ""
+	}
+	return ce
 }
 
 // contentRangeStart reads the first byte position of "bytes A-B/N".

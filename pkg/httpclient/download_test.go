@@ -147,6 +147,10 @@ func TestDownloadSave(t *testing.T) {
 		{"416 of the same size completes", map[string]string{"f.part": "hello"}, true, response(416, "", "Content-Range", "bytes */5"), false, "hello", ""},
 		{"416 of another size is not saved", map[string]string{"f.part": "hello!"}, true, response(416, "", "Content-Range", "bytes */5"), false, "", "hello!"},
 		{"404 is not saved", nil, false, response(404, "nope"), false, "", ""},
+		{"206 not from the start is not saved", nil, false, response(206, "lo", "Content-Range", "bytes 3-4/5"), true, "", ""},
+		{"206 from the start is kept as a part", nil, false, response(206, "hel", "Content-Range", "bytes 0-2/5"), true, "", "hel"},
+		{"encoded rest does not continue decoded bytes", map[string]string{"f.part": "hel"}, true, response(206, "lo", "Content-Range", "bytes 3-4/5", "Content-Encoding", "gzip"), true, "", "hel"},
+		{"identity coding resumes", map[string]string{"f.part": "hel"}, true, response(206, "lo", "Content-Range", "bytes 3-4/5", "Content-Encoding", "identity"), false, "hello", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
