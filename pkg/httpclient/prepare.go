@@ -466,7 +466,33 @@ func encodeMultipart(p *PreparedRequest, req *Request) error {
 	return nil
 }
 
-var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
+// quoteDisposition makes s, a field or file name, the text of a
+// quoted-string in a part's Content-Disposition. A backslash and a quote
+// are escaped with a backslash, as Go's mime/multipart does; control
+// characters, which a quoted-string cannot hold and whose CR and LF would
+// end the part's header, become %XX as HTML's form encoding and urllib3
+// write them (ESC excepted, as there).
+func quoteDisposition(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == '"' || r == '\\' }) {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < ' ' && c != 0x1b:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
 
 // multipartFrames renders the framing of a multipart body: frames[i] is
 // everything before file i's content (for i == 0 the text fields too),
@@ -479,7 +505,7 @@ func multipartFrames(boundary string, form []Param, files []File) ([][]byte, err
 	}
 	for _, f := range form {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscaper.Replace(f.Name)))
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteDisposition(f.Name)))
 		pw, err := mw.CreatePart(h)
 		if err != nil {
 			return nil, err
@@ -489,10 +515,13 @@ func multipartFrames(boundary string, form []Param, files []File) ([][]byte, err
 	frames := make([][]byte, 0, len(files)+1)
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscaper.Replace(f.Field), quoteEscaper.Replace(f.Filename)))
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteDisposition(f.Field), quoteDisposition(f.Filename)))
 		ct := f.ContentType
 		if ct == "" {
 			ct = "application/octet-stream"
+		}
+		if strings.ContainsFunc(ct, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+			return nil, fmt.Errorf("content type %q of file part %q contains a control character", ct, f.Field)
 		}
 		h.Set("Content-Type", ct)
 		if _, err := mw.CreatePart(h); err != nil {

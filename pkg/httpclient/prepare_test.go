@@ -371,3 +371,27 @@ type roundTripName string
 func (roundTripName) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("unused")
 }
+
+// A line break in a field or file name must not end the part's header
+// (which would let the name write headers or parts of its own): control
+// characters are sent as %XX, as browsers and urllib3 send them.
+func TestMultipartNamesKeepPartFraming(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{})
+	file := File{Field: "f\r\nX-Injected: 1", Filename: "a\nb.txt", ContentType: "text/plain", Size: 2,
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("hi")), nil }}
+	p, err := s.Prepare(&Request{Method: "POST", URL: "http://x/", Form: []Param{{"n\nl\t\"q\"\\", "v"}}, Files: []File{file}, Boundary: "B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "--B\r\nContent-Disposition: form-data; name=\"n%0Al%09\\\"q\\\"\\\\\"\r\n\r\nv\r\n" +
+		"--B\r\nContent-Disposition: form-data; name=\"f%0D%0AX-Injected: 1\"; filename=\"a%0Ab.txt\"\r\nContent-Type: text/plain\r\n\r\nhi\r\n--B--\r\n"
+	if got := readBody(t, p); got != want {
+		t.Errorf("multipart body =\n%q\nwant\n%q", got, want)
+	}
+
+	file.ContentType = "text/plain\r\nX-Injected: 1"
+	if _, err := s.Prepare(&Request{Method: "POST", URL: "http://x/", Files: []File{file}}); !errors.Is(err, ErrInvalidBody) {
+		t.Errorf("content type with a line break: err = %v, want ErrInvalidBody", err)
+	}
+}
