@@ -310,23 +310,25 @@ func looksLikeURL(arg string) bool {
 }
 
 // expandURL applies HTTPie's shorthands: ":3000/x" is localhost, a URL
-// without a scheme gets the default one.
+// without a scheme gets the default one (the shorthand too), and a pasted
+// "://example.org" (typed after `reqs` with a space) is "example.org".
 func expandURL(raw, defaultScheme string) (string, error) {
+	raw = strings.TrimPrefix(raw, "://")
 	if raw == "" {
 		return "", usageErrorf("empty URL")
-	}
-	if strings.HasPrefix(raw, ":") {
-		rest := raw[1:]
-		if rest == "" || rest[0] == '/' {
-			return "http://localhost" + rest, nil
-		}
-		return "http://localhost:" + rest, nil
 	}
 	if hasScheme(raw) {
 		return raw, nil
 	}
 	if defaultScheme == "" {
 		defaultScheme = "http"
+	}
+	if strings.HasPrefix(raw, ":") {
+		rest := raw[1:]
+		if rest == "" || rest[0] == '/' {
+			return defaultScheme + "://localhost" + rest, nil
+		}
+		return defaultScheme + "://localhost:" + rest, nil
 	}
 	return defaultScheme + "://" + strings.TrimPrefix(raw, "//"), nil
 }

@@ -25,6 +25,13 @@ func TestExpandURL(t *testing.T) {
 		{"localhost:8080", "http", "http://localhost:8080"},
 		{"https://example.org", "http", "https://example.org"},
 		{"//example.org/x", "http", "http://example.org/x"},
+		// The shorthand takes --default-scheme, as in HTTPie.
+		{":8443/x", "https", "https://localhost:8443/x"},
+		{":/x", "https", "https://localhost/x"},
+		// HTTPie's paste shortcut: `reqs ://example.org` is example.org,
+		// not the path //example.org on localhost.
+		{"://example.org/p", "http", "http://example.org/p"},
+		{"://example.org", "https", "https://example.org"},
 	}
 	for _, tc := range tests {
 		got, err := expandURL(tc.in, tc.scheme)
