@@ -380,6 +380,7 @@ func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bo
 	}
 	res, err := f.dl.Save(resp)
 	if err != nil {
+		progress.Abort()
 		return true, err
 	}
 	switch res.State {

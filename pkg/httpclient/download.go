@@ -232,10 +232,13 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return res, err
-	}
 	part := PartPath(res.Path)
+	if err != nil {
+		if direct {
+			return res, err
+		}
+		return res, fmt.Errorf("%w; %d bytes kept in %s (--continue -o %s resumes)", err, res.Offset+n, part, res.Path)
+	}
 	if got := res.Offset + n; res.Total >= 0 && got != res.Total {
 		if direct {
 			return res, fmt.Errorf("incomplete download: %d of %d bytes", got, res.Total)

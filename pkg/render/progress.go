@@ -127,6 +127,25 @@ func (p *Progress) Finish() {
 	fmt.Fprintf(p.w, "Done. %s in %.2fs (%s/s)\n", FormatBytes(p.done), elapsed.Seconds(), FormatBytes(int64(rate)))
 }
 
+// Abort ends the report of a transfer that failed: on a terminal the
+// bar's line is ended, so the error printed next starts a line of its
+// own; the plain lines need nothing. A finished or nil Progress does
+// nothing.
+func (p *Progress) Abort() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.finished {
+		return
+	}
+	p.finished = true
+	if p.bar != nil {
+		fmt.Fprintln(p.w)
+	}
+}
+
 // FormatBytes writes n in IEC units: "512 B", "1.5 KiB", "2.0 GiB".
 func FormatBytes(n int64) string {
 	const unit = 1024
