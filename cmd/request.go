@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"os"
 	"strings"
@@ -589,7 +590,7 @@ func setRawBodyType(req *httpclient.Request, o *requestOptions, bodyPath string)
 		return
 	}
 	if bodyPath != "" && bodyPath != "-" && !o.JSON {
-		if t := guessMIME(bodyPath); t != "" && !strings.Contains(t, "json") {
+		if t := guessFileType(bodyPath); t != "" && !strings.Contains(t, "json") {
 			req.Header.Set("Content-Type", t)
 			return
 		}
@@ -683,7 +684,22 @@ func fileField(env *requestEnv, f fileItem) (httpclient.File, error) {
 		file.Filename = f.Filename
 	}
 	if file.ContentType == "" {
-		file.ContentType = guessMIME(file.Filename)
+		file.ContentType = guessFileType(file.Filename)
 	}
 	return file, nil
+}
+
+// guessFileType is the type of a file sent as it is, guessed from its
+// name, without a charset: Go's table gives every text type
+// charset=utf-8, but the file's bytes were never looked at, and a Latin-1
+// CSV declared UTF-8 is misread by the server. HTTPie and curl send the
+// bare type too.
+func guessFileType(name string) string {
+	t := guessMIME(name)
+	mt, params, err := mime.ParseMediaType(t)
+	if err != nil || params["charset"] == "" {
+		return t
+	}
+	delete(params, "charset")
+	return mime.FormatMediaType(mt, params)
 }

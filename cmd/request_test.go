@@ -208,3 +208,20 @@ func FuzzTokenMatchers(f *testing.F) {
 		}
 	})
 }
+
+// A file's type is guessed from its name without claiming a charset its
+// bytes were never checked for.
+func TestGuessFileType(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"page.html":   "text/html",
+		"style.css":   "text/css",
+		"logo.png":    "image/png",
+		"data.json":   "application/json",
+		"x.nosuchext": "",
+	} {
+		if got := guessFileType(name); got != want {
+			t.Errorf("guessFileType(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
