@@ -167,6 +167,9 @@ func (a *ExecAuth) run(req *http.Request) (*HelperAnswer, error) {
 		}
 		return nil, fail(fmt.Sprintf("could not run: %s", strings.TrimPrefix(err.Error(), "exec: ")))
 	}
+	if len(bytes.TrimSpace(stdout.Bytes())) == 0 {
+		return nil, fail("answered nothing on standard output")
+	}
 	var out helperResponse
 	dec := json.NewDecoder(bytes.NewReader(stdout.Bytes()))
 	if err := dec.Decode(&out); err != nil || dec.More() {
