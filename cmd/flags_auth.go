@@ -64,9 +64,9 @@ func (f *authFlags) register(fs *pflag.FlagSet) {
 // over it. The flags are resolved once (a missing password is asked for
 // once): for the later requests of a run it only sets their auth.
 //
-// Credentials, strongest first (Requests' and HTTPie's order): --auth,
-// then credentials in the URL, then a stored session's auth, then netrc
-// for each request's host (unless --ignore-netrc or --trust-env=false),
+// Credentials, strongest first (HTTPie's order; Requests puts netrc
+// above the URL's): --auth, then credentials in the URL, then a stored
+// session's auth, then netrc for each request's host (unless --ignore-netrc or --trust-env=false),
 // and last an Authorization header item, which netrc replaces on a host
 // it has an entry for. Only --auth is set here; Session.Prepare applies
 // that order.
