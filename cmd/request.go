@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -445,11 +446,16 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 		return nil, err
 	}
 	req := &httpclient.Request{URL: env.URL, Boundary: o.Boundary, Chunked: o.Chunked, PathAsIs: o.PathAsIs, Compress: o.Transfer.compression()}
+	// Header items apply in order, as in HTTPie: `Name:` removes the values
+	// given before it (and the default), a value after it is sent.
 	for _, h := range items.Headers {
 		if h.Unset {
+			req.Header.Del(h.Name)
+			req.HeaderOrder = slices.DeleteFunc(req.HeaderOrder, func(n string) bool { return strings.EqualFold(n, h.Name) })
 			req.Unset = append(req.Unset, h.Name)
 			continue
 		}
+		req.Unset = slices.DeleteFunc(req.Unset, func(n string) bool { return strings.EqualFold(n, h.Name) })
 		if req.Header == nil {
 			req.Header = make(map[string][]string)
 		}
