@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"unicode"
@@ -147,8 +148,14 @@ func looseFilename(cd string) string {
 // are removed, so a name shows what it is; dots and spaces at either end
 // are dropped (hidden files, ".."); and the result is cut
 // on a character boundary, keeping its extension, so that NAME.part fits
-// in 255 bytes.
+// in 255 bytes. On Windows, the names and characters it reserves are
+// made safe too (see windowsSafeName).
 func SanitizeFilename(name string) string {
+	return sanitizeName(name, onWindows)
+}
+
+// sanitizeName is SanitizeFilename, with the Windows rules when windows.
+func sanitizeName(name string, windows bool) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
@@ -158,7 +165,36 @@ func SanitizeFilename(name string) string {
 		}
 		return r
 	}, name)
-	return strings.TrimFunc(fitName(strings.TrimFunc(name, dotOrSpace), maxSafeName), dotOrSpace)
+	name = strings.TrimFunc(fitName(strings.TrimFunc(name, dotOrSpace), maxSafeName), dotOrSpace)
+	if windows && name != "" {
+		name = windowsSafeName(name)
+	}
+	return name
+}
+
+// onWindows turns on the Windows rules of windowsSafeName.
+const onWindows = runtime.GOOS == "windows"
+
+// windowsSafeName makes a name usable on Windows: the characters it
+// forbids in names (< > : " | ? * — a colon would write to an alternate
+// data stream of another file) become "_", and a reserved device name
+// (CON, PRN, AUX, NUL, COM1–COM9, LPT1–LPT9, with any extension, in any
+// case) gets a "_" before it, so the body goes to a file rather than to a
+// device; as curl does with -J on Windows.
+func windowsSafeName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`<>:"|?*`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	stem, _, _ := strings.Cut(name, ".")
+	switch u := strings.ToUpper(strings.TrimRight(stem, " ")); {
+	case u == "CON", u == "PRN", u == "AUX", u == "NUL",
+		len(u) == 4 && (strings.HasPrefix(u, "COM") || strings.HasPrefix(u, "LPT")) && u[3] >= '1' && u[3] <= '9':
+		name = fitName("_"+name, maxSafeName)
+	}
+	return name
 }
 
 // dotOrSpace marks what a name may not start or end with: a leading dot

@@ -484,3 +484,40 @@ func TestDownloadFollowsALinkTheCallerNamed(t *testing.T) {
 	}
 	checkFile(t, real, "hello")
 }
+
+func TestWindowsSafeName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"report.pdf":       "report.pdf",
+		"a:b.txt":          "a_b.txt",
+		`x<y>z"q|w?e*.txt`: "x_y_z_q_w_e_.txt",
+		"CON":              "_CON",
+		"nul.txt":          "_nul.txt",
+		"Com1.tar.gz":      "_Com1.tar.gz",
+		"lpt9":             "_lpt9",
+		"COM10":            "COM10",
+		"console.txt":      "console.txt",
+		"aux .txt":         "_aux .txt",
+		"café:crème.txt":   "café_crème.txt",
+	} {
+		if got := windowsSafeName(in); got != want {
+			t.Errorf("windowsSafeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSanitizeFilenameWindows(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`..\evil:stream.txt`: "evil_stream.txt",
+		"../CON.txt":         "_CON.txt",
+		"plain.txt":          "plain.txt",
+	} {
+		if got := sanitizeName(in, true); got != want {
+			t.Errorf("sanitizeName(%q, windows) = %q, want %q", in, got, want)
+		}
+		if got := sanitizeName(in, false); strings.ContainsAny(got, "/\\") || got == "" {
+			t.Errorf("sanitizeName(%q) = %q, want a bare name", in, got)
+		}
+	}
+}
