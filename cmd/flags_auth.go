@@ -203,6 +203,9 @@ func (f *authFlags) explicitAuth(env *requestEnv, authType string) (httpclient.A
 		return nil, usageErrorf("--auth: empty value; give USER[:PASS], or a token with -A bearer")
 	}
 	if authType == authBearer {
+		if strings.ContainsFunc(f.Auth, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+			return nil, usageErrorf("--auth: the token contains a control character (a line break?), which a header cannot carry")
+		}
 		return &httpclient.BearerAuth{Token: f.Auth}, nil
 	}
 	user, pass, hasPass := strings.Cut(f.Auth, ":")

@@ -57,6 +57,11 @@ func TestAuthFlagsApply(t *testing.T) {
 			wantReq: &httpclient.BearerAuth{Token: "tok:en"}, wantSess: &httpclient.BearerAuth{Token: "tok:en"},
 		},
 		{
+			name:      "bearer token with a line break",
+			flags:     authFlags{Auth: "tok\nX-Evil: 1", AuthType: "bearer"},
+			wantUsage: true,
+		},
+		{
 			name:  "missing password asked on a terminal",
 			flags: authFlags{Auth: "u"}, tty: true, stdin: "secret\n",
 			wantReq: &httpclient.BasicAuth{Username: "u", Password: "secret"}, wantSess: &httpclient.BasicAuth{Username: "u", Password: "secret"},

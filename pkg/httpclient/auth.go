@@ -2,7 +2,9 @@ package httpclient
 
 import (
 	"encoding/base64"
+	"errors"
 	"net/http"
+	"strings"
 )
 
 // Auth attaches credentials to an outgoing request, like Requests' AuthBase.
@@ -37,11 +39,19 @@ type BearerAuth struct {
 	Token string
 }
 
-// Apply sets the Authorization header.
+// Apply sets the Authorization header. A token with a control character
+// (a line break from a file or a URL's %0A) is refused: no header can
+// carry it.
 func (a *BearerAuth) Apply(req *http.Request) error {
+	if strings.ContainsFunc(a.Token, isControl) {
+		return &RequestError{Kind: ErrInvalidHeader, URL: redactURL(req.URL.String()), Err: errors.New("the bearer token contains a control character (a line break?)")}
+	}
 	req.Header.Set("Authorization", "Bearer "+a.Token)
 	return nil
 }
+
+// isControl reports an ASCII control character other than tab.
+func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }
 
 // HostScopedAuth is an Auth that picks credentials for each request's own
 // host (NetrcAuth). A redirect to another origin keeps such an Auth,
