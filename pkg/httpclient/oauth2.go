@@ -62,8 +62,7 @@ func (a *OAuth2Auth) Apply(req *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	return nil
+	return (&BearerAuth{Token: tok}).Apply(req)
 }
 
 // Challenge answers a 401 to a token kept from an earlier run (it may

@@ -1,6 +1,7 @@
 package httpclient
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -144,5 +145,24 @@ func TestOAuth2AuthError(t *testing.T) {
 	}
 	if strings.Contains(fmt.Sprint(err), "wrong") {
 		t.Errorf("the error shows the secret: %v", err)
+	}
+}
+
+// TestOAuth2AuthTokenWithLineBreak: an access token no header can carry
+// is an InvalidHeader error, not a transport failure.
+func TestOAuth2AuthTokenWithLineBreak(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"tok\nX-Evil: 1","token_type":"bearer"}`)
+	}))
+	t.Cleanup(srv.Close)
+	a := &OAuth2Auth{TokenURL: srv.URL, ClientID: "id", ClientSecret: "secret"}
+	req, _ := http.NewRequest("GET", "http://api.test/", nil)
+	if err := a.Apply(req); !errors.Is(err, ErrInvalidHeader) {
+		t.Errorf("Apply with a token holding a line break: %v, want ErrInvalidHeader", err)
+	}
+	if v := req.Header.Get("Authorization"); v != "" {
+		t.Errorf("Authorization set to %q", v)
 	}
 }
