@@ -440,6 +440,7 @@ func TestFormFields(t *testing.T) {
 		{"json scalars", []string{"n:=1.50", "s:=\"q\\u0041\"", "t:=true", "f:=false", "n2:=@n.json"}, []keyValue{{"n", "1.50"}, {"s", "qA"}, {"t", "true"}, {"f", "false"}, {"n2", "42"}}},
 		{"file content", []string{"bio=@bio.txt"}, []keyValue{{"bio", "hi\n"}}},
 		{"escaped separators", []string{`a\=b=c\:d`}, []keyValue{{"a=b", "c:d"}}},
+		{"bytes that are not UTF-8 kept", []string{"\xe9=\xe9t\xe9"}, []keyValue{{"\xe9", "\xe9t\xe9"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

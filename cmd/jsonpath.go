@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // jsonBody builds the JSON body of the data items with HTTPie 3's nested
@@ -19,6 +20,11 @@ func jsonBody(data []dataItem) ([]byte, error) {
 		path := d.EscapedKey
 		if path == "" {
 			path = d.Key
+		}
+		// JSON text is UTF-8 (RFC 8259 §8.1): bytes of another encoding
+		// typed in an argument would go out as U+FFFD, silently lost.
+		if !utf8.ValidString(path) || (!d.IsJSON && !utf8.ValidString(d.Raw)) {
+			return nil, &itemError{Item: d.name(), Reason: "not UTF-8 text, which a JSON body needs (--form sends the bytes as they are)"}
 		}
 		steps, err := parseJSONPath(path)
 		if err != nil {

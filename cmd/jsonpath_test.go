@@ -111,6 +111,10 @@ func TestJSONBodyErrors(t *testing.T) {
 		{"negative top-level index", []string{"[-1]=x"}, "[-1]=x", "negative index -1 is not supported"},
 		{"index above limit", []string{"a[100001]=x"}, "a[100001]=x", "index 100001 is above the limit of 100000"},
 		{"index overflows", []string{"a[99999999999999999999]=x"}, "a[99999999999999999999]=x", "above the limit"},
+		// JSON is UTF-8: Latin-1 bytes typed in an argument must not become U+FFFD.
+		{"value not UTF-8", []string{"a=\xe9t\xe9"}, "a=\xe9t\xe9", "not UTF-8 text, which a JSON body needs"},
+		{"key not UTF-8", []string{"\xe9=1"}, "\xe9=1", "not UTF-8 text"},
+		{"JSON key not UTF-8", []string{"k\xe9:=1"}, "k\xe9:=1", "not UTF-8 text"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
