@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // DigestAuth answers HTTP Digest challenges (RFC 7616, and RFC 2617's
@@ -326,8 +327,11 @@ func (c *digestChallenge) authorization(username, password, method, uri string, 
 	case c.userhash:
 		fmt.Fprintf(&b, "username=%s", quoteParam(c.algo.h(username+":"+c.realm)))
 	case needsExtValue(username):
-		// RFC 7616 §3.4.4: a name a quoted-string cannot carry goes in
-		// username* with RFC 5987 encoding.
+		// RFC 7616 §3.4: a name a quoted-string cannot carry (control
+		// characters, bytes that are not UTF-8) goes in username* with
+		// RFC 5987 encoding. Other non-ASCII names go in username as
+		// UTF-8, as curl and browsers send them: servers (Apache,
+		// go-httpbin) compare those bytes and rarely read username*.
 		fmt.Fprintf(&b, "username*=UTF-8''%s", extValueEscape(username))
 	default:
 		fmt.Fprintf(&b, "username=%s", quoteParam(username))
@@ -355,11 +359,11 @@ func quoteParam(s string) string { return `"` + paramQuoter.Replace(s) + `"` }
 
 func needsExtValue(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] >= 0x7f {
+		if s[i] < 0x20 && s[i] != '\t' || s[i] == 0x7f {
 			return true
 		}
 	}
-	return false
+	return !utf8.ValidString(s)
 }
 
 // extValueEscape percent-encodes every byte outside RFC 5987's attr-char.

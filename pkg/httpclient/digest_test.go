@@ -145,10 +145,18 @@ func TestDigestAuthorizationHeader(t *testing.T) {
 func TestDigestUsernameExtValue(t *testing.T) {
 	t.Parallel()
 	c := &digestChallenge{realm: "r", nonce: "n", algo: digestAlgorithms["MD5"], qop: "auth"}
-	got := c.authorization("Jäsøn Doe", "pw", "GET", "/", 1, "c", "")
-	want := `Digest username*=UTF-8''J%C3%A4s%C3%B8n%20Doe, realm="r"`
-	if !strings.HasPrefix(got, want) {
-		t.Errorf("authorization(%q) = %s, want prefix %s", "Jäsøn Doe", got, want)
+	tests := []struct{ user, want string }{
+		// UTF-8 goes in the quoted-string, as curl sends it.
+		{"Jäsøn Doe", `Digest username="Jäsøn Doe", realm="r"`},
+		// What a quoted-string cannot carry goes in username*.
+		{"a\nb", `Digest username*=UTF-8''a%0Ab, realm="r"`},
+		{"\xfcber", `Digest username*=UTF-8''%FCber, realm="r"`},
+	}
+	for _, tc := range tests {
+		got := c.authorization(tc.user, "pw", "GET", "/", 1, "c", "")
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("authorization(%q) = %s, want prefix %s", tc.user, got, tc.want)
+		}
 	}
 }
 
