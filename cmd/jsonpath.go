@@ -195,10 +195,11 @@ func parseJSONPath(key string) ([]jsonStep, error) {
 	}
 	// index reads the number token of `[N]`.
 	index := func(t jsonToken) (int, error) {
-		if strings.HasPrefix(t.text, "-") {
+		// "-0" is index 0, as HTTPie reads it.
+		if strings.HasPrefix(t.text, "-") && strings.Trim(t.text, "-0") != "" {
 			return 0, fmt.Errorf("nested key: negative index %s is not supported", t.text)
 		}
-		n, err := strconv.Atoi(t.text)
+		n, err := strconv.Atoi(strings.TrimPrefix(t.text, "-"))
 		if err != nil || n > maxJSONIndex {
 			return 0, fmt.Errorf("nested key: index %s is above the limit of %d", t.text, maxJSONIndex)
 		}

@@ -22,6 +22,7 @@ func TestJSONBody(t *testing.T) {
 		{"nested objects", []string{"a[b][c]=x"}, `{"a":{"b":{"c":"x"}}}`},
 		{"append", []string{"tags[]=x", "tags[]=y"}, `{"tags":["x","y"]}`},
 		{"index with gap", []string{"a[0]=x", "a[2]=y"}, `{"a":["x",null,"y"]}`},
+		{"minus zero is index 0", []string{"a[-0]=x", "a[-00]=y"}, `{"a":["y"]}`},
 		{"index out of order", []string{"x[1]=a", "x[0]=b"}, `{"x":["b","a"]}`},
 		{"append raw json", []string{"a[]:=1", "a[]:=[2]"}, `{"a":[1,[2]]}`},
 		{"escaped brackets", []string{`a\[b\]=x`}, `{"a[b]":"x"}`},
