@@ -135,7 +135,7 @@ func parseProxyURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("proxy URL %q: %w", redactURL(raw), errors.Unwrap(err))
+		return nil, badProxyURL(raw, err)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if !proxySchemes[u.Scheme] {
@@ -150,6 +150,30 @@ func parseProxyURL(raw string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// badProxyURL words a proxy URL that does not parse (err) without
+// showing its password, which redactURL cannot hide in a URL that does
+// not parse and Go's message may quote (`invalid port ":secret"`). The
+// user information is everything between "://" and the last "@"; when the
+// URL parses without it, the fault is there: a character that must be
+// percent-encoded.
+func badProxyURL(raw string, err error) error {
+	scheme, rest, _ := strings.Cut(raw, "://")
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return fmt.Errorf("proxy URL %q: %w", raw, unwrapURLError(err))
+	}
+	user, _, hasPass := strings.Cut(rest[:at], ":")
+	if hasPass {
+		user += ":xxxxx"
+	}
+	hostPart := scheme + "://" + rest[at+1:]
+	shown := scheme + "://" + user + "@" + rest[at+1:]
+	if _, herr := url.Parse(hostPart); herr != nil {
+		return fmt.Errorf("proxy URL %q: %w", shown, unwrapURLError(herr))
+	}
+	return fmt.Errorf("proxy URL %q: the user name or password must be percent-encoded (%%23 for #, %%2F for /, %%3F for ?, %%40 for @, %%25 for %%, %%20 for a space)", shown)
 }
 
 // proxyFor returns the proxy for a request to u, or nil for a direct

@@ -111,12 +111,18 @@ func TestProxySelectorErrors(t *testing.T) {
 		{"no host", map[string]string{"http": "http://:8080"}, "no host"},
 		{"bad key", map[string]string{"://x": "http://p:1"}, "proxy key"},
 		{"password is not shown", map[string]string{"http": "gopher://u:secret@p:1"}, "u:xxxxx@p:1"},
+		// URLs that do not parse: Go's message would quote the password.
+		{"hash in the password", map[string]string{"http": "http://u:secret#1@p:1"}, `"http://u:xxxxx@p:1": the user name or password must be percent-encoded`},
+		{"slash in the password", map[string]string{"http": "http://u:secret/1@p:1"}, `"http://u:xxxxx@p:1": the user name or password must be percent-encoded`},
+		{"space in the password", map[string]string{"http": "u:secret 1@p:1"}, `"http://u:xxxxx@p:1": the user name or password must be percent-encoded`},
+		{"bad escape in the password", map[string]string{"http": "http://u:secret%zz@p:1"}, "must be percent-encoded"},
+		{"bad host after credentials", map[string]string{"http": "http://u:secret@p:x"}, `"http://u:xxxxx@p:x": invalid port ":x" after host`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := newProxySelector(tc.explicit)
-			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "secret") {
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "net/url") {
 				t.Errorf("newProxySelector(%v) error = %v, want one containing %q and no password", tc.explicit, err, tc.want)
 			}
 		})
