@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/textproto"
 	"net/url"
 	"os"
+	"strings"
 )
 
 // roundTripError is a failed exchange with what the session transport
@@ -96,6 +98,9 @@ func classifyTransportError(err error, haveClientCert bool) (kind, cause error) 
 		why := unwrapSyscall(unwrapOp(err))
 		if d, ok := describeTLSError(err, haveClientCert); ok {
 			why = d
+		} else if errors.Is(why, io.EOF) || errors.Is(why, io.ErrUnexpectedEOF) {
+			// It accepted the connection, then hung up on the CONNECT.
+			why = errProxyHungUp
 		}
 		return ErrProxy, proxyFailure(rt, err, why)
 	}
@@ -145,8 +150,42 @@ func describeConnectError(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &transportFailure{msg: "the server closed the connection without a response", err: err}
 	}
+	if broken := brokenConnCause(err); broken != nil {
+		var proto textproto.ProtocolError
+		if strings.HasPrefix(broken.Error(), "malformed ") || errors.As(broken, &proto) {
+			return &transportFailure{msg: fmt.Sprintf("the server's response is not valid HTTP: %v", broken), err: err}
+		}
+		return &transportFailure{msg: fmt.Sprintf("the connection broke: %v", broken), err: err}
+	}
 	return err
 }
+
+// brokenConnPrefix starts net/http's message for an HTTP/1 exchange that
+// failed on a connection it then marked broken, such as a response that
+// does not parse.
+const brokenConnPrefix = "net/http: HTTP/1.x transport connection broken: "
+
+// brokenConnCause returns what net/http's "connection broken" error in
+// err's chain wraps, or nil when there is none.
+func brokenConnCause(err error) error {
+	var broken error // the innermost error with the message; wrappers repeat it
+	for ; err != nil; err = errors.Unwrap(err) {
+		if strings.HasPrefix(err.Error(), brokenConnPrefix) {
+			broken = err
+		}
+	}
+	if broken == nil {
+		return nil
+	}
+	if cause := errors.Unwrap(broken); cause != nil {
+		return cause
+	}
+	return errors.New(strings.TrimPrefix(broken.Error(), brokenConnPrefix))
+}
+
+// errProxyHungUp words a proxy that closed the connection instead of
+// answering the CONNECT request.
+var errProxyHungUp = errors.New("it closed the connection without answering the CONNECT request")
 
 // errTimedOut words a timeout where net reports "i/o timeout".
 var errTimedOut = errors.New("timed out")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -60,5 +61,71 @@ func TestDescribeConnectErrorHidesOperations(t *testing.T) {
 		if !errors.Is(got, tc.err) {
 			t.Errorf("%s: the cause is lost", tc.name)
 		}
+	}
+}
+
+// rawReplier listens on loopback and answers every connection, once it
+// has read a request head, with reply (nothing when empty), then hangs up.
+func rawReplier(t *testing.T, reply string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				head := make([]byte, 0, 1024)
+				buf := make([]byte, 1024)
+				for !strings.Contains(string(head), "\r\n\r\n") {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					head = append(head, buf[:n]...)
+				}
+				io.WriteString(c, reply)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func TestBrokenExchangesAreWorded(t *testing.T) {
+	t.Parallel()
+	garbage := rawReplier(t, "garbage\r\n\r\n")
+	badStatus := rawReplier(t, "HTTP/1.1 abc OK\r\n\r\n")
+	hangUp := rawReplier(t, "")
+	tests := []struct {
+		name string
+		opts Options
+		url  string
+		kind error
+		want string
+	}{
+		{"not HTTP", Options{}, "http://" + garbage + "/", ErrConnection, `the server's response is not valid HTTP: malformed HTTP response "garbage"`},
+		{"bad status code", Options{}, "http://" + badStatus + "/", ErrConnection, `the server's response is not valid HTTP: malformed HTTP status code "abc"`},
+		{"proxy hangs up on CONNECT", Options{Proxies: map[string]string{"all": "http://" + hangUp}}, "https://example.test/", ErrProxy,
+			"cannot connect to proxy http://" + hangUp + ": it closed the connection without answering the CONNECT request"},
+		{"proxy answers CONNECT with garbage", Options{Proxies: map[string]string{"all": "http://" + garbage}}, "https://example.test/", ErrProxy,
+			`cannot connect to proxy http://` + garbage + `: malformed HTTP response "garbage"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, err := fetch(t, tc.opts, tc.url)
+			if !errors.Is(err, tc.kind) || err == nil || !strings.HasSuffix(err.Error(), tc.want) {
+				t.Errorf("GET %s: error %v, want %v ending in %q", tc.url, err, tc.kind, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "net/http") {
+				t.Errorf("GET %s: error %q names Go's package", tc.url, err)
+			}
+		})
 	}
 }
