@@ -3,6 +3,7 @@ package httpclient
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -61,14 +62,18 @@ func (s *Session) resolveRedirects(ctx context.Context, resp *Response, opts Sen
 
 // keepHistoryBody reads up to historyBodyLimit bytes of an intermediate
 // response's body into memory and closes the original, so the connection
-// is reused and the body can still be printed (--all).
+// is reused and the body can still be printed (--all). A body that is cut
+// short or does not decode keeps what was read and the redirect is still
+// followed, as Requests' resolve_redirects ignores ChunkedEncodingError
+// and ContentDecodingError there (and curl follows too): the body is not
+// the result. Timeouts and other failures still end the exchange.
 func keepHistoryBody(resp *Response) error {
 	if resp.Body == nil {
 		return nil
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, historyBodyLimit))
 	resp.Body.Close()
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrChunkedEncoding) && !errors.Is(err, ErrContentDecoding) {
 		return err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(b))

@@ -385,6 +385,45 @@ func TestResolveRedirectsHistoryBodies(t *testing.T) {
 	}
 }
 
+// A redirect whose own body is cut short or does not decode is still
+// followed, as Requests and curl do; the body is not the result.
+func TestResolveRedirectsBrokenHistoryBody(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/short", func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 302 Found\r\nLocation: /done\r\nContent-Length: 100\r\n\r\nabc")
+		buf.Flush()
+	})
+	mux.HandleFunc("/badgzip", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "/done")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(http.StatusFound)
+		io.WriteString(w, "not gzip at all")
+	})
+	mux.HandleFunc("/done", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "done") })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/short", "/badgzip"} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			resp, err := newTestSession(t).Do(context.Background(), &Request{URL: srv.URL + path}, SendOptions{AllowRedirects: true})
+			var body []byte
+			if err == nil {
+				body, err = resp.Bytes()
+			}
+			if err != nil || string(body) != "done" || len(resp.History) != 1 {
+				t.Errorf("GET %s: body %q, error %v; want the redirect followed", path, body, err)
+			}
+		})
+	}
+}
+
 func TestResolveRedirectsErrors(t *testing.T) {
 	t.Parallel()
 	srv := redirectServer(t)
