@@ -419,6 +419,11 @@ func parseRequest(env *requestEnv) error {
 	if o.Net.HTTP3 && u.Scheme != "https" {
 		return usageErrorf("--http3 needs an https:// URL, not %q: QUIC always runs TLS", o.URL)
 	}
+	if o.Boundary != "" {
+		if err := httpclient.CheckBoundary(o.Boundary); err != nil {
+			return usageErrorf("invalid --%v", err)
+		}
+	}
 	req, err := buildRequest(env)
 	if err != nil {
 		return err

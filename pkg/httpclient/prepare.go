@@ -462,7 +462,7 @@ func encodeMultipart(p *PreparedRequest, req *Request) error {
 		parts = append(parts, bytes.NewReader(frames[len(files)]))
 		return io.NopCloser(io.MultiReader(parts...)), nil
 	}, length)
-	p.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+	p.Header.Set("Content-Type", multipartContentType(boundary))
 	return nil
 }
 
@@ -494,12 +494,40 @@ func quoteDisposition(s string) string {
 	return b.String()
 }
 
+// CheckBoundary reports whether b can be a multipart boundary (RFC 2046
+// §5.1.1): 1 to 70 letters, digits, spaces and '()+_,-./:=?, not ending
+// in a space.
+func CheckBoundary(b string) error {
+	ok := len(b) >= 1 && len(b) <= 70 && b[len(b)-1] != ' '
+	for i := 0; ok && i < len(b); i++ {
+		c := b[i]
+		ok = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(" '()+_,-./:=?", c) >= 0
+	}
+	if !ok {
+		return fmt.Errorf("boundary %q: a boundary is 1 to 70 letters, digits, spaces and '()+_,-./:=? and does not end in a space", b)
+	}
+	return nil
+}
+
+// multipartContentType is the Content-Type of a multipart body, the
+// boundary quoted when it holds characters a bare parameter value cannot
+// (a space, '=', '/'), or the server would read a shorter boundary.
+func multipartContentType(boundary string) string {
+	if strings.ContainsAny(boundary, `()<>@,;:\"/[]?= `) {
+		boundary = `"` + boundary + `"`
+	}
+	return "multipart/form-data; boundary=" + boundary
+}
+
 // multipartFrames renders the framing of a multipart body: frames[i] is
 // everything before file i's content (for i == 0 the text fields too),
 // and the last frame closes the body.
 func multipartFrames(boundary string, form []Param, files []File) ([][]byte, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
+	if err := CheckBoundary(boundary); err != nil {
+		return nil, err
+	}
 	if err := mw.SetBoundary(boundary); err != nil {
 		return nil, fmt.Errorf("boundary %q: %v", boundary, err)
 	}

@@ -395,3 +395,45 @@ func TestMultipartNamesKeepPartFraming(t *testing.T) {
 		t.Errorf("content type with a line break: err = %v, want ErrInvalidBody", err)
 	}
 }
+
+// A boundary with a space or '=' is quoted in Content-Type, or the server
+// reads the parameter up to the space and finds no part; one RFC 2046
+// does not allow is refused with a message of its own.
+func TestMultipartBoundaryQuoted(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{})
+	for _, b := range []string{"a b", "x/y=z", "plain-1"} {
+		p, err := s.Prepare(&Request{Method: "POST", URL: "http://x/", Form: []Param{{"a", "1"}}, Multipart: true, Boundary: b})
+		if err != nil {
+			t.Fatalf("boundary %q: %v", b, err)
+		}
+		_, params, err := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		if err != nil || params["boundary"] != b {
+			t.Errorf("boundary %q: Content-Type %q reads as %q (%v)", b, p.Header.Get("Content-Type"), params["boundary"], err)
+			continue
+		}
+		form, err := multipart.NewReader(strings.NewReader(readBody(t, p)), params["boundary"]).ReadForm(1 << 10)
+		if err != nil || len(form.Value["a"]) != 1 {
+			t.Errorf("boundary %q: body does not read back: %v", b, err)
+		}
+	}
+	if got := contentTypeOf(s.Prepare(&Request{Method: "POST", URL: "http://x/", Multipart: true, Boundary: "plain"})); got != "multipart/form-data; boundary=plain" {
+		t.Errorf("plain boundary: Content-Type %q, want it unquoted", got)
+	}
+	for _, b := range []string{`a"b`, "ä", "trailing ", strings.Repeat("x", 71)} {
+		err := CheckBoundary(b)
+		if err == nil || strings.Contains(err.Error(), "mime:") {
+			t.Errorf("CheckBoundary(%q) = %v, want a message of its own", b, err)
+		}
+		if _, err := s.Prepare(&Request{Method: "POST", URL: "http://x/", Multipart: true, Boundary: b}); !errors.Is(err, ErrInvalidBody) {
+			t.Errorf("Prepare with boundary %q: err = %v, want ErrInvalidBody", b, err)
+		}
+	}
+}
+
+func contentTypeOf(p *PreparedRequest, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return p.Header.Get("Content-Type")
+}
