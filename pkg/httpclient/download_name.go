@@ -48,8 +48,12 @@ func DownloadName(contentDisposition string, finalURL *url.URL, contentType stri
 		}
 		if v, ok := latin1ExtFilename(contentDisposition); ok {
 			raw = v
+		} else if !strings.Contains(strings.ToLower(contentDisposition), "filename*") {
+			// A filename* that says UTF-8 keeps to it, invalid bytes
+			// and all (they are dropped below).
+			raw = latin1IfInvalid(raw)
 		}
-		name = SanitizeFilename(latin1IfInvalid(raw))
+		name = SanitizeFilename(raw)
 	}
 	if name != "" {
 		return name

@@ -33,6 +33,7 @@ func TestDownloadName(t *testing.T) {
 		{"filename* in ISO-8859-1", `attachment; filename*=iso-8859-1''caf%E9.txt`, "http://x/dl", "", "café.txt"},
 		{"ISO-8859-1 filename* wins", `attachment; filename="cafe.txt"; filename*=ISO-8859-1'fr'caf%E9%20cr%E8me.txt`, "http://x/dl", "", "café crème.txt"},
 		{"raw ISO-8859-1 bytes", "attachment; filename=\"caf\xe9.txt\"", "http://x/dl", "", "café.txt"},
+		{"invalid bytes in a UTF-8 filename* are dropped", `attachment; filename*=UTF-8''bad%FF.txt`, "http://x/dl", "", "bad.txt"},
 		{"raw UTF-8 bytes", "attachment; filename=\"caf\xc3\xa9.txt\"", "http://x/dl", "", "café.txt"},
 		{"unquoted with spaces", `attachment; filename=my file.txt`, "http://x/dl", "", "my file.txt"},
 		{"url path escaped", "", "http://x/a/b%20c.tar.gz?x=1", "", "b c.tar.gz"},
