@@ -148,6 +148,12 @@ func (pol RetryPolicy) retryableError(method string, err error) (string, bool) {
 	if errors.Is(err, ErrReadTimeout) {
 		return "read timeout", true
 	}
+	var worded *transportFailure
+	if errors.As(re.Err, &worded) {
+		// Say it as the final error would ("the server closed the
+		// connection without a response"), not Go's bare "EOF".
+		return "connection error: " + worded.msg, true
+	}
 	return "connection error: " + shortCause(re.Err), true
 }
 

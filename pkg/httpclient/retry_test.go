@@ -116,6 +116,17 @@ func TestRetryDecide(t *testing.T) {
 	}
 }
 
+// A retry note words a dropped connection as the final error does, not
+// as Go's bare "EOF".
+func TestRetryReasonWordsTheCause(t *testing.T) {
+	t.Parallel()
+	dropped := newError(ErrConnection, "http://x/", describeConnectError(fmt.Errorf("read: %w", io.EOF)))
+	_, reason, retry := RetryPolicy{}.decide("GET", 1, nil, dropped)
+	if want := "connection error: the server closed the connection without a response"; !retry || reason != want {
+		t.Errorf("decide(GET, %v) = %q, %v; want %q, true", dropped, reason, retry, want)
+	}
+}
+
 // flakyServer answers the first fail requests with 503, then 200 with the
 // request body.
 func flakyServer(t *testing.T, fail int32) (*httptest.Server, *atomic.Int32) {
