@@ -187,6 +187,12 @@ func redirectTarget(base *url.URL, location, fragment string) (*url.URL, error) 
 		}
 		target, err = PrepareURL(loc)
 		if err != nil {
+			// PrepareURL's words are for a URL typed by the user; say
+			// where this one came from.
+			var re *RequestError
+			if errors.As(err, &re) && re.Err != nil {
+				err = newError(ErrInvalidURL, base.String(), fmt.Errorf("the server redirected to an invalid URL: %w", re.Err))
+			}
 			return nil, err
 		}
 	} else {

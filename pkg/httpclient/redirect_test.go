@@ -446,6 +446,10 @@ func TestResolveRedirectsErrors(t *testing.T) {
 			name: "file target refused", url: srv.URL + "/to?url=file:///etc/passwd", maxRedirects: 30,
 			wantKind: ErrInvalidURL, wantMsg: `redirect to "file:///etc/passwd" refused`,
 		},
+		{
+			name: "target without a host", url: srv.URL + "/to?url=http:///x", maxRedirects: 30,
+			wantKind: ErrInvalidURL, wantMsg: `the server redirected to an invalid URL: "http:///x" has no host`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
