@@ -83,6 +83,10 @@ func classifyTransportError(err error, haveClientCert bool) (kind, cause error) 
 		switch {
 		case connecting && proxyOp != nil:
 			return ErrConnectTimeout, proxyFailure(rt, err, errTimedOut)
+		case errors.As(err, &socks):
+			// The SOCKS proxy, or its handshake, took too long: the
+			// read it timed out in is the proxy's, not the server's.
+			return ErrConnectTimeout, &transportFailure{msg: fmt.Sprintf("cannot connect to proxy %s: %v", socks.proxy, errTimedOut), err: err}
 		case connecting:
 			return ErrConnectTimeout, describeConnectError(err)
 		}
