@@ -557,6 +557,16 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 		req.Body = body
 	}
 	if o.Multipart && !hasData {
+		if req.Body != nil {
+			src := "standard input"
+			switch {
+			case items.BodyPath != "":
+				src = "@" + items.BodyPath
+			case o.Changed("raw"):
+				src = "--raw"
+			}
+			return nil, usageErrorf("--multipart builds the body from data items and files; it cannot send %s as the body", src)
+		}
 		req.Multipart = true
 	}
 	if req.Body != nil {
