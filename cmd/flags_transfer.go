@@ -385,6 +385,11 @@ func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bo
 	}
 	switch res.State {
 	case httpclient.DownloadNotSaved:
+		if res.Conflict != "" {
+			// The 416 alone does not say what is wrong with the file.
+			env.Warn("cannot resume %s: it holds %s and the server's file is %s; remove it to download the file again",
+				res.Conflict, render.FormatBytes(res.Offset), render.FormatBytes(res.Total))
+		}
 		return f.notSaved()
 	case httpclient.DownloadAlreadyComplete:
 		if env.Quiet == 0 {

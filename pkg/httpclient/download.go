@@ -34,7 +34,8 @@ const (
 	// the server answered 416 with a Content-Range of exactly its size.
 	DownloadAlreadyComplete
 	// DownloadNotSaved means the response is not the file (a status other
-	// than 2xx, or a 416 for a file of another size): nothing was written.
+	// than 2xx, or a 416 for a file of another size: see
+	// DownloadResult.Conflict): nothing was written.
 	DownloadNotSaved
 )
 
@@ -87,6 +88,10 @@ type DownloadResult struct {
 	Total int64
 	// Written is how many bytes this response added.
 	Written int64
+	// Conflict is set when a resume was refused with a 416 that gives
+	// the server's size (Total), which is not the Offset bytes on disk:
+	// it names the file that holds them (NAME.part, or NAME itself).
+	Conflict string
 }
 
 // Prepare readies req for the download: unless KeepEncoding (or a header
@@ -163,9 +168,17 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 	cr := resp.Header.Get("Content-Range")
 	switch {
 	case d.offset > 0 && resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
-		if total, ok := contentRangeTotal(cr); ok && total == d.offset {
+		total, ok := contentRangeTotal(cr)
+		if ok && total == d.offset {
 			res.State, res.Total = DownloadAlreadyComplete, total
 			return res, complete(target)
+		}
+		if ok {
+			// The server's size, which the file on disk is not.
+			res.Total, res.Conflict = total, PartPath(target)
+			if taken, err := exists(res.Conflict); err == nil && !taken {
+				res.Conflict = target // a file left by another tool
+			}
 		}
 		res.State = DownloadNotSaved
 		return res, nil
