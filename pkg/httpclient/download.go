@@ -320,7 +320,16 @@ func (d *Download) open(target string, resp *Response, res *DownloadResult) (*os
 	if err := os.Remove(part); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	return os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)
+	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)
+	if err != nil {
+		// Said of the file the caller named, not of its .part.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot save %s: %w", target, err)
+	}
+	return f, nil
 }
 
 // createUnique reserves the first free NAME, NAME-1.ext, … in dir: free
