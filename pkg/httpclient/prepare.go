@@ -204,6 +204,12 @@ func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 	} else if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
 		host, port = hostport[:i], hostport[i:]
 	}
+	if port == ":" {
+		// An empty port is the scheme's default (RFC 3986 §6.2.3), and
+		// urllib3 drops it: "Host: example.org:" would name another host
+		// to some servers.
+		port = ""
+	}
 	if host == "" {
 		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("%q has no host", redactURL(raw))}
 	}

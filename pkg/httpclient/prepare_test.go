@@ -63,6 +63,8 @@ func TestPrepareURL(t *testing.T) {
 		{in: "http://xn--.example/", wantErr: true},
 		{in: "http://xn--bcher-kva.example/", want: "http://xn--bcher-kva.example/"},
 		{in: "http://my_host/", want: "http://my_host/"},
+		{in: "http://example.org:/x", want: "http://example.org/x"},
+		{in: "http://u@[::1]:/x", want: "http://u@[::1]/x"},
 	}
 	for _, tc := range tests {
 		u, err := PrepareURL(tc.in)
