@@ -17,7 +17,7 @@ func TestDownloadToAPipe(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fifo")
 	if err := unix.Mkfifo(path, 0o644); err != nil {
-		t.Skipf("no FIFOs here: %v", err)
+		t.Fatal(err)
 	}
 	// A non-blocking reader lets the writer open the FIFO at once.
 	r, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
