@@ -377,7 +377,19 @@ type requestItems struct {
 	// BodyPath is the file of `@path`, or "-" for `@-` (standard input).
 	BodyPath string
 
-	bodyArg string // the item that set BodyPath, for the two-bodies message
+	bodyArg   string   // the item that set BodyPath, for the two-bodies message
+	readPaths []string // the files the from-file items read
+}
+
+// paths lists every file the items read or send, "-" left out.
+func (r *requestItems) paths() []string {
+	out := append([]string(nil), r.readPaths...)
+	for _, f := range r.Files {
+		if f.Path != "-" {
+			out = append(out, f.Path)
+		}
+	}
+	return out
 }
 
 // headerItem is a header to send, or with Unset one to remove (`Name:`).
@@ -498,6 +510,7 @@ func (r *requestItems) add(it item, readFile func(string) ([]byte, error)) error
 			return fail("cannot embed %q: not a UTF-8 text file", it.Value)
 		}
 		content = string(b)
+		r.readPaths = append(r.readPaths, it.Value)
 	}
 
 	switch it.Kind {

@@ -260,17 +260,19 @@ func TestCollectItems(t *testing.T) {
 			want: requestItems{
 				Headers: []headerItem{{Name: "Authorization", Value: "s3cret"}, {Name: "X-Win", Value: "s3cret"}, {Name: "X-None"}, {Name: "X-Pad", Value: "v 1"}},
 				Params:  []keyValue{{"q", "term"}},
+				// The paths read are kept, to tell whether one was standard input.
+				readPaths: []string{"token.txt", "crlf.txt", "empty.txt", "pad.txt", "q.txt"},
 			},
 		},
 		{
 			name: "data file is kept verbatim",
 			args: []string{"bio=@bio.txt"},
-			want: requestItems{Data: []dataItem{{Key: "bio", EscapedKey: "bio", JSON: json.RawMessage(`"line 1\nline 2\n"`), Raw: "line 1\nline 2\n", Arg: "bio=@bio.txt"}}},
+			want: requestItems{Data: []dataItem{{Key: "bio", EscapedKey: "bio", JSON: json.RawMessage(`"line 1\nline 2\n"`), Raw: "line 1\nline 2\n", Arg: "bio=@bio.txt"}}, readPaths: []string{"bio.txt"}},
 		},
 		{
 			name: "json file is compacted, numbers as written",
 			args: []string{"cfg:=@cfg.json"},
-			want: requestItems{Data: []dataItem{{Key: "cfg", EscapedKey: "cfg", JSON: json.RawMessage(`{"debug":true,"n":1.50}`), Raw: files["cfg.json"], IsJSON: true, Arg: "cfg:=@cfg.json"}}},
+			want: requestItems{Data: []dataItem{{Key: "cfg", EscapedKey: "cfg", JSON: json.RawMessage(`{"debug":true,"n":1.50}`), Raw: files["cfg.json"], IsJSON: true, Arg: "cfg:=@cfg.json"}}, readPaths: []string{"cfg.json"}},
 		},
 		{
 			name: "json value compacted, duplicates kept",

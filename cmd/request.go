@@ -528,7 +528,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 			}
 			req.JSON = body
 		}
-		if stdinItems == 0 && !o.IgnoreStdin && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
+		if stdinItems == 0 && !o.IgnoreStdin && !readsStdin(env.IO.In, items.paths()...) && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
 			env.Warn("standard input is not read because data items were given (use --ignore-stdin to silence this)")
 		}
 	case items.BodyPath == "-" && o.IgnoreStdin:
@@ -544,7 +544,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 			return nil, usageErrorf("body file %q: %v", items.BodyPath, unwrapPathError(err))
 		}
 		req.Body = b
-		if !o.IgnoreStdin && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
+		if !o.IgnoreStdin && !readsStdin(env.IO.In, items.BodyPath) && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
 			env.Warn("standard input is not read because @%s gives the body (use --ignore-stdin to silence this)", items.BodyPath)
 		}
 	case o.Changed("raw"):
@@ -620,6 +620,26 @@ func setRawBodyType(req *httpclient.Request, o *requestOptions, bodyPath string)
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "application/json, */*;q=0.5")
 	}
+}
+
+// readsStdin reports whether one of paths is standard input itself
+// (/dev/stdin, /dev/fd/0), so an item that names it is not warned about
+// leaving standard input unread.
+func readsStdin(in io.Reader, paths ...string) bool {
+	f, ok := in.(*os.File)
+	if !ok || len(paths) == 0 {
+		return false
+	}
+	stdin, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && os.SameFile(fi, stdin) {
+			return true
+		}
+	}
+	return false
 }
 
 // implicitStdinBody returns standard input as the body, or nil when it is
