@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -54,6 +55,11 @@ func TestInterruptedDownload(t *testing.T) {
 	}
 	if _, err := os.Stat(part); err != nil {
 		t.Errorf("out.bin.part is gone, so --continue cannot resume: %v", err)
+	}
+	// The message says where the bytes are and how to go on.
+	kept := regexp.MustCompile(`(?m)^reqs: error: interrupted; [0-9]+ bytes kept in \S*out\.bin\.part \(--continue -o \S*out\.bin resumes\)$`)
+	if !kept.Match(stderr.Bytes()) {
+		t.Errorf("stderr %q, want one line saying interrupted and where the bytes are kept", stderr.String())
 	}
 	if bytes.Contains(stderr.Bytes(), []byte("goroutine")) {
 		t.Errorf("stderr has a stack trace: %s", stderr.String())

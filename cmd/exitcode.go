@@ -118,5 +118,18 @@ func errorHint(err error) string {
 	if errors.Is(err, httpclient.ErrConnectTimeout) || errors.Is(err, httpclient.ErrReadTimeout) {
 		return " (--timeout CONNECT,READ sets the limits)"
 	}
+	if note := partialNote(err); note != "" {
+		return " (" + note + ")"
+	}
 	return ""
+}
+
+// partialNote says how to resume a download that stopped part way, ""
+// when err is not one.
+func partialNote(err error) string {
+	var pe *httpclient.PartialDownloadError
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	return fmt.Sprintf("--continue -o %s resumes", pe.Path)
 }

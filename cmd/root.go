@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/render"
 )
 
@@ -37,7 +38,13 @@ func Main() int {
 		return exitOK
 	}
 	if ctx.Err() != nil {
-		ios.Errorf("interrupted")
+		var pe *httpclient.PartialDownloadError
+		if errors.As(err, &pe) {
+			// The bytes received so far are not lost: say where they are.
+			ios.Errorf("interrupted; %d bytes kept in %s (%s)", pe.Kept, pe.Part, partialNote(err))
+		} else {
+			ios.Errorf("interrupted")
+		}
 		return exitInterrupted
 	}
 	var status *statusError

@@ -24,6 +24,22 @@ const minNameBytes = 16
 // no free NAME-N.ext within its bound.
 var ErrNoFreeName = errors.New("no free file name")
 
+// PartialDownloadError is a download whose transfer stopped part way: the
+// bytes received are kept in Part, from which Resume goes on.
+type PartialDownloadError struct {
+	Err  error  // why the transfer stopped
+	Kept int64  // bytes in Part
+	Part string // the partial file
+	Path string // the name the download is saved under once complete
+}
+
+func (e *PartialDownloadError) Error() string {
+	return fmt.Sprintf("%v; %d bytes kept in %s", e.Err, e.Kept, e.Part)
+}
+
+// Unwrap returns why the transfer stopped, so errors.Is sees a timeout.
+func (e *PartialDownloadError) Unwrap() error { return e.Err }
+
 // DownloadState says what [Download.Save] did with a response.
 type DownloadState int
 
@@ -250,7 +266,7 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 		if direct {
 			return res, err
 		}
-		return res, fmt.Errorf("%w; %d bytes kept in %s (--continue -o %s resumes)", err, res.Offset+n, part, res.Path)
+		return res, &PartialDownloadError{Err: err, Kept: res.Offset + n, Part: part, Path: res.Path}
 	}
 	if got := res.Offset + n; res.Total >= 0 && got != res.Total {
 		if direct {
