@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"slices"
@@ -29,6 +30,7 @@ var (
 // Main runs reqs with the process's arguments and returns its exit status.
 func Main() int {
 	ios := SystemIOStreams()
+	quietLibraryLogs(ios)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	root := newCommandTree(ios, os.Args[1:])
@@ -56,6 +58,17 @@ func Main() int {
 		}
 	}
 	return exitCode(err)
+}
+
+// quietLibraryLogs stops the standard library's log lines, such as
+// net/http's "Unsolicited response received on idle HTTP channel" with
+// the stray bytes of a server that sent more than it announced: reqs
+// reports what goes wrong itself, in its own words (SPEC §7). They stay
+// for whoever debugs HTTP/2 with GODEBUG=http2debug.
+func quietLibraryLogs(ios *IOStreams) {
+	if !strings.Contains(ios.Getenv("GODEBUG"), "http2debug") {
+		log.SetOutput(io.Discard)
+	}
 }
 
 // oneLine keeps an error message on one line, as SPEC §7 promises, with

@@ -25,6 +25,8 @@ import (
 //	/mixed     200 with a fixed raw header block (lower/upper/mixed case,
 //	           repeated Set-Cookie and X-Dup, chunked body "hello\n")
 //	/redirect  302 to /echo on the same connection
+//	/overlong  200 with Content-Length: 6 and "hello\n", then stray bytes
+//	           beyond it on the same connection (a broken server)
 //	/status/N  status N, then as /echo
 //	anything else (/echo, /...)
 //	           200 text/plain whose body is the request head as received
@@ -173,6 +175,8 @@ func (s *RawServer) serve(c net.Conn, connID int64) {
 				"Transfer-Encoding: chunked\r\n" +
 				"\r\n" +
 				"6\r\nhello\n\r\n0\r\n\r\n"
+		case path == "/overlong":
+			resp = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nhello\nSTRAY BYTES\r\n"
 		case path == "/redirect":
 			resp = "HTTP/1.1 302 Found\r\nLocation: /echo\r\nX-Conn: " + conn + "\r\nContent-Length: 0\r\n\r\n"
 		default:
