@@ -143,7 +143,7 @@ func sessionFilePath(env *requestEnv, value string) (string, error) {
 	if !config.IsSessionPath(value) {
 		u, err := url.Parse(env.URL)
 		if err != nil {
-			return "", usageErrorf("invalid URL %q: %v", env.URL, err)
+			return "", usageErrorf("invalid URL %q: %v", httpclient.RedactURL(env.URL), err)
 		}
 		hostDir = config.HostDir(u)
 	}

@@ -414,7 +414,7 @@ func parseRequest(env *requestEnv) error {
 	env.URL = rawURL
 	u, err := httpclient.PrepareURL(rawURL)
 	if err != nil {
-		return usageErrorf("invalid URL %q: %v", o.URL, unwrapKind(err))
+		return usageErrorf("invalid URL %q: %v", httpclient.RedactURL(o.URL), unwrapKind(err))
 	}
 	if o.Net.HTTP3 && u.Scheme != "https" {
 		return usageErrorf("--http3 needs an https:// URL, not %q: QUIC always runs TLS", o.URL)

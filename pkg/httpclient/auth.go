@@ -44,7 +44,7 @@ type BearerAuth struct {
 // carry it.
 func (a *BearerAuth) Apply(req *http.Request) error {
 	if strings.ContainsFunc(a.Token, isControl) {
-		return &RequestError{Kind: ErrInvalidHeader, URL: redactURL(req.URL.String()), Err: errors.New("the bearer token contains a control character (a line break?)")}
+		return &RequestError{Kind: ErrInvalidHeader, URL: RedactURL(req.URL.String()), Err: errors.New("the bearer token contains a control character (a line break?)")}
 	}
 	req.Header.Set("Authorization", "Bearer "+a.Token)
 	return nil

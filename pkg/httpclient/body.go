@@ -23,7 +23,7 @@ const AcceptEncoding = "gzip, deflate, br, zstd"
 // as sent (a download kept compressed) can still ask for them with
 // [Response.RawBody] before reading.
 func (s *Session) wrapBody(raw *http.Response, p *PreparedRequest) (io.ReadCloser, error) {
-	u := redactURL(p.URL.String())
+	u := RedactURL(p.URL.String())
 	src := &shortBodyReader{rc: raw.Body, url: u}
 	if raw.Request != nil {
 		src.ctx = raw.Request.Context()

@@ -95,7 +95,7 @@ func isKind(kind, target error) bool {
 
 // newError wraps cause as a RequestError of the given kind.
 func newError(kind error, rawURL string, cause error) *RequestError {
-	return &RequestError{Kind: kind, URL: redactURL(rawURL), Err: cause}
+	return &RequestError{Kind: kind, URL: RedactURL(rawURL), Err: cause}
 }
 
 // Errorf builds a RequestError of the given kind with a formatted cause.

@@ -120,7 +120,7 @@ func (a *ExecAuth) run(req *http.Request) (*HelperAnswer, error) {
 		return nil, errors.New("credential helper: no command")
 	}
 	name := strings.Join(a.Args, " ")
-	in := helperRequest{Method: req.Method, URL: redactURL(req.URL.String()), Headers: map[string]string{}}
+	in := helperRequest{Method: req.Method, URL: RedactURL(req.URL.String()), Headers: map[string]string{}}
 	for k, v := range req.Header {
 		if k == "Authorization" || len(v) == 0 || v[0] == "" && len(v) == 1 {
 			continue

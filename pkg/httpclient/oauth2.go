@@ -130,7 +130,7 @@ func (a *OAuth2Auth) token(ctx context.Context) (string, error) {
 		return "", oauth2Error(a.TokenURL, err)
 	}
 	if tok.AccessToken == "" {
-		return "", fmt.Errorf("oauth2: token endpoint %s: the answer has no access_token", redactURL(a.TokenURL))
+		return "", fmt.Errorf("oauth2: token endpoint %s: the answer has no access_token", RedactURL(a.TokenURL))
 	}
 	refresh := tok.RefreshToken
 	if refresh == "" && a.Token != nil {
@@ -146,7 +146,7 @@ func (a *OAuth2Auth) token(ctx context.Context) (string, error) {
 func oauth2Error(tokenURL string, err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		msg := fmt.Sprintf("oauth2: token endpoint %s", redactURL(tokenURL))
+		msg := fmt.Sprintf("oauth2: token endpoint %s", RedactURL(tokenURL))
 		if re.Response != nil {
 			msg += fmt.Sprintf(" answered %d", re.Response.StatusCode)
 		}
@@ -170,7 +170,7 @@ func oauth2Error(tokenURL string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return fmt.Errorf("oauth2: token endpoint %s: %s", redactURL(tokenURL), strings.TrimPrefix(err.Error(), "oauth2: "))
+	return fmt.Errorf("oauth2: token endpoint %s: %s", RedactURL(tokenURL), strings.TrimPrefix(err.Error(), "oauth2: "))
 }
 
 // HTTPClient returns a client that sends through the session's transports

@@ -181,11 +181,11 @@ func PrepareURLAsIs(raw string) (*url.URL, error) {
 func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok || scheme == "" {
-		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("%q has no scheme (did you mean http://%s?)", redactURL(raw), raw)}
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: fmt.Errorf("%q has no scheme (did you mean http://%s?)", RedactURL(raw), raw)}
 	}
 	scheme = strings.ToLower(scheme)
 	if scheme != "http" && scheme != "https" {
-		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("unsupported scheme %q: only http and https", scheme)}
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: fmt.Errorf("unsupported scheme %q: only http and https", scheme)}
 	}
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {
@@ -211,13 +211,13 @@ func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 		port = ""
 	}
 	if host == "" {
-		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("%q has no host", redactURL(raw))}
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: fmt.Errorf("%q has no host", RedactURL(raw))}
 	}
 	if !utf8.ValidString(host) {
-		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(strings.ToValidUTF8(raw, "\uFFFD")), Err: fmt.Errorf("host %q is not valid UTF-8", host)}
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(strings.ToValidUTF8(raw, "\uFFFD")), Err: fmt.Errorf("host %q is not valid UTF-8", host)}
 	}
 	if err := checkPunycode(host); err != nil {
-		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: err}
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: err}
 	}
 	if !isASCII(host) {
 		ascii, err := idna.Lookup.ToASCII(host)
@@ -246,12 +246,12 @@ func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: err}
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: err}
 	}
 	if p := u.Port(); p != "" {
 		// urllib3 rejects ports past 65535 too; the dialer would only fail later.
 		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
-			return nil, &RequestError{Kind: ErrInvalidURL, URL: redactURL(raw), Err: fmt.Errorf("invalid port %q", p)}
+			return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: fmt.Errorf("invalid port %q", p)}
 		}
 	}
 	return u, nil

@@ -139,14 +139,14 @@ func parseProxyURL(raw string) (*url.URL, error) {
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if !proxySchemes[u.Scheme] {
-		return nil, fmt.Errorf("proxy URL %q: unsupported scheme %q (want http, https, socks4, socks4a, socks5 or socks5h)", redactURL(raw), u.Scheme)
+		return nil, fmt.Errorf("proxy URL %q: unsupported scheme %q (want http, https, socks4, socks4a, socks5 or socks5h)", RedactURL(raw), u.Scheme)
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("proxy URL %q: no host", redactURL(raw))
+		return nil, fmt.Errorf("proxy URL %q: no host", RedactURL(raw))
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("proxy URL %q: invalid port %q (want 1 to 65535)", redactURL(raw), p)
+			return nil, fmt.Errorf("proxy URL %q: invalid port %q (want 1 to 65535)", RedactURL(raw), p)
 		}
 	}
 	return u, nil

@@ -34,7 +34,7 @@ func (s *Session) resolveRedirects(ctx context.Context, resp *Response, opts Sen
 	fragment := resp.Request.URL.Fragment
 	for resp.IsRedirect() {
 		if len(history) >= s.MaxRedirects {
-			last := redactURL(resp.URL.String())
+			last := RedactURL(resp.URL.String())
 			drain(resp.Body)
 			return nil, newError(ErrTooManyRedirects, last, fmt.Errorf("exceeded %d redirects; last url %s", s.MaxRedirects, last))
 		}
@@ -177,13 +177,13 @@ func redirectTarget(base *url.URL, location, fragment string) (*url.URL, error) 
 	}
 	ref, err := url.Parse(RequoteURI(loc))
 	if err != nil {
-		return nil, newError(ErrInvalidURL, base.String(), fmt.Errorf("redirect to %q: %w", redactURL(location), unwrapURLError(err)))
+		return nil, newError(ErrInvalidURL, base.String(), fmt.Errorf("redirect to %q: %w", RedactURL(location), unwrapURLError(err)))
 	}
 	var target *url.URL
 	if ref.Scheme != "" {
 		scheme := strings.ToLower(ref.Scheme)
 		if scheme != "http" && scheme != "https" {
-			return nil, newError(ErrInvalidURL, base.String(), fmt.Errorf("redirect to %q refused: only http and https urls are followed", redactURL(location)))
+			return nil, newError(ErrInvalidURL, base.String(), fmt.Errorf("redirect to %q refused: only http and https urls are followed", RedactURL(location)))
 		}
 		target, err = PrepareURL(loc)
 		if err != nil {

@@ -113,7 +113,7 @@ func (e *HTTPError) Is(target error) bool { return target == ErrHTTP || target =
 // RaiseForStatus returns an *HTTPError for 4xx and 5xx statuses.
 func (r *Response) RaiseForStatus() error {
 	if r.StatusCode >= 400 && r.StatusCode < 600 {
-		return &HTTPError{StatusCode: r.StatusCode, Reason: r.Reason, URL: redactURL(r.URL.String())}
+		return &HTTPError{StatusCode: r.StatusCode, Reason: r.Reason, URL: RedactURL(r.URL.String())}
 	}
 	return nil
 }

@@ -213,16 +213,37 @@ func (s *Session) Close() {
 	}
 }
 
-// redactURL removes the password from a URL for messages and output.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+// RedactURL returns raw with the password of its user info replaced by
+// "xxxxx", as url.URL.Redacted does, also when raw does not parse (an
+// error message quoting a bad URL must not show the password in it).
+func RedactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		if u.User == nil {
+			return raw
+		}
+		if _, has := u.User.Password(); !has {
+			return raw
+		}
+		return u.Redacted()
+	}
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
 		return raw
 	}
-	if _, has := u.User.Password(); !has {
+	start := len(raw) - len(rest)
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
 		return raw
 	}
-	return u.Redacted()
+	colon := strings.IndexByte(authority[:at], ':')
+	if colon < 0 {
+		return raw
+	}
+	return raw[:start+colon+1] + "xxxxx" + raw[start+at:]
 }
 
 // modulePath is this library's module.

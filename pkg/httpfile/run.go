@@ -188,7 +188,7 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, 
 		if errors.As(err, &re) && re.Err != nil {
 			err = re.Err
 		}
-		return nil, errorf(req.URLPos, "invalid URL %q: %v", rawURL, err)
+		return nil, errorf(req.URLPos, "invalid URL %q: %v", httpclient.RedactURL(rawURL), err)
 	}
 	hreq := &httpclient.Request{Method: req.Method, URL: full, Header: http.Header{}, Compress: r.Compress}
 	for _, h := range req.Headers {
