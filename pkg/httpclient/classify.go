@@ -90,6 +90,9 @@ func classifyTransportError(err error, haveClientCert bool) (kind, cause error) 
 		case connecting:
 			return ErrConnectTimeout, describeConnectError(err)
 		}
+		if findOpError(err, "write") != nil || findOpError(err, "readfrom") != nil {
+			return ErrReadTimeout, &transportFailure{msg: "the server stopped taking the request for longer than the read timeout", err: err}
+		}
 		return ErrReadTimeout, &transportFailure{msg: "the server sent no response within the read timeout", err: err}
 	case errors.As(err, &config):
 		return ErrProxy, config

@@ -3,6 +3,7 @@ package httpclient
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http/httptrace"
 	"net/netip"
@@ -17,6 +18,7 @@ import (
 // where net.Dialer would split it among them.
 type netDialer struct {
 	timeout        time.Duration
+	writeTimeout   time.Duration       // the read timeout, also bounding each write
 	pins           map[string][]string // "host:port" (lower case) to addresses
 	family         int                 // 0, 4 or 6
 	local4, local6 net.IP              // from Options.Interface
@@ -25,7 +27,7 @@ type netDialer struct {
 }
 
 func newNetDialer(opts Options) (*netDialer, error) {
-	d := &netDialer{timeout: opts.ConnectTimeout, unixSocket: opts.UnixSocket, iface: opts.Interface}
+	d := &netDialer{timeout: opts.ConnectTimeout, writeTimeout: opts.ReadTimeout, unixSocket: opts.UnixSocket, iface: opts.Interface}
 	switch {
 	case opts.IPv4:
 		d.family = 4
@@ -161,7 +163,11 @@ func (d *netDialer) DialContext(ctx context.Context, network, addr string) (net.
 		c, err := d.dialOne(ctx, network, a, port)
 		if err == nil {
 			if tc, ok := c.(*net.TCPConn); ok {
-				return &uploadConn{TCPConn: tc}, nil
+				uc := &uploadConn{TCPConn: tc}
+				if d.writeTimeout > 0 {
+					return &stallConn{uploadConn: uc, timeout: d.writeTimeout}, nil
+				}
+				return uc, nil
 			}
 			return c, nil
 		}
@@ -216,4 +222,66 @@ func (d *netDialer) dialOne(ctx context.Context, network string, a string, port 
 		nd.LocalAddr = &net.TCPAddr{IP: local}
 	}
 	return nd.DialContext(ctx, network, addr)
+}
+
+// stallConn bounds each write to a connection by the read timeout, as a
+// socket timeout bounds every send in Requests: a server that stops
+// reading a request body would otherwise hold the upload forever, since
+// net/http's response-header timeout only starts once the body is sent.
+// Writes go in stallPiece pieces, each with its own deadline, so the
+// limit is on a stall, never on a long upload that keeps moving.
+type stallConn struct {
+	*uploadConn
+	timeout time.Duration
+}
+
+// stallPiece is how much one write may send under one deadline.
+const stallPiece = 256 << 10
+
+func (c *stallConn) Write(p []byte) (int, error) {
+	defer c.TCPConn.SetWriteDeadline(time.Time{})
+	var total int
+	for len(p) > 0 {
+		n := min(len(p), stallPiece)
+		c.TCPConn.SetWriteDeadline(time.Now().Add(c.timeout))
+		k, err := c.TCPConn.Write(p[:n])
+		total += k
+		p = p[k:]
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// ReadFrom sends r through uploadConn's ReadFrom (sendfile for a file) a
+// piece at a time, each under its own deadline. r is what net/http hands
+// over: a body, or an *io.LimitedReader over one that it keeps the count
+// of.
+func (c *stallConn) ReadFrom(r io.Reader) (int64, error) {
+	defer c.TCPConn.SetWriteDeadline(time.Time{})
+	lr, limited := r.(*io.LimitedReader)
+	src := r
+	if limited {
+		src = lr.R
+	}
+	var total int64
+	for {
+		piece := int64(stallPiece)
+		if limited {
+			piece = min(piece, lr.N)
+		}
+		if piece <= 0 {
+			return total, nil
+		}
+		c.TCPConn.SetWriteDeadline(time.Now().Add(c.timeout))
+		n, err := c.uploadConn.ReadFrom(&io.LimitedReader{R: src, N: piece})
+		total += n
+		if limited {
+			lr.N -= n
+		}
+		if err != nil || n < piece {
+			return total, err
+		}
+	}
 }

@@ -412,3 +412,58 @@ func TestEnvironmentCABundleIsLoadedOnFirstTLSUse(t *testing.T) {
 		t.Fatalf("https with an unparsable environment bundle: err = %v, want an SSLError naming the bundle", err)
 	}
 }
+
+// A server that stops reading the request body is a read timeout, as a
+// socket timeout in Requests bounds every send, not a hang: from memory,
+// from a file (sendfile) and chunked.
+func TestUploadStallIsReadTimeout(t *testing.T) {
+	t.Parallel()
+	deaf, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { deaf.Close() })
+	go func() {
+		for {
+			c, err := deaf.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	const size = 64 << 20 // far more than loopback socket buffers hold
+	path := filepath.Join(t.TempDir(), "big")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, size); err != nil {
+		t.Fatal(err)
+	}
+	fileBody, err := FileBody(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := map[string]*Body{
+		"bytes":   BytesBody(make([]byte, size)),
+		"file":    fileBody,
+		"chunked": ReaderBody(io.LimitReader(zeros{}, size), -1),
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s, err := New(Options{ReadTimeout: 200 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Close)
+			// The deadline only keeps a regression from hanging the suite.
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_, err = s.Do(ctx, &Request{Method: "POST", URL: "http://" + deaf.Addr().String() + "/", Body: body}, SendOptions{})
+			if !errors.Is(err, ErrReadTimeout) || !strings.Contains(err.Error(), "stopped taking the request") {
+				t.Errorf("POST %s body to a server that does not read: error %v, want a ReadTimeout saying so", name, err)
+			}
+		})
+	}
+}
