@@ -153,8 +153,8 @@ func parseProxyURL(raw string) (*url.URL, error) {
 }
 
 // badProxyURL words a proxy URL that does not parse (err) without
-// showing its password, which redactURL cannot hide in a URL that does
-// not parse and Go's message may quote (`invalid port ":secret"`). The
+// showing its password, which Go's message may quote (`invalid port
+// ":secret"`) however the URL itself is redacted. The
 // user information is everything between "://" and the last "@"; when the
 // URL parses without it, the fault is there: a character that must be
 // percent-encoded.

@@ -51,6 +51,15 @@ func (s *Session) resolveRedirects(ctx context.Context, resp *Response, opts Sen
 		history = append(history, resp)
 
 		next := nextHop(resp.Request, resp.StatusCode, target)
+		if next.HasBody() {
+			// Say why the body is needed again (Requests'
+			// UnrewindableBodyError names the redirect too).
+			rc, err := next.GetBody()
+			if err != nil {
+				return nil, fmt.Errorf("%w (the %d redirect to %s needs it again)", err, resp.StatusCode, RedactURL(target.String()))
+			}
+			rc.Close()
+		}
 		resp, err = s.sendWithRetries(ctx, next)
 		if err != nil {
 			return nil, err

@@ -424,6 +424,20 @@ func TestResolveRedirectsBrokenHistoryBody(t *testing.T) {
 	}
 }
 
+// A streamed body too large to keep cannot follow a 307; the error says
+// the redirect is why it is needed again.
+func TestResolveRedirectsUnreplayableBody(t *testing.T) {
+	t.Parallel()
+	srv := redirectServer(t)
+	s := newTestSession(t)
+	big := ReaderBody(io.LimitReader(zeros{}, ReplayLimit+1), -1)
+	_, err := s.Do(context.Background(), &Request{Method: "POST", URL: srv.URL + "/to?status=307&url=/chain/0", Body: big}, SendOptions{AllowRedirects: true})
+	want := "(the 307 redirect to " + srv.URL + "/chain/0 needs it again)"
+	if !errors.Is(err, ErrInvalidBody) || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("POST of a large stream answered by a 307: error %v, want ErrInvalidBody ending in %q", err, want)
+	}
+}
+
 func TestResolveRedirectsErrors(t *testing.T) {
 	t.Parallel()
 	srv := redirectServer(t)
