@@ -321,6 +321,11 @@ func (s *Session) WireHeaders(p *PreparedRequest) http.Header {
 	}
 	switch {
 	case !p.HasBody():
+		if p.Method == http.MethodPost || p.Method == http.MethodPut || p.Method == http.MethodPatch {
+			// net/http sends these methods' empty body's length, as
+			// many servers want one.
+			h.Set("Content-Length", "0")
+		}
 	case p.ContentLength >= 0:
 		h.Set("Content-Length", strconv.FormatInt(p.ContentLength, 10))
 	default:
