@@ -260,28 +260,12 @@ func (c *stallConn) Write(p []byte) (int, error) {
 // of.
 func (c *stallConn) ReadFrom(r io.Reader) (int64, error) {
 	defer c.TCPConn.SetWriteDeadline(time.Time{})
-	lr, limited := r.(*io.LimitedReader)
 	src := r
-	if limited {
+	if lr, ok := r.(*io.LimitedReader); ok {
 		src = lr.R
 	}
-	var total int64
-	for {
-		piece := int64(stallPiece)
-		if limited {
-			piece = min(piece, lr.N)
-		}
-		if piece <= 0 {
-			return total, nil
-		}
+	return sendInPieces(r, stallPiece, func(limit int64) (int64, error) {
 		c.TCPConn.SetWriteDeadline(time.Now().Add(c.timeout))
-		n, err := c.uploadConn.ReadFrom(&io.LimitedReader{R: src, N: piece})
-		total += n
-		if limited {
-			lr.N -= n
-		}
-		if err != nil || n < piece {
-			return total, err
-		}
-	}
+		return c.uploadConn.ReadFrom(&io.LimitedReader{R: src, N: limit})
+	})
 }

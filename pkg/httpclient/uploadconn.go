@@ -42,23 +42,34 @@ func (c *uploadConn) ReadFrom(r io.Reader) (int64, error) {
 // r is f, or an *io.LimitedReader over f that net/http made from the
 // Content-Length; its N is kept up to date.
 func (c *uploadConn) sendCounted(r io.Reader, f *countedFile) (int64, error) {
+	return sendInPieces(r, uploadProgressPiece, func(limit int64) (int64, error) {
+		n, err := c.TCPConn.ReadFrom(&io.LimitedReader{R: f.f, N: limit})
+		f.add(n)
+		return n, err
+	})
+}
+
+// sendInPieces sends what r holds through send, at most piece bytes a
+// call, until r ends: r is a body, or an *io.LimitedReader over one whose
+// count net/http keeps, and which is kept up to date. send sends at most
+// limit bytes and reports how many it sent; fewer ends the body.
+func sendInPieces(r io.Reader, piece int64, send func(limit int64) (int64, error)) (int64, error) {
 	lr, limited := r.(*io.LimitedReader)
 	var total int64
 	for {
-		piece := int64(uploadProgressPiece)
+		limit := piece
 		if limited {
-			piece = min(piece, lr.N)
+			limit = min(limit, lr.N)
 		}
-		if piece <= 0 {
+		if limit <= 0 {
 			return total, nil
 		}
-		n, err := c.TCPConn.ReadFrom(&io.LimitedReader{R: f.f, N: piece})
+		n, err := send(limit)
 		total += n
 		if limited {
 			lr.N -= n
 		}
-		f.add(n)
-		if err != nil || n < piece {
+		if err != nil || n < limit {
 			return total, err
 		}
 	}
