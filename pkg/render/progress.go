@@ -109,22 +109,15 @@ func (p *Progress) Add(n int64) {
 // Finish ends the report with a summary: size (offset included), time
 // and the average rate of the bytes transferred since NewProgress.
 func (p *Progress) Finish() {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.finished {
-		return
-	}
-	p.finished = true
-	if p.bar != nil {
-		p.bar.Finish()
-		return
-	}
-	elapsed := p.now().Sub(p.start)
-	rate := float64(p.done-p.offset) / max(elapsed.Seconds(), 1e-3)
-	fmt.Fprintf(p.w, "Done. %s in %.2fs (%s/s)\n", FormatBytes(p.done), elapsed.Seconds(), FormatBytes(int64(rate)))
+	p.end(func() {
+		if p.bar != nil {
+			p.bar.Finish()
+			return
+		}
+		elapsed := p.now().Sub(p.start)
+		rate := float64(p.done-p.offset) / max(elapsed.Seconds(), 1e-3)
+		fmt.Fprintf(p.w, "Done. %s in %.2fs (%s/s)\n", FormatBytes(p.done), elapsed.Seconds(), FormatBytes(int64(rate)))
+	})
 }
 
 // Abort ends the report of a transfer that failed: on a terminal the
@@ -132,6 +125,16 @@ func (p *Progress) Finish() {
 // own; the plain lines need nothing. A finished or nil Progress does
 // nothing.
 func (p *Progress) Abort() {
+	p.end(func() {
+		if p.bar != nil {
+			fmt.Fprintln(p.w)
+		}
+	})
+}
+
+// end runs last, the report's last words, once: not for a nil Progress
+// nor after Finish or Abort.
+func (p *Progress) end(last func()) {
 	if p == nil {
 		return
 	}
@@ -141,9 +144,7 @@ func (p *Progress) Abort() {
 		return
 	}
 	p.finished = true
-	if p.bar != nil {
-		fmt.Fprintln(p.w)
-	}
+	last()
 }
 
 // FormatBytes writes n in IEC units: "512 B", "1.5 KiB", "2.0 GiB".
