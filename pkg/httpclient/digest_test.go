@@ -396,10 +396,7 @@ func TestDigestAuthReusesChallenge(t *testing.T) {
 		t.Run(algo, func(t *testing.T) {
 			t.Parallel()
 			ds := &digestServer{user: "u", password: "p", algo: algo, qop: "auth"}
-			srv := httptest.NewServer(ds)
-			t.Cleanup(srv.Close)
-			s := newTestSession(t)
-			auth := &DigestAuth{Username: "u", Password: "p"}
+			srv, s, auth := startDigest(t, ds)
 			var got []string
 			for _, path := range []string{"/a", "/b?page=2", "/c"} {
 				status, body := sendDigest(t, s, auth, "GET", srv.URL+path, nil)
@@ -423,10 +420,7 @@ func TestDigestAuthStale(t *testing.T) {
 	t.Run("stale nonce retried with the new one", func(t *testing.T) {
 		t.Parallel()
 		ds := &digestServer{user: "u", password: "p", algo: "MD5", qop: "auth", expireAfterUse: true}
-		srv := httptest.NewServer(ds)
-		t.Cleanup(srv.Close)
-		s := newTestSession(t)
-		auth := &DigestAuth{Username: "u", Password: "p"}
+		srv, s, auth := startDigest(t, ds)
 		var got []string
 		for i := 0; i < 3; i++ {
 			status, body := sendDigest(t, s, auth, "GET", srv.URL+"/x", nil)
@@ -443,10 +437,7 @@ func TestDigestAuthStale(t *testing.T) {
 	t.Run("stale retried only once", func(t *testing.T) {
 		t.Parallel()
 		ds := &digestServer{user: "u", password: "p", algo: "MD5", qop: "auth"}
-		srv := httptest.NewServer(ds)
-		t.Cleanup(srv.Close)
-		s := newTestSession(t)
-		auth := &DigestAuth{Username: "u", Password: "p"}
+		srv, s, auth := startDigest(t, ds)
 		if status, body := sendDigest(t, s, auth, "GET", srv.URL+"/x", nil); status != 200 {
 			t.Fatalf("first GET: %d %s", status, body)
 		}
@@ -471,10 +462,7 @@ func TestDigestAuthStale(t *testing.T) {
 func TestDigestAuthKeptChallengeRefused(t *testing.T) {
 	t.Parallel()
 	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth"}
-	srv := httptest.NewServer(ds)
-	t.Cleanup(srv.Close)
-	s := newTestSession(t)
-	auth := &DigestAuth{Username: "u", Password: "p"}
+	srv, s, auth := startDigest(t, ds)
 	if status, body := sendDigest(t, s, auth, "GET", srv.URL+"/a", nil); status != 200 {
 		t.Fatalf("first GET: %d %s", status, body)
 	}
@@ -650,4 +638,13 @@ func TestDigestAuthChallengeSequence(t *testing.T) {
 			t.Errorf("%s: Challenge = %v, %v; want %v", st.name, retry, err, st.wantRetry)
 		}
 	}
+}
+
+// startDigest serves ds for the test and returns its server, a session
+// and the DigestAuth of the user ds expects (u, p).
+func startDigest(t *testing.T, ds *digestServer) (*httptest.Server, *Session, *DigestAuth) {
+	t.Helper()
+	srv := httptest.NewServer(ds)
+	t.Cleanup(srv.Close)
+	return srv, newTestSession(t), &DigestAuth{Username: "u", Password: "p"}
 }
