@@ -15,6 +15,7 @@ import (
 	"github.com/fatih/color"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
+	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -460,7 +461,7 @@ func (r *runner) printOutcome(out *httpfile.Outcome) {
 	if req.Title != "" {
 		where += " " + req.Title
 	}
-	fmt.Fprintf(w, "%s %s %s %s %s  (%s)\n", verdict, newColor(on, color.Bold).Sprint(out.Method), out.URL, status, formatMillis(out.Duration), where)
+	fmt.Fprintf(w, "%s %s %s %s %s  (%s)\n", verdict, newColor(on, color.Bold).Sprint(safeLine(out.Method)), safeLine(out.URL), status, formatMillis(out.Duration), safeLine(where))
 	if out.Err != nil {
 		fmt.Fprintf(w, "  error: %s\n", oneLine(out.Err.Error()))
 	}
@@ -469,7 +470,19 @@ func (r *runner) printOutcome(out *httpfile.Outcome) {
 		case res.Err != nil:
 			fmt.Fprintf(w, "  error: %s\n", oneLine(res.Err.Error()))
 		case !res.Passed:
-			fmt.Fprintf(w, "  line %d: ?? %s\n    expected: %s\n    actual:   %s\n", res.Assertion.Pos.Line, res.Text, res.Expected, res.Actual)
+			fmt.Fprintf(w, "  line %d: ?? %s\n    expected: %s\n    actual:   %s\n", res.Assertion.Pos.Line, safeLine(res.Text), safeLine(res.Expected), safeLine(res.Actual))
 		}
 	}
+}
+
+// safeLine is text for one line of a run's results: it may hold what a
+// server sent (an assertion's value substituted from a response, a jq
+// result), so control characters are escaped, on a terminal or not, and
+// line breaks are shown as \n and \r so nothing rewrites the line.
+func safeLine(s string) string {
+	s = render.EscapeControls(s)
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
+	}
+	return s
 }

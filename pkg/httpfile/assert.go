@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/reqs-cli/reqs/pkg/jq"
 )
@@ -444,9 +445,36 @@ func show(v any, present bool) string {
 		return fmt.Sprint(v)
 	}
 	if len(b) > 200 {
-		return string(b[:200]) + "…"
+		return escapeJSONControls(string(b[:200])) + "…"
 	}
-	return string(b)
+	return escapeJSONControls(string(b))
+}
+
+// escapeJSONControls writes DEL and the C1 controls (U+0080–U+009F, the
+// 8-bit CSI U+009B among them) that encoding/json leaves as they are as
+// \u escapes, as it already writes the C0 ones: a failure message shows
+// a value from the server, and none of it may drive a terminal. In JSON
+// text these characters occur only inside strings, where the escape
+// means the same character.
+func escapeJSONControls(s string) string {
+	var b strings.Builder
+	start := 0
+	for i, r := range s {
+		if r != 0x7f && (r < 0x80 || r > 0x9f) {
+			continue
+		}
+		if start == 0 {
+			b.Grow(len(s) + 8)
+		}
+		b.WriteString(s[start:i])
+		fmt.Fprintf(&b, `\u%04x`, r)
+		start = i + utf8.RuneLen(r)
+	}
+	if start == 0 {
+		return s
+	}
+	b.WriteString(s[start:])
+	return b.String()
 }
 
 // text is a value as a string: strings as they are, others as JSON.

@@ -129,3 +129,23 @@ func TestCheckReportsExpectedAndActual(t *testing.T) {
 		}
 	}
 }
+
+// TestShowEscapesControls: a value shown in a failure message never
+// carries a character that drives a terminal, whatever its type.
+func TestShowEscapesControls(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   any
+		want string
+	}{
+		{"\x1b[2J\u009b\x7f", `"\x1b[2J\u009b\x7f"`},
+		{[]any{"\x1b]0;t\x07\u009b31m\x7f"}, `["\u001b]0;t\u0007\u009b31m\u007f"]`},
+		{map[string]any{"k\u0085": "é"}, `{"k\u0085":"é"}`},
+		{[]any{"plain"}, `["plain"]`},
+	}
+	for _, tc := range tests {
+		if got := show(tc.in, true); got != tc.want {
+			t.Errorf("show(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
