@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/reqs-cli/reqs/pkg/config"
@@ -96,6 +97,8 @@ func runConfigShow(_ context.Context, o *configOptions) error {
 			value = `""`
 		case slices.Contains(secretFlags, name):
 			value = "****"
+		default:
+			value = maskURLPasswords(value)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, value, where)
 	}
@@ -104,6 +107,37 @@ func runConfigShow(_ context.Context, o *configOptions) error {
 	}
 	warnUnknownConfigKeys(o.IO, c, o.Flags)
 	return nil
+}
+
+// maskURLPasswords replaces the password of every URL in a flag's value
+// (a proxy's `http://user:pass@host`, among a list or not) with ****, as
+// session show masks a session's proxies.
+func maskURLPasswords(value string) string {
+	var b strings.Builder
+	rest := value
+	for {
+		i := strings.Index(rest, "://")
+		if i < 0 {
+			break
+		}
+		i += len("://")
+		b.WriteString(rest[:i])
+		rest = rest[i:]
+		end := strings.IndexAny(rest, "/?#,] \t")
+		if end < 0 {
+			end = len(rest)
+		}
+		authority := rest[:end]
+		at := strings.LastIndexByte(authority, '@')
+		colon := strings.IndexByte(authority[:max(at, 0)], ':')
+		if at < 0 || colon < 0 {
+			continue
+		}
+		b.WriteString(authority[:colon+1] + "****")
+		rest = rest[at:]
+	}
+	b.WriteString(rest)
+	return b.String()
 }
 
 // runConfigPath prints the config file in use, or where it would be.

@@ -167,3 +167,20 @@ func TestSessionFlagsGivenOnCommandLine(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskURLPasswords(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"[http:http://u:secret@proxy:3128]", "[http:http://u:****@proxy:3128]"},
+		{"[http:http://u:s1@p:1,https:socks5://a:s:2@h:1/x]", "[http:http://u:****@p:1,https:socks5://a:****@h:1/x]"},
+		{"[http:http://u@p:1]", "[http:http://u@p:1]"},
+		{"http://h/p?u=a:b@c", "http://h/p?u=a:b@c"},
+		{"https://token.example/oauth?x=1", "https://token.example/oauth?x=1"},
+		{"plain", "plain"},
+	}
+	for _, tc := range tests {
+		if got := maskURLPasswords(tc.in); got != tc.want {
+			t.Errorf("maskURLPasswords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

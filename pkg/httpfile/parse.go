@@ -115,7 +115,7 @@ type Directives struct {
 }
 
 // DisplayName is how reports name the request: its title, else its
-// @name, else METHOD URL.
+// @name, else METHOD URL (without the URL's password).
 func (r *Request) DisplayName() string {
 	switch {
 	case r.Title != "":
@@ -123,7 +123,7 @@ func (r *Request) DisplayName() string {
 	case r.Name != "":
 		return r.Name
 	}
-	return r.Method + " " + r.URL
+	return r.Method + " " + redactURL(r.URL)
 }
 
 // Parse reads a request file's text; path is used in positions and to
@@ -326,7 +326,7 @@ func (p *parser) block(start, from, end int, title string) error {
 				h.Value = strings.TrimSpace(h.Value + " " + trimmed)
 				continue
 			}
-			return errorf(p.pos(i, col), "expected a header `Name: value` or a blank line before the body, got %q", excerpt(trimmed))
+			return errorf(p.pos(i, col), "expected a header `Name: value` or a blank line before the body, got %q", excerpt(redactLine(trimmed)))
 		}
 		vcol := col + len(name) + 1
 		for vcol < len(line) && (line[vcol] == ' ' || line[vcol] == '\t' || line[vcol] == ':') {
@@ -619,12 +619,12 @@ func (p *parser) requestLine(req *Request, i int) error {
 		fields = fields[:n-1]
 	}
 	if len(fields) != 1 {
-		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(strings.TrimSpace(line)))
+		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(redactLine(strings.TrimSpace(line))))
 	}
 	req.URL = fields[0]
 	req.URLPos = p.pos(i, strings.Index(line, fields[0]))
 	if strings.HasPrefix(req.URL, "HTTP/") || isMethod(req.URL) && len(req.URL) > 1 && !strings.Contains(req.URL, ".") {
-		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(strings.TrimSpace(line)))
+		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(redactLine(strings.TrimSpace(line))))
 	}
 	return nil
 }

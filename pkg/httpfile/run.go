@@ -101,13 +101,13 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 
 // runOne builds, sends and checks one request.
 func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) (*Outcome, *Exchange) {
-	out := &Outcome{Request: req, Method: req.Method, URL: req.URL}
+	out := &Outcome{Request: req, Method: req.Method, URL: redactURL(req.URL)}
 	built, err := r.build(f, req, vars)
 	if err != nil {
 		out.Err = err
 		return out, nil
 	}
-	out.URL = built.URL
+	out.URL = redactURL(built.URL)
 	x, err := r.Send(ctx, req, built)
 	if x != nil {
 		if x.URL != "" {
@@ -174,7 +174,7 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, 
 			break
 		}
 		if !fromHost {
-			return nil, errorf(req.URLPos, "URL %q has no host: write the whole URL, or add a Host header", rawURL)
+			return nil, errorf(req.URLPos, "URL %q has no host: write the whole URL, or add a Host header", redactURL(rawURL))
 		}
 	}
 	full := rawURL
