@@ -228,6 +228,9 @@ func literalText(s string) string {
 }
 
 // normalize turns json.Number into float64 so values compare by value.
+// It returns new arrays and objects rather than changing v's: a jq result
+// can be part of a response's decoded body, which later references and
+// assertions read too.
 func normalize(v any) any {
 	switch x := v.(type) {
 	case json.Number:
@@ -242,13 +245,17 @@ func normalize(v any) any {
 		f, _ := new(big.Float).SetInt(x).Float64()
 		return f
 	case []any:
+		a := make([]any, len(x))
 		for i := range x {
-			x[i] = normalize(x[i])
+			a[i] = normalize(x[i])
 		}
+		return a
 	case map[string]any:
+		m := make(map[string]any, len(x))
 		for k := range x {
-			x[k] = normalize(x[k])
+			m[k] = normalize(x[k])
 		}
+		return m
 	}
 	return v
 }
@@ -262,6 +269,8 @@ type Exchange struct {
 	Duration time.Duration
 	// URL is the URL sent, without its password ("" when not known).
 	URL string
+
+	decoded *decodedJSON // Body as JSON, decoded once (see JSON)
 }
 
 // JQFunc runs a jq expression over a decoded JSON value and returns its
@@ -325,7 +334,12 @@ func Check(a *Assertion, arg, expected string, x *Exchange, run JQFunc) Result {
 		}
 		var in any
 		if len(bytes.TrimSpace(x.Body)) > 0 {
-			v, err := jq.Unmarshal(x.Body)
+			v, err := x.JSON()
+			var big *jq.ErrTooLarge
+			if errors.As(err, &big) {
+				r.Err = fmt.Errorf("jq %s: the response body is too large: %v", arg, err)
+				return r
+			}
 			if err != nil {
 				r.Err = fmt.Errorf("jq %s: the response body is not JSON", arg)
 				r.Actual = "a body that is not JSON"

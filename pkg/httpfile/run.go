@@ -45,6 +45,10 @@ type Runner struct {
 	Compress httpclient.Compression
 	// JQ runs the jq expressions of assertions; nil is RunJQ.
 	JQ JQFunc
+	// MaxHeld bounds the bodies of the named responses a file's run keeps
+	// for the requests after them; 0 is MaxHeldResponses. A response that
+	// would pass it fails its request.
+	MaxHeld int64
 
 	// Selected says which requests run; nil runs all (see Select).
 	Selected map[*Request]bool
@@ -120,7 +124,14 @@ func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) 
 		return out, x
 	}
 	if req.Name != "" {
-		vars.Responses[req.Name] = &Response{Header: x.Header, Body: x.Body}
+		limit := r.MaxHeld
+		if limit <= 0 {
+			limit = MaxHeldResponses
+		}
+		if err := keepResponse(vars, req, x, limit); err != nil {
+			out.Err = err
+			return out, x
+		}
 	}
 	run := r.JQ
 	if run == nil {

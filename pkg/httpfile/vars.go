@@ -14,12 +14,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/reqs-cli/reqs/pkg/jq"
 )
 
 // Response is what a named request leaves for later ones to read.
 type Response struct {
 	Header http.Header
 	Body   []byte
+
+	decoded *decodedJSON // Body as JSON, decoded once (see JSON)
 }
 
 // Vars resolves {{...}} references. Precedence, highest first:
@@ -151,10 +155,12 @@ func (v *Vars) response(name, path string, at Pos) (string, error) {
 		if err != nil {
 			return "", errorf(at, "%v", err)
 		}
-		var doc any
-		d := json.NewDecoder(bytes.NewReader(resp.Body))
-		d.UseNumber()
-		if err := d.Decode(&doc); err != nil {
+		doc, err := resp.JSON()
+		var big *jq.ErrTooLarge
+		if errors.As(err, &big) {
+			return "", errorf(at, "the response of %q is too large to select from: %v", name, err)
+		}
+		if err != nil {
 			return "", errorf(at, "the response of %q is not JSON, so %s cannot select from it", name, expr)
 		}
 		vals := jp.Select(doc)

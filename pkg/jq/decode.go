@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -28,14 +29,33 @@ type Decoder struct {
 	// a single string or number, which is read whole even to be skipped,
 	// is bounded too.
 	MaxHeld int64
-	start   int64 // input offset where the value being held began
+	// LimitMemory bounds the memory the value of one Decode takes to
+	// [MemoryBudget] of the JSON text read so far; a value that would take
+	// more is an *ErrTooLarge. Decoded values take from about the size of
+	// their text (long strings) to 50 times it (`[{},{},…]`), so without
+	// a bound a body's decoded form is the one thing that can take all of
+	// a machine's memory.
+	LimitMemory bool
+	start       int64 // input offset where the value being held began
+	used        int64 // bytes the value being held takes so far
+
+	keys    map[string]string // object keys, shared (see key)
+	free    [][]any           // chunks of finished arrays, for the next ones
+	scratch []byte            // for unquoting strings
 }
 
-// ErrTooLarge reports a value over [Decoder.MaxHeld].
-type ErrTooLarge struct{ Limit int64 }
+// ErrTooLarge reports a value over [Decoder.MaxHeld], or with Memory one
+// whose decoded form would take more than [Decoder.LimitMemory] allows.
+type ErrTooLarge struct {
+	Limit  int64
+	Memory bool
+}
 
 // Error says what the limit was.
 func (e *ErrTooLarge) Error() string {
+	if e.Memory {
+		return fmt.Sprintf("the decoded json would take more than %d MiB of memory (3 times the json text plus 48 MiB)", e.Limit>>20)
+	}
 	return fmt.Sprintf("a value over %d MiB of json text would be held in memory", e.Limit>>20)
 }
 
@@ -147,7 +167,7 @@ func (d *Decoder) Decode() (any, error) {
 
 // held reads one value into memory, within MaxHeld.
 func (d *Decoder) held() (any, error) {
-	d.start = d.dec.InputOffset()
+	d.start, d.used = d.dec.InputOffset(), 0
 	return d.value()
 }
 
@@ -159,9 +179,11 @@ func (d *Decoder) checkHeld() error {
 	return nil
 }
 
-// Unmarshal decodes data, which must hold exactly one JSON value.
+// Unmarshal decodes data, which must hold exactly one JSON value, within
+// [MemoryBudget] of its length (see [Decoder.LimitMemory]).
 func Unmarshal(data []byte) (any, error) {
 	d := NewDecoder(bytes.NewReader(data))
+	d.LimitMemory = true
 	v, err := d.Decode()
 	if err == io.EOF {
 		return nil, &DecodeError{Offset: 0, err: io.ErrUnexpectedEOF}
@@ -197,12 +219,22 @@ func (d *Decoder) wrap(err error) error {
 }
 
 // value reads one value; recursion is bounded by jsontext's depth limit.
+// Scalars are read as raw text (no token strings to throw away), object
+// keys are shared between the objects that repeat them, and arrays get
+// exactly the backing array they need, so a decoded document takes little
+// more than the values themselves and leaves little garbage behind.
 func (d *Decoder) value() (any, error) {
-	tok, err := d.dec.ReadToken()
+	switch d.dec.PeekKind() {
+	case '[':
+		return d.array()
+	case '{':
+		return d.object()
+	}
+	raw, err := d.dec.ReadValue()
 	if err != nil {
 		return nil, err
 	}
-	switch tok.Kind() {
+	switch raw[0] {
 	case 'n':
 		return nil, nil
 	case 't':
@@ -210,77 +242,246 @@ func (d *Decoder) value() (any, error) {
 	case 'f':
 		return false, nil
 	case '"':
-		return tok.String(), nil
-	case '0':
-		return number(tok), nil
-	case '[':
-		a := []any{}
-		for d.dec.PeekKind() != ']' {
-			if err := d.checkHeld(); err != nil {
-				return nil, err
-			}
-			v, err := d.value()
-			if err != nil {
-				return nil, err
-			}
-			a = append(a, v)
+		s := d.unquote(raw)
+		if s == "" {
+			return "", nil // Go boxes the empty string without allocating
 		}
-		if _, err := d.dec.ReadToken(); err != nil {
-			return nil, err
-		}
-		return a, nil
-	case '{':
-		m := map[string]any{}
-		for d.dec.PeekKind() != '}' {
-			if err := d.checkHeld(); err != nil {
-				return nil, err
-			}
-			k, err := d.dec.ReadToken()
-			if err != nil {
-				return nil, err
-			}
-			key := k.String()
-			v, err := d.value()
-			if err != nil {
-				return nil, err
-			}
-			m[key] = v
-		}
-		if _, err := d.dec.ReadToken(); err != nil {
-			return nil, err
-		}
-		return m, nil
+		return s, d.spend(strBox + roundUp(len(s)))
 	}
-	return nil, fmt.Errorf("unexpected token %v", tok.Kind())
+	v, size := number(raw)
+	return v, d.spend(size)
 }
 
-// number keeps integers that fit in an int as int (exact and cheap for
-// gojq) and everything else as the input's digits.
-func number(tok jsontext.Token) any {
-	s := tok.String()
-	if len(s) <= 18 && isPlainInt(s) {
-		n := 0
-		neg := s[0] == '-'
-		if neg {
-			s = s[1:]
+// array reads an array. Its elements gather in chunks and are copied once
+// into an array of the right size, so a long array does not leave the
+// doubling copies that append would.
+func (d *Decoder) array() (any, error) {
+	if _, err := d.dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	var chunks [][]any
+	cur := d.chunk()
+	n := 0
+	for d.dec.PeekKind() != ']' {
+		if err := d.checkHeld(); err != nil {
+			return nil, err
 		}
-		for i := 0; i < len(s); i++ {
-			n = n*10 + int(s[i]-'0')
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		if len(cur) == cap(cur) {
+			chunks = append(chunks, cur)
+			cur = d.chunk()
+		}
+		cur = append(cur, v)
+		n++
+		if n%chunkLen == 0 {
+			if err := d.spend(chunkLen * slotSize); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	if err := d.spend(sliceBox + (n%chunkLen)*slotSize); err != nil {
+		return nil, err
+	}
+	a := make([]any, 0, n)
+	for _, c := range chunks {
+		a = append(a, c...)
+		d.release(c)
+	}
+	a = append(a, cur...)
+	d.release(cur)
+	return a, nil
+}
+
+// chunkLen is how many elements an array gathers before it takes another
+// chunk.
+const chunkLen = 1024
+
+// chunk returns an empty chunk, reusing one a finished array gave back.
+func (d *Decoder) chunk() []any {
+	if n := len(d.free); n > 0 {
+		c := d.free[n-1]
+		d.free = d.free[:n-1]
+		return c
+	}
+	return make([]any, 0, chunkLen)
+}
+
+// release gives a chunk back for the next array, keeping a few.
+func (d *Decoder) release(c []any) {
+	if len(d.free) < 64 {
+		clear(c)
+		d.free = append(d.free, c[:0])
+	}
+}
+
+// object reads an object.
+func (d *Decoder) object() (any, error) {
+	if _, err := d.dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	for d.dec.PeekKind() != '}' {
+		if err := d.checkHeld(); err != nil {
+			return nil, err
+		}
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		key, err := d.key(raw)
+		if err != nil {
+			return nil, err
+		}
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		m[key] = v
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	return m, d.spend(mapSize(len(m)))
+}
+
+// maxKeys and maxKeyLen bound the table of shared object keys: enough
+// for the field names of any API, and never more than a few MiB.
+const (
+	maxKeys   = 1 << 14
+	maxKeyLen = 128
+)
+
+// key returns an object key, the same string for every object that has
+// it, as long as the table of keys has room.
+func (d *Decoder) key(raw []byte) (string, error) {
+	plain := len(raw) <= maxKeyLen+2 && isPlainString(raw)
+	if plain {
+		if k, ok := d.keys[string(raw[1:len(raw)-1])]; ok {
+			return k, nil
+		}
+	}
+	k := d.unquote(raw)
+	if plain && len(d.keys) < maxKeys {
+		if d.keys == nil {
+			d.keys = map[string]string{}
+		}
+		d.keys[k] = k
+		return k, d.spend(2*strHeader + roundUp(len(k)))
+	}
+	return k, d.spend(roundUp(len(k)))
+}
+
+// unquote returns the text of a JSON string; invalid UTF-8 becomes
+// U+FFFD.
+func (d *Decoder) unquote(raw []byte) string {
+	if isPlainString(raw) {
+		return string(raw[1 : len(raw)-1])
+	}
+	b, _ := jsontext.AppendUnquote(d.scratch[:0], raw) // the only error is invalid UTF-8, replaced
+	d.scratch = b[:0]
+	return string(b)
+}
+
+// isPlainString says whether a quoted JSON string is its own text: ASCII
+// with no escapes.
+func isPlainString(raw []byte) bool {
+	for _, c := range raw[1 : len(raw)-1] {
+		if c == '\\' || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Sizes, in bytes on a 64-bit machine, of what decoded values take: an
+// interface slot in an array, the boxes an interface needs for a string
+// or slice header, and a string header inside a map slot.
+const (
+	slotSize  = 16
+	strBox    = 16
+	sliceBox  = 24
+	strHeader = 16
+)
+
+// roundUp approximates the allocator's size class for n bytes.
+func roundUp(n int) int {
+	switch {
+	case n == 0:
+		return 0
+	case n <= 16:
+		return (n + 7) &^ 7
+	case n <= 1024:
+		return (n + 15) &^ 15 * 9 / 8
+	}
+	return n * 9 / 8
+}
+
+// mapSize approximates what a map[string]any of n entries takes: its
+// header and its groups of 8 slots of 32 bytes, filled to at most 7/8.
+func mapSize(n int) int {
+	const header, group = 48, 8 + 8*32
+	if n <= 8 {
+		return header + roundUp(group)
+	}
+	groups := 1
+	for groups*7 < n {
+		groups *= 2
+	}
+	return header + 64 + groups*group + groups*8
+}
+
+// spend counts n more bytes of decoded values against the memory budget.
+func (d *Decoder) spend(n int) error {
+	d.used += int64(n)
+	if d.LimitMemory && d.used > MemoryBudget(d.src.read) {
+		return &ErrTooLarge{Limit: MemoryBudget(d.src.read), Memory: true}
+	}
+	return nil
+}
+
+// MemoryBudget is what [Decoder.LimitMemory] lets the values of one Decode
+// take after read bytes of JSON text: 3 bytes per byte read plus 48 MiB.
+// With the text itself and the rest of the program that keeps a decode
+// within 4 times its input plus 64 MiB.
+func MemoryBudget(read int64) int64 { return 3*read + 48<<20 }
+
+// number keeps integers that fit in an int as int (exact and cheap for
+// gojq) and everything else as the input's digits. size is what the value
+// takes in memory: Go boxes the ints below 256 without allocating.
+func number(raw []byte) (v any, size int) {
+	if len(raw) <= 18 && isPlainInt(raw) {
+		n := 0
+		neg := raw[0] == '-'
+		digits := raw
+		if neg {
+			digits = raw[1:]
+		}
+		for _, c := range digits {
+			n = n*10 + int(c-'0')
 		}
 		if neg {
 			if n == 0 {
-				return json.Number("-0")
+				return json.Number("-0"), strBox + 8
 			}
 			n = -n
 		}
-		return n
+		if n >= 0 && n < 256 {
+			return n, 0
+		}
+		return n, 8
 	}
-	return json.Number(s)
+	return json.Number(raw), strBox + roundUp(len(raw))
 }
 
-func isPlainInt(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && !(i == 0 && c == '-') {
+func isPlainInt(s []byte) bool {
+	for i, c := range s {
+		if (c < '0' || c > '9') && !(i == 0 && c == '-') {
 			return false
 		}
 	}
