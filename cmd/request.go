@@ -503,9 +503,13 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 		return nil, usageErrorf("standard input is named by more than one item (@- or name@-); it can be read once")
 	}
 
+	// A Content-Type item naming a multipart type asks for a multipart
+	// body as --multipart does (HTTPie adds the boundary to it); --json
+	// given explicitly keeps the body JSON.
+	multipartType := !o.JSON && isMultipartType(req.Header.Get("Content-Type"))
 	switch {
 	case hasData:
-		if o.Form || o.Multipart || len(items.Files) > 0 {
+		if o.Form || o.Multipart || multipartType || len(items.Files) > 0 {
 			fields, err := formFields(items.Data)
 			if err != nil {
 				return nil, err
@@ -520,7 +524,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 				}
 				req.Files = append(req.Files, file)
 			}
-			req.Multipart = o.Multipart || len(items.Files) > 0
+			req.Multipart = o.Multipart || multipartType || len(items.Files) > 0
 		} else {
 			body, err := jsonBody(items.Data)
 			if err != nil {
@@ -588,6 +592,12 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	}
 	env.Method = req.Method
 	return req, nil
+}
+
+// isMultipartType reports whether the media type ct is multipart/*.
+func isMultipartType(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(mt)), "multipart/")
 }
 
 // setRawBodyType gives a raw body (a file, standard input, --raw) a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -57,8 +58,14 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 		return nil, err
 	}
 	p.HeaderOrder = appendNames(p.HeaderOrder, sortedNames(p.Header)...)
+	bodyType := p.Header.Get("Content-Type")
 	for name, vals := range req.Header {
 		p.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
+	}
+	if isMultipartBody(req) {
+		// The multipart encoder's type, carrying the boundary, replaces
+		// a Content-Type given without one; see multipartType.
+		p.Header.Set("Content-Type", bodyType)
 	}
 	p.HeaderOrder = appendNames(p.HeaderOrder, unlisted(req.Header, req.HeaderOrder)...)
 	p.HeaderOrder = appendNames(p.HeaderOrder, req.HeaderOrder...)
@@ -409,8 +416,10 @@ func encodeBody(p *PreparedRequest, req *Request) error {
 		p.SetBody(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }, int64(len(b)))
 		p.Header.Set("Content-Type", "application/json")
 		p.Header.Set("Accept", "application/json, */*;q=0.5")
-	case len(req.Files) > 0 || req.Multipart:
-		return encodeMultipart(p, req)
+	case isMultipartBody(req):
+		if err := encodeMultipart(p, req); err != nil {
+			return err
+		}
 	case len(req.Form) > 0:
 		var b strings.Builder
 		for i, f := range req.Form {
@@ -434,13 +443,39 @@ func encodeBody(p *PreparedRequest, req *Request) error {
 	return nil
 }
 
+// isMultipartBody reports whether req's form is sent as multipart: it has
+// a file part, Multipart asks for it, or the caller's Content-Type header
+// names a multipart type (HTTPie builds the multipart body for
+// Content-Type:multipart/form-data too).
+func isMultipartBody(req *Request) bool {
+	if req.JSON != nil || req.Body != nil {
+		return false
+	}
+	return len(req.Files) > 0 || req.Multipart || len(req.Form) > 0 && isMultipartType(req.Header.Get("Content-Type"))
+}
+
+// isMultipartType reports whether the media type ct is multipart/*.
+func isMultipartType(ct string) bool {
+	return len(ct) >= len("multipart/") && strings.EqualFold(ct[:len("multipart/")], "multipart/")
+}
+
 // encodeMultipart streams a multipart/form-data body without holding
 // files in memory. The framing (boundaries and part headers) is rendered
 // once; the body is then those bytes chained with the files, each opened
 // when its turn comes, so the copy needs no goroutine or pipe and the
 // length is known whenever every file's size is.
 func encodeMultipart(p *PreparedRequest, req *Request) error {
+	given := strings.TrimSpace(req.Header.Get("Content-Type"))
+	if !isMultipartType(given) {
+		given = ""
+	}
 	boundary := req.Boundary
+	if b := typeBoundary(given); b != "" {
+		if boundary != "" && boundary != b {
+			return fmt.Errorf("%w: the Content-Type header's boundary %q is not the boundary %q the body is framed with", ErrInvalidBody, b, boundary)
+		}
+		boundary = b
+	}
 	if boundary == "" {
 		boundary = multipart.NewWriter(io.Discard).Boundary()
 	}
@@ -468,8 +503,21 @@ func encodeMultipart(p *PreparedRequest, req *Request) error {
 		parts = append(parts, bytes.NewReader(frames[len(files)]))
 		return io.NopCloser(io.MultiReader(parts...)), nil
 	}, length)
-	p.Header.Set("Content-Type", multipartContentType(boundary))
+	p.Header.Set("Content-Type", multipartType(given, boundary))
 	return nil
+}
+
+// typeBoundary returns the boundary parameter of a multipart media type,
+// or "" when it has none or does not parse.
+func typeBoundary(ct string) string {
+	if ct == "" {
+		return ""
+	}
+	_, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return ""
+	}
+	return params["boundary"]
 }
 
 // quoteDisposition makes s, a field or file name, the text of a
@@ -515,14 +563,24 @@ func CheckBoundary(b string) error {
 	return nil
 }
 
-// multipartContentType is the Content-Type of a multipart body, the
-// boundary quoted when it holds characters a bare parameter value cannot
-// (a space, '=', '/'), or the server would read a shorter boundary.
-func multipartContentType(boundary string) string {
+// multipartType is the Content-Type of a multipart body: the caller's
+// multipart type given (multipart/letter, or multipart/form-data with
+// parameters of its own) kept as written with "; boundary=…" added when
+// it has none, as HTTPie does, else multipart/form-data with the
+// boundary. The boundary is quoted when it holds characters a bare
+// parameter value cannot (a space, '=', '/'), or the server would read a
+// shorter boundary.
+func multipartType(given, boundary string) string {
+	if given != "" && typeBoundary(given) != "" {
+		return given
+	}
 	if strings.ContainsAny(boundary, `()<>@,;:\"/[]?= `) {
 		boundary = `"` + boundary + `"`
 	}
-	return "multipart/form-data; boundary=" + boundary
+	if given == "" {
+		return "multipart/form-data; boundary=" + boundary
+	}
+	return strings.TrimRight(given, "; ") + "; boundary=" + boundary
 }
 
 // multipartFrames renders the framing of a multipart body: frames[i] is

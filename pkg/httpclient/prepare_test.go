@@ -439,3 +439,63 @@ func contentTypeOf(p *PreparedRequest, err error) string {
 	}
 	return p.Header.Get("Content-Type")
 }
+
+// A multipart Content-Type given by the caller is kept as written and gets
+// the boundary the body is framed with, as HTTPie adds it; without one the
+// server cannot find the parts. A form under such a type is multipart.
+func TestMultipartGivenContentType(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{})
+	tests := []struct {
+		name      string
+		req       Request
+		wantType  string
+		wantError bool
+	}{
+		{"form-data keeps its type", Request{Form: []Param{{"a", "1"}}, Boundary: "xoxo", Header: http.Header{"Content-Type": {"multipart/form-data"}}}, "multipart/form-data; boundary=xoxo", false},
+		{"another subtype", Request{Form: []Param{{"a", "1"}}, Multipart: true, Boundary: "xoxo", Header: http.Header{"Content-Type": {"multipart/letter"}}}, "multipart/letter; boundary=xoxo", false},
+		{"parameters kept", Request{Form: []Param{{"a", "1"}}, Boundary: "xoxo", Header: http.Header{"Content-Type": {"multipart/mixed; charset=utf-8"}}}, "multipart/mixed; charset=utf-8; boundary=xoxo", false},
+		{"quoted boundary", Request{Form: []Param{{"a", "1"}}, Boundary: "a b", Header: http.Header{"Content-Type": {"Multipart/Form-Data"}}}, `Multipart/Form-Data; boundary="a b"`, false},
+		{"the header's boundary frames the body", Request{Form: []Param{{"a", "1"}}, Header: http.Header{"Content-Type": {"multipart/form-data; boundary=given"}}}, "multipart/form-data; boundary=given", false},
+		{"two boundaries disagree", Request{Form: []Param{{"a", "1"}}, Boundary: "other", Header: http.Header{"Content-Type": {"multipart/form-data; boundary=given"}}}, "", true},
+		{"not multipart: the form stays url-encoded", Request{Form: []Param{{"a", "1"}}, Header: http.Header{"Content-Type": {"text/plain"}}}, "text/plain", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.req.Method, tc.req.URL = "POST", "http://x/"
+			p, err := s.Prepare(&tc.req)
+			if tc.wantError {
+				if !errors.Is(err, ErrInvalidBody) {
+					t.Fatalf("Prepare = %v, want ErrInvalidBody", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Header.Get("Content-Type"); got != tc.wantType {
+				t.Errorf("Content-Type = %q, want %q", got, tc.wantType)
+			}
+			_, params, err := mime.ParseMediaType(tc.wantType)
+			if b := params["boundary"]; err == nil && b != "" {
+				form, err := multipart.NewReader(strings.NewReader(readBody(t, p)), b).ReadForm(1 << 10)
+				if err != nil || len(form.Value["a"]) != 1 {
+					t.Errorf("body does not read back with boundary %q: %v", b, err)
+				}
+			}
+		})
+	}
+}
+
+// --chunked applies to a multipart body too: it goes without a length.
+func TestMultipartChunked(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{})
+	p, err := s.Prepare(&Request{Method: "POST", URL: "http://x/", Form: []Param{{"a", "1"}}, Multipart: true, Chunked: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ContentLength != -1 {
+		t.Errorf("ContentLength = %d, want -1 (chunked)", p.ContentLength)
+	}
+}
