@@ -538,10 +538,11 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	case items.BodyPath == "-" && o.IgnoreStdin:
 		return nil, usageErrorf("@- reads the body from standard input, which --ignore-stdin forbids")
 	case items.BodyPath == "-":
-		req.Body = stdinFileBody(env.IO.In)
-		if req.Body == nil {
-			req.Body = httpclient.ReaderBody(env.IO.In, -1)
+		body, err := stdinBody(env.IO.In, o.Chunked)
+		if err != nil {
+			return nil, fmt.Errorf("read standard input: %w", err)
 		}
+		req.Body = body
 	case items.BodyPath != "":
 		b, err := httpclient.FileBody(items.BodyPath)
 		if err != nil {
@@ -554,7 +555,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	case o.Changed("raw"):
 		req.Body = httpclient.BytesBody([]byte(o.Raw))
 	case env.IO.StdinReadable && !o.IgnoreStdin:
-		body, err := implicitStdinBody(env.IO.In)
+		body, err := implicitStdinBody(env.IO.In, o.Chunked)
 		if err != nil {
 			return nil, fmt.Errorf("read standard input: %w", err)
 		}
@@ -654,21 +655,44 @@ func readsStdin(in io.Reader, paths ...string) bool {
 
 // implicitStdinBody returns standard input as the body, or nil when it is
 // empty (then the method stays GET, SPEC §1).
-func implicitStdinBody(in io.Reader) (*httpclient.Body, error) {
+func implicitStdinBody(in io.Reader, chunked bool) (*httpclient.Body, error) {
 	if b := stdinFileBody(in); b != nil {
 		if b.Size() == 0 {
 			return nil, nil
 		}
 		return b, nil
 	}
-	br := bufio.NewReaderSize(in, 64<<10)
-	if _, err := br.Peek(1); err != nil {
-		if err == io.EOF {
-			return nil, nil
+	if chunked {
+		// Streamed as it comes (reqs --chunked POST URL < a live pipe),
+		// but an empty pipe still means no body.
+		br := bufio.NewReaderSize(in, 64<<10)
+		if _, err := br.Peek(1); err != nil {
+			if err == io.EOF {
+				return nil, nil
+			}
+			return nil, err
 		}
+		return httpclient.ReaderBody(br, -1), nil
+	}
+	b, err := httpclient.ReadAheadBody(in, httpclient.ReadAheadLimit)
+	if err != nil || b.Size() == 0 {
 		return nil, err
 	}
-	return httpclient.ReaderBody(br, -1), nil
+	return b, nil
+}
+
+// stdinBody returns standard input as an explicit body (@-): a regular
+// file as a file body, a pipe read ahead so that a short one has a
+// length (see httpclient.ReadAheadBody), or with --chunked streamed as it
+// comes.
+func stdinBody(in io.Reader, chunked bool) (*httpclient.Body, error) {
+	if b := stdinFileBody(in); b != nil {
+		return b, nil
+	}
+	if chunked {
+		return httpclient.ReaderBody(in, -1), nil
+	}
+	return httpclient.ReadAheadBody(in, httpclient.ReadAheadLimit)
 }
 
 // stdinFileBody returns standard input as a file body when it is a
@@ -722,8 +746,11 @@ func printErrorChain(w io.Writer, err error) {
 func fileField(env *requestEnv, f fileItem) (httpclient.File, error) {
 	var file httpclient.File
 	if f.Path == "-" {
-		body := httpclient.ReaderBody(env.IO.In, -1)
-		file = httpclient.File{Field: f.Field, Filename: "stdin", ContentType: f.Type, Size: -1, Open: body.Open, Path: "-"}
+		body, err := stdinBody(env.IO.In, env.Opts.Chunked)
+		if err != nil {
+			return file, fmt.Errorf("read standard input: %w", err)
+		}
+		file = httpclient.File{Field: f.Field, Filename: "stdin", ContentType: f.Type, Size: body.Size(), Open: body.Open, Path: "-"}
 	} else {
 		var err error
 		file, err = httpclient.FileFromPath(f.Field, f.Path, f.Type)

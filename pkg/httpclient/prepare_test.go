@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestRequoteURI(t *testing.T) {
@@ -497,5 +498,70 @@ func TestMultipartChunked(t *testing.T) {
 	}
 	if p.ContentLength != -1 {
 		t.Errorf("ContentLength = %d, want -1 (chunked)", p.ContentLength)
+	}
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// A one-shot source that ends within the read-ahead limit becomes a body
+// of known length (sent with Content-Length); a longer one streams with
+// an unknown length, and only limit+1 bytes are read before sending.
+func TestReadAheadBody(t *testing.T) {
+	t.Parallel()
+	const limit = 16
+	tests := []struct {
+		name     string
+		size     int
+		wantSize int64
+	}{
+		{"empty", 0, 0},
+		{"short", 5, 5},
+		{"exactly the limit", limit, limit},
+		{"one byte over", limit + 1, -1},
+		{"far over", 10 * limit, -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want := strings.Repeat("x", tc.size)
+			src := &countingReader{r: strings.NewReader(want)}
+			b, err := ReadAheadBody(src, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Size() != tc.wantSize {
+				t.Errorf("ReadAheadBody(%d bytes).Size() = %d, want %d", tc.size, b.Size(), tc.wantSize)
+			}
+			if max := int64(limit + 1); src.n > max {
+				t.Errorf("read %d bytes before sending, want at most %d", src.n, max)
+			}
+			for i := 0; i < 2; i++ { // a redirect or retry sends it again
+				rc, err := b.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := io.ReadAll(rc)
+				rc.Close()
+				if string(got) != want {
+					t.Errorf("open %d read %d bytes, want %d", i, len(got), len(want))
+				}
+			}
+		})
+	}
+	if b, _ := ReadAheadBody(strings.NewReader("abc"), 0); b.Size() != 3 {
+		t.Errorf("ReadAheadBody with limit 0 (the default) sized %d, want 3", b.Size())
+	}
+	failing := io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(errors.New("pipe broke")))
+	if _, err := ReadAheadBody(failing, limit); err == nil || !strings.Contains(err.Error(), "pipe broke") {
+		t.Errorf("ReadAheadBody of a failing source: err = %v, want the source's error", err)
 	}
 }

@@ -212,6 +212,33 @@ func ReaderBody(r io.Reader, size int64) *Body {
 	return &Body{size: size, replay: rb, open: rb.open}
 }
 
+// ReadAheadLimit is how much of a one-shot source ReadAheadBody reads
+// before the request goes out.
+const ReadAheadLimit = 1 << 20
+
+// ReadAheadBody returns a body read from r, a one-shot source such as a
+// pipe, reading up to limit bytes of it first (ReadAheadLimit when limit
+// is not positive). When r ends within them, the body is those bytes,
+// with a known length: it goes out with Content-Length, as HTTPie and
+// curl's --data-binary @- send piped input, since many servers (Python's
+// http.server, small frameworks) read no chunked request body. A longer
+// source streams: the bytes read ahead, then the rest of r, with an
+// unknown length (sent chunked), never held whole. An empty r gives a
+// body of size 0. The error is r's own.
+func ReadAheadBody(r io.Reader, limit int) (*Body, error) {
+	if limit <= 0 {
+		limit = ReadAheadLimit
+	}
+	head, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(head) <= limit {
+		return BytesBody(head), nil
+	}
+	return ReaderBody(io.MultiReader(bytes.NewReader(head), r), -1), nil
+}
+
 // Size returns the body's length, or -1 when it is not known in advance.
 func (b *Body) Size() int64 { return b.size }
 
