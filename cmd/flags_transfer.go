@@ -209,6 +209,11 @@ func (f *transferFlags) prepareDownload(env *requestEnv) error {
 	if !httpclient.ResponseHasBody(env.Method) {
 		return usageErrorf("--download saves a body, and a HEAD response has none")
 	}
+	if f.Output == "" && !env.IO.StdoutTTY {
+		// Without -o, a redirected standard output gets the body, as in
+		// HTTPie: reqs -d URL | tar xz, reqs -d URL > file.
+		f.toStdout = true
+	}
 	// Everything printed goes to stderr; stdout stays free (HTTPie).
 	f.stdout = env.IO.Out
 	env.IO.Out = env.IO.ErrOut
@@ -410,20 +415,42 @@ func (f *transferFlags) writeStdout(env *requestEnv, resp *httpclient.Response) 
 		return f.notSaved()
 	}
 	body := io.Reader(resp.Body)
+	total, err := strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64)
+	if err != nil || total < 0 {
+		total = -1
+	}
 	if f.KeepEncoding {
 		raw, err := resp.RawBody()
 		if err != nil {
 			return true, err
 		}
 		body = raw
+	} else if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		total = -1 // Content-Length counts the encoded bytes
 	}
 	if env.IO.StdoutTTY {
 		// A terminal still gets no control sequences from the server.
 		_, err := io.Copy(render.NewTerminalWriter(f.stdout, env.Render.Color), body)
 		return true, err
 	}
-	_, err := io.Copy(f.stdout, body)
-	return true, err
+	var progress *render.Progress
+	if env.Quiet == 0 {
+		// The progress goes to stderr, as for a file (HTTPie's
+		// "Downloading to <stdout>").
+		size := "unknown size"
+		if total >= 0 {
+			size = render.FormatBytes(total)
+		}
+		fmt.Fprintf(env.IO.ErrOut, "Downloading %s to <stdout>\n", size)
+		progress = render.NewProgress(env.IO.ErrOut, total, 0, env.IO.StderrTTY, "")
+		body = progress.Reader(body)
+	}
+	if _, err := io.Copy(f.stdout, body); err != nil {
+		progress.Abort()
+		return true, err
+	}
+	progress.Finish()
+	return true, nil
 }
 
 // notSaved handles a download whose response is not the file (a 404, a

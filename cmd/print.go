@@ -84,10 +84,18 @@ func setOutput(env *requestEnv) error {
 	}
 	env.Print = spec
 
+	// Printed output goes to stdout, or in download mode to stderr: its
+	// terminal and colour decisions follow that stream (as in HTTPie).
+	tty, envColor := env.IO.StdoutTTY, env.IO.ColorEnv
+	if o.Transfer.Download || o.Transfer.Output != "" {
+		tty, envColor = env.IO.StderrTTY, env.IO.ErrColor
+	}
 	pretty := o.Pretty
 	if !o.Changed("pretty") {
 		pretty = "none"
-		if env.IO.StdoutTTY {
+		if tty || o.Color || envColor {
+			// Colours forced into a pipe (--color, CLICOLOR_FORCE) look
+			// as they do on a terminal.
 			pretty = "all"
 		}
 	}
@@ -106,7 +114,7 @@ func setOutput(env *requestEnv) error {
 		return usageErrorf("invalid --indent %d: want 1 to 16", o.Indent)
 	}
 	colors := pretty == "all" || pretty == "colors"
-	color := env.IO.ColorEnv
+	color := envColor
 	if o.Changed("pretty") && colors {
 		// An explicit --pretty asks for colours even into a pipe, but
 		// NO_COLOR still wins.
@@ -126,7 +134,7 @@ func setOutput(env *requestEnv) error {
 		TrueColor: env.IO.Getenv("COLORTERM") == "truecolor" || env.IO.Getenv("COLORTERM") == "24bit",
 		Indent:    o.Indent,
 		SortKeys:  o.SortKeys,
-		Terminal:  env.IO.StdoutTTY,
+		Terminal:  tty,
 		Unescape:  pretty == "all" || pretty == "format",
 	}
 	// --jq decodes the body its own way (see jqReader).
@@ -454,7 +462,7 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	var body []byte
 	file := p.BodyFile()
 	if p.HasBody() && file == "" {
-		if env.Request.Body != nil && env.Request.Body.Path() == "" && (env.Request.Body.Size() < 0 || env.Request.Body.Size() > curlBodyLimit) {
+		if env.Request.Body != nil && env.Request.Body.Path() == "" && (env.StdinBody || env.Request.Body.Size() < 0 || env.Request.Body.Size() > curlBodyLimit) {
 			file = "-"
 		} else {
 			rc, err := p.GetBody()

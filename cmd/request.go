@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -80,6 +81,9 @@ type requestEnv struct {
 	URL      string
 	Render   render.Options
 	Print    printSpec
+	// StdinBody says the request body is standard input (implicit or
+	// @-): --curl then has curl read it from its own standard input.
+	StdinBody bool
 	// Filter is the compiled --jq expression, nil without one.
 	Filter *render.Filter
 	Quiet  int
@@ -119,7 +123,7 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 	}
 	c.RunE = func(c *cobra.Command, args []string) error {
 		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
-		opts.applyNoColor()
+		opts.applyNoColor(c.Flags())
 		if method == "" {
 			if err := checkMistypedCommand(c, args); err != nil {
 				return err
@@ -148,13 +152,67 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 	return c
 }
 
-// applyNoColor makes --no-color ("never use colours") hold on standard
-// error too, for every warning and error from here on.
-func (o *requestOptions) applyNoColor() {
-	if o.NoColor {
+// applyNoColor settles --color and --no-color: of the two typed on the
+// command line the last one wins (from the config file or environment
+// only when neither was typed), so that an alias such as `reqs --color`
+// can be overridden by a later --no-color. A flag beats NO_COLOR and
+// CLICOLOR_FORCE (no-color.org). The choice holds on standard error too,
+// for every warning and error from here on.
+func (o *requestOptions) applyNoColor(fs *pflag.FlagSet) {
+	on, decided := lastColorFlag(fs)
+	o.Color, o.NoColor = decided && on, decided && !on
+	switch {
+	case o.NoColor:
 		o.IO.ErrColor = false
+	case o.Color:
+		o.IO.ErrColor = true
 	}
 }
+
+// lastColorFlag returns what the last of --color and --no-color given
+// says (on is true for colours), and whether either was given at all.
+// --color=false and --no-color=false ask for nothing.
+func lastColorFlag(fs *pflag.FlagSet) (on, decided bool) {
+	var last *orderedBool
+	for _, typed := range []bool{true, false} {
+		for _, name := range []string{"color", "no-color"} {
+			fl := fs.Lookup(name)
+			if fl == nil || !fl.Changed || setByConfig(fl) == typed {
+				continue
+			}
+			if b, ok := fl.Value.(*orderedBool); ok && *b.v && (last == nil || b.at > last.at) {
+				last = b
+			}
+		}
+		if last != nil {
+			return !last.negates, true
+		}
+	}
+	return false, false
+}
+
+// orderedBool is a bool flag that records when it was set, so that of
+// two opposing flags the one given last can win.
+type orderedBool struct {
+	v       *bool
+	seq     *int // shared by the opposing flags
+	at      int
+	negates bool // true for the "no-" flag
+}
+
+func (b *orderedBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	*b.v = v
+	*b.seq++
+	b.at = *b.seq
+	return nil
+}
+
+func (b *orderedBool) String() string { return strconv.FormatBool(*b.v) }
+func (b *orderedBool) Type() string   { return "bool" }
 
 func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Print, "print", "p", "", "what to print: `WHAT` letters H request headers, B request body, h response headers, b response body, m metadata")
@@ -165,8 +223,9 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Style, "style", "auto", "colour `STYLE`: auto (the terminal's 16 colours), none, or a Pygments/chroma style such as monokai, solarized-dark, solarized-light, dracula, github-dark, nord (an unknown name lists them all)")
 	fs.BoolVar(&o.SortKeys, "sort-keys", false, "sort JSON object keys")
 	fs.IntVar(&o.Indent, "indent", 4, "indent JSON and XML by `N` spaces")
-	fs.BoolVar(&o.Color, "color", false, "force colours")
-	fs.BoolVar(&o.NoColor, "no-color", false, "never use colours")
+	colorSeq := new(int)
+	fs.VarPF(&orderedBool{v: &o.Color, seq: colorSeq}, "color", "", "colour the output even into a pipe or file (beats NO_COLOR; the last of --color and --no-color wins)").NoOptDefVal = "true"
+	fs.VarPF(&orderedBool{v: &o.NoColor, seq: colorSeq, negates: true}, "no-color", "", "never use colours (beats CLICOLOR_FORCE)").NoOptDefVal = "true"
 	fs.BoolVar(&o.Offline, "offline", false, "build the request and print it without sending it")
 	fs.BoolVar(&o.Curl, "curl", false, "print the equivalent curl command instead of sending")
 	fs.BoolVar(&o.HTTPFile, "http", false, "print the request as a request-file (.http) block for reqs run instead of sending")
@@ -542,7 +601,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read standard input: %w", err)
 		}
-		req.Body = body
+		req.Body, env.StdinBody = body, true
 	case items.BodyPath != "":
 		b, err := httpclient.FileBody(items.BodyPath)
 		if err != nil {
@@ -559,7 +618,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read standard input: %w", err)
 		}
-		req.Body = body
+		req.Body, env.StdinBody = body, body != nil
 	}
 	if o.Multipart && !hasData {
 		if req.Body != nil {

@@ -225,3 +225,33 @@ func TestGuessFileType(t *testing.T) {
 		}
 	}
 }
+
+// Of --color and --no-color the last typed wins; =false asks for nothing.
+func TestColorFlagsLastWins(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args           []string
+		color, noColor bool
+	}{
+		{nil, false, false},
+		{[]string{"--color"}, true, false},
+		{[]string{"--no-color"}, false, true},
+		{[]string{"--color", "--no-color"}, false, true},
+		{[]string{"--no-color", "--color"}, true, false},
+		{[]string{"--no-color", "--color", "--no-color"}, false, true},
+		{[]string{"--color", "--no-color=false"}, true, false},
+		{[]string{"--color=false"}, false, false},
+	}
+	for _, tc := range tests {
+		ios, _, _, _ := TestIOStreams()
+		var got *requestOptions
+		c := newRequestCmd(ios, "GET", func(_ context.Context, o *requestOptions) error { got = o; return nil })
+		c.SetArgs(append(tc.args, "example.org"))
+		if err := c.Execute(); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if got.Color != tc.color || got.NoColor != tc.noColor {
+			t.Errorf("%v: Color, NoColor = %v, %v; want %v, %v", tc.args, got.Color, got.NoColor, tc.color, tc.noColor)
+		}
+	}
+}

@@ -77,7 +77,7 @@ in a file or on the command line).`,
 		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
 		opts.Request.IO = ios
 		opts.Request.Changed = opts.Changed
-		opts.Request.applyNoColor()
+		opts.Request.applyNoColor(c.Flags())
 		if opts.Request.Verbose > 0 && opts.Changed("print") {
 			opts.Request.Verbose = 0
 		}
