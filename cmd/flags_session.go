@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
+
 	"github.com/reqs-cli/reqs/pkg/config"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/spf13/pflag"
@@ -258,7 +260,7 @@ func (f *sessionFlags) load(env *requestEnv) (func() error, error) {
 	if err != nil || f.Cookies == "" && f.CookieJar == "" {
 		return save, err
 	}
-	jar, ok := env.Session.Jar.(*httpclient.Jar)
+	jar, ok := env.Session.Jar.(*cookiejar.Jar)
 	if !ok {
 		return nil, usageErrorf("--cookies and --cookie-jar need the built-in cookie jar")
 	}
@@ -320,7 +322,7 @@ func checkCookieJarPath(path string) error {
 // loadSession is load without the cookie files.
 func (f *sessionFlags) loadSession(env *requestEnv) (save func() error, err error) {
 	if env.Session.Jar == nil {
-		env.Session.Jar = httpclient.NewJar()
+		env.Session.Jar = cookiejar.New()
 	}
 	if !f.active() {
 		return nil, nil

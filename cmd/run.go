@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
+
 	"github.com/fatih/color"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
@@ -238,7 +240,7 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		OnFile: func(*httpfile.File) {
 			if r.sess != nil && !ro.Session.active() {
 				// One cookie jar per file, unless a session keeps them.
-				r.sess.Jar = httpclient.NewJar()
+				r.sess.Jar = cookiejar.New()
 			}
 		},
 		OnOutcome: r.outcome,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
 // SessionVersion is the format version written in every session file.
@@ -122,11 +123,11 @@ type Cookie struct {
 	SameSite string `json:"same_site,omitempty"`
 }
 
-// JarCookies converts the stored cookies for [httpclient.Jar.Load].
-func (s *Session) JarCookies() []httpclient.Cookie {
-	out := make([]httpclient.Cookie, len(s.Cookies))
+// JarCookies converts the stored cookies for [cookiejar.Jar.Load].
+func (s *Session) JarCookies() []cookiejar.Cookie {
+	out := make([]cookiejar.Cookie, len(s.Cookies))
 	for i, c := range s.Cookies {
-		out[i] = httpclient.Cookie{
+		out[i] = cookiejar.Cookie{
 			Name: c.Name, Value: c.Value, Domain: c.Domain, HostOnly: c.HostOnly, Path: c.Path,
 			Secure: c.Secure, HttpOnly: c.HTTPOnly, SameSite: c.SameSite,
 		}
@@ -139,7 +140,7 @@ func (s *Session) JarCookies() []httpclient.Cookie {
 
 // SetJarCookies replaces the stored cookies with a jar's, dropping those
 // expired at now.
-func (s *Session) SetJarCookies(cookies []httpclient.Cookie, now time.Time) {
+func (s *Session) SetJarCookies(cookies []cookiejar.Cookie, now time.Time) {
 	s.Cookies = make([]Cookie, 0, len(cookies))
 	for _, c := range cookies {
 		if c.Expired(now) {

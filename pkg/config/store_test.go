@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
 func TestLockSessionSaveRoundTrip(t *testing.T) {
@@ -292,7 +292,7 @@ func TestListAndRemoveSessions(t *testing.T) {
 func TestJarCookiesRoundTrip(t *testing.T) {
 	t.Parallel()
 	exp := time.Date(2099, 1, 2, 3, 4, 5, 0, time.UTC)
-	jc := []httpclient.Cookie{
+	jc := []cookiejar.Cookie{
 		{Name: "a", Value: "1", Domain: "example.com", HostOnly: true, Path: "/", Secure: true, HttpOnly: true, SameSite: "Strict"},
 		{Name: "b", Value: `"q"`, Domain: "example.com", Path: "/p", Expires: exp},
 	}
@@ -326,7 +326,7 @@ func BenchmarkSessionLoadSave10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		jar := httpclient.NewJar()
+		jar := cookiejar.New()
 		jar.Load(f.Session.JarCookies())
 		f.Session.SetJarCookies(jar.All(), time.Now())
 		if err := f.Save(f.Session); err != nil {

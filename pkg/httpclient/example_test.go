@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
 // The zero Session sends requests, as a zero http.Client does.
@@ -116,7 +117,7 @@ func ExampleSession_State() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	first := &httpclient.Session{Jar: httpclient.NewJar(), Header: http.Header{"X-Team": {"go"}}}
+	first := &httpclient.Session{Jar: cookiejar.New(), Header: http.Header{"X-Team": {"go"}}}
 	resp, err := first.Do(ctx, &httpclient.Request{URL: srv.URL + "/login"}, httpclient.SendOptions{})
 	if err != nil {
 		fmt.Println(err)

@@ -2,6 +2,7 @@ package httpclient
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"testing"
 )
@@ -25,4 +26,14 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(home)
 	os.Exit(code)
+}
+
+// mustURL parses raw or fails the test.
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("url.Parse(%q): %v", raw, err)
+	}
+	return u
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
 // sendOnce performs one exchange: one request, repeated while a
@@ -161,7 +163,7 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 	if s.Jar != nil {
 		// net/http drops cookies whose values hold quotes, backslashes or
 		// non-ASCII bytes; Requests and HTTPie keep them, and so do we.
-		if cs := ParseSetCookies(raw.Header); len(cs) > 0 {
+		if cs := cookiejar.ParseSetCookies(raw.Header); len(cs) > 0 {
 			s.Jar.SetCookies(p.URL, cs)
 		}
 	}
@@ -177,7 +179,7 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		Timings:    t,
 		TLS:        tlsState,
 		RemoteAddr: remote,
-		cookies:    ParseSetCookies(raw.Header),
+		cookies:    cookiejar.ParseSetCookies(raw.Header),
 		raw:        raw,
 	}
 	body, err := s.wrapBody(raw, p)

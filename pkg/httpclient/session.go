@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
 // Session is Requests' Session: defaults merged into every request, one
@@ -37,7 +39,7 @@ type Session struct {
 	// Params are added to every request's query, before the request's own.
 	Params []Param
 	// Jar stores cookies from responses and sends them back; nil keeps no
-	// cookies. Sessions on disk use *Jar, which can list its cookies.
+	// cookies. Sessions on disk use a *[cookiejar.Jar], which can list its cookies.
 	Jar http.CookieJar
 	// MaxRedirects bounds how many redirects one Send follows.
 	MaxRedirects int
@@ -101,7 +103,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s := &Session{
 		Header:       DefaultHeaders(),
-		Jar:          NewJar(),
+		Jar:          cookiejar.New(),
 		MaxRedirects: DefaultMaxRedirects,
 		TrustEnv:     true,
 		opts:         opts,

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
 // TestSessionAPI drives the Requests-shaped surface end to end against
@@ -162,7 +163,7 @@ func TestZeroSessionConcurrentUse(t *testing.T) {
 		io.WriteString(w, "ok")
 	}))
 	t.Cleanup(srv.Close)
-	s := &Session{Jar: NewJar()}
+	s := &Session{Jar: cookiejar.New()}
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
 	for i := range 16 {

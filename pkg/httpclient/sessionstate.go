@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
 // State is what a Session keeps between runs, as plain values a caller
@@ -21,7 +23,7 @@ type State struct {
 	// Params are added to every request's query.
 	Params []Param
 	// Cookies are the jar's cookies in creation order.
-	Cookies []Cookie
+	Cookies []cookiejar.Cookie
 }
 
 // IsSessionHeader reports whether a header belongs in a session: headers
@@ -34,7 +36,7 @@ func IsSessionHeader(name string) bool {
 }
 
 // State returns what s would keep: its session headers, Auth, Params and,
-// when Jar is a *Jar, its cookies unexpired at now.
+// when Jar is a *[cookiejar.Jar], its cookies unexpired at now.
 func (s *Session) State(now time.Time) State {
 	st := State{Auth: s.Auth, Params: append([]Param(nil), s.Params...)}
 	for name, values := range s.Header {
@@ -45,7 +47,7 @@ func (s *Session) State(now time.Time) State {
 			st.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), values...)
 		}
 	}
-	if j, ok := s.Jar.(*Jar); ok {
+	if j, ok := s.Jar.(*cookiejar.Jar); ok {
 		for _, c := range j.All() {
 			if !c.Expired(now) {
 				st.Cookies = append(st.Cookies, c)
@@ -59,7 +61,7 @@ func (s *Session) State(now time.Time) State {
 // session header of st replaces s's values of that name (so a stored
 // User-Agent replaces the default), a non-nil Auth replaces s's (an
 // OAuth2Auth without a Client gets the session's HTTPClient), Params
-// are added after s's, and the cookies go into a new *Jar.
+// are added after s's, and the cookies go into a new *[cookiejar.Jar].
 func (s *Session) ApplyState(st State) {
 	for name, values := range st.Header {
 		if !IsSessionHeader(name) {
@@ -78,7 +80,7 @@ func (s *Session) ApplyState(st State) {
 		s.Auth = st.Auth
 	}
 	s.Params = append(s.Params, st.Params...)
-	jar := NewJar()
+	jar := cookiejar.New()
 	jar.Load(st.Cookies)
 	s.Jar = jar
 }

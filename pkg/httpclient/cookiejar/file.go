@@ -1,4 +1,4 @@
-package httpclient
+package cookiejar
 
 import (
 	"bufio"

@@ -1,6 +1,6 @@
 //go:build linux
 
-package httpclient
+package cookiejar
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ func TestSaveCookieFileNotRegular(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer syscall.Close(fd)
-	j := NewJar()
+	j := New()
 	setCookies(t, j, "http://example.com/", "a=1")
 	if err := j.SaveCookieFile(fifo); err != nil {
 		t.Fatalf("SaveCookieFile(fifo): %v", err)

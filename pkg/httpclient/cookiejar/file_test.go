@@ -1,4 +1,4 @@
-package httpclient
+package cookiejar
 
 import (
 	"bytes"
@@ -141,7 +141,7 @@ func TestLoadCookieFileErrorNamesFileOnce(t *testing.T) {
 	if err := os.WriteFile(path, []byte("x TRUE / FALSE 0 n v\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := NewJar().LoadCookieFile(path)
+	err := New().LoadCookieFile(path)
 	var pe *os.PathError
 	if !errors.As(err, &pe) || pe.Path != path || !errors.Is(err, ErrCookieFile) {
 		t.Fatalf("LoadCookieFile(bad file) = %v, want an *os.PathError for %s wrapping ErrCookieFile", err, path)
@@ -200,7 +200,7 @@ func TestSaveCookieFileReportsFailure(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "missing", "jar.txt")
-	if err := NewJar().SaveCookieFile(path); err == nil {
+	if err := New().SaveCookieFile(path); err == nil {
 		t.Errorf("SaveCookieFile into a missing directory succeeded")
 	}
 }

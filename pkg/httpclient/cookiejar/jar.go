@@ -1,4 +1,9 @@
-package httpclient
+// Package cookiejar is an RFC 6265 cookie jar that can list its cookies
+// and load them back, so that a session saved to disk keeps them, and the
+// Netscape cookie file that curl, wget and browser exporters read and
+// write. net/http/cookiejar cannot enumerate what it holds, which is why
+// this one exists.
+package cookiejar
 
 import (
 	"cmp"
@@ -72,7 +77,7 @@ const (
 // or "co.uk". It keeps at most [MaxCookiesPerDomain] cookies per domain and
 // [MaxCookies] in all, evicting the oldest, and adding a cookie costs the
 // same however many are stored. The zero value is not usable; call
-// [NewJar]. A Jar is safe for concurrent use.
+// [New]. A Jar is safe for concurrent use.
 type Jar struct {
 	mu      sync.Mutex
 	entries map[string]*jarEntry
@@ -118,8 +123,8 @@ func (s *jarSite) noteExpiry(t time.Time) {
 
 var _ http.CookieJar = (*Jar)(nil)
 
-// NewJar returns an empty jar.
-func NewJar() *Jar {
+// New returns an empty jar.
+func New() *Jar {
 	return &Jar{entries: map[string]*jarEntry{}, sites: map[string]*jarSite{}, now: time.Now}
 }
 

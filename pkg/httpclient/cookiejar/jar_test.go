@@ -1,4 +1,4 @@
-package httpclient
+package cookiejar
 
 import (
 	"net/http"
@@ -16,7 +16,7 @@ var jarEpoch = time.Date(2013, 1, 1, 12, 0, 0, 0, time.UTC)
 
 // testJar returns a jar whose clock stands still at *now.
 func testJar(now *time.Time) *Jar {
-	j := NewJar()
+	j := New()
 	j.now = func() time.Time { return *now }
 	return j
 }
@@ -508,7 +508,7 @@ func TestParseSetCookies(t *testing.T) {
 func TestJarKeepsLenientCookies(t *testing.T) {
 	t.Parallel()
 	u, _ := url.Parse("http://example.com/")
-	jar := NewJar()
+	jar := New()
 	jar.SetCookies(u, ParseSetCookies(http.Header{"Set-Cookie": {`d={"k":1}; Path=/`, "c=café"}}))
 	var got []string
 	for _, c := range jar.Cookies(u) {

@@ -1,4 +1,4 @@
-package httpclient
+package cookiejar
 
 import (
 	"fmt"
@@ -112,7 +112,7 @@ func TestJarLoadAppliesLimits(t *testing.T) {
 	for i := range 2 * MaxCookiesPerDomain {
 		list = append(list, Cookie{Name: fmt.Sprintf("c%d", i), Value: "v", Domain: "example.com", Path: "/"})
 	}
-	j := NewJar()
+	j := New()
 	j.Load(list)
 	names := jarNames(j)
 	if len(names) != MaxCookiesPerDomain || names[0] != fmt.Sprintf("example.com/c%d", MaxCookiesPerDomain) {
@@ -121,7 +121,7 @@ func TestJarLoadAppliesLimits(t *testing.T) {
 }
 
 // BenchmarkJarSetCookieFlood is a response with 100,000 Set-Cookie fields
-// (SPEC §10: processed in under a second), over plain http so that every
+// (a robustness budget: processed in under a second), over plain http so that every
 // cookie goes through the Secure-shadowing check.
 func BenchmarkJarSetCookieFlood(b *testing.B) {
 	h := http.Header{}
@@ -133,7 +133,7 @@ func BenchmarkJarSetCookieFlood(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		j := NewJar()
+		j := New()
 		j.SetCookies(u, ParseSetCookies(h))
 		if j.Len() != MaxCookiesPerDomain {
 			b.Fatalf("Len() = %d, want %d", j.Len(), MaxCookiesPerDomain)
