@@ -13,6 +13,7 @@ import (
 
 	"github.com/reqs-cli/reqs/pkg/config"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
@@ -300,7 +301,7 @@ func (f *authFlags) oauth2Auth(env *requestEnv) (*httpclient.OAuth2Auth, error) 
 func newAuth(authType, user, pass, token string) httpclient.Auth {
 	switch authType {
 	case authDigest:
-		return &httpclient.DigestAuth{Username: user, Password: pass}
+		return &digest.Auth{Username: user, Password: pass}
 	case authBearer:
 		return &httpclient.BearerAuth{Token: token}
 	}

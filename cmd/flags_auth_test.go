@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 )
 
 func TestAuthFlagsApply(t *testing.T) {
@@ -49,7 +50,7 @@ func TestAuthFlagsApply(t *testing.T) {
 		{
 			name:    "digest",
 			flags:   authFlags{Auth: "u:p", AuthType: "Digest"},
-			wantReq: &httpclient.DigestAuth{Username: "u", Password: "p"}, wantSess: &httpclient.DigestAuth{Username: "u", Password: "p"},
+			wantReq: &digest.Auth{Username: "u", Password: "p"}, wantSess: &digest.Auth{Username: "u", Password: "p"},
 		},
 		{
 			name:    "bearer takes the whole value",
@@ -82,7 +83,7 @@ func TestAuthFlagsApply(t *testing.T) {
 			flags:   authFlags{AuthType: "digest"},
 			url:     "http://uu:pp@example.test/",
 			env:     map[string]string{"NETRC": netrcFile},
-			wantReq: &httpclient.DigestAuth{Username: "uu", Password: "pp"},
+			wantReq: &digest.Auth{Username: "uu", Password: "pp"},
 		},
 		{
 			name:    "netrc on the request",
@@ -244,7 +245,7 @@ func describeAuth(a httpclient.Auth) string {
 		return "none"
 	case *httpclient.BasicAuth:
 		return fmt.Sprintf("basic %q %q", a.Username, a.Password)
-	case *httpclient.DigestAuth:
+	case *digest.Auth:
 		return fmt.Sprintf("digest %q %q", a.Username, a.Password)
 	case *httpclient.BearerAuth:
 		return fmt.Sprintf("bearer %q", a.Token)

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
 	"github.com/reqs-cli/reqs/pkg/jq"
 	"github.com/reqs-cli/reqs/pkg/render"
@@ -487,7 +488,7 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 		c.Form, c.Body, c.BodyFile = form, nil, ""
 	}
 	switch a := p.Auth.(type) {
-	case *httpclient.DigestAuth:
+	case *digest.Auth:
 		c.DigestUser, c.DigestPassword = a.Username, a.Password
 	case *httpclient.SigV4Auth:
 		// curl signs for itself; a signature made now would go stale.

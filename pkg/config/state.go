@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 )
 
 // ErrUnstorableAuth is an Auth a session file cannot hold, such as a
@@ -74,7 +75,7 @@ func (a *Auth) httpAuth() (httpclient.Auth, error) {
 	case "basic", "":
 		return &httpclient.BasicAuth{Username: a.Username, Password: a.Password}, nil
 	case "digest":
-		return &httpclient.DigestAuth{Username: a.Username, Password: a.Password}, nil
+		return &digest.Auth{Username: a.Username, Password: a.Password}, nil
 	case "bearer":
 		return &httpclient.BearerAuth{Token: a.Token}, nil
 	case "oauth2":
@@ -98,7 +99,7 @@ func StoredAuth(a httpclient.Auth) (*Auth, bool) {
 	switch a := a.(type) {
 	case *httpclient.BasicAuth:
 		return &Auth{Type: "basic", Username: a.Username, Password: a.Password}, true
-	case *httpclient.DigestAuth:
+	case *digest.Auth:
 		return &Auth{Type: "digest", Username: a.Username, Password: a.Password}, true
 	case *httpclient.BearerAuth:
 		return &Auth{Type: "bearer", Token: a.Token}, true

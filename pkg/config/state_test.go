@@ -8,13 +8,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 )
 
 func TestStoredAuthRoundTrip(t *testing.T) {
 	t.Parallel()
 	tests := []httpclient.Auth{
 		&httpclient.BasicAuth{Username: "u", Password: "p"},
-		&httpclient.DigestAuth{Username: "u", Password: "p"},
+		&digest.Auth{Username: "u", Password: "p"},
 		&httpclient.BearerAuth{Token: "t"},
 		&httpclient.SigV4Auth{AccessKeyID: "k", SecretAccessKey: "s", Region: "r", Service: "x"},
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/reqs-cli/reqs/internal/testserver"
 )
 
 func TestSplitCommand(t *testing.T) {
@@ -138,7 +140,7 @@ func TestHostHelpers(t *testing.T) {
 // answers the Digest challenges of the others (-A digest and netrc).
 func TestHostHelpersNetrcDigest(t *testing.T) {
 	t.Parallel()
-	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth"}
+	ds := &testserver.Digest{User: "u", Password: "p", Algorithm: "SHA-256", QOP: "auth"}
 	srv := httptest.NewServer(ds)
 	t.Cleanup(srv.Close)
 	netrc := filepath.Join(t.TempDir(), "netrc")

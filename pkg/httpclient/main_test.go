@@ -1,6 +1,7 @@
 package httpclient
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -36,4 +37,34 @@ func mustURL(t *testing.T, raw string) *url.URL {
 		t.Fatalf("url.Parse(%q): %v", raw, err)
 	}
 	return u
+}
+
+// newTestSession is a session from New, closed when the test ends.
+func newTestSession(t *testing.T) *Session {
+	t.Helper()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// sendDigest sends a request with auth on s and returns the status and
+// body of the response.
+func sendDigest(t *testing.T, s *Session, auth Auth, method, rawURL string, body []byte) (int, string) {
+	t.Helper()
+	req := &Request{Method: method, URL: rawURL, Auth: auth}
+	if body != nil {
+		req.Body = BytesBody(body)
+	}
+	resp, err := s.Do(context.Background(), req, SendOptions{AllowRedirects: true})
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, rawURL, err)
+	}
+	b, err := resp.Bytes()
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, rawURL, err)
+	}
+	return resp.StatusCode, string(b)
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 )
 
 // Netrc auth schemes: how NetrcAuth sends the credentials it finds.
@@ -40,7 +42,7 @@ type NetrcAuth struct {
 	fallback *netrcEntry
 
 	mu      sync.Mutex
-	digests map[string]*DigestAuth
+	digests map[string]*digest.Auth
 }
 
 type netrcEntry struct {
@@ -111,18 +113,18 @@ func (a *netrcDigestAuth) Challenge(resp *http.Response) (bool, error) {
 	return a.digestFor(host, login, password).Challenge(resp)
 }
 
-// digestFor returns the DigestAuth kept for host, so its challenge and
+// digestFor returns the [digest.Auth] kept for host, so its challenge and
 // nonce count carry over between requests to that host.
-func (a *NetrcAuth) digestFor(host, login, password string) *DigestAuth {
+func (a *NetrcAuth) digestFor(host, login, password string) *digest.Auth {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	key := strings.ToLower(host)
 	d, ok := a.digests[key]
 	if !ok {
 		if a.digests == nil {
-			a.digests = map[string]*DigestAuth{}
+			a.digests = map[string]*digest.Auth{}
 		}
-		d = &DigestAuth{Username: login, Password: password}
+		d = &digest.Auth{Username: login, Password: password}
 		a.digests[key] = d
 	}
 	return d

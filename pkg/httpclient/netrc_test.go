@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/reqs-cli/reqs/internal/testserver"
 )
 
 func TestParseNetrc(t *testing.T) {
@@ -246,7 +248,7 @@ func TestNetrcAcrossRedirects(t *testing.T) {
 
 func TestNetrcDigest(t *testing.T) {
 	t.Parallel()
-	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth"}
+	ds := &testserver.Digest{User: "u", Password: "p", Algorithm: "SHA-256", QOP: "auth"}
 	srv := httptest.NewServer(ds)
 	t.Cleanup(srv.Close)
 	auth, err := ParseNetrc("machine 127.0.0.1 login u password p\n")

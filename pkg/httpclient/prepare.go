@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 	"golang.org/x/net/idna"
 )
 
@@ -124,7 +125,7 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 func SchemeAuth(scheme, user, password string) Auth {
 	switch scheme {
 	case NetrcDigest:
-		return &DigestAuth{Username: user, Password: password}
+		return &digest.Auth{Username: user, Password: password}
 	case NetrcBearer:
 		return &BearerAuth{Token: bearerToken(user, password)}
 	}

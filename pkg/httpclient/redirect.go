@@ -221,3 +221,14 @@ func unwrapURLError(err error) error {
 	}
 	return err
 }
+
+// httpDefaultPort is the port a scheme implies when a URL names none.
+func httpDefaultPort(scheme string) string {
+	switch strings.ToLower(scheme) {
+	case "http":
+		return "80"
+	case "https":
+		return "443"
+	}
+	return ""
+}

@@ -1,18 +1,12 @@
-package httpclient
+package digest
 
 import (
 	"bytes"
-	"context"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/mccutchen/go-httpbin/v2/httpbin"
 )
 
 // The RFC 7616 §3.9.1 example: every algorithm below answers this
@@ -88,7 +82,7 @@ func TestDigestResponse(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c := &digestChallenge{realm: tc.realm, nonce: tc.nonce, algo: digestAlgorithms[strings.ToUpper(tc.algo)], qop: tc.qop}
+			c := &challenge{realm: tc.realm, nonce: tc.nonce, algo: algorithms[strings.ToUpper(tc.algo)], qop: tc.qop}
 			got := c.response(tc.user, tc.password, tc.method, tc.uri, tc.nc, tc.cnonce, tc.bodyHash)
 			if got != tc.want {
 				t.Errorf("response(%s, %s %s, nc=%d) = %s, want %s", tc.algo, tc.method, tc.uri, tc.nc, got, tc.want)
@@ -101,29 +95,29 @@ func TestDigestAuthorizationHeader(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		chal digestChallenge
+		chal challenge
 		user string
 		want string
 	}{
 		{
 			name: "RFC 7616 3.9.1 SHA-256",
-			chal: digestChallenge{realm: rfcRealm, nonce: rfcNonce, opaque: rfcOpaque, algoNamed: true, algo: digestAlgorithms["SHA-256"], qop: "auth"},
+			chal: challenge{realm: rfcRealm, nonce: rfcNonce, opaque: rfcOpaque, algoNamed: true, algo: algorithms["SHA-256"], qop: "auth"},
 			user: "Mufasa",
 			want: `Digest username="Mufasa", realm="http-auth@example.org", nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", uri="/dir/index.html", algorithm=SHA-256, response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS", qop=auth, nc=00000001, cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"`,
 		},
 		{
 			name: "no algorithm named, no qop, quotes escaped",
-			chal: digestChallenge{realm: `a "quoted" realm`, nonce: "n", algo: digestAlgorithms["MD5"]},
+			chal: challenge{realm: `a "quoted" realm`, nonce: "n", algo: algorithms["MD5"]},
 			user: `x\y`,
 			want: `Digest username="x\\y", realm="a \"quoted\" realm", nonce="n", uri="/dir/index.html", response="` +
-				(&digestChallenge{realm: `a "quoted" realm`, nonce: "n", algo: digestAlgorithms["MD5"]}).response(`x\y`, "pw", "GET", "/dir/index.html", 1, rfcCnonce, "") + `"`,
+				(&challenge{realm: `a "quoted" realm`, nonce: "n", algo: algorithms["MD5"]}).response(`x\y`, "pw", "GET", "/dir/index.html", 1, rfcCnonce, "") + `"`,
 		},
 		{
 			name: "userhash sends H(user:realm)",
-			chal: digestChallenge{realm: "r", nonce: "n", algoNamed: true, algo: digestAlgorithms["MD5"], qop: "auth", userhash: true},
+			chal: challenge{realm: "r", nonce: "n", algoNamed: true, algo: algorithms["MD5"], qop: "auth", userhash: true},
 			user: "u",
-			want: `Digest username="` + digestAlgorithms["MD5"].h("u:r") + `", realm="r", nonce="n", uri="/dir/index.html", algorithm=MD5, response="` +
-				(&digestChallenge{realm: "r", nonce: "n", algo: digestAlgorithms["MD5"], qop: "auth"}).response("u", "pw", "GET", "/dir/index.html", 1, rfcCnonce, "") +
+			want: `Digest username="` + algorithms["MD5"].h("u:r") + `", realm="r", nonce="n", uri="/dir/index.html", algorithm=MD5, response="` +
+				(&challenge{realm: "r", nonce: "n", algo: algorithms["MD5"], qop: "auth"}).response("u", "pw", "GET", "/dir/index.html", 1, rfcCnonce, "") +
 				`", qop=auth, nc=00000001, cnonce="` + rfcCnonce + `", userhash=true`,
 		},
 	}
@@ -144,7 +138,7 @@ func TestDigestAuthorizationHeader(t *testing.T) {
 
 func TestDigestUsernameExtValue(t *testing.T) {
 	t.Parallel()
-	c := &digestChallenge{realm: "r", nonce: "n", algo: digestAlgorithms["MD5"], qop: "auth"}
+	c := &challenge{realm: "r", nonce: "n", algo: algorithms["MD5"], qop: "auth"}
 	tests := []struct{ user, want string }{
 		// UTF-8 goes in the quoted-string, as curl sends it.
 		{"Jäsøn Doe", `Digest username="Jäsøn Doe", realm="r"`},
@@ -248,267 +242,23 @@ func TestPickDigestChallenge(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := pickDigestChallenge(tc.headers)
+			got, ok := pickChallenge(tc.headers)
 			if ok != tc.wantOK {
-				t.Fatalf("pickDigestChallenge(%q) ok = %v, want %v", tc.headers, ok, tc.wantOK)
+				t.Fatalf("pickChallenge(%q) ok = %v, want %v", tc.headers, ok, tc.wantOK)
 			}
 			if !ok {
 				return
 			}
 			if got.algo.name != tc.wantAlgo || got.qop != tc.wantQop || got.stale != tc.wantStale {
-				t.Errorf("pickDigestChallenge(%q) = algorithm %s qop %q stale %v, want %s %q %v", tc.headers, got.algo.name, got.qop, got.stale, tc.wantAlgo, tc.wantQop, tc.wantStale)
+				t.Errorf("pickChallenge(%q) = algorithm %s qop %q stale %v, want %s %q %v", tc.headers, got.algo.name, got.qop, got.stale, tc.wantAlgo, tc.wantQop, tc.wantStale)
 			}
 		})
-	}
-}
-
-// digestServer is a Digest-protected handler that checks responses with
-// the same arithmetic the RFC vectors above pin down, and whose nonces can
-// be expired to answer stale=true.
-type digestServer struct {
-	user, password string
-	algo, qop      string
-
-	mu       sync.Mutex
-	nonces   map[string]bool // issued nonce → still valid
-	serial   int
-	requests int
-	// expireAfterUse makes each nonce valid for one successful request.
-	expireAfterUse bool
-	// alwaysStale answers stale=true to every authenticated request.
-	alwaysStale bool
-	bodies      []string
-}
-
-func (d *digestServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.requests++
-	body, _ := io.ReadAll(r.Body)
-	d.bodies = append(d.bodies, string(body))
-	challenge := func(stale bool) {
-		d.serial++
-		nonce := fmt.Sprintf("nonce-%d", d.serial)
-		if d.nonces == nil {
-			d.nonces = map[string]bool{}
-		}
-		d.nonces[nonce] = true
-		v := fmt.Sprintf(`Digest realm="test", nonce="%s", opaque="op", algorithm=%s, qop="%s"`, nonce, d.algo, d.qop)
-		if stale {
-			v += ", stale=true"
-		}
-		w.Header().Set("WWW-Authenticate", v)
-		w.WriteHeader(http.StatusUnauthorized)
-	}
-	cs := parseChallenges(r.Header.Get("Authorization"))
-	if len(cs) != 1 || cs[0].Scheme != "Digest" {
-		challenge(false)
-		return
-	}
-	p := cs[0].Params
-	if d.alwaysStale {
-		challenge(true)
-		return
-	}
-	valid, issued := d.nonces[p["nonce"]]
-	if !issued {
-		challenge(false)
-		return
-	}
-	c := &digestChallenge{realm: "test", nonce: p["nonce"], algo: digestAlgorithms[strings.ToUpper(d.algo)], qop: p["qop"]}
-	var nc uint32
-	fmt.Sscanf(p["nc"], "%x", &nc)
-	bodyHash := c.algo.h(string(body))
-	if p["opaque"] != "op" || p["uri"] != r.RequestURI || p["response"] != c.response(d.user, d.password, r.Method, r.RequestURI, nc, p["cnonce"], bodyHash) {
-		challenge(false)
-		return
-	}
-	if !valid {
-		challenge(true)
-		return
-	}
-	if d.expireAfterUse {
-		d.nonces[p["nonce"]] = false
-	}
-	fmt.Fprintf(w, "ok nc=%s", p["nc"])
-}
-
-func (d *digestServer) count() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.requests
-}
-
-func sendDigest(t *testing.T, s *Session, auth Auth, method, rawURL string, body []byte) (int, string) {
-	t.Helper()
-	req := &Request{Method: method, URL: rawURL, Auth: auth}
-	if body != nil {
-		req.Body = BytesBody(body)
-	}
-	resp, err := s.Do(context.Background(), req, SendOptions{AllowRedirects: true})
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, rawURL, err)
-	}
-	b, err := resp.Bytes()
-	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, rawURL, err)
-	}
-	return resp.StatusCode, string(b)
-}
-
-func newTestSession(t *testing.T) *Session {
-	t.Helper()
-	s, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
-func TestDigestAuthAgainstHTTPBin(t *testing.T) {
-	t.Parallel()
-	srv := httptest.NewServer(httpbin.New())
-	t.Cleanup(srv.Close)
-	tests := []struct {
-		name, path, password string
-		wantStatus           int
-	}{
-		{name: "MD5", path: "/digest-auth/auth/u/p/MD5", password: "p", wantStatus: 200},
-		{name: "SHA-256", path: "/digest-auth/auth/u/p/SHA-256", password: "p", wantStatus: 200},
-		{name: "wrong password", path: "/digest-auth/auth/u/p/MD5", password: "nope", wantStatus: 401},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			s := newTestSession(t)
-			status, body := sendDigest(t, s, &DigestAuth{Username: "u", Password: tc.password}, "GET", srv.URL+tc.path, nil)
-			if status != tc.wantStatus {
-				t.Errorf("GET %s with password %q: status %d, want %d (body %s)", tc.path, tc.password, status, tc.wantStatus, body)
-			}
-		})
-	}
-}
-
-func TestDigestAuthReusesChallenge(t *testing.T) {
-	t.Parallel()
-	for _, algo := range []string{"MD5", "MD5-sess", "SHA-256", "SHA-512-256-sess"} {
-		t.Run(algo, func(t *testing.T) {
-			t.Parallel()
-			ds := &digestServer{user: "u", password: "p", algo: algo, qop: "auth"}
-			srv, s, auth := startDigest(t, ds)
-			var got []string
-			for _, path := range []string{"/a", "/b?page=2", "/c"} {
-				status, body := sendDigest(t, s, auth, "GET", srv.URL+path, nil)
-				got = append(got, fmt.Sprintf("%d %s", status, body))
-			}
-			want := []string{"200 ok nc=00000001", "200 ok nc=00000002", "200 ok nc=00000003"}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("three GETs with one DigestAuth (-want +got):\n%s", diff)
-			}
-			// One 401 for the first request, then every request answered
-			// from the kept challenge.
-			if n := ds.count(); n != 4 {
-				t.Errorf("server saw %d requests, want 4", n)
-			}
-		})
-	}
-}
-
-func TestDigestAuthStale(t *testing.T) {
-	t.Parallel()
-	t.Run("stale nonce retried with the new one", func(t *testing.T) {
-		t.Parallel()
-		ds := &digestServer{user: "u", password: "p", algo: "MD5", qop: "auth", expireAfterUse: true}
-		srv, s, auth := startDigest(t, ds)
-		var got []string
-		for i := 0; i < 3; i++ {
-			status, body := sendDigest(t, s, auth, "GET", srv.URL+"/x", nil)
-			got = append(got, fmt.Sprintf("%d %s", status, body))
-		}
-		want := []string{"200 ok nc=00000001", "200 ok nc=00000001", "200 ok nc=00000001"}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("GETs whose nonce expires after each use (-want +got):\n%s", diff)
-		}
-		if n := ds.count(); n != 6 {
-			t.Errorf("server saw %d requests, want 6 (401, 200, then stale 401 + 200 twice)", n)
-		}
-	})
-	t.Run("stale retried only once", func(t *testing.T) {
-		t.Parallel()
-		ds := &digestServer{user: "u", password: "p", algo: "MD5", qop: "auth"}
-		srv, s, auth := startDigest(t, ds)
-		if status, body := sendDigest(t, s, auth, "GET", srv.URL+"/x", nil); status != 200 {
-			t.Fatalf("first GET: %d %s", status, body)
-		}
-		ds.mu.Lock()
-		ds.alwaysStale = true
-		before := ds.requests
-		ds.mu.Unlock()
-		status, _ := sendDigest(t, s, auth, "GET", srv.URL+"/x", nil)
-		if status != 401 {
-			t.Errorf("GET against a server that is always stale: status %d, want 401", status)
-		}
-		if n := ds.count() - before; n != 2 {
-			t.Errorf("server saw %d requests for it, want 2 (one stale retry)", n)
-		}
-	})
-}
-
-// TestDigestAuthKeptChallengeRefused: a server that forgot the nonce of
-// the kept challenge and answers with a new one, without stale=true (or a
-// path in another protection space), gets the request answered again, as
-// Requests' handle_401 does.
-func TestDigestAuthKeptChallengeRefused(t *testing.T) {
-	t.Parallel()
-	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth"}
-	srv, s, auth := startDigest(t, ds)
-	if status, body := sendDigest(t, s, auth, "GET", srv.URL+"/a", nil); status != 200 {
-		t.Fatalf("first GET: %d %s", status, body)
-	}
-	ds.mu.Lock()
-	ds.nonces = nil
-	before := ds.requests
-	ds.mu.Unlock()
-	status, body := sendDigest(t, s, auth, "GET", srv.URL+"/b", nil)
-	if got := fmt.Sprintf("%d %s", status, body); got != "200 ok nc=00000001" {
-		t.Errorf("GET after the server forgot its nonces: %s, want 200 ok nc=00000001", got)
-	}
-	if n := ds.count() - before; n != 2 {
-		t.Errorf("server saw %d requests for it, want 2 (the refused kept answer, then the new one)", n)
-	}
-	// Wrong credentials still end at the first answer to a fresh
-	// challenge.
-	bad := &DigestAuth{Username: "u", Password: "wrong"}
-	before = ds.count()
-	if status, _ := sendDigest(t, s, bad, "GET", srv.URL+"/c", nil); status != 401 {
-		t.Errorf("GET with a wrong password: status %d, want 401", status)
-	}
-	if n := ds.count() - before; n != 2 {
-		t.Errorf("server saw %d requests with a wrong password, want 2", n)
-	}
-}
-
-func TestDigestAuthInt(t *testing.T) {
-	t.Parallel()
-	ds := &digestServer{user: "u", password: "p", algo: "SHA-256", qop: "auth-int"}
-	srv := httptest.NewServer(ds)
-	t.Cleanup(srv.Close)
-	s := newTestSession(t)
-	status, body := sendDigest(t, s, &DigestAuth{Username: "u", Password: "p"}, "POST", srv.URL+"/upload", []byte("hello body"))
-	if status != 200 {
-		t.Errorf("POST with qop=auth-int: %d %s, want 200", status, body)
-	}
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	if last := ds.bodies[len(ds.bodies)-1]; last != "hello body" {
-		t.Errorf("server got body %q after hashing it, want %q", last, "hello body")
 	}
 }
 
 func TestDigestAuthOriginBound(t *testing.T) {
 	t.Parallel()
-	auth := &DigestAuth{Username: "u", Password: "p", newCnonce: func() string { return "c" }}
+	auth := &Auth{Username: "u", Password: "p", newCnonce: func() string { return "c" }}
 	first, _ := http.NewRequest("GET", "http://a.example/x", nil)
 	resp := &http.Response{StatusCode: 401, Request: first, Header: http.Header{"Www-Authenticate": {`Digest realm="r", nonce="n", qop="auth"`}}}
 	if retry, err := auth.Challenge(resp); !retry || err != nil {
@@ -537,7 +287,7 @@ func TestDigestAuthOriginBound(t *testing.T) {
 
 func TestHashRequestBody(t *testing.T) {
 	t.Parallel()
-	md5 := digestAlgorithms["MD5"]
+	md5 := algorithms["MD5"]
 	withBody, _ := http.NewRequest("POST", "http://x/", bytes.NewReader([]byte("hello")))
 	noBody, _ := http.NewRequest("GET", "http://x/", nil)
 	tests := []struct {
@@ -578,7 +328,7 @@ func FuzzParseChallenges(f *testing.F) {
 				t.Errorf("parseChallenges(%q) gave scheme %q with a delimiter", s, c.Scheme)
 			}
 		}
-		dc, ok := pickDigestChallenge([]string{s})
+		dc, ok := pickChallenge([]string{s})
 		if ok {
 			// Whatever was picked can be answered.
 			if h := dc.authorization("u", "p", "GET", "/", 1, "c", dc.algo.h("")); !strings.HasPrefix(h, "Digest ") {
@@ -593,7 +343,7 @@ func FuzzParseChallenges(f *testing.F) {
 // A → stale, challenge B; answer to B → stale again, which is not retried.
 func TestDigestAuthChallengeSequence(t *testing.T) {
 	t.Parallel()
-	auth := &DigestAuth{Username: "u", Password: "p", newCnonce: func() string { return "c" }}
+	auth := &Auth{Username: "u", Password: "p", newCnonce: func() string { return "c" }}
 	challenge := func(nonce string, stale bool) string {
 		v := `Digest realm="r", qop="auth", nonce="` + nonce + `"`
 		if stale {
@@ -638,13 +388,4 @@ func TestDigestAuthChallengeSequence(t *testing.T) {
 			t.Errorf("%s: Challenge = %v, %v; want %v", st.name, retry, err, st.wantRetry)
 		}
 	}
-}
-
-// startDigest serves ds for the test and returns its server, a session
-// and the DigestAuth of the user ds expects (u, p).
-func startDigest(t *testing.T, ds *digestServer) (*httptest.Server, *Session, *DigestAuth) {
-	t.Helper()
-	srv := httptest.NewServer(ds)
-	t.Cleanup(srv.Close)
-	return srv, newTestSession(t), &DigestAuth{Username: "u", Password: "p"}
 }

@@ -1,4 +1,10 @@
-package httpclient
+// Package digest is HTTP Digest access authentication (RFC 7616, with
+// RFC 2617's and RFC 2069's older forms) for a client: an [Auth] that
+// answers a server's WWW-Authenticate challenge, and the parser of the
+// challenges themselves (RFC 9110 §11.6.1). Auth satisfies
+// httpclient's Auth and ChallengeAuth interfaces, so a session answers
+// challenges with it on every redirect hop and retry.
+package digest
 
 import (
 	"crypto/md5"
@@ -16,7 +22,7 @@ import (
 	"unicode/utf8"
 )
 
-// DigestAuth answers HTTP Digest challenges (RFC 7616, and RFC 2617's
+// Auth answers HTTP Digest challenges (RFC 7616, and RFC 2617's
 // older forms), like Requests' HTTPDigestAuth. The first request goes out
 // without credentials; the server's 401 challenge is kept, and every later
 // request to the same origin in this run (redirect hops, further pages) is
@@ -32,11 +38,11 @@ import (
 // strongest algorithm wins. qop "auth" is preferred, "auth-int" is used
 // when it is the only one offered, and a challenge without qop gets the
 // RFC 2069 response. userhash=true is honoured.
-type DigestAuth struct {
+type Auth struct {
 	Username, Password string
 
 	mu     sync.Mutex
-	chal   *digestChallenge
+	chal   *challenge
 	origin string // scheme://host:port the challenge came from
 	nc     uint32
 	// staleNext marks that the next Apply is the single retry after a
@@ -59,7 +65,7 @@ type DigestAuth struct {
 
 // Apply adds a Digest Authorization header once a challenge from the
 // request's origin is known, and nothing before that.
-func (a *DigestAuth) Apply(req *http.Request) error {
+func (a *Auth) Apply(req *http.Request) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.lastHeader = ""
@@ -98,11 +104,11 @@ func (a *DigestAuth) Apply(req *http.Request) error {
 // exchange, or when the server only found its nonce stale. A 401 to
 // credentials computed from a fresh challenge means they are wrong: the
 // response is returned as it is.
-func (a *DigestAuth) Challenge(resp *http.Response) (bool, error) {
+func (a *Auth) Challenge(resp *http.Response) (bool, error) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		return false, nil
 	}
-	ch, ok := pickDigestChallenge(resp.Header.Values("WWW-Authenticate"))
+	ch, ok := pickChallenge(resp.Header.Values("WWW-Authenticate"))
 	if !ok {
 		return false, nil
 	}
@@ -138,7 +144,7 @@ func (a *DigestAuth) Challenge(resp *http.Response) (bool, error) {
 	return retry, nil
 }
 
-func (a *DigestAuth) cnonce() string {
+func (a *Auth) cnonce() string {
 	if a.newCnonce != nil {
 		return a.newCnonce()
 	}
@@ -160,6 +166,7 @@ func originOf(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
 
+// httpDefaultPort is the port a scheme implies when a URL names none.
 func httpDefaultPort(scheme string) string {
 	switch strings.ToLower(scheme) {
 	case "http":
@@ -197,17 +204,17 @@ func hashRequestBody(req *http.Request, newHash func() hash.Hash) (string, error
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// digestAlgorithm is one hash of RFC 7616 §3.2 with its strength rank.
-type digestAlgorithm struct {
+// algorithm is one hash of RFC 7616 §3.2 with its strength rank.
+type algorithm struct {
 	name    string
 	sess    bool
 	rank    int
 	newHash func() hash.Hash
 }
 
-// digestAlgorithms are the algorithms DigestAuth can answer; "MD5" is the
+// algorithms are the algorithms Auth can answer; "MD5" is the
 // default when a challenge names none.
-var digestAlgorithms = map[string]digestAlgorithm{
+var algorithms = map[string]algorithm{
 	"MD5":              {name: "MD5", rank: 1, newHash: md5.New},
 	"MD5-SESS":         {name: "MD5-sess", sess: true, rank: 1, newHash: md5.New},
 	"SHA-256":          {name: "SHA-256", rank: 2, newHash: sha256.New},
@@ -216,35 +223,35 @@ var digestAlgorithms = map[string]digestAlgorithm{
 	"SHA-512-256-SESS": {name: "SHA-512-256-sess", sess: true, rank: 3, newHash: sha512.New512_256},
 }
 
-func (d digestAlgorithm) h(s string) string {
+func (d algorithm) h(s string) string {
 	h := d.newHash()
 	io.WriteString(h, s)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// digestChallenge is one usable Digest challenge.
-type digestChallenge struct {
+// challenge is one usable Digest challenge.
+type challenge struct {
 	realm, nonce, opaque string
 	// algoNamed is false when the challenge named no algorithm, so the
 	// answer does not name one either (RFC 2617 servers).
 	algoNamed bool
-	algo      digestAlgorithm
+	algo      algorithm
 	qop       string // "auth", "auth-int" or "" (RFC 2069)
 	stale     bool
 	userhash  bool
 }
 
-// pickDigestChallenge finds, among every challenge of the WWW-Authenticate
+// pickChallenge finds, among every challenge of the WWW-Authenticate
 // header lines, the Digest one with the strongest algorithm this package
 // can answer.
-func pickDigestChallenge(headers []string) (*digestChallenge, bool) {
-	var best *digestChallenge
+func pickChallenge(headers []string) (*challenge, bool) {
+	var best *challenge
 	for _, line := range headers {
 		for _, c := range parseChallenges(line) {
 			if !strings.EqualFold(c.Scheme, "digest") {
 				continue
 			}
-			dc, ok := newDigestChallenge(c.Params)
+			dc, ok := newChallenge(c.Params)
 			if ok && (best == nil || dc.algo.rank > best.algo.rank) {
 				best = dc
 			}
@@ -253,10 +260,10 @@ func pickDigestChallenge(headers []string) (*digestChallenge, bool) {
 	return best, best != nil
 }
 
-// newDigestChallenge checks a Digest challenge's parameters; ok is false
+// newChallenge checks a Digest challenge's parameters; ok is false
 // when it lacks a nonce or asks for an algorithm or qop this package
 // cannot answer.
-func newDigestChallenge(params map[string]string) (*digestChallenge, bool) {
+func newChallenge(params map[string]string) (*challenge, bool) {
 	nonce, ok := params["nonce"]
 	if !ok {
 		return nil, false
@@ -265,11 +272,11 @@ func newDigestChallenge(params map[string]string) (*digestChallenge, bool) {
 	if !named {
 		algoName = "MD5"
 	}
-	algo, ok := digestAlgorithms[strings.ToUpper(algoName)]
+	algo, ok := algorithms[strings.ToUpper(algoName)]
 	if !ok {
 		return nil, false
 	}
-	dc := &digestChallenge{
+	dc := &challenge{
 		realm:     params["realm"],
 		nonce:     nonce,
 		opaque:    params["opaque"],
@@ -302,7 +309,7 @@ func newDigestChallenge(params map[string]string) (*digestChallenge, bool) {
 
 // response computes the request-digest of RFC 7616 §3.4.1. bodyHash is
 // H(entity-body), used only for qop=auth-int.
-func (c *digestChallenge) response(username, password, method, uri string, nc uint32, cnonce, bodyHash string) string {
+func (c *challenge) response(username, password, method, uri string, nc uint32, cnonce, bodyHash string) string {
 	h := c.algo.h
 	ha1 := h(username + ":" + c.realm + ":" + password)
 	if c.algo.sess {
@@ -320,7 +327,7 @@ func (c *digestChallenge) response(username, password, method, uri string, nc ui
 }
 
 // authorization builds the Authorization header value answering c.
-func (c *digestChallenge) authorization(username, password, method, uri string, nc uint32, cnonce, bodyHash string) string {
+func (c *challenge) authorization(username, password, method, uri string, nc uint32, cnonce, bodyHash string) string {
 	var b strings.Builder
 	b.WriteString("Digest ")
 	switch {
@@ -371,7 +378,7 @@ func extValueEscape(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if isUnreserved(c) || strings.IndexByte("!#$&+^`|", c) >= 0 {
+		if unreserved(c) || strings.IndexByte("!#$&+^`|", c) >= 0 {
 			b.WriteByte(c)
 			continue
 		}
@@ -502,4 +509,10 @@ func readQuoted(s string, i int) (string, int) {
 		}
 	}
 	return b.String(), i
+}
+
+// unreserved reports whether c is an unreserved character of RFC 3986
+// §2.3, which an ext-value carries as it is.
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
