@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/pflag"
 )
@@ -104,7 +105,7 @@ func (f *transferFlags) apply(o *httpclient.Options) error {
 		return usageErrorf("invalid --retry-status %q: %v", f.RetryStatus, err)
 	}
 	if f.ResponseCharset != "" {
-		if err := httpclient.ValidCharset(f.ResponseCharset); err != nil {
+		if err := charset.Valid(f.ResponseCharset); err != nil {
 			return usageErrorf("invalid --response-charset: %v", err)
 		}
 	}
@@ -315,7 +316,7 @@ func (f *transferFlags) displayReader(env *requestEnv, resp *httpclient.Response
 			// when they are text.
 			return r, ct, nil
 		}
-		br := bufio.NewReaderSize(r, httpclient.DetectPrefix)
+		br := bufio.NewReaderSize(r, charset.DetectPrefix)
 		head, _ := br.Peek(1)
 		if f.Stream {
 			// A stream is decoded as it arrives: the charset is guessed
@@ -324,17 +325,17 @@ func (f *transferFlags) displayReader(env *requestEnv, resp *httpclient.Response
 			// send.
 			head, _ = br.Peek(br.Buffered())
 		} else {
-			head, _ = br.Peek(httpclient.DetectPrefix)
+			head, _ = br.Peek(charset.DetectPrefix)
 		}
 		h := resp.Header
 		if f.ResponseMIME != "" {
 			h = h.Clone()
 			h.Set("Content-Type", ct)
 		}
-		cs = httpclient.DisplayCharset(h, head)
+		cs = charset.ForDisplay(h, head)
 		r = br
 	}
-	tr, err := httpclient.NewTextReader(r, cs)
+	tr, err := charset.NewReader(r, cs)
 	if err != nil {
 		// An unknown charset from the server is not fatal: show the bytes.
 		env.Warn("cannot decode the body: %v", err)

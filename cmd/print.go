@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
 	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
 	"github.com/reqs-cli/reqs/pkg/jq"
@@ -196,7 +197,7 @@ func (e *requestEnv) jqReader(r io.Reader, contentType string) io.Reader {
 	if cs == "" {
 		return r
 	}
-	tr, err := httpclient.NewTextReader(r, cs)
+	tr, err := charset.NewReader(r, cs)
 	if err != nil {
 		// An unknown charset from the server is not fatal: read the bytes.
 		e.Warn("cannot decode the body: %v", err)

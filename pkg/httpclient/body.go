@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -240,44 +239,4 @@ func (r *shortBodyReader) Close() error {
 func drain(rc io.ReadCloser) {
 	io.Copy(io.Discard, io.LimitReader(rc, 1<<20))
 	rc.Close()
-}
-
-// responseEncoding returns the charset named by Content-Type, or
-// ISO-8859-1 for text/* without one (RFC 2616 §3.7.1, as Requests does).
-// JSON without a charset is UTF-8 (RFC 8259 §8.1); for everything else the
-// caller may detect the charset from the body with [DetectCharset].
-func responseEncoding(h http.Header) string {
-	ct := h.Get("Content-Type")
-	if ct == "" {
-		return ""
-	}
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return ""
-	}
-	if cs := params["charset"]; cs != "" {
-		return strings.ToLower(cs)
-	}
-	if strings.HasPrefix(mt, "text/") {
-		return "iso-8859-1"
-	}
-	return ""
-}
-
-// DecodeText converts b from the named charset to UTF-8; "" and utf-8
-// return b unchanged. An unknown charset is an error, and so is a UTF-16
-// or other charset whose decoder rejects b.
-func DecodeText(b []byte, charset string) (string, error) {
-	if isUTF8Name(charset) {
-		return string(b), nil
-	}
-	enc, err := lookupCharset(charset)
-	if err != nil {
-		return "", err
-	}
-	out, err := enc.NewDecoder().Bytes(b)
-	if err != nil {
-		return "", fmt.Errorf("decode %s text: %w", charset, err)
-	}
-	return string(out), nil
 }

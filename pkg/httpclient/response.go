@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
 )
 
 // Response is Requests' Response: status, headers, the final URL, the
@@ -130,7 +132,7 @@ func (r *Response) Text() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return DecodeText(b, r.Encoding)
+	return charset.Decode(b, r.Encoding)
 }
 
 // JSON decodes the whole body into v.

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
 	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
@@ -188,7 +189,7 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		return nil, err
 	}
 	resp.Body = body
-	resp.Encoding = responseEncoding(raw.Header)
+	resp.Encoding = charset.FromHeader(raw.Header)
 	for _, h := range s.Hooks {
 		if err := h(resp); err != nil {
 			resp.Close()

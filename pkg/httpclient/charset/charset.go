@@ -1,4 +1,11 @@
-package httpclient
+// Package charset decodes response bodies to UTF-8 the way Requests and
+// browsers name and guess charsets: the Content-Type parameter (IANA
+// names first, so ISO-8859-1 is exactly Latin-1 as in Python), else
+// ISO-8859-1 for text/* (Requests' get_encoding_from_headers), and for
+// display a guess from the body's first bytes (a byte order mark, UTF-8
+// validity, an HTML <meta> or XML declaration, Japanese multi-byte
+// statistics).
+package charset
 
 import (
 	"bytes"
@@ -9,7 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/net/html/charset"
+	htmlcharset "golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
@@ -17,7 +24,8 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// DetectPrefix is how much of a body DetectCharset needs to see.
+// DetectPrefix is how much of a body's start [ForDisplay] looks at to
+// guess its charset.
 const DetectPrefix = 4096
 
 // isUTF8Name reports whether the charset name needs no decoding.
@@ -29,10 +37,10 @@ func isUTF8Name(name string) bool {
 	return false
 }
 
-// lookupCharset finds the decoder for a charset name. IANA names come
+// lookup finds the decoder for a charset name. IANA names come
 // first so that ISO-8859-1 means exactly Latin-1, as in Python, not
 // windows-1252 as the WHATWG table says; WHATWG labels cover the rest.
-func lookupCharset(name string) (encoding.Encoding, error) {
+func lookup(name string) (encoding.Encoding, error) {
 	n := strings.ToLower(strings.Trim(strings.TrimSpace(name), `"'`))
 	switch n {
 	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1":
@@ -47,51 +55,51 @@ func lookupCharset(name string) (encoding.Encoding, error) {
 	return nil, fmt.Errorf("unknown charset %q", name)
 }
 
-// ValidCharset reports whether name is a charset reqs can decode, for
-// checking --response-charset before anything is sent.
-func ValidCharset(name string) error {
+// Valid returns an error when name is not a charset this package can
+// decode, so that a charset a user names is checked before anything is
+// sent.
+func Valid(name string) error {
 	if isUTF8Name(name) {
 		return nil
 	}
-	_, err := lookupCharset(name)
+	_, err := lookup(name)
 	return err
 }
 
-// NewTextReader returns a reader that decodes r from charset to UTF-8 as it
+// NewReader returns a reader that decodes r from charset to UTF-8 as it
 // is read; "" and UTF-8 return r itself. Bytes the charset cannot map
 // become U+FFFD.
-func NewTextReader(r io.Reader, charset string) (io.Reader, error) {
+func NewReader(r io.Reader, charset string) (io.Reader, error) {
 	if isUTF8Name(charset) {
 		return r, nil
 	}
-	enc, err := lookupCharset(charset)
+	enc, err := lookup(charset)
 	if err != nil {
 		return nil, err
 	}
 	return transform.NewReader(r, enc.NewDecoder()), nil
 }
 
-// DisplayCharset returns the charset to decode a body with for display
-// (SPEC §2): the charset parameter of Content-Type, else one detected from
+// ForDisplay returns the charset to decode a body with for display: the charset parameter of Content-Type, else one detected from
 // head (the body's first bytes: BOM, <meta> or XML declaration, UTF-8
 // validity, statistics), else ISO-8859-1 for text/* as Requests does, else
 // "" (UTF-8 or unknown).
-func DisplayCharset(h http.Header, head []byte) string {
+func ForDisplay(h http.Header, head []byte) string {
 	if _, params, err := mime.ParseMediaType(h.Get("Content-Type")); err == nil && params["charset"] != "" {
 		return strings.ToLower(params["charset"])
 	}
-	if cs := DetectCharset(head); cs != "" {
+	if cs := detect(head); cs != "" {
 		return cs
 	}
-	return responseEncoding(h)
+	return FromHeader(h)
 }
 
-// DetectCharset guesses the charset of a body from its first bytes (up to
+// detect guesses the charset of a body from its first bytes (up to
 // DetectPrefix are used): a byte order mark, then valid UTF-8 with
 // non-ASCII bytes, then an HTML <meta> or XML encoding declaration, then
 // byte statistics for the Japanese multi-byte charsets. It returns "" when
 // nothing is known (pure ASCII among others).
-func DetectCharset(head []byte) string {
+func detect(head []byte) string {
 	if len(head) > DetectPrefix {
 		head = head[:DetectPrefix]
 	}
@@ -136,7 +144,7 @@ func declaredCharset(head []byte) string {
 	if !bytes.Contains(lower, []byte("<meta")) || !bytes.Contains(lower, []byte("charset")) {
 		return ""
 	}
-	_, name, _ := charset.DetermineEncoding(head, "")
+	_, name, _ := htmlcharset.DetermineEncoding(head, "")
 	return name
 }
 
@@ -231,4 +239,44 @@ func trimPartialRune(b []byte) []byte {
 		}
 	}
 	return b
+}
+
+// FromHeader returns the charset named by Content-Type, or
+// ISO-8859-1 for text/* without one (RFC 2616 §3.7.1, as Requests does).
+// JSON without a charset is UTF-8 (RFC 8259 §8.1); for everything else
+// [ForDisplay] also looks at the body.
+func FromHeader(h http.Header) string {
+	ct := h.Get("Content-Type")
+	if ct == "" {
+		return ""
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return ""
+	}
+	if cs := params["charset"]; cs != "" {
+		return strings.ToLower(cs)
+	}
+	if strings.HasPrefix(mt, "text/") {
+		return "iso-8859-1"
+	}
+	return ""
+}
+
+// Decode converts b from the named charset to UTF-8; "" and utf-8
+// return b unchanged. An unknown charset is an error, and so is a UTF-16
+// or other charset whose decoder rejects b.
+func Decode(b []byte, charset string) (string, error) {
+	if isUTF8Name(charset) {
+		return string(b), nil
+	}
+	enc, err := lookup(charset)
+	if err != nil {
+		return "", err
+	}
+	out, err := enc.NewDecoder().Bytes(b)
+	if err != nil {
+		return "", fmt.Errorf("decode %s text: %w", charset, err)
+	}
+	return string(out), nil
 }

@@ -1,4 +1,4 @@
-package httpclient
+package charset
 
 import (
 	"io"
@@ -27,7 +27,7 @@ func eucjp(t *testing.T, s string) []byte {
 	return b
 }
 
-func TestDecodeText(t *testing.T) {
+func TestDecode(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -46,25 +46,25 @@ func TestDecodeText(t *testing.T) {
 		{"unknown", []byte("x"), "no-such-charset", "", true},
 	}
 	for _, tc := range tests {
-		got, err := DecodeText(tc.in, tc.charset)
+		got, err := Decode(tc.in, tc.charset)
 		if (err != nil) != tc.wantErr || got != tc.want {
-			t.Errorf("DecodeText(%q, %q) = %q, %v; want %q (error %v)", tc.in, tc.charset, got, err, tc.want, tc.wantErr)
+			t.Errorf("Decode(%q, %q) = %q, %v; want %q (error %v)", tc.in, tc.charset, got, err, tc.want, tc.wantErr)
 		}
 	}
 }
 
-func TestNewTextReader(t *testing.T) {
+func TestNewReader(t *testing.T) {
 	t.Parallel()
-	r, err := NewTextReader(strings.NewReader(string(sjis(t, "こんにちは、世界"))), "shift_jis")
+	r, err := NewReader(strings.NewReader(string(sjis(t, "こんにちは、世界"))), "shift_jis")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, _ := io.ReadAll(r)
 	if string(got) != "こんにちは、世界" {
-		t.Errorf("NewTextReader(shift_jis) read %q, want %q", got, "こんにちは、世界")
+		t.Errorf("NewReader(shift_jis) read %q, want %q", got, "こんにちは、世界")
 	}
-	if _, err := NewTextReader(strings.NewReader(""), "bogus"); err == nil {
-		t.Errorf("NewTextReader(bogus): no error, want one")
+	if _, err := NewReader(strings.NewReader(""), "bogus"); err == nil {
+		t.Errorf("NewReader(bogus): no error, want one")
 	}
 }
 
@@ -88,13 +88,13 @@ func TestDetectCharset(t *testing.T) {
 		{"latin-1 is not guessed", []byte("Caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve fa\xe7ade"), ""},
 	}
 	for _, tc := range tests {
-		if got := DetectCharset(tc.in); got != tc.want {
-			t.Errorf("%s: DetectCharset(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
+		if got := detect(tc.in); got != tc.want {
+			t.Errorf("%s: detect(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
 		}
 	}
 }
 
-func TestDisplayCharset(t *testing.T) {
+func TestForDisplay(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -113,13 +113,13 @@ func TestDisplayCharset(t *testing.T) {
 		if tc.ct != "" {
 			h.Set("Content-Type", tc.ct)
 		}
-		if got := DisplayCharset(h, tc.head); got != tc.want {
-			t.Errorf("%s: DisplayCharset(%q, %q) = %q, want %q", tc.name, tc.ct, tc.head, got, tc.want)
+		if got := ForDisplay(h, tc.head); got != tc.want {
+			t.Errorf("%s: ForDisplay(%q, %q) = %q, want %q", tc.name, tc.ct, tc.head, got, tc.want)
 		}
 	}
 }
 
-func TestResponseEncoding(t *testing.T) {
+func TestFromHeader(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ ct, want string }{
 		{"text/html; charset=Shift_JIS", "shift_jis"},
@@ -128,8 +128,8 @@ func TestResponseEncoding(t *testing.T) {
 		{"", ""},
 	}
 	for _, tc := range tests {
-		if got := responseEncoding(http.Header{"Content-Type": {tc.ct}}); got != tc.want {
-			t.Errorf("responseEncoding(Content-Type %q) = %q, want %q", tc.ct, got, tc.want)
+		if got := FromHeader(http.Header{"Content-Type": {tc.ct}}); got != tc.want {
+			t.Errorf("FromHeader(Content-Type %q) = %q, want %q", tc.ct, got, tc.want)
 		}
 	}
 }
