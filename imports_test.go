@@ -16,7 +16,7 @@ func TestImportDirection(t *testing.T) {
 	t.Parallel()
 	const mod = "github.com/reqs-cli/reqs/"
 	forbidden := map[string][]string{
-		"pkg/httpclient": {mod + "cmd", mod + "pkg/render", mod + "pkg/config", "github.com/spf13/cobra", "github.com/spf13/viper"},
+		"pkg/httpclient/...": {mod + "cmd", mod + "pkg/render", mod + "pkg/config", mod + "pkg/httpfile", "github.com/spf13/cobra", "github.com/spf13/viper"},
 		"pkg/render":     {mod + "cmd", mod + "pkg/config", "github.com/spf13/cobra", "github.com/spf13/viper"},
 		"pkg/config":     {mod + "cmd", mod + "pkg/render", "github.com/spf13/cobra"},
 		"cmd":            {"github.com/spf13/viper"},
@@ -42,14 +42,14 @@ func TestImportDirection(t *testing.T) {
 }
 
 // TestCmdHasNoDownloadLogic keeps downloads a library workflow (SPEC §8):
-// byte ranges, .part files and their names are httpclient.Download's, so
+// byte ranges, .part files and their names are the download package's, so
 // cmd's code never builds or reads a Range or Content-Range header nor
 // names a .part file itself. Comments and help text may mention them.
 func TestCmdHasNoDownloadLogic(t *testing.T) {
 	t.Parallel()
 	banned := []string{`"Range"`, `"Content-Range"`, `"bytes=`, `"bytes `, `".part"`, `StatusPartialContent`, `StatusRequestedRangeNotSatisfiable`}
 	for _, hit := range bannedInCode(t, "cmd/*.go", banned) {
-		t.Errorf("%s handles downloads itself (%s); call httpclient.Download instead", hit.where, hit.what)
+		t.Errorf("%s handles downloads itself (%s); call pkg/httpclient/download instead", hit.where, hit.what)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/download"
 	"github.com/spf13/pflag"
 )
 
@@ -127,7 +128,7 @@ func errorHint(err error) string {
 // partialNote says how to resume a download that stopped part way, ""
 // when err is not one.
 func partialNote(err error) string {
-	var pe *httpclient.PartialDownloadError
+	var pe *download.PartialError
 	if !errors.As(err, &pe) {
 		return ""
 	}

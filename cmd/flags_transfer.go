@@ -16,6 +16,7 @@ import (
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
+	"github.com/reqs-cli/reqs/pkg/httpclient/download"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/pflag"
 )
@@ -47,7 +48,7 @@ type transferFlags struct {
 
 	// Set by apply and prepareDownload.
 	downloading bool
-	dl          *httpclient.Download
+	dl          *download.File
 	// toStdout: -o - writes the body to standard output, kept in stdout
 	// while everything printed goes to stderr as for any download.
 	toStdout bool
@@ -225,7 +226,7 @@ func (f *transferFlags) prepareDownload(env *requestEnv) error {
 	if f.toStdout {
 		return nil
 	}
-	f.dl = &httpclient.Download{Path: f.Output, Resume: f.Continue, KeepEncoding: f.KeepEncoding}
+	f.dl = &download.File{Path: f.Output, Resume: f.Continue, KeepEncoding: f.KeepEncoding}
 	added, err := f.dl.Prepare(env.Request)
 	if err != nil {
 		return usageErrorf("--continue: %v", err)
@@ -370,7 +371,7 @@ func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bo
 	}
 	var progress *render.Progress
 	if env.Quiet == 0 {
-		f.dl.Start = func(res *httpclient.DownloadResult, body io.Reader) io.Reader {
+		f.dl.Start = func(res *download.Result, body io.Reader) io.Reader {
 			size := "unknown size"
 			if res.Total >= 0 {
 				size = render.FormatBytes(res.Total)
@@ -390,14 +391,14 @@ func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bo
 		return true, err
 	}
 	switch res.State {
-	case httpclient.DownloadNotSaved:
+	case download.NotSaved:
 		if res.Conflict != "" {
 			// The 416 alone does not say what is wrong with the file.
 			env.Warn("cannot resume %s: it holds %s and the server's file is %s; remove it to download the file again",
 				res.Conflict, render.FormatBytes(res.Offset), render.FormatBytes(res.Total))
 		}
 		return f.notSaved()
-	case httpclient.DownloadAlreadyComplete:
+	case download.AlreadyComplete:
 		if env.Quiet == 0 {
 			fmt.Fprintf(env.IO.ErrOut, "%s is already complete (%s)\n", res.Path, render.FormatBytes(res.Total))
 		}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/download"
 	"github.com/reqs-cli/reqs/pkg/render"
 )
 
@@ -40,7 +40,7 @@ func Main() int {
 		return exitOK
 	}
 	if ctx.Err() != nil {
-		var pe *httpclient.PartialDownloadError
+		var pe *download.PartialError
 		if errors.As(err, &pe) {
 			// The bytes received so far are not lost: say where they are.
 			ios.Errorf("interrupted; %d bytes kept in %s (%s)", pe.Kept, pe.Part, partialNote(err))

@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package httpclient
+package download
 
 import "syscall"
 

@@ -1,4 +1,4 @@
-package httpclient_test
+package download_test
 
 import (
 	"context"
@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/download"
 )
 
-// A download interrupted earlier left report.txt.part; Download resumes it
+// A download interrupted earlier left report.txt.part; File resumes it
 // with a Range request and renames the file into place once complete.
-func ExampleDownload_resume() {
+func ExampleFile_resume() {
 	const content = "the whole report, byte for byte\n"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.ServeContent(w, r, "", time.Time{}, strings.NewReader(content))
@@ -29,7 +30,7 @@ func ExampleDownload_resume() {
 	}
 	defer os.RemoveAll(dir)
 	target := filepath.Join(dir, "report.txt")
-	if err := os.WriteFile(httpclient.PartPath(target), []byte(content[:10]), 0o644); err != nil {
+	if err := os.WriteFile(download.PartPath(target), []byte(content[:10]), 0o644); err != nil {
 		log.Fatal(err)
 	}
 
@@ -39,7 +40,7 @@ func ExampleDownload_resume() {
 	}
 	defer s.Close()
 	req := &httpclient.Request{Method: "GET", URL: srv.URL + "/report"}
-	d := &httpclient.Download{Path: target, Resume: true}
+	d := &download.File{Path: target, Resume: true}
 	if _, err := d.Prepare(req); err != nil {
 		log.Fatal(err)
 	}

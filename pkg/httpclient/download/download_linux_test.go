@@ -1,4 +1,4 @@
-package httpclient
+package download
 
 import (
 	"io"
@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,8 +27,8 @@ func TestDownloadToAPipe(t *testing.T) {
 	}
 	defer r.Close()
 
-	d := &Download{Path: path}
-	if _, err := d.Prepare(&Request{}); err != nil {
+	d := &File{Path: path}
+	if _, err := d.Prepare(&httpclient.Request{}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := d.Save(response(200, "hello"))
@@ -37,15 +38,15 @@ func TestDownloadToAPipe(t *testing.T) {
 	if st, err := os.Lstat(path); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
 		t.Fatalf("after Save, %s is %v (%v), want the FIFO still there", path, st.Mode(), err)
 	}
-	if _, err := os.Lstat(path + PartSuffix); err == nil {
-		t.Errorf("Save to a FIFO left %s%s", path, PartSuffix)
+	if _, err := os.Lstat(path + partSuffix); err == nil {
+		t.Errorf("Save to a FIFO left %s%s", path, partSuffix)
 	}
 	got, _ := io.ReadAll(io.LimitReader(r, 64))
 	if string(got) != "hello" || res.Path != path {
 		t.Errorf("FIFO received %q, result path %q; want %q and %q", got, res.Path, "hello", path)
 	}
 
-	if _, err := (&Download{Path: path, Resume: true}).Prepare(&Request{}); err == nil {
+	if _, err := (&File{Path: path, Resume: true}).Prepare(&httpclient.Request{}); err == nil {
 		t.Error("resuming into a FIFO: no error")
 	}
 }

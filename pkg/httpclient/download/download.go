@@ -1,4 +1,9 @@
-package httpclient
+// Package download saves response bodies to files as curl -O, wget and
+// HTTPie's --download do, without ever leaving a file that looks complete
+// but is not: the name a response asks for (Content-Disposition, else the
+// URL), a NAME.part file renamed into place once the body is whole, and
+// resuming a .part with a Range request.
+package download
 
 import (
 	"errors"
@@ -11,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
 // maxNameTries bounds the search for a free NAME-N.ext, so a directory
@@ -24,54 +31,54 @@ const minNameBytes = 16
 // no free NAME-N.ext within its bound.
 var ErrNoFreeName = errors.New("no free file name")
 
-// PartialDownloadError is a download whose transfer stopped part way: the
+// PartialError is a download whose transfer stopped part way: the
 // bytes received are kept in Part, from which Resume goes on.
-type PartialDownloadError struct {
+type PartialError struct {
 	Err  error  // why the transfer stopped
 	Kept int64  // bytes in Part
 	Part string // the partial file
 	Path string // the name the download is saved under once complete
 }
 
-func (e *PartialDownloadError) Error() string {
+func (e *PartialError) Error() string {
 	return fmt.Sprintf("%v; %d bytes kept in %s", e.Err, e.Kept, e.Part)
 }
 
 // Unwrap returns why the transfer stopped, so errors.Is sees a timeout.
-func (e *PartialDownloadError) Unwrap() error { return e.Err }
+func (e *PartialError) Unwrap() error { return e.Err }
 
-// DownloadState says what [Download.Save] did with a response.
-type DownloadState int
+// State says what [File.Save] did with a response.
+type State int
 
 const (
-	// DownloadSaved means the body was written and renamed into place.
-	DownloadSaved DownloadState = iota
-	// DownloadAlreadyComplete means a resumed file was complete already:
+	// Saved means the body was written and renamed into place.
+	Saved State = iota
+	// AlreadyComplete means a resumed file was complete already:
 	// the server answered 416 with a Content-Range of exactly its size.
-	DownloadAlreadyComplete
-	// DownloadNotSaved means the response is not the file (a status other
+	AlreadyComplete
+	// NotSaved means the response is not the file (a status other
 	// than 2xx, or a 416 for a file of another size: see
-	// DownloadResult.Conflict): nothing was written.
-	DownloadNotSaved
+	// Result.Conflict): nothing was written.
+	NotSaved
 )
 
-// Download saves a response body to a file the way `reqs --download`
-// does (SPEC §2): the bytes go to NAME.part (see [PartPath]), created
-// afresh with O_EXCL and never through a symbolic link, and the file is
-// renamed to NAME only once the body ended with the size the server
-// announced, so an interrupted download never leaves a file that looks
-// complete. A Download is used for one request: [Download.Prepare]
-// adjusts the request, then [Download.Save] consumes the response.
+// File saves a response body to a file: the bytes go to NAME.part (see
+// [PartPath]), created afresh with O_EXCL and never through a symbolic
+// link, and the file is renamed to NAME only once the body ended with the
+// size the server announced, so an interrupted download never leaves a
+// file that looks complete. A File is used for one request:
+// [File.Prepare] adjusts the request, then [File.Save] consumes the
+// response.
 //
-// A Download is not safe for concurrent use.
-type Download struct {
+// A File is not safe for concurrent use.
+type File struct {
 	// Path is the file to write. It may replace an existing file, as the
 	// caller named it; a symbolic link is followed (the file it names is
 	// replaced, the link stays), and a device, a pipe or another file that
 	// is not a regular one (/dev/null, /dev/stdout) is written to as it
 	// is, without a .part file, since renaming one over it would replace
 	// the device itself. Empty means a name chosen from the response
-	// ([DownloadName]) in Dir that never replaces anything: NAME-1.ext,
+	// ([Name]) in Dir that never replaces anything: NAME-1.ext,
 	// NAME-2.ext, … when NAME is taken, also when a file of that name
 	// appears while the body is read.
 	Path string
@@ -88,14 +95,14 @@ type Download struct {
 	// Start, when set, is called once the file is open and before any of
 	// the body is read; the reader it returns is copied instead of body
 	// (for instance one that counts bytes for a progress bar).
-	Start func(res *DownloadResult, body io.Reader) io.Reader
+	Start func(res *Result, body io.Reader) io.Reader
 
 	offset int64 // bytes already on disk, found by Prepare
 }
 
-// DownloadResult describes a download.
-type DownloadResult struct {
-	State DownloadState
+// Result describes a download.
+type Result struct {
+	State State
 	// Path is the file the body was, or is being, saved to.
 	Path string
 	// Offset is how many bytes were on disk before (a resumed download).
@@ -115,7 +122,7 @@ type DownloadResult struct {
 // identity, and when resuming a file that has bytes on disk it asks for
 // the rest with Range. It returns the names of the headers it added, which
 // describe this transfer only (a saved session must not keep them).
-func (d *Download) Prepare(req *Request) (added []string, err error) {
+func (d *File) Prepare(req *httpclient.Request) (added []string, err error) {
 	if d.Resume && d.Path == "" {
 		return nil, errors.New("resuming a download needs the file's name")
 	}
@@ -132,7 +139,7 @@ func (d *Download) Prepare(req *Request) (added []string, err error) {
 		if direct {
 			return added, fmt.Errorf("cannot resume %s: it is not a regular file", d.Path)
 		}
-		off, err := ResumeOffset(target)
+		off, err := resumeOffset(target)
 		if err != nil {
 			return added, err
 		}
@@ -146,12 +153,12 @@ func (d *Download) Prepare(req *Request) (added []string, err error) {
 }
 
 // Offset is how many bytes of the file Prepare found on disk.
-func (d *Download) Offset() int64 { return d.offset }
+func (d *File) Offset() int64 { return d.offset }
 
-// ResumeOffset returns how many bytes of target are already on disk: the
+// resumeOffset returns how many bytes of target are already on disk: the
 // size of its .part file, else of target itself (a file left by another
 // tool), else 0. Neither may be anything but a regular file.
-func ResumeOffset(target string) (int64, error) {
+func resumeOffset(target string) (int64, error) {
 	for _, p := range []string{PartPath(target), target} {
 		st, err := os.Lstat(p)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -168,25 +175,25 @@ func ResumeOffset(target string) (int64, error) {
 	return 0, nil
 }
 
-// Save writes resp's body to the file (see [Download]) and closes nothing:
+// Save writes resp's body to the file (see [File]) and closes nothing:
 // the caller still owns resp. A response that is not the file is not
-// saved (State DownloadNotSaved, nil error). A 206 is accepted only for a
+// saved (State NotSaved, nil error). A 206 is accepted only for a
 // resumed download and only when its Content-Range starts where the file
 // ends; a 200 to a Range request restarts the file. On an error after the
 // file was opened, the bytes stay in the .part file for a later resume and
 // no file at Path looks complete.
-func (d *Download) Save(resp *Response) (*DownloadResult, error) {
+func (d *File) Save(resp *httpclient.Response) (*Result, error) {
 	target, direct := d.Path, false
 	if d.Path != "" {
 		target, direct = outputTarget(d.Path)
 	}
-	res := &DownloadResult{Offset: d.offset, Total: -1, Path: target}
+	res := &Result{Offset: d.offset, Total: -1, Path: target}
 	cr := resp.Header.Get("Content-Range")
 	switch {
 	case d.offset > 0 && resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
 		total, ok := contentRangeTotal(cr)
 		if ok && total == d.offset {
-			res.State, res.Total = DownloadAlreadyComplete, total
+			res.State, res.Total = AlreadyComplete, total
 			return res, complete(target)
 		}
 		if ok {
@@ -196,7 +203,7 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 				res.Conflict = target // a file left by another tool
 			}
 		}
-		res.State = DownloadNotSaved
+		res.State = NotSaved
 		return res, nil
 	case d.offset > 0 && resp.StatusCode == http.StatusPartialContent:
 		start, ok := contentRangeStart(cr)
@@ -218,7 +225,7 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 	case resp.StatusCode/100 == 2:
 		res.Offset = 0 // a 200 to a Range request restarts the file
 	default:
-		res.State = DownloadNotSaved
+		res.State = NotSaved
 		return res, nil
 	}
 
@@ -266,7 +273,7 @@ func (d *Download) Save(resp *Response) (*DownloadResult, error) {
 		if direct {
 			return res, err
 		}
-		return res, &PartialDownloadError{Err: err, Kept: res.Offset + n, Part: part, Path: res.Path}
+		return res, &PartialError{Err: err, Kept: res.Offset + n, Part: part, Path: res.Path}
 	}
 	if got := res.Offset + n; res.Total >= 0 && got != res.Total {
 		if direct {
@@ -307,9 +314,9 @@ func outputTarget(p string) (target string, direct bool) {
 
 // open creates or reopens the .part file of target (a name chosen from
 // the response when target is "") and sets res.Path.
-func (d *Download) open(target string, resp *Response, res *DownloadResult) (*os.File, error) {
+func (d *File) open(target string, resp *httpclient.Response, res *Result) (*os.File, error) {
 	if target == "" {
-		name := DownloadName(resp.Header.Get("Content-Disposition"), resp.URL, resp.Header.Get("Content-Type"))
+		name := Name(resp.Header.Get("Content-Disposition"), resp.URL, resp.Header.Get("Content-Type"))
 		return createUnique(d.Dir, name, res)
 	}
 	part := PartPath(target)
@@ -353,7 +360,7 @@ func (d *Download) open(target string, resp *Response, res *DownloadResult) (*os
 // exclusively. A name the file system finds too long (a smaller NAME_MAX,
 // as on eCryptfs, or a path past PATH_MAX) is halved and tried again; any
 // other error is reported, never taken for "exists".
-func createUnique(dir, name string, res *DownloadResult) (*os.File, error) {
+func createUnique(dir, name string, res *Result) (*os.File, error) {
 	for i := 0; i < maxNameTries; i++ {
 		p := filepath.Join(dir, numberedName(name, i))
 		taken, err := exists(p)
@@ -381,7 +388,7 @@ func createUnique(dir, name string, res *DownloadResult) (*os.File, error) {
 // placeNew renames a finished .part of a name chosen from the response to
 // that name without replacing a file that appeared meanwhile; if one did,
 // the next free numbered name is used.
-func (d *Download) placeNew(res *DownloadResult) error {
+func (d *File) placeNew(res *Result) error {
 	part := PartPath(res.Path)
 	dir, name := filepath.Split(res.Path)
 	for i := 0; i < maxNameTries; i++ {
@@ -463,7 +470,7 @@ func linkRename(oldpath, newpath string) error {
 
 // contentCoding returns resp's Content-Encoding, or "" when it has none
 // or it is identity.
-func contentCoding(resp *Response) string {
+func contentCoding(resp *httpclient.Response) string {
 	ce := strings.TrimSpace(resp.Header.Get("Content-Encoding"))
 	if strings.EqualFold(ce, "identity") {
 		return ""

@@ -1,4 +1,4 @@
-package httpclient
+package download
 
 import (
 	"mime"
@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 )
 
-// PartSuffix is appended to a download's file name while it is incomplete.
-const PartSuffix = ".part"
+// partSuffix is appended to a download's file name while it is incomplete.
+const partSuffix = ".part"
 
 const (
 	// maxNameBytes is the longest file name Linux, the BSDs and macOS
@@ -21,20 +21,22 @@ const (
 	maxNameBytes = 255
 	// maxSafeName is the longest name a download chooses itself, so that
 	// NAME.part is still a legal name.
-	maxSafeName = maxNameBytes - len(PartSuffix)
+	maxSafeName = maxNameBytes - len(partSuffix)
 	// maxExtBytes is the longest extension kept when a name is cut; a
 	// longer "extension" is just part of the name.
 	maxExtBytes = 16
 )
 
-// DownloadName picks the file name for a download (SPEC §2): the
+// Name picks the file name for a download: the
 // Content-Disposition filename (RFC 6266, filename* preferred, in UTF-8
 // or ISO-8859-1; a filename that is not UTF-8 is read as ISO-8859-1), else the
 // last segment of the final URL's path, else "index"; a name taken from
 // the URL gets an extension from the content type when it has none (the
 // server's own name is kept as it is, as HTTPie does). The result is
-// always a bare, safe file name (see [SanitizeFilename]).
-func DownloadName(contentDisposition string, finalURL *url.URL, contentType string) string {
+// always a bare, safe file name: no directory, no control characters,
+// nothing Windows refuses, and short enough for NAME.part to fit in 255
+// bytes.
+func Name(contentDisposition string, finalURL *url.URL, contentType string) string {
 	name := ""
 	if contentDisposition != "" {
 		// mime.ParseMediaType decodes RFC 2231 filename* values and
@@ -53,7 +55,7 @@ func DownloadName(contentDisposition string, finalURL *url.URL, contentType stri
 			// and all (they are dropped below).
 			raw = latin1IfInvalid(raw)
 		}
-		name = SanitizeFilename(raw)
+		name = sanitizeFilename(raw)
 	}
 	if name != "" {
 		return name
@@ -64,7 +66,7 @@ func DownloadName(contentDisposition string, finalURL *url.URL, contentType stri
 			p = u
 		}
 		if !strings.HasSuffix(p, "/") {
-			name = SanitizeFilename(path.Base(p))
+			name = sanitizeFilename(path.Base(p))
 		}
 	}
 	if name == "" {
@@ -144,7 +146,7 @@ func looseFilename(cd string) string {
 	return strings.TrimSpace(v)
 }
 
-// SanitizeFilename turns a name a server suggested into a safe bare file
+// sanitizeFilename turns a name a server suggested into a safe bare file
 // name, or "" when nothing usable is left: only the part after the last
 // slash or backslash is kept; invalid UTF-8, control characters (C0, DEL,
 // C1) and invisible format characters (bidi overrides and isolates such as
@@ -154,11 +156,11 @@ func looseFilename(cd string) string {
 // on a character boundary, keeping its extension, so that NAME.part fits
 // in 255 bytes. On Windows, the names and characters it reserves are
 // made safe too (see windowsSafeName).
-func SanitizeFilename(name string) string {
+func sanitizeFilename(name string) string {
 	return sanitizeName(name, onWindows)
 }
 
-// sanitizeName is SanitizeFilename, with the Windows rules when windows.
+// sanitizeName is sanitizeFilename, with the Windows rules when windows.
 func sanitizeName(name string, windows bool) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
@@ -261,10 +263,10 @@ func numberedName(name string, i int) string {
 // file system, target's name cut to fit before the suffix.
 func PartPath(target string) string {
 	dir, base := filepath.Split(target)
-	if len(base)+len(PartSuffix) > maxNameBytes {
+	if len(base)+len(partSuffix) > maxNameBytes {
 		base = cutUTF8(base, maxSafeName)
 	}
-	return dir + base + PartSuffix
+	return dir + base + partSuffix
 }
 
 // commonExtensions covers the usual types first, since mime's own table

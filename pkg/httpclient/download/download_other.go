@@ -1,6 +1,6 @@
 //go:build !unix
 
-package httpclient
+package download
 
 // oNoFollow is 0 where open has no such flag; O_EXCL creation still never
 // writes through an existing link.

@@ -1,4 +1,4 @@
-package httpclient
+package download
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
 func TestDownloadName(t *testing.T) {
@@ -48,8 +50,8 @@ func TestDownloadName(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := DownloadName(tc.cd, u, tc.ct); got != tc.want {
-			t.Errorf("%s: DownloadName(%q, %q, %q) = %q, want %q", tc.name, tc.cd, tc.url, tc.ct, got, tc.want)
+		if got := Name(tc.cd, u, tc.ct); got != tc.want {
+			t.Errorf("%s: Name(%q, %q, %q) = %q, want %q", tc.name, tc.cd, tc.url, tc.ct, got, tc.want)
 		}
 	}
 }
@@ -57,9 +59,9 @@ func TestDownloadName(t *testing.T) {
 func TestDownloadNameLongURLGetsExtensionWithinBound(t *testing.T) {
 	t.Parallel()
 	u := &url.URL{Scheme: "http", Host: "x", Path: "/" + strings.Repeat("a", 255)}
-	got := DownloadName("", u, "application/json")
-	if len(got)+len(PartSuffix) > 255 || !strings.HasSuffix(got, ".json") {
-		t.Errorf("DownloadName(255-byte URL segment) = %d bytes %q, want NAME.part within 255 and .json kept", len(got), got)
+	got := Name("", u, "application/json")
+	if len(got)+len(partSuffix) > 255 || !strings.HasSuffix(got, ".json") {
+		t.Errorf("Name(255-byte URL segment) = %d bytes %q, want NAME.part within 255 and .json kept", len(got), got)
 	}
 }
 
@@ -67,19 +69,19 @@ func TestSanitizeFilenameLong(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{250, 251, 253, 255, 400} {
 		in := strings.Repeat("é", n/2) + ".txt"
-		got := SanitizeFilename(in)
-		if len(got)+len(PartSuffix) > 255 || !strings.HasSuffix(got, ".txt") || !utf8.ValidString(got) {
-			t.Errorf("SanitizeFilename(%d-byte name) = %d bytes %q, want valid UTF-8 ending in .txt whose .part is at most 255", len(in), len(got), got)
+		got := sanitizeFilename(in)
+		if len(got)+len(partSuffix) > 255 || !strings.HasSuffix(got, ".txt") || !utf8.ValidString(got) {
+			t.Errorf("sanitizeFilename(%d-byte name) = %d bytes %q, want valid UTF-8 ending in .txt whose .part is at most 255", len(in), len(got), got)
 		}
 	}
 }
 
 func TestNumberedNameFits(t *testing.T) {
 	t.Parallel()
-	name := SanitizeFilename(strings.Repeat("x", 300) + ".tar")
+	name := sanitizeFilename(strings.Repeat("x", 300) + ".tar")
 	for _, i := range []int{0, 1, 99, 1000} {
 		got := numberedName(name, i)
-		if len(got)+len(PartSuffix) > 255 || !strings.HasSuffix(got, ".tar") {
+		if len(got)+len(partSuffix) > 255 || !strings.HasSuffix(got, ".tar") {
 			t.Errorf("numberedName(%d bytes, %d) = %d bytes, want .part within 255 and .tar kept", len(name), i, len(got))
 		}
 	}
@@ -101,12 +103,12 @@ func TestPartPath(t *testing.T) {
 }
 
 // response makes a response whose body is s.
-func response(status int, s string, header ...string) *Response {
+func response(status int, s string, header ...string) *httpclient.Response {
 	h := http.Header{"Content-Length": {strconv.Itoa(len(s))}}
 	for i := 0; i+1 < len(header); i += 2 {
 		h.Set(header[i], header[i+1])
 	}
-	return &Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(s)), URL: &url.URL{Scheme: "http", Host: "x", Path: "/f.txt"}}
+	return &httpclient.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(s)), URL: &url.URL{Scheme: "http", Host: "x", Path: "/f.txt"}}
 }
 
 // failAfter returns data then err.
@@ -131,7 +133,7 @@ func TestDownloadSave(t *testing.T) {
 		name     string
 		existing map[string]string // files before the download
 		resume   bool
-		resp     *Response
+		resp     *httpclient.Response
 		wantErr  bool
 		wantFile string // content of Path, "" when it must not exist
 		wantPart string // content of Path.part, "" when it must not exist
@@ -139,7 +141,7 @@ func TestDownloadSave(t *testing.T) {
 		{"complete", nil, false, response(200, "hello"), false, "hello", ""},
 		{"replaces a file named by the caller", map[string]string{"f": "old"}, false, response(200, "hello"), false, "hello", ""},
 		{"short leaves only the part", nil, false, response(200, "hello", "Content-Length", "10"), true, "", "hello"},
-		{"read error leaves only the part", nil, false, &Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(&failAfter{"hel", boom})}, true, "", "hel"},
+		{"read error leaves only the part", nil, false, &httpclient.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(&failAfter{"hel", boom})}, true, "", "hel"},
 		{"resume appends", map[string]string{"f.part": "hel"}, true, response(206, "lo", "Content-Range", "bytes 3-4/5"), false, "hello", ""},
 		{"resume a file from another tool", map[string]string{"f": "hel"}, true, response(206, "lo", "Content-Range", "bytes 3-4/5"), false, "hello", ""},
 		{"resume from the wrong byte", map[string]string{"f.part": "hel"}, true, response(206, "llo", "Content-Range", "bytes 2-4/5"), true, "", "hel"},
@@ -163,8 +165,8 @@ func TestDownloadSave(t *testing.T) {
 				}
 			}
 			path := filepath.Join(dir, "f")
-			d := &Download{Path: path, Resume: tc.resume}
-			if _, err := d.Prepare(&Request{}); err != nil {
+			d := &File{Path: path, Resume: tc.resume}
+			if _, err := d.Prepare(&httpclient.Request{}); err != nil {
 				t.Fatal(err)
 			}
 			_, err := d.Save(tc.resp)
@@ -172,7 +174,7 @@ func TestDownloadSave(t *testing.T) {
 				t.Fatalf("Save: error %v, want error %v", err, tc.wantErr)
 			}
 			checkFile(t, path, tc.wantFile)
-			checkFile(t, path+PartSuffix, tc.wantPart)
+			checkFile(t, path+partSuffix, tc.wantPart)
 		})
 	}
 }
@@ -193,9 +195,9 @@ func TestDownloadPrepare(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f")
-	os.WriteFile(path+PartSuffix, []byte("12345"), 0o644)
-	req := &Request{}
-	d := &Download{Path: path, Resume: true}
+	os.WriteFile(path+partSuffix, []byte("12345"), 0o644)
+	req := &httpclient.Request{}
+	d := &File{Path: path, Resume: true}
 	added, err := d.Prepare(req)
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +211,7 @@ func TestDownloadPrepare(t *testing.T) {
 	if strings.Join(added, ",") != "Accept-Encoding,Range" {
 		t.Errorf("Prepare added %q, want Accept-Encoding and Range", added)
 	}
-	if _, err := (&Download{Resume: true}).Prepare(&Request{}); err == nil {
+	if _, err := (&File{Resume: true}).Prepare(&httpclient.Request{}); err == nil {
 		t.Error("Prepare with Resume and no Path: no error")
 	}
 }
@@ -225,9 +227,9 @@ func TestResumeOffset(t *testing.T) {
 		want    int64
 		wantErr bool
 	}{{"a", 5, false}, {"b", 3, false}, {"none", 0, false}, {"c", 0, true}} {
-		got, err := ResumeOffset(filepath.Join(dir, tc.name))
+		got, err := resumeOffset(filepath.Join(dir, tc.name))
 		if got != tc.want || (err != nil) != tc.wantErr {
-			t.Errorf("ResumeOffset(%s) = %d, %v; want %d, error %v", tc.name, got, err, tc.want, tc.wantErr)
+			t.Errorf("resumeOffset(%s) = %d, %v; want %d, error %v", tc.name, got, err, tc.want, tc.wantErr)
 		}
 	}
 }
@@ -241,10 +243,10 @@ func TestDownloadNeverWritesThroughALink(t *testing.T) {
 	victim := filepath.Join(dir, "victim")
 	os.WriteFile(victim, []byte("precious"), 0o644)
 	path := filepath.Join(dir, "f")
-	if err := os.Symlink(victim, path+PartSuffix); err != nil {
+	if err := os.Symlink(victim, path+partSuffix); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := (&Download{Path: path}).Save(response(200, "hello")); err != nil {
+	if _, err := (&File{Path: path}).Save(response(200, "hello")); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
 	checkFile(t, victim, "precious")
@@ -253,13 +255,13 @@ func TestDownloadNeverWritesThroughALink(t *testing.T) {
 	// Resuming through a link: the offset is taken, and then the open
 	// refuses the link (it was swapped in after Prepare).
 	path2 := filepath.Join(dir, "g")
-	os.WriteFile(path2+PartSuffix, []byte("hel"), 0o644)
-	d := &Download{Path: path2, Resume: true}
-	if _, err := d.Prepare(&Request{}); err != nil {
+	os.WriteFile(path2+partSuffix, []byte("hel"), 0o644)
+	d := &File{Path: path2, Resume: true}
+	if _, err := d.Prepare(&httpclient.Request{}); err != nil {
 		t.Fatal(err)
 	}
-	os.Remove(path2 + PartSuffix)
-	os.Symlink(victim, path2+PartSuffix)
+	os.Remove(path2 + partSuffix)
+	os.Symlink(victim, path2+partSuffix)
 	if _, err := d.Save(response(206, "lo", "Content-Range", "bytes 3-4/5")); err == nil {
 		t.Error("resume through a symlinked .part: no error")
 	}
@@ -279,7 +281,7 @@ func TestDownloadChoosesAFreeName(t *testing.T) {
 		{`attachment; filename="c.tar"`, "c.tar"},
 	}
 	for _, tc := range tests {
-		res, err := (&Download{Dir: dir}).Save(response(200, "new", "Content-Disposition", tc.cd))
+		res, err := (&File{Dir: dir}).Save(response(200, "new", "Content-Disposition", tc.cd))
 		if err != nil || res.Path != filepath.Join(dir, tc.want) {
 			t.Errorf("Save(%s) = %v, %v; want %s", tc.cd, res.Path, err, tc.want)
 			continue
@@ -297,11 +299,11 @@ func TestDownloadLongNames(t *testing.T) {
 	for _, n := range []int{250, 251, 253, 255, 300} {
 		for range 2 { // the second one needs a numbered name
 			name := strings.Repeat("n", n-4) + ".bin"
-			res, err := (&Download{Dir: dir}).Save(response(200, "x", "Content-Disposition", `attachment; filename="`+name+`"`))
+			res, err := (&File{Dir: dir}).Save(response(200, "x", "Content-Disposition", `attachment; filename="`+name+`"`))
 			if err != nil {
 				t.Fatalf("Save(%d-byte name): %v", n, err)
 			}
-			if b := filepath.Base(res.Path); len(b)+len(PartSuffix) > 255 || !strings.HasSuffix(b, ".bin") {
+			if b := filepath.Base(res.Path); len(b)+len(partSuffix) > 255 || !strings.HasSuffix(b, ".bin") {
 				t.Errorf("Save(%d-byte name) chose %d bytes %q", n, len(b), b)
 			}
 			checkFile(t, res.Path, "x")
@@ -309,7 +311,7 @@ func TestDownloadLongNames(t *testing.T) {
 	}
 	// A legal 253-byte name given by the caller works; its .part is cut.
 	path := filepath.Join(dir, strings.Repeat("o", 253))
-	if _, err := (&Download{Path: path}).Save(response(200, "ok")); err != nil {
+	if _, err := (&File{Path: path}).Save(response(200, "ok")); err != nil {
 		t.Fatalf("Save(-o 253-byte name): %v", err)
 	}
 	checkFile(t, path, "ok")
@@ -322,7 +324,7 @@ func TestDownloadNoFreeName(t *testing.T) {
 	for i := 1; i < maxNameTries; i++ {
 		os.WriteFile(filepath.Join(dir, "z-"+strconv.Itoa(i)), nil, 0o644)
 	}
-	_, err := (&Download{Dir: dir}).Save(response(200, "x", "Content-Disposition", `attachment; filename="z"`))
+	_, err := (&File{Dir: dir}).Save(response(200, "x", "Content-Disposition", `attachment; filename="z"`))
 	if !errors.Is(err, ErrNoFreeName) {
 		t.Errorf("Save with every name taken: %v, want ErrNoFreeName", err)
 	}
@@ -333,7 +335,7 @@ func TestDownloadNoFreeName(t *testing.T) {
 func TestDownloadNeverReplacesAFileThatAppeared(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	d := &Download{Dir: dir, Start: func(res *DownloadResult, body io.Reader) io.Reader {
+	d := &File{Dir: dir, Start: func(res *Result, body io.Reader) io.Reader {
 		os.WriteFile(res.Path, []byte("appeared"), 0o644)
 		return body
 	}}
@@ -399,26 +401,26 @@ func FuzzSanitizeFilename(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got := SanitizeFilename(in)
-		if len(got)+len(PartSuffix) > 255 {
-			t.Errorf("SanitizeFilename(%q) = %d bytes; NAME.part is over 255", in, len(got))
+		got := sanitizeFilename(in)
+		if len(got)+len(partSuffix) > 255 {
+			t.Errorf("sanitizeFilename(%q) = %d bytes; NAME.part is over 255", in, len(got))
 		}
 		if !utf8.ValidString(got) {
-			t.Errorf("SanitizeFilename(%q) = %q, not valid UTF-8", in, got)
+			t.Errorf("sanitizeFilename(%q) = %q, not valid UTF-8", in, got)
 		}
 		if strings.ContainsAny(got, `/\`) || got == "." || got == ".." || strings.HasPrefix(got, ".") {
-			t.Errorf("SanitizeFilename(%q) = %q, not a bare visible name", in, got)
+			t.Errorf("sanitizeFilename(%q) = %q, not a bare visible name", in, got)
 		}
 		for _, r := range got {
 			if unsafeNameRune(r) {
-				t.Errorf("SanitizeFilename(%q) = %q, keeps %U", in, got, r)
+				t.Errorf("sanitizeFilename(%q) = %q, keeps %U", in, got, r)
 			}
 		}
-		if SanitizeFilename(got) != got {
-			t.Errorf("SanitizeFilename(%q) = %q, which sanitises to something else again", in, got)
+		if sanitizeFilename(got) != got {
+			t.Errorf("sanitizeFilename(%q) = %q, which sanitises to something else again", in, got)
 		}
 		for _, i := range []int{1, 1000} {
-			if n := numberedName(got, i); got != "" && len(n)+len(PartSuffix) > 255 {
+			if n := numberedName(got, i); got != "" && len(n)+len(partSuffix) > 255 {
 				t.Errorf("numberedName(%q, %d) = %d bytes; .part over 255", got, i, len(n))
 			}
 		}
@@ -438,7 +440,7 @@ func TestDownloadShortensANameTooLongForTheFileSystem(t *testing.T) {
 		t.Fatalf("cannot make a %d-byte directory path: %v", len(dir), err)
 	}
 	name := strings.Repeat("n", 246) + ".bin"
-	res, err := (&Download{Dir: dir}).Save(response(200, "x", "Content-Disposition", `attachment; filename="`+name+`"`))
+	res, err := (&File{Dir: dir}).Save(response(200, "x", "Content-Disposition", `attachment; filename="`+name+`"`))
 	if err != nil {
 		t.Fatalf("Save(250-byte name in a %d-byte directory): %v", len(dir), err)
 	}
@@ -460,7 +462,7 @@ func TestDownloadFollowsALinkTheCallerNamed(t *testing.T) {
 	if err := os.Symlink(real, link); err != nil {
 		t.Fatal(err)
 	}
-	res, err := (&Download{Path: link}).Save(response(200, "hello"))
+	res, err := (&File{Path: link}).Save(response(200, "hello"))
 	if err != nil {
 		t.Fatalf("Save: %v", err)
 	}
@@ -468,15 +470,15 @@ func TestDownloadFollowsALinkTheCallerNamed(t *testing.T) {
 		t.Errorf("after Save, %s is %v (%v), want still a link", link, st.Mode(), err)
 	}
 	checkFile(t, real, "hello")
-	checkFile(t, real+PartSuffix, "")
+	checkFile(t, real+partSuffix, "")
 	if res.Path != real {
 		t.Errorf("result path %q, want %q", res.Path, real)
 	}
 
 	// Resuming through the link resumes the file it names.
 	os.WriteFile(real, []byte("hel"), 0o644)
-	d := &Download{Path: link, Resume: true}
-	req := &Request{}
+	d := &File{Path: link, Resume: true}
+	req := &httpclient.Request{}
 	if _, err := d.Prepare(req); err != nil || req.Header.Get("Range") != "bytes=3-" {
 		t.Fatalf("Prepare through a link: Range %q, %v; want bytes=3-", req.Header.Get("Range"), err)
 	}
