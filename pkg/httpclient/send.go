@@ -14,6 +14,7 @@ import (
 
 	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
 	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
+	"github.com/reqs-cli/reqs/pkg/httpclient/internal/wire"
 )
 
 // sendOnce performs one exchange: one request, repeated while a
@@ -55,7 +56,7 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 	var dnsStart, connStart, tlsStart time.Time
 	remote := ""
 	var tlsState *tls.ConnectionState
-	var wire *wireConn
+	var rec *wire.Conn
 	ctx = context.WithValue(ctx, wireOrderKey{}, s.headerOrder(p))
 	// The transport's exchangePhase is told of the connection and the
 	// handshake by this trace (see phaseSlotKey).
@@ -108,11 +109,11 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 			addr := info.Conn.RemoteAddr().String()
 			locked(func() {
 				remote = addr
-				wire = armConn(ctx, info.Conn, wire)
+				rec = armConn(ctx, info.Conn, rec)
 			})
 			// Over a recorded HTTP/2 connection the head is reported
 			// once sent, with the fields that went out (h2SentKey).
-			if onConnect, ok := ctx.Value(onConnectKey{}).(func(*PreparedRequest, string)); ok && !h2ConnOf(info.Conn) {
+			if onConnect, ok := ctx.Value(onConnectKey{}).(func(*PreparedRequest, string)); ok && !wire.IsH2(info.Conn) {
 				onConnect(p, connProto(info.Conn))
 			}
 		},
@@ -150,10 +151,10 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 	switch {
 	case raw.TLS != nil:
 		tlsState = raw.TLS
-	case wire != nil && wire.tls != nil:
-		tlsState = wire.tls
+	case rec != nil && rec.TLS != nil:
+		tlsState = rec.TLS
 	}
-	fields, err := rawResponseHead(wireHead(wire), raw.StatusCode)
+	fields, err := rawResponseHead(wireHead(rec), raw.StatusCode)
 	switch {
 	case err == nil:
 	case h2Fields != nil:

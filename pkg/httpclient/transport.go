@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/quic-go/quic-go/http3"
+	"github.com/reqs-cli/reqs/pkg/httpclient/internal/wire"
 )
 
 // TransportOptions returns the options the session's transport was built
@@ -216,7 +217,7 @@ func newH2CTransport(ht *http.Transport) *http.Transport {
 		if err != nil {
 			return nil, err
 		}
-		if wc, ok := c.(*wireConn); ok { // HTTP/1 heads only
+		if wc, ok := c.(*wire.Conn); ok { // HTTP/1 heads only
 			c = wc.Conn
 		}
 		ph, _ := ctx.Value(exchangePhaseKey{}).(*exchangePhase)

@@ -1,17 +1,13 @@
-package httpclient
+package wire
 
 import (
-	"context"
 	"crypto/tls"
 	"encoding/binary"
-	"errors"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 
-	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
 
@@ -21,13 +17,13 @@ import (
 // decodes response headers into a map, so neither what -v prints nor
 // the response headers shown would be the order on the wire. The
 // session's transports therefore hand each HTTP/2 connection to an
-// x/net/http2 ClientConn of their own over an h2WireConn: a negotiated
+// x/net/http2 ClientConn of their own over an H2Conn: a negotiated
 // h2 connection over TLS through TLSNextProto["h2"], and an h2c one
 // (prior knowledge over plain TCP) through
 // TLSNextProto["unencrypted_http2"], the key under which net/http hands
 // over an unencrypted connection, wrapped in a *tls.Conn that only
 // carries it, when its Protocols allow unencrypted HTTP/2 alone. The
-// h2WireConn reads the frame stream passing through it in both
+// H2Conn reads the frame stream passing through it in both
 // directions without changing a byte: it follows frame boundaries,
 // joins HEADERS (or PUSH_PROMISE) and CONTINUATION fragments and decodes
 // each header block with an HPACK decoder of its own per direction. A
@@ -215,11 +211,11 @@ func (p *h2Parser) endFrame() {
 	}
 }
 
-// h2WireConn is an HTTP/2 connection whose header blocks are recorded
-// (see the comment above). Over TLS it is an h2WireTLSConn, so that the
+// H2Conn is an HTTP/2 connection whose header blocks are recorded
+// (see the comment above). Over TLS it is an H2TLSConn, so that the
 // ClientConn finds the handshake's state (Response.TLS); over h2c it
 // has none.
-type h2WireConn struct {
+type H2Conn struct {
 	net.Conn
 	wmu    sync.Mutex // serialises writes, for wp
 	wp, rp *h2Parser  // rp is fed by the ClientConn's one reading goroutine
@@ -230,19 +226,21 @@ type h2WireConn struct {
 	seen map[uint32]bool
 }
 
-// h2WireTLSConn is an h2WireConn over TLS.
-type h2WireTLSConn struct {
-	*h2WireConn
-	tc *tls.Conn
+// H2TLSConn is an H2Conn over TLS.
+type H2TLSConn struct {
+	*H2Conn
+	TC *tls.Conn
 }
 
-func (c h2WireTLSConn) ConnectionState() tls.ConnectionState { return c.tc.ConnectionState() }
+// ConnectionState is the TLS state of the connection under the recording.
+func (c H2TLSConn) ConnectionState() tls.ConnectionState { return c.TC.ConnectionState() }
 
-func newH2WireConn(c net.Conn) *h2WireConn {
-	w := &h2WireConn{Conn: c, seen: map[uint32]bool{}}
+// NewH2Conn records the HTTP/2 frames that pass through c.
+func NewH2Conn(c net.Conn) *H2Conn {
+	w := &H2Conn{Conn: c, seen: map[uint32]bool{}}
 	w.wp = newH2Parser(true, func(b h2Block) { w.keep(&w.sent, b) })
 	w.rp = newH2Parser(false, func(b h2Block) {
-		if st := h2Status(b.fields); len(st) == 3 && st[0] != '1' {
+		if st := H2Status(b.fields); len(st) == 3 && st[0] != '1' {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			if w.seen[b.stream] { // trailers
@@ -255,12 +253,14 @@ func newH2WireConn(c net.Conn) *h2WireConn {
 	return w
 }
 
-func (w *h2WireConn) keep(list *[]h2Block, b h2Block) {
+// keep adds a block to a list of unclaimed ones.
+func (w *H2Conn) keep(list *[]h2Block, b h2Block) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	*list = appendKept(*list, b)
 }
 
+// appendKept appends b, dropping the oldest block past h2MaxKept.
 func appendKept(list []h2Block, b h2Block) []h2Block {
 	if len(list) >= h2MaxKept {
 		list = append(list[:0], list[1:]...)
@@ -268,7 +268,7 @@ func appendKept(list []h2Block, b h2Block) []h2Block {
 	return append(list, b)
 }
 
-func (w *h2WireConn) Write(p []byte) (int, error) {
+func (w *H2Conn) Write(p []byte) (int, error) {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
 	// Recorded before the bytes go out: once they are out the server can
@@ -279,17 +279,17 @@ func (w *h2WireConn) Write(p []byte) (int, error) {
 	return w.Conn.Write(p)
 }
 
-func (w *h2WireConn) Read(p []byte) (int, error) {
+func (w *H2Conn) Read(p []byte) (int, error) {
 	n, err := w.Conn.Read(p)
 	w.rp.feed(p[:n])
 	return n, err
 }
 
-// claim takes the request block that req went out with (the first
+// Claim takes the request block that req went out with (the first
 // unclaimed one with its method: requests on a connection are claimed in
 // the order they end, which for sequential ones is the order sent) and the response
 // block of the same stream; either is nil when not recorded.
-func (w *h2WireConn) claim(req *http.Request) (sent, got []hpack.HeaderField) {
+func (w *H2Conn) Claim(req *http.Request) (sent, got []hpack.HeaderField) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for i, b := range w.sent {
@@ -309,9 +309,9 @@ func (w *h2WireConn) claim(req *http.Request) (sent, got []hpack.HeaderField) {
 	return nil, nil
 }
 
-// sameHeader reports whether the regular fields of a response block are
+// SameHeader reports whether the regular fields of a response block are
 // those of h, the header the client parsed from it.
-func sameHeader(fields []hpack.HeaderField, h http.Header) bool {
+func SameHeader(fields []hpack.HeaderField, h http.Header) bool {
 	n := 0
 	seen := map[string]int{}
 	for _, f := range fields {
@@ -334,6 +334,7 @@ func sameHeader(fields []hpack.HeaderField, h http.Header) bool {
 	return n == total
 }
 
+// pseudo returns the value of a pseudo-header field.
 func pseudo(fields []hpack.HeaderField, name string) string {
 	for _, f := range fields {
 		if f.Name == name {
@@ -343,184 +344,28 @@ func pseudo(fields []hpack.HeaderField, name string) string {
 	return ""
 }
 
-func h2Status(fields []hpack.HeaderField) string { return pseudo(fields, ":status") }
+// H2Status is the :status of a response block.
+func H2Status(fields []hpack.HeaderField) string { return pseudo(fields, ":status") }
 
-// regularFields returns the fields that are not pseudo-headers; the
+// RegularFields returns the fields that are not pseudo-headers; the
 // request's :authority is shown as the host field it stands for.
-func regularFields(fields []hpack.HeaderField) []HeaderField {
-	var out []HeaderField
+func RegularFields(fields []hpack.HeaderField) []Field {
+	var out []Field
 	for _, f := range fields {
 		if f.Name == ":authority" {
-			out = append(out, HeaderField{Name: "host", Value: f.Value})
+			out = append(out, Field{Name: "host", Value: f.Value})
 		}
 		if !strings.HasPrefix(f.Name, ":") {
-			out = append(out, HeaderField{Name: f.Name, Value: f.Value})
+			out = append(out, Field{Name: f.Name, Value: f.Value})
 		}
 	}
 	return out
 }
 
-// h2SentKey carries, to the HTTP/2 round trip, the function that takes
-// the request's header fields as sent (nil when they were not
-// recorded).
-type h2SentKey struct{}
-
-// h2GotKey carries, to the HTTP/2 round trip, the function that takes
-// the response's header fields in the order received.
-type h2GotKey struct{}
-
-// h2RoundTripper sends requests on one recorded HTTP/2 connection.
-type h2RoundTripper struct {
-	cc   *http2.ClientConn
-	conn *h2WireConn
-}
-
-// h2NoCachedConn tells net/http that the connection takes no new
-// requests, so that it drops it and dials again.
-type h2NoCachedConn struct{}
-
-func (h2NoCachedConn) IsHTTP2NoCachedConnError() {}
-func (h2NoCachedConn) Error() string             { return "http2: no cached connection was available" }
-
-func (rt *h2RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !rt.cc.ReserveNewRequest() {
-		return nil, h2NoCachedConn{}
-	}
-	resp, err := rt.cc.RoundTrip(req)
-	sent, got := rt.conn.claim(req)
-	if err != nil && h2Unprocessed(err) {
-		// The server did not take the request (the connection went
-		// away first): net/http sends it again on a new connection, as
-		// its own HTTP/2 client retries these.
-		return nil, h2NoCachedConn{}
-	}
-	if f, ok := req.Context().Value(h2SentKey{}).(func([]HeaderField)); ok {
-		var fields []HeaderField
-		if sent != nil {
-			fields = regularFields(sent)
-		}
-		f(fields)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if got != nil && h2Status(got) == strconv.Itoa(resp.StatusCode) && sameHeader(got, resp.Header) {
-		if set, ok := req.Context().Value(h2GotKey{}).(func([]HeaderField)); ok {
-			set(regularFields(got))
-		}
-	}
-	return resp, nil
-}
-
-// h2Unprocessed reports whether err says that the server never processed
-// the request, as x/net/http2's canRetryError does: the connection was
-// unusable or went away under a GOAWAY before the stream, or the stream
-// was refused. Its sentinel errors are unexported, so they are known by
-// their text.
-func h2Unprocessed(err error) bool {
-	switch err.Error() {
-	case "http2: client conn not usable", "http2: Transport received Server's graceful shutdown GOAWAY":
-		return true
-	}
-	var se http2.StreamError
-	return errors.As(err, &se) && se.Code == http2.ErrCodeRefusedStream
-}
-
-// h2NextProto returns the TLSNextProto entries of a transport with
-// settings' configuration: "h2" for HTTP/2 negotiated over TLS and
-// "unencrypted_http2" for h2c, each a ClientConn of x/net/http2 over a
-// recorded connection, configured from settings (timeouts, compression,
-// header limits) as net/http's own would be. net/http uses the second
-// only when its Protocols allow unencrypted HTTP/2 and not HTTP/1
-// (newH2CTransport); with an "h2" entry present it installs no HTTP/2
-// client of its own that would replace either.
-// Each ClientConn joins conns, for CloseIdleConnections.
-func h2NextProto(settings *http.Transport, conns *h2Conns) (map[string]func(string, *tls.Conn) http.RoundTripper, error) {
-	t2, err := http2.ConfigureTransports(settings)
-	if err != nil {
-		return nil, err
-	}
-	open := func(c net.Conn, wc *h2WireConn, tconn net.Conn) http.RoundTripper {
-		cc, err := t2.NewClientConn(tconn)
-		if err != nil {
-			go c.Close()
-			return erringRoundTripper{err}
-		}
-		conns.add(cc)
-		return &h2RoundTripper{cc: cc, conn: wc}
-	}
-	return map[string]func(string, *tls.Conn) http.RoundTripper{
-		"h2": func(_ string, c *tls.Conn) http.RoundTripper {
-			wc := newH2WireConn(c)
-			return open(c, wc, h2WireTLSConn{h2WireConn: wc, tc: c})
-		},
-		"unencrypted_http2": func(_ string, c *tls.Conn) http.RoundTripper {
-			// The *tls.Conn only carries the plain connection; it has
-			// never shaken hands and must not be used.
-			inner, ok := c.NetConn().(interface{ UnencryptedNetConn() net.Conn })
-			if !ok {
-				go c.Close()
-				return erringRoundTripper{errors.New("http2: TLS conn unexpectedly found in unencrypted handoff")}
-			}
-			nc := inner.UnencryptedNetConn()
-			wc := newH2WireConn(nc)
-			return open(nc, wc, wc)
-		},
-	}, nil
-}
-
-// h2Conns are the ClientConns of a session's transports. net/http's
-// CloseIdleConnections closes the HTTP/1 connections it holds and tells
-// its own HTTP/2 client to close its idle ones, but leaves alone a
-// connection handed to a TLSNextProto function: closeIdle closes these.
-type h2Conns struct {
-	mu    sync.Mutex
-	conns map[*http2.ClientConn]bool
-}
-
-func (p *h2Conns) add(cc *http2.ClientConn) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.conns == nil {
-		p.conns = map[*http2.ClientConn]bool{}
-	}
-	for c := range p.conns {
-		if c.State().Closed {
-			delete(p.conns, c)
-		}
-	}
-	p.conns[cc] = true
-}
-
-// closeIdle closes the connections that carry no request, as net/http's
-// own HTTP/2 client does. Shutdown lets a request that takes one
-// meanwhile finish first.
-func (p *h2Conns) closeIdle() {
-	var idle []*http2.ClientConn
-	p.mu.Lock()
-	for cc := range p.conns {
-		st := cc.State()
-		if st.Closed || st.StreamsActive+st.StreamsReserved+st.StreamsPending == 0 {
-			delete(p.conns, cc)
-			if !st.Closed {
-				idle = append(idle, cc)
-			}
-		}
-	}
-	p.mu.Unlock()
-	for _, cc := range idle {
-		cc.Shutdown(context.Background())
-	}
-}
-
-type erringRoundTripper struct{ err error }
-
-func (e erringRoundTripper) RoundTrip(*http.Request) (*http.Response, error) { return nil, e.err }
-
-// h2ConnOf reports whether conn is a recorded HTTP/2 connection.
-func h2ConnOf(conn net.Conn) bool {
+// IsH2 reports whether conn is a recorded HTTP/2 connection.
+func IsH2(conn net.Conn) bool {
 	switch conn.(type) {
-	case *h2WireConn, h2WireTLSConn:
+	case *H2Conn, H2TLSConn:
 		return true
 	}
 	return false

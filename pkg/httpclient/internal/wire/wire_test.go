@@ -1,8 +1,7 @@
-package httpclient
+package wire
 
 import (
 	"net"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -38,11 +37,11 @@ func TestReorderHead(t *testing.T) {
 	}
 }
 
-// pipeConn returns a wireConn over one end of a pipe and the other end.
-func pipeConn(t *testing.T) (*wireConn, net.Conn) {
+// pipeConn returns a Conn over one end of a pipe and the other end.
+func pipeConn(t *testing.T) (*Conn, net.Conn) {
 	a, b := net.Pipe()
 	t.Cleanup(func() { a.Close(); b.Close() })
-	return &wireConn{Conn: a}, b
+	return &Conn{Conn: a}, b
 }
 
 func TestWireConnWritesHeadInOrder(t *testing.T) {
@@ -61,7 +60,7 @@ func TestWireConnWritesHeadInOrder(t *testing.T) {
 		}
 		got <- b.String()
 	}()
-	wc.arm([]string{"Host", "X-B", "X-A"})
+	wc.Arm([]string{"Host", "X-B", "X-A"})
 	// The head arrives in pieces, the body right after it.
 	for _, piece := range []string{"GET / HTTP/1.1\r\nHo", "st: h\r\nX-A: 1\r\n", "X-B: 2\r\n\r", "\nbo", "dy"} {
 		if n, err := wc.Write([]byte(piece)); err != nil || n != len(piece) {
@@ -76,31 +75,24 @@ func TestWireConnWritesHeadInOrder(t *testing.T) {
 
 func TestWireConnRecordsFinalResponseHead(t *testing.T) {
 	t.Parallel()
-	wc := &wireConn{}
-	wc.arm(nil)
+	wc := &Conn{}
+	wc.Arm(nil)
 	// 100 Continue, then the final head split across reads, then body.
 	for _, piece := range []string{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nx-a: 1\r", "\nX-A: 2\r\n\r", "\nbody HTTP/1.1 500 x\r\n\r\n"} {
 		wc.record([]byte(piece))
 	}
 	want := "HTTP/1.1 200 OK\r\nx-a: 1\r\nX-A: 2\r\n\r\n"
-	if got := string(wc.responseHead()); got != want {
+	if got := string(wc.ResponseHead()); got != want {
 		t.Errorf("recorded %q, want %q", got, want)
 	}
-	fields, err := rawResponseHead(wc.responseHead(), 200)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]HeaderField{{Name: "x-a", Value: "1"}, {Name: "X-A", Value: "2"}}, fields); diff != "" {
+	if diff := cmp.Diff([]Field{{Name: "x-a", Value: "1"}, {Name: "X-A", Value: "2"}}, ParseHead(wc.ResponseHead())); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
-	if _, err := rawResponseHead(wc.responseHead(), 404); err == nil {
-		t.Error("rawResponseHead accepted a head of another status")
-	}
 
-	notHTTP := &wireConn{}
-	notHTTP.arm(nil)
+	notHTTP := &Conn{}
+	notHTTP.Arm(nil)
 	notHTTP.record([]byte("\x00\x00\x12\x04\x00\x00\x00\x00\x00\r\n\r\n"))
-	if h := notHTTP.responseHead(); h != nil {
+	if h := notHTTP.ResponseHead(); h != nil {
 		t.Errorf("an HTTP/2 frame was recorded as a head: %q", h)
 	}
 }
@@ -108,40 +100,8 @@ func TestWireConnRecordsFinalResponseHead(t *testing.T) {
 func TestParseHeadFields(t *testing.T) {
 	t.Parallel()
 	head := "HTTP/1.1 200 OK\r\nA:1\r\nb:  two words \r\nFolded: x\r\n  y\r\nA: 3\r\n\r\n"
-	want := []HeaderField{{Name: "A", Value: "1"}, {Name: "b", Value: "two words"}, {Name: "Folded", Value: "x y"}, {Name: "A", Value: "3"}}
-	if diff := cmp.Diff(want, parseHeadFields([]byte(head))); diff != "" {
-		t.Errorf("parseHeadFields(%q) (-want +got):\n%s", head, diff)
-	}
-}
-
-func TestPrepareHeaderOrder(t *testing.T) {
-	t.Parallel()
-	s, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Header.Set("X-Session", "s")
-	req := &Request{
-		URL:         "http://example.org/",
-		JSON:        []byte(`{}`),
-		Header:      http.Header{"X-Zeta": {"1"}, "X-Alpha": {"2"}, "User-Agent": {"mine"}, "X-Unlisted": {"u"}},
-		HeaderOrder: []string{"X-Zeta", "x-alpha", "user-agent"},
-		Unset:       []string{"Connection"},
-	}
-	p, err := s.Prepare(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"user-agent", "Accept-Encoding", "Accept", "X-Session", "Content-Type", "X-Unlisted", "X-Zeta", "x-alpha"}
-	if diff := cmp.Diff(want, p.HeaderOrder); diff != "" {
-		t.Errorf("HeaderOrder (-want +got):\n%s", diff)
-	}
-	var names []string
-	for _, f := range s.Head(p, "HTTP/1.1").Header {
-		names = append(names, f.Name)
-	}
-	wantHead := []string{"Host", "user-agent", "Accept-Encoding", "Accept", "X-Session", "Content-Type", "X-Unlisted", "X-Zeta", "x-alpha", "Content-Length"}
-	if diff := cmp.Diff(wantHead, names); diff != "" {
-		t.Errorf("Head names (-want +got):\n%s", diff)
+	want := []Field{{Name: "A", Value: "1"}, {Name: "b", Value: "two words"}, {Name: "Folded", Value: "x y"}, {Name: "A", Value: "3"}}
+	if diff := cmp.Diff(want, ParseHead([]byte(head))); diff != "" {
+		t.Errorf("ParseHead(%q) (-want +got):\n%s", head, diff)
 	}
 }
