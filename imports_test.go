@@ -17,10 +17,10 @@ func TestImportDirection(t *testing.T) {
 	const mod = "github.com/reqs-cli/reqs/"
 	forbidden := map[string][]string{
 		"pkg/httpclient/...": {mod + "cmd", mod + "pkg/render", mod + "pkg/config", mod + "pkg/httpfile", "github.com/spf13/cobra", "github.com/spf13/viper"},
-		"pkg/render":     {mod + "cmd", mod + "pkg/config", "github.com/spf13/cobra", "github.com/spf13/viper"},
-		"pkg/config":     {mod + "cmd", mod + "pkg/render", "github.com/spf13/cobra"},
-		"cmd":            {"github.com/spf13/viper"},
-		"pkg/jq":         {mod + "cmd", mod + "pkg/render", mod + "pkg/config", mod + "pkg/httpclient", "github.com/spf13/cobra", "github.com/spf13/viper"},
+		"pkg/render":         {mod + "cmd", mod + "pkg/config", "github.com/spf13/cobra", "github.com/spf13/viper"},
+		"pkg/config":         {mod + "cmd", mod + "pkg/render", "github.com/spf13/cobra"},
+		"cmd":                {"github.com/spf13/viper"},
+		"pkg/jq":             {mod + "cmd", mod + "pkg/render", mod + "pkg/config", mod + "pkg/httpclient", "github.com/spf13/cobra", "github.com/spf13/viper"},
 	}
 	for pkg, bad := range forbidden {
 		t.Run(pkg, func(t *testing.T) {
