@@ -40,6 +40,10 @@ type Vars struct {
 	// Now is the clock of $timestamp and $isoTimestamp; nil means
 	// time.Now.
 	Now func() time.Time
+
+	// expanding holds the variables whose values are being expanded,
+	// so a reference back to one of them is told from deep nesting.
+	expanding map[string]bool
 }
 
 // Bounds on variables that refer to variables: how deep, how many
@@ -106,8 +110,11 @@ func advance(p Pos, text string) Pos {
 }
 
 func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (string, error) {
-	if depth > maxDepth {
+	if v.expanding[ref] {
 		return "", errorf(at, "variable %q refers to itself", ref)
+	}
+	if depth > maxDepth {
+		return "", errorf(at, "variables refer to variables more than %d levels deep (at %q)", maxDepth, excerpt(ref))
 	}
 	if ref == "" {
 		return "", errorf(at, "empty {{}}")
@@ -121,16 +128,27 @@ func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (
 	for k := len(req.Vars) - 1; k >= 0; k-- {
 		if req.Vars[k].Name == ref {
 			fv := req.Vars[k]
-			return v.expand(req, fv.Value, fv.ValuePos, depth+1, refs)
+			return v.expandVariable(req, ref, fv.Value, fv.ValuePos, depth, refs)
 		}
 	}
 	if val, ok := v.Environment[ref]; ok {
-		return v.expand(req, val, at, depth+1, refs)
+		return v.expandVariable(req, ref, val, at, depth, refs)
 	}
 	if name, path, ok := strings.Cut(ref, ".response."); ok && validName(name) {
 		return v.response(name, path, at)
 	}
 	return "", errorf(at, "undefined variable %q", excerpt(ref))
+}
+
+// expandVariable expands the value of the variable name, noting that it
+// is being expanded while it is.
+func (v *Vars) expandVariable(req *Request, name, value string, at Pos, depth int, refs *int) (string, error) {
+	if v.expanding == nil {
+		v.expanding = map[string]bool{}
+	}
+	v.expanding[name] = true
+	defer delete(v.expanding, name)
+	return v.expand(req, value, at, depth+1, refs)
 }
 
 // response reads `NAME.response.body.PATH` or `NAME.response.headers.H`.

@@ -194,3 +194,34 @@ func TestRandomIntRange(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandNestingAndCycles: a chain deeper than the bound is named as
+// too deep, not as a variable referring to itself, and a cycle through
+// other variables is named as one.
+func TestExpandNestingAndCycles(t *testing.T) {
+	t.Parallel()
+	var src strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&src, "@a%d = {{a%d}}\n", i, i+1)
+	}
+	src.WriteString("@a40 = end\n@x = {{y}}\n@y = {{z}}\n@z = {{x}}\n@ok = {{a10}}\nGET /\n")
+	f, err := Parse("t.http", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := f.Requests[0]
+	tests := []struct{ in, want string }{
+		{"{{a0}}", "more than 32 levels deep"},
+		{"{{x}}", `variable "x" refers to itself`},
+	}
+	for _, tc := range tests {
+		_, err := (&Vars{}).Expand(req, tc.in, Pos{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Expand(%q) error = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+	v := &Vars{}
+	if got, err := v.Expand(req, "{{ok}} {{ok}}", Pos{}); err != nil || got != "end end" {
+		t.Errorf("Expand(30 levels, twice) = %q, %v; want %q", got, err, "end end")
+	}
+}
