@@ -68,7 +68,7 @@ func (f *sessionFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Session, "session", "", "use and update the named session `NAME` (or a session file PATH): headers, auth, cookies")
 	fs.StringVar(&f.ReadOnly, "session-read-only", "", "use the session `NAME` (or PATH) without saving changes to it")
 	fs.StringVar(&f.Cookies, "cookies", "", "load cookies from `FILE`, a Netscape/curl cookie file (what curl -c writes)")
-	fs.StringVar(&f.CookieJar, "cookie-jar", "", "write the cookies to `FILE` after the exchange, as a Netscape/curl cookie file (mode 0600)")
+	fs.StringVar(&f.CookieJar, "cookie-jar", "", "write the cookies to `FILE` after the exchange, as a Netscape/curl cookie file (mode 0600); - writes them to standard output")
 }
 
 // givenOnCommandLine reports whether the user typed the flag on this
@@ -249,7 +249,7 @@ func formatTimeout(connect, read time.Duration) string {
 // --cookies adds a cookie file's cookies to the jar (after the session's),
 // and --cookie-jar writes the jar out after the exchange.
 func (f *sessionFlags) load(env *requestEnv) (func() error, error) {
-	if f.CookieJar != "" {
+	if f.CookieJar != "" && f.CookieJar != "-" {
 		// Refused before the request is sent, rather than after a
 		// login whose cookies then cannot be kept.
 		if err := checkCookieJarPath(f.CookieJar); err != nil {
@@ -282,6 +282,11 @@ func (f *sessionFlags) load(env *requestEnv) (func() error, error) {
 			if err := save(); err != nil {
 				return err
 			}
+		}
+		if f.CookieJar == "-" {
+			// curl's -c -: the jar goes to standard output, after
+			// the response.
+			return cookiejar.WriteCookieFile(env.IO.Out, jar.All())
 		}
 		if err := jar.SaveCookieFile(f.CookieJar); err != nil {
 			return fmt.Errorf("--cookie-jar %s: %w", f.CookieJar, unwrapPathError(err))

@@ -186,6 +186,9 @@ func (j *Jar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 // deletes that cookie when c has expired. A new cookie evicts the oldest
 // of its site, then the oldest of all, when a limit is reached.
 func (j *Jar) store(c Cookie, now time.Time) {
+	if hasCookieCTL(c.Name) || hasCookieCTL(c.Value) {
+		return
+	}
 	key := jarKey(c.Domain, c.Path, c.Name)
 	old, ok := j.entries[key]
 	if c.Expired(now) {
@@ -282,6 +285,19 @@ func (j *Jar) shadowsSecure(c Cookie, now time.Time) bool {
 			continue
 		}
 		if (domainMatch(e.Domain, c.Domain) || domainMatch(c.Domain, e.Domain)) && pathMatch(c.Path, e.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCookieCTL reports whether s has a control character other than tab:
+// such a cookie can never be sent in a Cookie header, and RFC 6265bis
+// (§5.6 step 1) has user agents ignore it entirely — from a server, a
+// session file or a cookie file alike.
+func hasCookieCTL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c == 0x7f {
 			return true
 		}
 	}

@@ -354,6 +354,18 @@ func TestJarLoad(t *testing.T) {
 			wantLen: 2,
 		},
 		{
+			name: "control characters dropped, tab kept",
+			load: []Cookie{
+				{Name: "bad", Value: "a\x01b", Domain: "example.com", HostOnly: true, Path: "/"},
+				{Name: "del\x7f", Value: "1", Domain: "example.com", HostOnly: true, Path: "/"},
+				{Name: "lf", Value: "a\nb", Domain: "example.com", HostOnly: true, Path: "/"},
+				{Name: "tab", Value: "a\tb", Domain: "example.com", HostOnly: true, Path: "/"},
+			},
+			url:     "http://example.com/",
+			want:    "tab=a\tb",
+			wantLen: 1,
+		},
+		{
 			name:    "domain canonicalised and path defaulted",
 			load:    []Cookie{{Name: "a", Value: "1", Domain: ".Example.COM"}},
 			url:     "http://www.example.com/x",
