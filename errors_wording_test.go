@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -11,13 +14,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quic-go/quic-go"
 	"github.com/reqs-cli/reqs/internal/testserver"
 )
 
 // goInternals matches what SPEC §7 keeps out of error messages: Go
 // package prefixes, net.OpError's "dial tcp"-style operations, Go type
 // names and stack traces. --debug may show them; the error line may not.
-var goInternals = regexp.MustCompile(`strconv\.|jsontext|encoding/json|(^|[ (])(json|x509|tls|yaml|toml|http2|gzip|flate|zlib|zstd|stat|lstat|open|connect|socket): |(^|[ (])(stat|lstat|open) /|(dial|read|write) (tcp|udp|unix)|net/http|pflag|syscall|goroutine |\*[a-z0-9]+\.[A-Z]`)
+var goInternals = regexp.MustCompile(`strconv\.|jsontext|encoding/json|(^|[ (])(json|x509|tls|yaml|toml|http2|http3|quic|gzip|flate|zlib|zstd|stat|lstat|open|connect|socket): |stream error|stream ID|CRYPTO_ERROR|(^|[ (])(stat|lstat|open) /|(dial|read|write) (tcp|udp|unix)|net/http|pflag|syscall|goroutine |\*[a-z0-9]+\.[A-Z]`)
 
 // TestErrorsSpeakToUsers runs bad inputs through the binary and fails on
 // any Go package name in the error, a wrong exit status, or a message
@@ -53,6 +57,44 @@ func TestErrorsSpeakToUsers(t *testing.T) {
 			c.Close()
 		}
 	}()
+	// silent accepts connections and never answers: over h2c the
+	// connection is made, so waiting for an answer is a read timeout.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { silent.Close() })
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			go io.Copy(io.Discard, c)
+		}
+	}()
+	// noH3 speaks QUIC but not HTTP/3 (no "h3" in its ALPN).
+	pki, err := testserver.SharedPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	noH3, err := quic.ListenAddr("127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{pki.Server}, NextProtos: []string{"not-h3"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { noH3.Close() })
+	go func() {
+		for {
+			if _, err := noH3.Accept(context.Background()); err != nil {
+				return
+			}
+		}
+	}()
+	sessions := t.TempDir()
+	ctlCookie := filepath.Join(sessions, "ctl-cookie.json")
+	if err := os.WriteFile(ctlCookie, []byte(`{"headers": [{"name": "X-Ok", "value": "1"}], "cookies": [{"name": "k", "value": "a\u0001b", "domain": "127.0.0.1", "path": "/"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -84,6 +126,14 @@ func TestErrorsSpeakToUsers(t *testing.T) {
 		{name: "missing unix socket", args: []string{"--unix-socket", filepath.Join(dir, "none.sock"), "http://x/"}, status: 1, want: "ConnectionError"},
 		{name: "expired certificate", args: []string{"--verify", env("CA_FILE"), env("TLS_EXPIRED") + "/"}, status: 1, want: "SSLError"},
 		{name: "unknown authority", args: []string{env("HTTPBIN_TLS") + "/get"}, status: 1, want: "SSLError"},
+		{name: "reset during the body", args: []string{env("FAULT") + "/truncated?reset=1"}, status: 1, want: "before the whole body arrived: connection reset by peer"},
+		{name: "HTTP/2 stream reset during the body", args: []string{"--http2", env("FAULT") + "/truncated"}, status: 1, want: "the server reset the HTTP/2 stream (INTERNAL_ERROR)"},
+		{name: "response headers too large", args: []string{env("FAULT") + "/hostile/bigheaders"}, status: 1, want: "response headers are larger than 10 MiB"},
+		{name: "silent h2c server", args: []string{"--http2", "--timeout", "3,0.3", "http://" + silent.Addr().String() + "/"}, status: 2, want: "ReadTimeout"},
+		{name: "QUIC server without HTTP/3", args: []string{"--http3", "--verify", env("CA_FILE"), "https://" + noH3.Addr().String() + "/"}, status: 1, want: "does not speak HTTP/3"},
+		{name: "HTTP/3 stream ended", args: []string{"--http3", "--verify", env("CA_FILE"), env("FAULT_H3") + "/truncated"}, status: 1, want: "H3_INTERNAL_ERROR"},
+		{name: "key of another certificate", args: []string{"--cert", env("CA_FILE"), "--cert-key", env("CLIENT_KEY"), env("HTTPBIN_TLS") + "/get"}, status: 64, want: "is not this certificate's key"},
+		{name: "cookie with a control character", args: []string{"--session", ctlCookie, env("HTTPBIN") + "/cookies"}, status: 0, want: ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,7 +42,7 @@ import (
 //	/received-last    /received-last?key=K: the summary of the last /received?key=K request
 //	/sigv4/...        checks an AWS Signature Version 4
 //	/hostile/longname /hostile/name /hostile/deepjson /hostile/control
-//	/hostile/slowtext /hostile/reason  a server attacking its client (fault_hostile.go)
+//	/hostile/slowtext /hostile/reason /hostile/bigheaders  a server attacking its client (fault_hostile.go)
 //	/oauth2/token     OAuth 2 token endpoint (client credentials, refresh)
 //	/oauth2/resource  accepts the bearer tokens /oauth2/token issued
 type Fault struct {
@@ -118,6 +118,7 @@ func NewFault(fallback http.Handler) *Fault {
 		{"/hostile/name", handleHostileName},
 		{"/hostile/deepjson", handleHostileDeepJSON},
 		{"/hostile/control", handleHostileControl},
+		{"/hostile/bigheaders", handleHostileBigHeaders},
 		{"/hostile/slowtext", handleHostileSlowText},
 		{"/hostile/reason", handleHostileReason},
 		{"/oauth2/token", f.oauth2.handleToken},

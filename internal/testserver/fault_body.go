@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -14,15 +15,17 @@ import (
 // that conditional and If-Range requests behave the same on every run.
 var downloadModTime = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-// handleTruncated serves /truncated?declared=1000&sent=10: a 200 whose
-// Content-Length is declared but whose body is only the first sent pattern
-// bytes, after which the connection is closed. A client must report an
+// handleTruncated serves /truncated?declared=1000&sent=10&reset=0: a 200
+// whose Content-Length is declared but whose body is only the first sent
+// pattern bytes, after which the connection is closed — with a TCP reset
+// (RST, "connection reset by peer") when reset=1. A client must report an
 // incomplete body. Over HTTP/2, where connections cannot be hijacked, the
 // stream is reset instead.
 func (f *Fault) handleTruncated(w http.ResponseWriter, r *http.Request) {
 	k := newKnobs(r)
 	declared := k.size("declared", 1000)
 	sent := k.size("sent", 10)
+	reset := k.bool("reset")
 	if sent >= declared && k.err == nil {
 		k.fail("sent", strconv.FormatInt(sent, 10), fmt.Errorf("must be less than declared=%d", declared))
 	}
@@ -42,6 +45,11 @@ func (f *Fault) handleTruncated(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(rw, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", declared)
 	io.Copy(rw, NewPatternReader(sent))
 	rw.Flush()
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
+		// Let the client read what was sent before the reset discards it.
+		time.Sleep(50 * time.Millisecond)
+		tc.SetLinger(0)
+	}
 }
 
 // handleStall serves /stall?bytes=5&for=10s&total=N: a 200 declaring

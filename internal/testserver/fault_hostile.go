@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -124,6 +125,38 @@ func handleHostileControl(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, "before "+ControlSequences+" after\n")
+}
+
+// handleHostileBigHeaders serves /hostile/bigheaders?size=11M: a 200
+// whose head holds size bytes (at most 64M) of X-Fill header lines, past
+// the 10 MiB a client should accept.
+func handleHostileBigHeaders(w http.ResponseWriter, r *http.Request) {
+	k := newKnobs(r)
+	size := k.size("size", 11<<20)
+	if size > 64<<20 && k.err == nil {
+		k.fail("size", strconv.FormatInt(size, 10), fmt.Errorf("at most 64M"))
+	}
+	if !k.ok(w) {
+		return
+	}
+	line := "X-Fill: " + strings.Repeat("f", 1014) + "\r\n" // 1 KiB
+	conn, rw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		for n := int64(0); n < size; n += int64(len(line)) {
+			w.Header().Add("X-Fill", line[8:1022])
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	defer conn.Close()
+	rw.WriteString("HTTP/1.1 200 OK\r\n")
+	for n := int64(0); n < size; n += int64(len(line)) {
+		if _, err := rw.WriteString(line); err != nil {
+			return
+		}
+	}
+	rw.WriteString("Content-Length: 0\r\n\r\n")
+	rw.Flush()
 }
 
 // handleHostileSlowText serves /hostile/slowtext?lines=3&every=2s: text/plain

@@ -213,6 +213,13 @@ func (r *shortBodyReader) Read(p []byte) (int, error) {
 			err = r.timeoutError()
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			err = newError(ErrChunkedEncoding, r.url, fmt.Errorf("connection closed before the whole body arrived: %w", err))
+		default:
+			// A connection reset or a stream the server ended mid-body
+			// is a broken body, as Requests' ChunkedEncodingError
+			// ("Connection broken: …") says.
+			if why, ok := describeBreak(err); ok {
+				err = newError(ErrChunkedEncoding, r.url, &transportFailure{msg: "the connection broke before the whole body arrived: " + why, err: err})
+			}
 		}
 	}
 	return n, err

@@ -9,7 +9,13 @@ import (
 	"net/textproto"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+
+	"github.com/quic-go/quic-go"
+	"github.com/quic-go/quic-go/http3"
+	"github.com/reqs-cli/reqs/pkg/httpclient/internal/wire"
+	"golang.org/x/net/http2"
 )
 
 // roundTripError is a failed exchange with what the session transport
@@ -55,8 +61,35 @@ func (s *Session) classifyError(err error, p *PreparedRequest) error {
 	case errors.As(err, &re):
 		return err
 	}
+	if name, ok := invalidHeaderField(err); ok {
+		what := "a header"
+		if name != "" {
+			what = "the " + name + " header"
+		}
+		return newError(ErrInvalidHeader, p.URL.String(), fmt.Errorf("%s cannot be sent: it has a control character or a line break", what))
+	}
 	kind, cause := classifyTransportError(err, s.opts.Cert != "")
 	return newError(kind, p.URL.String(), cause)
+}
+
+// invalidHeaderField finds net/http's refusal to send a header (a value
+// from a session or a helper with a control character in it): it has no
+// error type, only the message `net/http: invalid header field value for
+// "Name"`, or `… field name "Name"`.
+func invalidHeaderField(err error) (name string, ok bool) {
+	msg := err.Error()
+	for _, prefix := range []string{"net/http: invalid header field value for ", "net/http: invalid header field name "} {
+		if i := strings.Index(msg, prefix); i >= 0 {
+			rest := msg[i+len(prefix):]
+			if q, err := strconv.QuotedPrefix(rest); err == nil {
+				if n, err := strconv.Unquote(q); err == nil {
+					return n, true
+				}
+			}
+			return "", true
+		}
+	}
+	return "", false
 }
 
 // classifyTransportError picks the error kind for a failed round trip and
@@ -159,12 +192,89 @@ func describeConnectError(err error) error {
 	}
 	if broken := brokenConnCause(err); broken != nil {
 		var proto textproto.ProtocolError
-		if strings.HasPrefix(broken.Error(), "malformed ") || errors.As(broken, &proto) {
+		switch {
+		case strings.HasPrefix(broken.Error(), "malformed ") || errors.As(broken, &proto):
 			return &transportFailure{msg: fmt.Sprintf("the server's response is not valid HTTP: %v", broken), err: err}
+		case headersTooLarge(broken):
+			return &transportFailure{msg: fmt.Sprintf("the server's response headers are larger than %d MiB", wire.MaxHeadBytes>>20), err: err}
+		}
+		if why, ok := describeBreak(broken); ok {
+			return &transportFailure{msg: "the connection broke: " + why, err: err}
 		}
 		return &transportFailure{msg: fmt.Sprintf("the connection broke: %v", broken), err: err}
 	}
+	if headersTooLarge(err) {
+		return &transportFailure{msg: fmt.Sprintf("the server's response headers are larger than %d MiB", wire.MaxHeadBytes>>20), err: err}
+	}
+	if why, ok := describeBreak(err); ok {
+		return &transportFailure{msg: why, err: err}
+	}
 	return err
+}
+
+// headersTooLarge reports whether err is net/http refusing a response
+// whose head passed the transport's MaxResponseHeaderBytes; it has no
+// error type, only its message.
+func headersTooLarge(err error) bool {
+	return strings.Contains(err.Error(), "server response headers exceeded")
+}
+
+// describeBreak words an exchange that broke after the connection was
+// made — a reset TCP connection, an HTTP/2 or HTTP/3 stream or connection
+// the server ended — without the Go packages' own words (`read tcp
+// a->b: read: …`, `stream error: stream ID 1; …`, `CRYPTO_ERROR …`). ok
+// is false when err is none of these.
+func describeBreak(err error) (why string, ok bool) {
+	var (
+		h2Stream http2.StreamError
+		h2Away   http2.GoAwayError
+		h2Conn   http2.ConnectionError
+		h3       *http3.Error
+		qStream  *quic.StreamError
+		qApp     *quic.ApplicationError
+		qTrans   *quic.TransportError
+		qReset   *quic.StatelessResetError
+	)
+	by := func(remote bool) string {
+		if remote {
+			return "the server"
+		}
+		return "reqs"
+	}
+	switch {
+	case errors.As(err, &h2Stream):
+		return fmt.Sprintf("the server reset the HTTP/2 stream (%v)", h2Stream.Code), true
+	case errors.As(err, &h2Away):
+		return fmt.Sprintf("the server closed the HTTP/2 connection (GOAWAY %v)", h2Away.ErrCode), true
+	case errors.As(err, &h2Conn):
+		return fmt.Sprintf("the HTTP/2 connection failed (%v)", http2.ErrCode(h2Conn)), true
+	case errors.As(err, &h3):
+		return fmt.Sprintf("%s ended the HTTP/3 exchange (%v)", by(h3.Remote), h3.ErrorCode), true
+	case errors.As(err, &qStream):
+		return fmt.Sprintf("%s reset the QUIC stream (code %d)", by(qStream.Remote), qStream.ErrorCode), true
+	case errors.As(err, &qApp):
+		return fmt.Sprintf("%s closed the QUIC connection (code %d)", by(qApp.Remote), qApp.ErrorCode), true
+	case errors.As(err, &qReset):
+		return "the server reset the QUIC connection (it had forgotten it)", true
+	case errors.As(err, &qTrans):
+		if qTrans.ErrorCode.IsCryptoError() {
+			return fmt.Sprintf("%s ended the TLS session (alert: %s)", by(qTrans.Remote), alertName(uint8(qTrans.ErrorCode-0x100))), true
+		}
+		return fmt.Sprintf("%s closed the QUIC connection (%v)", by(qTrans.Remote), qTrans.ErrorCode), true
+	}
+	for _, op := range []string{"read", "write"} {
+		if oe := findOpError(err, op); oe != nil {
+			return unwrapSyscall(oe.Err).Error(), true
+		}
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "stream error: stream ID ") {
+		// net/http's own HTTP/2 client has its StreamError unexported:
+		// "stream error: stream ID 3; CANCEL; received from peer".
+		if parts := strings.Split(msg, "; "); len(parts) >= 2 {
+			return fmt.Sprintf("the server reset the HTTP/2 stream (%s)", parts[1]), true
+		}
+	}
+	return "", false
 }
 
 // brokenConnPrefix starts net/http's message for an HTTP/1 exchange that

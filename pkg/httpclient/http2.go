@@ -44,6 +44,11 @@ func (rt *h2RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !rt.cc.ReserveNewRequest() {
 		return nil, h2NoCachedConn{}
 	}
+	// The connection is made (net/http's GotConn trace fires for
+	// HTTP/1 alone), so a timeout from here on is a read timeout.
+	if ph, _ := req.Context().Value(exchangePhaseKey{}).(*exchangePhase); ph != nil {
+		ph.connected.Store(true)
+	}
 	resp, err := rt.cc.RoundTrip(req)
 	sent, got := rt.conn.Claim(req)
 	if err != nil && h2Unprocessed(err) {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quic-go/quic-go"
 	"github.com/youmark/pkcs8"
 )
 
@@ -180,7 +181,13 @@ func LoadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
 	}
 	cert, err := tls.X509KeyPair(certPEM.Bytes(), keyPEM)
 	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("client certificate %s: %w", certFile, err)
+		// "tls: private key does not match public key": said without
+		// the package's prefix.
+		words := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "tls: "), "x509: ")
+		if keyFile != "" {
+			words = strings.Replace(words, "private key does not match public key", "the key "+keyFile+" is not this certificate's key", 1)
+		}
+		return tls.Certificate{}, fmt.Errorf("client certificate %s: %w", certFile, &transportFailure{msg: words, err: err})
 	}
 	return cert, nil
 }
@@ -264,6 +271,9 @@ const (
 	alertUnknownCA          = 48
 	alertProtocolVersion    = 70
 	alertCertificateNeeded  = 116
+	// alertNoApplicationProtocol: no ALPN protocol in common, as when
+	// a QUIC server does not offer HTTP/3.
+	alertNoApplicationProtocol = 120
 )
 
 // describeTLSError restates a TLS failure with its cause named: unknown
@@ -307,25 +317,41 @@ func describeTLSError(err error, haveClientCert bool) (described error, ok bool)
 	if !isAlert {
 		return nil, false
 	}
+	name := alertName(code)
 	switch {
 	case code == alertCertificateNeeded, (code == alertBadCertificate || code == alertHandshakeFailure) && !haveClientCert:
-		return wrap("the server requires a client certificate (alert: %v)", unwrapOp(err))
+		return wrap("the server requires a client certificate (alert: %s)", name)
 	case code == alertBadCertificate || code == alertUnknownCA || code == alertCertificateExpired:
-		return wrap("the server rejected the client certificate (alert: %v)", unwrapOp(err))
+		return wrap("the server rejected the client certificate (alert: %s)", name)
 	case code == alertProtocolVersion:
-		return wrap("the server does not support the requested TLS version (alert: %v)", unwrapOp(err))
+		return wrap("the server does not support the requested TLS version (alert: %s)", name)
+	case code == alertNoApplicationProtocol && errors.As(err, new(*quic.TransportError)):
+		return wrap("the server does not speak HTTP/3 on this port (alert: %s)", name)
+	case code == alertNoApplicationProtocol:
+		return wrap("the server speaks none of the protocols reqs offered (alert: %s)", name)
 	}
-	return wrap("TLS handshake failed: the server sent the alert %q", unwrapOp(err).Error())
+	return wrap("TLS handshake failed: the server sent the alert %q", name)
+}
+
+// alertName is a TLS alert's description as RFC 8446 names it, in
+// words ("certificate required"), without crypto/tls's "tls: " prefix.
+func alertName(code uint8) string {
+	return strings.TrimPrefix(tls.AlertError(code).Error(), "tls: ")
 }
 
 // remoteAlert finds a TLS alert the peer sent. crypto/tls reports it as a
 // net.OpError with Op "remote error" around its unexported alert type (a
 // uint8), so the code is read by reflection; tls.AlertError is accepted
-// too.
+// too, and so is QUIC's CRYPTO_ERROR from the peer, which carries the
+// alert as its code minus 0x100 (RFC 9001 §4.8).
 func remoteAlert(err error) (code uint8, ok bool) {
 	var ae tls.AlertError
 	if errors.As(err, &ae) {
 		return uint8(ae), true
+	}
+	var qe *quic.TransportError
+	if errors.As(err, &qe) && qe.Remote && qe.ErrorCode.IsCryptoError() {
+		return uint8(qe.ErrorCode - 0x100), true
 	}
 	var op *net.OpError
 	if !errors.As(err, &op) || op.Op != "remote error" || op.Err == nil {

@@ -402,7 +402,7 @@ func TestLoadClientCertErrors(t *testing.T) {
 		// A wrong passphrase that passes the padding check, made certain.
 		{name: "legacy key decrypting to garbage", cert: files.clientCert, key: files.legacyGarbage, pass: legacyGarbagePass, wantInMsg: "wrong passphrase", wantFile: files.legacyGarbage},
 		{name: "key file given as certificate", cert: files.clientKey, wantInMsg: "no PEM certificate", wantFile: files.clientKey},
-		{name: "CA that is not the key's certificate", cert: files.caFile, key: files.clientKey, wantInMsg: "private key does not match", wantFile: files.caFile},
+		{name: "CA that is not the key's certificate", cert: files.caFile, key: files.clientKey, wantInMsg: "is not this certificate's key", wantFile: files.caFile},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

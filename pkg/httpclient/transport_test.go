@@ -19,6 +19,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/quic-go/quic-go"
+	"github.com/quic-go/quic-go/http3"
+	"golang.org/x/net/http2"
 )
 
 func TestResolvePins(t *testing.T) {
@@ -218,6 +221,22 @@ func TestClassifyTransportError(t *testing.T) {
 		{name: "server asked for a certificate and hung up", err: &roundTripError{err: errors.New("http2: client conn could not be established"), certRequested: true},
 			wantKind: ErrSSL, wantMsg: "the server requires a client certificate"},
 		{name: "anything else", err: &roundTripError{err: errors.New("connection reset by peer")}, wantKind: ErrConnection},
+		{name: "QUIC server without h3", err: &roundTripError{err: &net.OpError{Op: "dial", Net: "udp", Err: &quic.TransportError{Remote: true, ErrorCode: 0x100 + 120}}, tlsFailed: true},
+			wantKind: ErrSSL, wantMsg: "the server does not speak HTTP/3 on this port (alert: no application protocol)"},
+		{name: "QUIC certificate required", err: &roundTripError{err: &quic.TransportError{Remote: true, ErrorCode: 0x100 + 116}},
+			wantKind: ErrSSL, wantMsg: "the server requires a client certificate (alert: certificate required)"},
+		{name: "TLS alert in words", err: &roundTripError{err: &net.OpError{Op: "remote error", Err: tls.AlertError(40)}}, haveClientCert: true,
+			wantKind: ErrSSL, wantMsg: `TLS handshake failed: the server sent the alert "handshake failure"`},
+		{name: "HTTP/2 stream reset", err: &roundTripError{err: http2.StreamError{StreamID: 1, Code: http2.ErrCodeRefusedStream}, connected: true},
+			wantKind: ErrConnection, wantMsg: "the server reset the HTTP/2 stream (REFUSED_STREAM)"},
+		{name: "HTTP/2 GOAWAY", err: &roundTripError{err: http2.GoAwayError{ErrCode: http2.ErrCodeEnhanceYourCalm}, connected: true},
+			wantKind: ErrConnection, wantMsg: "the server closed the HTTP/2 connection (GOAWAY ENHANCE_YOUR_CALM)"},
+		{name: "HTTP/3 error", err: &roundTripError{err: fmt.Errorf("http3: parsing frame failed: %w", &http3.Error{Remote: true, ErrorCode: http3.ErrCodeInternalError}), connected: true},
+			wantKind: ErrConnection, wantMsg: "the server ended the HTTP/3 exchange (H3_INTERNAL_ERROR)"},
+		{name: "headers too large", err: &roundTripError{err: errors.New("net/http: HTTP/1.x transport connection broken: net/http: server response headers exceeded 10485760 bytes; aborted"), connected: true},
+			wantKind: ErrConnection, wantMsg: "the server's response headers are larger than 10 MiB"},
+		{name: "net/http's own stream error", err: &roundTripError{err: errors.New("stream error: stream ID 3; CANCEL; received from peer"), connected: true},
+			wantKind: ErrConnection, wantMsg: "the server reset the HTTP/2 stream (CANCEL)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,6 +249,23 @@ func TestClassifyTransportError(t *testing.T) {
 				t.Errorf("classifyTransportError(%v) cause %q shows the proxy password", tc.err, cause)
 			}
 		})
+	}
+}
+
+// TestClassifyErrorInvalidHeader: net/http's refusal to send a header,
+// which has no error type, is an InvalidHeader that names the header in
+// words.
+func TestClassifyErrorInvalidHeader(t *testing.T) {
+	t.Parallel()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &PreparedRequest{URL: &url.URL{Scheme: "http", Host: "a"}}
+	in := &roundTripError{err: fmt.Errorf("net/http: invalid header field value for %q", "Cookie")}
+	got := s.classifyError(in, p)
+	if !errors.Is(got, ErrInvalidHeader) || !strings.Contains(got.Error(), "the Cookie header cannot be sent") || strings.Contains(got.Error(), "net/http") {
+		t.Errorf("classifyError(%v) = %v, want an InvalidHeader naming Cookie in words", in, got)
 	}
 }
 
