@@ -45,6 +45,8 @@ import (
 //	/hostile/slowtext /hostile/reason /hostile/bigheaders  a server attacking its client (fault_hostile.go)
 //	/oauth2/token     OAuth 2 token endpoint (client credentials, refresh)
 //	/oauth2/resource  accepts the bearer tokens /oauth2/token issued
+//	/ws/...           WebSockets: echo, info, broadcast, send, pings, pinger and hostile ones (fault_ws.go)
+//	/sse/...          event streams: events, reconnect and hostile ones (fault_sse.go)
 type Fault struct {
 	counter  Counter
 	mux      *http.ServeMux
@@ -56,6 +58,7 @@ type Fault struct {
 	// received holds the last /received summary by its key parameter.
 	received map[string]string
 	oauth2   *oauth2Server
+	hub      wsHub // connections of /ws/broadcast
 }
 
 // NewFault returns a Fault whose unknown paths are served by fallback
@@ -126,6 +129,12 @@ func NewFault(fallback http.Handler) *Fault {
 	}
 	for _, r := range routes {
 		f.mux.HandleFunc(r.path, r.h)
+	}
+	for path, h := range f.wsRoutes() {
+		f.mux.HandleFunc(path, h)
+	}
+	for path, h := range sseRoutes() {
+		f.mux.HandleFunc(path, h)
 	}
 	return f
 }

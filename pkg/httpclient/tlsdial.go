@@ -44,7 +44,7 @@ func (t *sessionTransport) dialTLS(cfg func() *tls.Config, dial func(ctx context
 		}
 		_, proxyHop := ctx.Value(proxyHopKey{}).(bool)
 		switch {
-		case proxyHop || t.opts.HTTP1:
+		case proxyHop || t.opts.HTTP1 || isUpgrade(ctx):
 			c.NextProtos = []string{"http/1.1"}
 		default:
 			c.NextProtos = []string{"h2", "http/1.1"}
@@ -108,6 +108,10 @@ func (t *sessionTransport) tunnelTransport(pu *url.URL) *http.Transport {
 		return t.connectTunnel(ctx, rt, pu, addr)
 	}
 	rt.DialTLSContext = t.dialTLS(func() *tls.Config { return rt.TLSClientConfig.Clone() }, tunnel)
+	// Plain http goes through here only to switch protocols (a WebSocket).
+	rt.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return wrapConn(tunnel(ctx, network, addr))
+	}
 	if t.tunnels == nil {
 		t.tunnels = map[string]*http.Transport{}
 	}

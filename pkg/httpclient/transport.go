@@ -320,8 +320,9 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, err
 		}
 	}
-	h2c := t.opts.HTTP2 && req.URL.Scheme == "http"
-	h3 := t.h3 != nil && req.URL.Scheme == "https"
+	upgrade := isUpgrade(req.Context())
+	h2c := t.opts.HTTP2 && req.URL.Scheme == "http" && !upgrade
+	h3 := t.h3 != nil && req.URL.Scheme == "https" && !upgrade
 	if h3 && pu != nil {
 		if req.Body != nil {
 			req.Body.Close()
@@ -338,7 +339,7 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	case pu == nil && h2c:
 		rt = t.h2c
 	case pu == nil:
-	case req.URL.Scheme == "https":
+	case req.URL.Scheme == "https" || upgrade:
 		rt = t.tunnelTransport(pu)
 	default:
 		ctx = context.WithValue(ctx, proxyHopKey{}, true)

@@ -182,10 +182,11 @@ func (c *Conn) record(b []byte) {
 }
 
 // informational reports whether a response head is a 1xx (100 Continue,
-// 103 Early Hints), after which the final response follows.
+// 103 Early Hints), after which the final response follows; 101 Switching
+// Protocols is final.
 func informational(head []byte) bool {
 	_, rest, ok := bytes.Cut(head, []byte(" "))
-	return ok && len(rest) > 0 && rest[0] == '1'
+	return ok && len(rest) > 0 && rest[0] == '1' && !bytes.HasPrefix(rest, []byte("101"))
 }
 
 // reorderHead puts the header lines of an HTTP/1.x request head in order:

@@ -1,0 +1,286 @@
+package httpclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	"github.com/coder/websocket"
+)
+
+// DialOptions are the per-call options of Dial.
+type DialOptions struct {
+	// Subprotocols are offered in Sec-WebSocket-Protocol, in order; the
+	// server picks one (Conn.Subprotocol) or none.
+	Subprotocols []string
+	// NoCompression leaves permessage-deflate (RFC 7692) out of the offer;
+	// by default it is offered, and used when the server accepts it.
+	NoCompression bool
+	// MaxMessageSize bounds a received message; past it the connection is
+	// closed with status 1009 (message too big) and the read fails. Zero
+	// means DefaultMaxMessageSize.
+	MaxMessageSize int64
+	// AllowRedirects follows redirects of the handshake, as Send does.
+	AllowRedirects bool
+	// OnConnect is SendOptions.OnConnect for the handshake requests.
+	OnConnect func(p *PreparedRequest, proto string)
+}
+
+// DefaultMaxMessageSize bounds a received WebSocket message unless
+// DialOptions say otherwise: 16 MiB.
+const DefaultMaxMessageSize = 16 << 20
+
+// ErrNotUpgraded is matched (errors.Is) by the error Dial returns when the
+// server answered the handshake with something other than 101 Switching
+// Protocols; the answer is the Response returned with it.
+var ErrNotUpgraded = errors.New("the server did not switch to the WebSocket protocol")
+
+// WebSocketURL returns the http or https URL a ws or wss URL's handshake
+// is sent to; other URLs are returned as they are. The scheme is matched
+// without regard to case.
+func WebSocketURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	switch strings.ToLower(scheme) {
+	case "ws":
+		return "http://" + rest
+	case "wss":
+		return "https://" + rest
+	}
+	return raw
+}
+
+// IsWebSocketURL reports whether raw is a ws:// or wss:// URL.
+func IsWebSocketURL(raw string) bool {
+	scheme, _, ok := strings.Cut(raw, "://")
+	return ok && (strings.EqualFold(scheme, "ws") || strings.EqualFold(scheme, "wss"))
+}
+
+// Dial opens a WebSocket (RFC 6455) to req.URL (ws://, wss://, or the
+// http:// or https:// URL of the handshake). The handshake is a request
+// of this session like any other: the session's and req's headers, its
+// cookies (and the cookies the answer sets), its auth (challenges such as
+// Digest included), the netrc file, proxies (an HTTP proxy is asked for a
+// CONNECT tunnel, for ws:// too, as browsers and curl do; SOCKS proxies as
+// usual), TLS settings and hooks all apply; it always goes over HTTP/1.1.
+//
+// On success the Response is the 101 answer, with an empty Body. When the
+// server answers otherwise, Dial returns that Response, its body unread
+// (the caller closes it), with an error matching ErrNotUpgraded; failures
+// to reach the server are the errors Send returns.
+func (s *Session) Dial(ctx context.Context, req *Request, opts DialOptions) (*WebSocket, *Response, error) {
+	r := *req
+	r.URL = WebSocketURL(req.URL)
+	if r.Method == "" {
+		r.Method = http.MethodGet
+	}
+	p, err := s.Prepare(&r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.DialPrepared(ctx, p, opts)
+}
+
+// DialPrepared is Dial for a prepared request (its URL http or https, its
+// method GET), whose header gets the handshake's fields.
+func (s *Session) DialPrepared(ctx context.Context, p *PreparedRequest, opts DialOptions) (*WebSocket, *Response, error) {
+	limit := opts.MaxMessageSize
+	if limit <= 0 {
+		limit = DefaultMaxMessageSize
+	}
+	var (
+		got     *Response
+		sendErr error
+		wire    *wireBudget
+	)
+	// The handshake fields websocket.Dial puts on its request are copied
+	// onto p, and p goes out through the session.
+	rt := roundTripperFunc(func(hreq *http.Request) (*http.Response, error) {
+		for _, name := range handshakeFields {
+			if v := hreq.Header.Values(name); len(v) > 0 {
+				p.Header[name] = v
+				if !containsFold(p.HeaderOrder, name) {
+					p.HeaderOrder = append(p.HeaderOrder, name)
+				}
+			}
+		}
+		ctx := context.WithValue(hreq.Context(), upgradeKey{}, true)
+		resp, err := s.Send(ctx, p, SendOptions{AllowRedirects: opts.AllowRedirects, OnConnect: opts.OnConnect})
+		if err != nil {
+			sendErr = err
+			return nil, err
+		}
+		got = resp
+		if resp.StatusCode != http.StatusSwitchingProtocols || resp.raw == nil {
+			// websocket.Dial reads and closes the body it gets: it gets
+			// none, and the caller gets the whole answer.
+			return &http.Response{StatusCode: resp.StatusCode, Status: resp.Reason, Header: resp.Header, Body: http.NoBody, Request: hreq}, nil
+		}
+		rwc, ok := resp.raw.Body.(io.ReadWriteCloser)
+		if !ok {
+			return resp.raw, nil
+		}
+		wire = &wireBudget{rwc: rwc, budget: 2*limit + 1<<20}
+		raw := *resp.raw
+		raw.Body = wire
+		return &raw, nil
+	})
+	client := &http.Client{
+		Transport:     rt,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	mode := websocket.CompressionContextTakeover
+	if opts.NoCompression {
+		mode = websocket.CompressionDisabled
+	}
+	conn, _, err := websocket.Dial(ctx, p.URL.String(), &websocket.DialOptions{
+		HTTPClient:      client,
+		Subprotocols:    opts.Subprotocols,
+		CompressionMode: mode,
+	})
+	switch {
+	case sendErr != nil:
+		return nil, nil, sendErr
+	case got == nil && err != nil:
+		return nil, nil, newError(ErrConnection, p.URL.String(), err)
+	case got != nil && got.StatusCode != http.StatusSwitchingProtocols:
+		if conn != nil {
+			conn.CloseNow()
+		}
+		return nil, got, fmt.Errorf("%w: it answered %d %s", ErrNotUpgraded, got.StatusCode, got.Reason)
+	case err != nil:
+		got.raw.Body.Close()
+		got.Body = http.NoBody
+		return nil, got, newError(ErrConnection, got.URL.String(), fmt.Errorf("the WebSocket handshake failed: %s", handshakeReason(err)))
+	}
+	got.Body = http.NoBody
+	conn.SetReadLimit(limit)
+	return &WebSocket{Conn: conn, wire: wire}, got, nil
+}
+
+// WebSocket is an open WebSocket connection: a [websocket.Conn] whose
+// reads are bounded twice, by the message size limit (on the message's
+// bytes, decompressed) and by a budget of 2×limit + 1 MiB of bytes
+// received while one message is read (frames and their headers, control
+// frames included), so that a flood of empty fragments, which never grows
+// the message, ends too. Past either bound the connection is closed with
+// status 1009 (message too big) and the read fails with an error matching
+// websocket.ErrMessageTooBig.
+type WebSocket struct {
+	*websocket.Conn
+	wire *wireBudget // nil over a mounted transport's connection
+}
+
+// Reader is websocket.Conn.Reader with the budget renewed for the message.
+func (w *WebSocket) Reader(ctx context.Context) (websocket.MessageType, io.Reader, error) {
+	w.wire.renew()
+	typ, r, err := w.Conn.Reader(ctx)
+	if err != nil {
+		return typ, nil, w.wire.check(w.Conn, err)
+	}
+	return typ, &budgetReader{r: r, w: w}, nil
+}
+
+// Read reads one whole message, as websocket.Conn.Read does.
+func (w *WebSocket) Read(ctx context.Context) (websocket.MessageType, []byte, error) {
+	typ, r, err := w.Reader(ctx)
+	if err != nil {
+		return typ, nil, err
+	}
+	b, err := io.ReadAll(r)
+	return typ, b, err
+}
+
+// budgetReader reports an exhausted budget as a message too big.
+type budgetReader struct {
+	r io.Reader
+	w *WebSocket
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = b.w.wire.check(b.w.Conn, err)
+	}
+	return n, err
+}
+
+// wireBudget is the handshake's connection, counting the bytes read since
+// the budget was last renewed and failing reads past it.
+type wireBudget struct {
+	rwc    io.ReadWriteCloser
+	budget int64
+	used   atomic.Int64
+	spent  atomic.Bool
+}
+
+// errBudget is the wire read error past the budget.
+var errBudget = errors.New("frames past the message size budget")
+
+func (b *wireBudget) Read(p []byte) (int, error) {
+	if b.used.Load() > b.budget {
+		b.spent.Store(true)
+		return 0, errBudget
+	}
+	n, err := b.rwc.Read(p)
+	b.used.Add(int64(n))
+	return n, err
+}
+
+func (b *wireBudget) Write(p []byte) (int, error) { return b.rwc.Write(p) }
+func (b *wireBudget) Close() error                { return b.rwc.Close() }
+
+func (b *wireBudget) renew() {
+	if b != nil {
+		b.used.Store(0)
+	}
+}
+
+// check turns a read failure caused by the spent budget into a message
+// too big, closing the connection with 1009 as the size limit does.
+func (b *wireBudget) check(c *websocket.Conn, err error) error {
+	if b == nil || !b.spent.Load() {
+		return err
+	}
+	c.Close(websocket.StatusMessageTooBig, "message too big")
+	return fmt.Errorf("%w: more than %d bytes of frames for one message", websocket.ErrMessageTooBig, b.budget)
+}
+
+// handshakeFields are the fields websocket.Dial sets on its handshake.
+var handshakeFields = []string{"Connection", "Upgrade", "Sec-Websocket-Version", "Sec-Websocket-Key", "Sec-Websocket-Protocol", "Sec-Websocket-Extensions"}
+
+// handshakeReason is the last part of a websocket.Dial error, without the
+// library's "failed to WebSocket dial: " prefixes.
+func handshakeReason(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "failed to WebSocket dial: "); i >= 0 {
+		msg = msg[i+len("failed to WebSocket dial: "):]
+	}
+	return msg
+}
+
+func containsFold(names []string, name string) bool {
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// upgradeKey marks a request that asks to switch protocols: it goes over
+// HTTP/1.1 (no HTTP/2 offer in TLS, no h2c, no HTTP/3), and through an
+// HTTP proxy by a CONNECT tunnel even for http://.
+type upgradeKey struct{}
+
+// isUpgrade reports whether ctx carries upgradeKey.
+func isUpgrade(ctx context.Context) bool {
+	_, ok := ctx.Value(upgradeKey{}).(bool)
+	return ok
+}
