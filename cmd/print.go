@@ -481,7 +481,7 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 		}
 	}
 	c := render.Curl{
-		Method: p.Method, URL: p.URL.String(), Header: env.Session.WireHeaders(p), Body: body, BodyFile: file,
+		Method: p.Method, URL: p.URL.String(), Header: headerOf(env.Session.Head(p, "HTTP/1.1")), Body: body, BodyFile: file,
 		Follow: env.Opts.Redirect.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
 		HeaderComplete: true, MaxTime: env.Opts.Transfer.maxTime(), PathAsIs: env.Opts.PathAsIs,
 	}
@@ -537,6 +537,15 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	}
 	_, err := fmt.Fprintln(env.IO.Out, c.String())
 	return err
+}
+
+// headerOf is the header lines of a request head as an [http.Header].
+func headerOf(head httpclient.RequestHead) http.Header {
+	h := http.Header{}
+	for _, f := range head.Header {
+		h[http.CanonicalHeaderKey(f.Name)] = append(h[http.CanonicalHeaderKey(f.Name)], f.Value)
+	}
+	return h
 }
 
 // curlForm returns the multipart body of req as curl's form parts, so

@@ -98,11 +98,6 @@ func newError(kind error, rawURL string, cause error) *RequestError {
 	return &RequestError{Kind: kind, URL: RedactURL(rawURL), Err: cause}
 }
 
-// Errorf builds a RequestError of the given kind with a formatted cause.
-func Errorf(kind error, format string, args ...any) error {
-	return &RequestError{Kind: kind, Err: fmt.Errorf(format, args...)}
-}
-
 // IsTimeout reports whether err is a connect or read timeout.
 func IsTimeout(err error) bool {
 	if errors.Is(err, ErrTimeout) {

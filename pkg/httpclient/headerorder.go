@@ -93,7 +93,7 @@ func (s *Session) Head(p *PreparedRequest, proto string) RequestHead {
 		// The fields the connection recorded going out, in their order.
 		return RequestHead{Method: p.Method, Target: p.URL.RequestURI(), Proto: proto, Header: p.sentHead}
 	}
-	h := s.WireHeaders(p)
+	h := s.wireHeaders(p)
 	order := s.headerOrder(p)
 	rank := map[string]int{}
 	spelling := map[string]string{}

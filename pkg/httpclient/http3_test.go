@@ -133,7 +133,7 @@ func TestHTTP3SocketsClosedOnReplace(t *testing.T) {
 	if opened != 1 {
 		t.Fatalf("after one HTTP/3 request: %d UDP sockets, want 1", opened)
 	}
-	if err := s.SetTransportOptions(Options{}); err != nil {
+	if err := s.setTransportOptions(Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := sock.WriteToUDP([]byte("x"), &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port}); !errors.Is(err, net.ErrClosed) {

@@ -279,11 +279,11 @@ func LoadNetrc(path string) (*NetrcAuth, error) {
 	return a, nil
 }
 
-// NetrcPath returns the netrc file Requests would read: $NETRC when it is
+// netrcPath returns the netrc file Requests would read: $NETRC when it is
 // set (even if that file is missing), else the first of ~/.netrc and
 // ~/_netrc that exists; "" when there is none. getenv reads the
 // environment (os.Getenv in production).
-func NetrcPath(getenv func(string) string) string {
+func netrcPath(getenv func(string) string) string {
 	if p := getenv("NETRC"); p != "" {
 		return expandHome(p, getenv)
 	}
@@ -312,11 +312,11 @@ func expandHome(p string, getenv func(string) string) string {
 	return p
 }
 
-// NetrcFromEnv loads the netrc file NetrcPath finds. It returns nil and
+// NetrcFromEnv loads the netrc file netrcPath finds. It returns nil and
 // no error when there is no file to read; an error means a file exists
 // but cannot be read or parsed (callers warn and go on without it).
 func NetrcFromEnv(getenv func(string) string) (*NetrcAuth, error) {
-	p := NetrcPath(getenv)
+	p := netrcPath(getenv)
 	if p == "" {
 		return nil, nil
 	}
@@ -340,10 +340,10 @@ type netrcCache struct {
 	err     error
 }
 
-// load returns the netrc file NetrcPath finds through getenv, or nil when
+// load returns the netrc file netrcPath finds through getenv, or nil when
 // there is none. report is called with a new error.
 func (c *netrcCache) load(getenv func(string) string, report func(error)) *NetrcAuth {
-	p := NetrcPath(getenv)
+	p := netrcPath(getenv)
 	if p == "" {
 		return nil
 	}

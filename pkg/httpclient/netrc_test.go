@@ -124,9 +124,9 @@ func TestNetrcPath(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := NetrcPath(func(k string) string { return tc.env[k] })
+			got := netrcPath(func(k string) string { return tc.env[k] })
 			if got != tc.want {
-				t.Errorf("NetrcPath(%v) = %q, want %q", tc.env, got, tc.want)
+				t.Errorf("netrcPath(%v) = %q, want %q", tc.env, got, tc.want)
 			}
 		})
 	}

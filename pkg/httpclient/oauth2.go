@@ -172,27 +172,3 @@ func oauth2Error(tokenURL string, err error) error {
 	}
 	return fmt.Errorf("oauth2: token endpoint %s: %s", RedactURL(tokenURL), strings.TrimPrefix(err.Error(), "oauth2: "))
 }
-
-// HTTPClient returns a client that sends through the session's transports
-// (its TLS, proxy and mount settings) but without its redirect rules,
-// cookies, headers or auth: for side requests such as a token endpoint.
-func (s *Session) HTTPClient() *http.Client {
-	return &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-		rt, err := s.transportFor(r.URL)
-		if err != nil {
-			return nil, err
-		}
-		if env := s.environment(); env != nil {
-			r = r.WithContext(context.WithValue(r.Context(), environmentKey{}, env))
-		}
-		resp, err := rt.RoundTrip(r)
-		if err != nil {
-			return nil, s.classifyError(err, &PreparedRequest{URL: r.URL})
-		}
-		return resp, nil
-	})}
-}
-
-type roundTripperFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -180,9 +180,9 @@ func PrepareURL(raw string) (*url.URL, error) {
 	return prepareURL(raw, false)
 }
 
-// PrepareURLAsIs is [PrepareURL] keeping dot segments in the path, as
+// prepareURLAsIs is [PrepareURL] keeping dot segments in the path, as
 // curl's --path-as-is does (and [Request].PathAsIs asks for).
-func PrepareURLAsIs(raw string) (*url.URL, error) {
+func prepareURLAsIs(raw string) (*url.URL, error) {
 	return prepareURL(raw, true)
 }
 
@@ -246,9 +246,9 @@ func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 		if i := strings.IndexAny(tail, "?#"); i >= 0 {
 			path, rest = tail[:i], tail[i:]
 		}
-		tail = RemoveDotSegments(path) + rest
+		tail = removeDotSegments(path) + rest
 	}
-	u, err := url.Parse(scheme + "://" + userinfo + host + port + RequoteURI(tail))
+	u, err := url.Parse(scheme + "://" + userinfo + host + port + requoteURI(tail))
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -265,11 +265,11 @@ func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 	return u, nil
 }
 
-// RemoveDotSegments is RFC 3986 §5.2.4's remove_dot_segments, which
+// removeDotSegments is RFC 3986 §5.2.4's remove_dot_segments, which
 // urllib3 applies to every URL Requests sends: "/a/../b/./c" is "/b/c",
 // and ".." never climbs above the root. A final "." or ".." keeps its
 // slash ("/a/b/.." is "/a/").
-func RemoveDotSegments(path string) string {
+func removeDotSegments(path string) string {
 	if !strings.Contains(path, ".") {
 		return path
 	}
@@ -330,11 +330,11 @@ func isASCII(s string) bool {
 // the unreserved ones (RFC 3986 reserved characters and '%').
 const requoteSafe = "!#$%&'()*+,/:;=?@[]~"
 
-// RequoteURI re-escapes s the way Requests' requote_uri does: escapes of
+// requoteURI re-escapes s the way Requests' requote_uri does: escapes of
 // unreserved characters are decoded, then every character that is neither
 // unreserved nor reserved is percent-encoded. When s holds a '%' that
 // starts no valid escape, '%' itself is escaped too.
-func RequoteURI(s string) string {
+func requoteURI(s string) string {
 	unq, ok := unquoteUnreserved(s)
 	safe := requoteSafe
 	if !ok {

@@ -28,8 +28,8 @@ func TestRequoteURI(t *testing.T) {
 		{"/a|b", "/a%7Cb"},
 	}
 	for _, tc := range tests {
-		if got := RequoteURI(tc.in); got != tc.want {
-			t.Errorf("RequoteURI(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := requoteURI(tc.in); got != tc.want {
+			t.Errorf("requoteURI(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -101,8 +101,8 @@ func TestRemoveDotSegments(t *testing.T) {
 		"/":                   "/",
 	}
 	for in, want := range tests {
-		if got := RemoveDotSegments(in); got != want {
-			t.Errorf("RemoveDotSegments(%q) = %q, want %q", in, got, want)
+		if got := removeDotSegments(in); got != want {
+			t.Errorf("removeDotSegments(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -110,12 +110,12 @@ func TestRemoveDotSegments(t *testing.T) {
 func TestPrepareURLAsIsKeepsDotSegments(t *testing.T) {
 	t.Parallel()
 	const in = "http://example.org/a/../b/./c"
-	u, err := PrepareURLAsIs(in)
+	u, err := prepareURLAsIs(in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := u.String(); got != in {
-		t.Errorf("PrepareURLAsIs(%q) = %q, want it unchanged", in, got)
+		t.Errorf("prepareURLAsIs(%q) = %q, want it unchanged", in, got)
 	}
 	s, err := New(Options{})
 	if err != nil {

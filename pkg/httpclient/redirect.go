@@ -184,7 +184,7 @@ func redirectTarget(base *url.URL, location, fragment string) (*url.URL, error) 
 	if strings.HasPrefix(loc, "//") {
 		loc = base.Scheme + ":" + loc
 	}
-	ref, err := url.Parse(RequoteURI(loc))
+	ref, err := url.Parse(requoteURI(loc))
 	if err != nil {
 		return nil, newError(ErrInvalidURL, base.String(), fmt.Errorf("redirect to %q: %w", RedactURL(location), unwrapURLError(err)))
 	}

@@ -287,10 +287,10 @@ func addJarCookies(req *http.Request, jar []*http.Cookie) {
 	req.Header.Set("Cookie", strings.Join(parts, "; "))
 }
 
-// WireHeaders returns the header lines p will be sent with: its own, Host, the
+// wireHeaders returns the header lines p will be sent with: its own, Host, the
 // body framing, the jar's cookies and the auth's credentials. It is what
 // -v prints before sending.
-func (s *Session) WireHeaders(p *PreparedRequest) http.Header {
+func (s *Session) wireHeaders(p *PreparedRequest) http.Header {
 	u := *p.URL // an Auth may rewrite the URL it signs
 	req := &http.Request{Method: p.Method, URL: &u, Header: p.Header.Clone(), Host: p.URL.Host, ContentLength: p.ContentLength}
 	if s.Jar != nil {

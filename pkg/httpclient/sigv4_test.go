@@ -284,7 +284,7 @@ func TestHeadersShowSentAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.WireHeaders(p).Get("X-Count"); got != "1" {
+	if got := s.wireHeaders(p).Get("X-Count"); got != "1" {
 		t.Errorf("Headers before sending: X-Count = %q, want 1", got)
 	}
 	resp, err := s.Send(t.Context(), p, SendOptions{})
@@ -292,7 +292,7 @@ func TestHeadersShowSentAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Close()
-	if got := s.WireHeaders(resp.Request).Get("X-Count"); got != "2" || a.n != 2 {
+	if got := s.wireHeaders(resp.Request).Get("X-Count"); got != "2" || a.n != 2 {
 		t.Errorf("Headers after sending: X-Count = %q (applied %d times), want the 2 that was sent", got, a.n)
 	}
 }

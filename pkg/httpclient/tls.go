@@ -25,14 +25,14 @@ import (
 func newTLSConfig(opts Options) (*tls.Config, error) {
 	cfg := &tls.Config{InsecureSkipVerify: opts.InsecureSkipVerify}
 	if !opts.InsecureSkipVerify && opts.CABundle != "" {
-		pool, err := LoadCAPool(opts.CABundle)
+		pool, err := loadCAPool(opts.CABundle)
 		if err != nil {
 			return nil, err
 		}
 		cfg.RootCAs = pool
 	}
 	if opts.Cert != "" {
-		cert, err := LoadClientCert(opts.Cert, opts.CertKey, opts.CertKeyPass)
+		cert, err := loadClientCert(opts.Cert, opts.CertKey, opts.CertKeyPass)
 		if err != nil {
 			return nil, err
 		}
@@ -90,11 +90,11 @@ func isHashName(name string) bool {
 	return true
 }
 
-// LoadCAPool reads CA certificates from path: a PEM bundle file, or a
+// loadCAPool reads CA certificates from path: a PEM bundle file, or a
 // directory (as made by c_rehash or openssl rehash) whose *.pem, *.crt,
 // *.cer and hash-named files are read. The pool holds only these
 // certificates, as with Requests' verify=PATH.
-func LoadCAPool(path string) (*x509.CertPool, error) {
+func loadCAPool(path string) (*x509.CertPool, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fileError("CA bundle", err)
@@ -135,14 +135,14 @@ func LoadCAPool(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// LoadClientCert reads a client certificate for mutual TLS. certFile holds
+// loadClientCert reads a client certificate for mutual TLS. certFile holds
 // the certificate chain in PEM, and its key unless keyFile is given; or it
 // is a PKCS#12 bundle (.p12, .pfx) of certificate and key, which pass
 // opens. A PEM key may be encrypted with pass: PKCS#8 "ENCRYPTED PRIVATE
 // KEY" (PBES2, as openssl pkcs8 -topk8 writes it) or legacy "Proc-Type:
 // 4,ENCRYPTED" PEM. An encrypted key or bundle without pass is
 // [ErrPassphraseNeeded]. Errors name the file at fault.
-func LoadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
+func loadClientCert(certFile, keyFile, pass string) (tls.Certificate, error) {
 	certData, err := os.ReadFile(certFile)
 	if err != nil {
 		return tls.Certificate{}, fileError("client certificate", err)

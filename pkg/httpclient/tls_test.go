@@ -407,9 +407,9 @@ func TestLoadClientCertErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := LoadClientCert(tc.cert, tc.key, tc.pass)
+			_, err := loadClientCert(tc.cert, tc.key, tc.pass)
 			if err == nil || !strings.Contains(err.Error(), tc.wantInMsg) || !strings.Contains(err.Error(), tc.wantFile) {
-				t.Errorf("LoadClientCert(%q, %q, %q) error = %v, want one naming %s and containing %q",
+				t.Errorf("loadClientCert(%q, %q, %q) error = %v, want one naming %s and containing %q",
 					tc.cert, tc.key, tc.pass, err, tc.wantFile, tc.wantInMsg)
 			}
 		})
@@ -435,9 +435,9 @@ func TestLoadCAPoolErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := LoadCAPool(tc.path)
+			_, err := loadCAPool(tc.path)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.path) {
-				t.Errorf("LoadCAPool(%q) error = %v, want one naming the path and containing %q", tc.path, err, tc.want)
+				t.Errorf("loadCAPool(%q) error = %v, want one naming the path and containing %q", tc.path, err, tc.want)
 			}
 		})
 	}

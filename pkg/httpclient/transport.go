@@ -38,11 +38,11 @@ func (s *Session) ProxyFor(u *url.URL) (*url.URL, error) {
 	return st.proxies.proxyFor(u, s.environment().proxyList())
 }
 
-// SetTransportOptions rebuilds the session's transport from opts, for
+// setTransportOptions rebuilds the session's transport from opts, for
 // settings that arrive after New (a stored session's proxies or verify).
 // Mounted transports are kept; the old transport's idle connections are
 // closed.
-func (s *Session) SetTransportOptions(opts Options) error {
+func (s *Session) setTransportOptions(opts Options) error {
 	rt, err := newTransport(opts)
 	if err != nil {
 		return err
@@ -375,7 +375,7 @@ func (t *sessionTransport) ensureRoots(env *environment) error {
 	}
 	t.rootsOnce.Do(func() {
 		t.envCA = env.caBundle
-		pool, err := LoadCAPool(t.envCA)
+		pool, err := loadCAPool(t.envCA)
 		if err != nil {
 			t.rootsErr = &RequestError{Kind: ErrSSL, Err: fmt.Errorf("CA bundle from the environment: %w", err)}
 			return
@@ -447,3 +447,28 @@ func (p *exchangePhase) trace() *httptrace.ClientTrace {
 		},
 	}
 }
+
+// HTTPClient returns a client that sends through the session's transports
+// (its TLS, proxy and mount settings) but without its redirect rules,
+// cookies, headers or auth: for side requests such as a token endpoint.
+func (s *Session) HTTPClient() *http.Client {
+	return &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		rt, err := s.transportFor(r.URL)
+		if err != nil {
+			return nil, err
+		}
+		if env := s.environment(); env != nil {
+			r = r.WithContext(context.WithValue(r.Context(), environmentKey{}, env))
+		}
+		resp, err := rt.RoundTrip(r)
+		if err != nil {
+			return nil, s.classifyError(err, &PreparedRequest{URL: r.URL})
+		}
+		return resp, nil
+	})}
+}
+
+// roundTripperFunc is a function as an [http.RoundTripper].
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

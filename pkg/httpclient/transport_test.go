@@ -408,7 +408,7 @@ func TestSetTransportOptions(t *testing.T) {
 	t.Cleanup(s.Close)
 	opts := s.TransportOptions()
 	opts.Proxies = map[string]string{"http": proxyURL.String()}
-	if err := s.SetTransportOptions(opts); err != nil {
+	if err := s.setTransportOptions(opts); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: target.URL + "/later"}, SendOptions{})
@@ -419,8 +419,8 @@ func TestSetTransportOptions(t *testing.T) {
 	if !strings.Contains(plog.String(), "/later") {
 		t.Errorf("proxy set after New was not used; proxy log %q", plog)
 	}
-	if err := s.SetTransportOptions(Options{TLSVersion: 0x9999}); err == nil {
-		t.Errorf("SetTransportOptions with a bad TLS version succeeded")
+	if err := s.setTransportOptions(Options{TLSVersion: 0x9999}); err == nil {
+		t.Errorf("setTransportOptions with a bad TLS version succeeded")
 	}
 }
 
