@@ -251,21 +251,6 @@ func findItemSeparator(arg string) (int, itemKind) {
 	return 0, 0
 }
 
-// cutUnescaped is strings.Cut for the first occurrence of sep that is not
-// escaped with a backslash.
-func cutUnescaped(s, sep string) (before, after string, found bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' {
-			i++
-			continue
-		}
-		if strings.HasPrefix(s[i:], sep) {
-			return s[:i], s[i+len(sep):], true
-		}
-	}
-	return s, "", false
-}
-
 // cutFileParams splits a file field's value into the path and its
 // ";type=" and ";filename=" parameters (keyed by those separators,
 // values unescaped), which may come in either order. A parameter value
@@ -434,12 +419,6 @@ func (d dataItem) name() string {
 // fileItem is a multipart file field; Type "" means guess from the name,
 // Filename "" sends the path's base name; Path "-" reads standard input.
 type fileItem struct{ Field, Path, Type, Filename string }
-
-// hasData reports whether the items carry a body (data, files or an
-// explicit body file), which makes POST the default method (SPEC §1).
-func (r *requestItems) hasData() bool {
-	return len(r.Data) > 0 || len(r.Files) > 0 || r.BodyPath != ""
-}
 
 // collectItems parses args, which must all be items, into requestItems.
 // readFile reads the from-file items (`:@`, `==@`, `=@`, `:=@`); a file that

@@ -405,29 +405,6 @@ func TestExpandItemHome(t *testing.T) {
 	}
 }
 
-func TestHasData(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		r    requestItems
-		want bool
-	}{
-		{"nothing", requestItems{}, false},
-		{"headers and params only", requestItems{Headers: []headerItem{{Name: "X"}}, Params: []keyValue{{"q", "1"}}}, false},
-		{"data", requestItems{Data: []dataItem{{Key: "a"}}}, true},
-		{"file field", requestItems{Files: []fileItem{{Field: "f", Path: "p"}}}, true},
-		{"body file", requestItems{BodyPath: "-"}, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			if got := tc.r.hasData(); got != tc.want {
-				t.Errorf("%+v.hasData() = %v, want %v", tc.r, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestFormFields(t *testing.T) {
 	t.Parallel()
 	files := map[string]string{"bio.txt": "hi\n", "n.json": "42\n"}
