@@ -18,7 +18,7 @@ import (
 	"github.com/reqs-cli/reqs/internal/testserver"
 )
 
-// goInternals matches what SPEC §7 keeps out of error messages: Go
+// goInternals matches what an error line must never show a user: Go
 // package prefixes, net.OpError's "dial tcp"-style operations, Go type
 // names and stack traces. --debug may show them; the error line may not.
 var goInternals = regexp.MustCompile(`strconv\.|jsontext|encoding/json|(^|[ (])(json|x509|tls|yaml|toml|http2|http3|quic|gzip|flate|zlib|zstd|stat|lstat|open|connect|socket): |stream error|stream ID|CRYPTO_ERROR|(^|[ (])(stat|lstat|open) /|(dial|read|write) (tcp|udp|unix)|net/http|pflag|syscall|goroutine |\*[a-z0-9]+\.[A-Z]`)

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// TestImportDirection enforces STYLE §1: imports flow cmd -> {config,
+// TestImportDirection keeps the package layers: imports flow cmd -> {config,
 // render} -> httpclient, and only pkg/config imports viper. It checks
 // direct imports: cmd reaches viper through pkg/config, as intended.
 func TestImportDirection(t *testing.T) {
@@ -33,7 +33,7 @@ func TestImportDirection(t *testing.T) {
 			for _, d := range deps {
 				for _, b := range bad {
 					if d == b || strings.HasPrefix(d, b+"/") {
-						t.Errorf("%s imports %s, which STYLE §1 forbids", pkg, d)
+						t.Errorf("%s imports %s, against the direction imports flow in", pkg, d)
 					}
 				}
 			}
@@ -41,7 +41,7 @@ func TestImportDirection(t *testing.T) {
 	}
 }
 
-// TestCmdHasNoDownloadLogic keeps downloads a library workflow (SPEC §8):
+// TestCmdHasNoDownloadLogic keeps downloads a library workflow:
 // byte ranges, .part files and their names are the download package's, so
 // cmd's code never builds or reads a Range or Content-Range header nor
 // names a .part file itself. Comments and help text may mention them.
@@ -85,8 +85,8 @@ func bannedInCode(t *testing.T, glob string, banned []string) []bannedHit {
 	return hits
 }
 
-// TestCmdHasNoHTTPWorkflowLogic keeps the HTTP rules in the library (SPEC
-// §8, STYLE §1): cmd neither parses Link headers nor walks pages, reads
+// TestCmdHasNoHTTPWorkflowLogic keeps the HTTP rules in the library, so
+// that a Go program gets them without the command line: cmd neither parses Link headers nor walks pages, reads
 // netrc files, follows redirects, or decides what a HEAD request implies
 // itself; it calls Session.Pages, Session.Prepare, Session.Send,
 // FollowsRedirects and ResponseHasBody.
@@ -103,7 +103,7 @@ func TestCmdHasNoHTTPWorkflowLogic(t *testing.T) {
 	}
 }
 
-// TestRunRequestBuildsInOneCall keeps runRequest's shape (STYLE §1):
+// TestRunRequestBuildsInOneCall keeps runRequest's shape:
 // flags and items → one call that builds the session and prepares the
 // request (prepareExchange) → the exchange and its rendering. The flag
 // hooks that configure the session, the redirect default and Prepare

@@ -15,7 +15,7 @@ import (
 
 // TestInterruptedDownload sends SIGINT to a download that is stalled half
 // way: reqs must exit 130 and leave only NAME.part, never a file that
-// looks complete (SPEC §2, §7).
+// looks complete.
 func TestInterruptedDownload(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

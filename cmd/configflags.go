@@ -24,7 +24,7 @@ var noConfigFlags = []string{"help", "version"}
 
 // applyConfig is the root's PersistentPreRunE: every flag of cmd that
 // the command line did not set gets its value from REQS_<FLAG>, else from
-// the config file (SPEC §6: flag > env > file > default). An invalid
+// the config file (flag > env > file > default). An invalid
 // config file is an error naming it (exit 1); so is a value a flag
 // rejects. Config keys that name no flag are warned about.
 func applyConfig(ios *IOStreams, cmd *cobra.Command) error {

@@ -26,7 +26,7 @@ func configFor(t *testing.T, content string, env map[string]string) *config.Conf
 	return c
 }
 
-// TestConfigPrecedence is SPEC §6's table for timeout, pretty, verify and
+// TestConfigPrecedence is the precedence table for timeout, pretty, verify and
 // default-scheme: flag > REQS_<FLAG> > config file > default.
 func TestConfigPrecedence(t *testing.T) {
 	t.Parallel()

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Exit statuses, SPEC §7. exitCode is the only place that maps errors to them.
+// Exit statuses. exitCode is the only place that maps errors to them.
 const (
 	exitOK          = 0
 	exitError       = 1
@@ -113,8 +113,8 @@ func exitCode(err error) int {
 	return exitError
 }
 
-// errorHint is what to do about err, appended to its line (SPEC §7: the
-// flag at fault and what to do), or "".
+// errorHint is what to do about err, appended to its line (the flag at
+// fault and what to do), or "".
 func errorHint(err error) string {
 	if errors.Is(err, httpclient.ErrConnectTimeout) || errors.Is(err, httpclient.ErrReadTimeout) {
 		return " (--timeout CONNECT,READ sets the limits)"

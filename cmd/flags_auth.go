@@ -18,7 +18,7 @@ import (
 	"golang.org/x/term"
 )
 
-// authFlags are the authentication flags (SPEC §4).
+// authFlags are the authentication flags.
 type authFlags struct {
 	// Auth is USER[:PASS], or the token with --auth-type bearer.
 	Auth        string

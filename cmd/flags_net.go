@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// netFlags are the proxy, TLS and connection flags (SPEC §3).
+// netFlags are the proxy, TLS and connection flags.
 type netFlags struct {
 	Verify      string
 	HTTP1       bool

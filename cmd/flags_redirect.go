@@ -5,7 +5,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// redirectFlags are the redirect flags (SPEC §3).
+// redirectFlags are the redirect flags.
 type redirectFlags struct {
 	Follow, NoFollow bool
 	MaxRedirects     int

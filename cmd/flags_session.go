@@ -19,7 +19,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// sessionFlags select a named session stored on disk (SPEC §5).
+// sessionFlags select a named session stored on disk.
 //
 // A session's defaults rank below what the command line gives and above
 // the config file and REQS_* environment: command line > session > env >
@@ -158,8 +158,8 @@ func sessionFilePath(env *requestEnv, value string) (string, error) {
 
 // mergeOptions fills the transport options the command line left unset
 // from the session, and records those it did set, to be saved.
-// A session that turns TLS verification off says so on every use
-// (SPEC §5), since nothing on the command line shows it any more.
+// A session that turns TLS verification off says so on every use, since
+// nothing on the command line shows it any more.
 func (f *sessionFlags) mergeOptions(env *requestEnv, o *httpclient.Options) error {
 	s := f.stored
 	if f.givenOnCommandLine("proxy") {

@@ -23,7 +23,7 @@ import (
 
 // transferFlags are the flags of how an exchange is carried out:
 // timeouts, retries, request-body compression, and the response-body
-// workflows (streaming, downloads, charsets, pagination) (SPEC §2, §3).
+// workflows (streaming, downloads, charsets, pagination).
 type transferFlags struct {
 	Stream       bool
 	Download     bool
@@ -300,7 +300,7 @@ func (f *transferFlags) output(ctx context.Context, env *requestEnv, resp *httpc
 // displayReader returns the body to print and the content type to format
 // it by: --response-mime replaces the type, and on a terminal (or with an
 // explicit --pretty) text is decoded to UTF-8 from --response-charset,
-// else the Content-Type charset, else a detected one (SPEC §2).
+// else the Content-Type charset, else a detected one.
 func (f *transferFlags) displayReader(env *requestEnv, resp *httpclient.Response) (io.Reader, string, error) {
 	ct := resp.Header.Get("Content-Type")
 	if f.ResponseMIME != "" {
@@ -346,7 +346,7 @@ func (f *transferFlags) displayReader(env *requestEnv, resp *httpclient.Response
 }
 
 // uploadProgressMin is the body size above which a terminal shows an
-// upload's progress (SPEC §2): smaller bodies go out too fast to watch.
+// upload's progress: smaller bodies go out too fast to watch.
 const uploadProgressMin = 1 << 20
 
 // uploadProgress returns, for a request body of known size over
@@ -362,7 +362,7 @@ func uploadProgress(env *requestEnv, p *httpclient.PreparedRequest) (onUpload fu
 	return progress.Add, progress.Finish
 }
 
-// download saves the body (SPEC §2) through the library's Download,
+// download saves the body through the library's download.File,
 // showing progress. Non-success statuses are not saved: their heads are
 // printed, and the exit status says the download failed (see notSaved).
 func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bool, error) {

@@ -43,7 +43,7 @@ func HelpExamples() []HelpExample {
 	}
 }
 
-// ExitStatus is one row of SPEC §7's table.
+// ExitStatus is one row of the exit status table.
 type ExitStatus struct{ Code, Meaning string }
 
 // ExitStatuses returns the exit status table `reqs --help` and reqs(1)

@@ -20,7 +20,7 @@ type IOStreams struct {
 	StdinTTY, StdoutTTY, StderrTTY bool
 	// StdinReadable says standard input is a pipe or a regular file (not a
 	// terminal, not /dev/null, not closed): the only stdin that may carry
-	// an implicit body (SPEC §1).
+	// an implicit body.
 	StdinReadable bool
 	// StdinHasData reports whether standard input has bytes waiting, for
 	// the warning when data items make reqs leave it unread; nil means no.
@@ -122,7 +122,7 @@ func (s *IOStreams) notice(label string, hue color.Attribute, format string, arg
 
 // newColor returns a fatih/color colour of attrs, switched on or off by
 // the caller's decision (see colorFromEnv) and never by the library's
-// global NoColor, which looks at the process's own stdout (STYLE §3).
+// global NoColor, which looks at the process's own stdout.
 // It is for output off the hot path: result lines, notes; the body and
 // head formatters keep render's precomputed escapes.
 func newColor(on bool, attrs ...color.Attribute) *color.Color {

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// Request items are the HTTPie 3 grammar of SPEC §1: KEY SEPARATOR VALUE.
+// Request items are HTTPie 3's grammar: KEY SEPARATOR VALUE.
 // The separator of an argument is the unescaped one that starts earliest;
 // at one position the longest wins (HTTPie's KeyValueArgType), so
 // `a=b:c` is the field a="b:c" and `a:b=c` the header a: "b=c".

@@ -52,7 +52,9 @@ func parsePrint(s string) (printSpec, error) {
 // prettyModes are the values of --pretty.
 var prettyModes = []string{"all", "colors", "format", "none"}
 
-// setOutput decides what is printed and how (SPEC §2).
+// setOutput decides what is printed and how: the --print letters (or
+// what -v, -h, -b, --offline and a terminal imply), the --pretty mode,
+// colours, style and indentation, and the --jq filter.
 func setOutput(env *requestEnv) error {
 	o := env.Opts
 	var what string
@@ -575,7 +577,7 @@ func curlForm(req *httpclient.Request, p *httpclient.PreparedRequest) []render.C
 	return form
 }
 
-// printHTTPFile writes the request as a request-file block (SPEC §9)
+// printHTTPFile writes the request as a request-file (.http) block
 // that reqs run sends unchanged: the headers as they go on the wire but
 // for those reqs run works out itself (Host from the URL, the body's
 // framing, the session defaults left at their values), a file body as

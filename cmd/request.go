@@ -501,8 +501,10 @@ func unwrapKind(err error) error {
 	return err
 }
 
-// buildRequest turns the items and body flags into a Request, applying
-// SPEC §1's body-source and stdin rules and the method inference.
+// buildRequest turns the items and body flags into a Request: one body
+// source at most (data items, @FILE, --raw, else standard input when it
+// is a pipe or file and nothing else gives a body, unless --ignore-stdin),
+// and GET unless a body makes it POST, as in HTTPie.
 func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	o := env.Opts
 	items, err := collectItems(o.Items, env.IO.readFile)
@@ -713,7 +715,7 @@ func readsStdin(in io.Reader, paths ...string) bool {
 }
 
 // implicitStdinBody returns standard input as the body, or nil when it is
-// empty (then the method stays GET, SPEC §1).
+// empty (then the method stays GET).
 func implicitStdinBody(in io.Reader, chunked bool) (*httpclient.Body, error) {
 	if b := stdinFileBody(in); b != nil {
 		if b.Size() == 0 {

@@ -63,7 +63,7 @@ func Main() int {
 // quietLibraryLogs stops the standard library's log lines, such as
 // net/http's "Unsolicited response received on idle HTTP channel" with
 // the stray bytes of a server that sent more than it announced: reqs
-// reports what goes wrong itself, in its own words (SPEC §7). They stay
+// reports what goes wrong itself, in its own words. They stay
 // for whoever debugs HTTP/2 with GODEBUG=http2debug.
 func quietLibraryLogs(ios *IOStreams) {
 	if !strings.Contains(ios.Getenv("GODEBUG"), "http2debug") {
@@ -71,7 +71,7 @@ func quietLibraryLogs(ios *IOStreams) {
 	}
 }
 
-// oneLine keeps an error message on one line, as SPEC §7 promises, with
+// oneLine keeps an error message on one line, as every error is printed, with
 // any control character it quotes from a server escaped.
 func oneLine(s string) string {
 	return render.EscapeControls(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))

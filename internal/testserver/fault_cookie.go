@@ -70,7 +70,7 @@ func handleEchoCookies(w http.ResponseWriter, r *http.Request) {
 
 // handleCookieFlood serves /cookie-flood?n=100000: n Set-Cookie fields
 // c0=v … c<n-1>=v (Path=/), then {"set": n}. A client must handle them in
-// bounded time and keep only the newest of them (SPEC §3, §10).
+// bounded time and keep only the newest of them.
 func handleCookieFlood(w http.ResponseWriter, r *http.Request) {
 	k := newKnobs(r)
 	n := k.int("n", 100_000, 0, 200_000)

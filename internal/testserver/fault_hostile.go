@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// The /hostile/ routes play a server that attacks its client (SPEC §10):
+// The /hostile/ routes play a server that attacks its client:
 // names that break file systems or fool the eye, documents built to
 // exhaust memory, bytes that would drive the terminal, and streams that
 // a buffering client would never show. Each one names the defect it

@@ -43,7 +43,7 @@ func (s Source) String() string {
 	return "default"
 }
 
-// fileNames are the config files looked for, in this order (SPEC §6).
+// fileNames are the config files looked for, in this order.
 var fileNames = []string{"config.yaml", "config.yml", "config.toml", "config.json"}
 
 // Config is the configuration file (if any) and the REQS_* environment.

@@ -147,7 +147,7 @@ https = "http://p:2"
 	}
 }
 
-// TestPrecedence is SPEC §6's table: env beats file beats default (flags
+// TestPrecedence is the precedence table: env beats file beats default (flags
 // beat both in cmd, which never asks when a flag was given).
 func TestPrecedence(t *testing.T) {
 	t.Parallel()

@@ -1,6 +1,6 @@
 // Package config finds reqs' configuration directory, reads the config
 // file (with viper) and the REQS_* environment, and stores named sessions
-// on disk (SPEC §5, §6). It is the only package that imports viper.
+// on disk. It is the only package that imports viper.
 package config
 
 import (

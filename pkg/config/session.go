@@ -19,7 +19,7 @@ import (
 // the fields this reqs does not know.
 const SessionVersion = 1
 
-// Session is the content of a session file (SPEC §5): the request
+// Session is the content of a session file: the request
 // defaults a named session keeps between invocations.
 type Session struct {
 	Version int `json:"version"`

@@ -111,7 +111,7 @@ func IsTimeout(err error) bool {
 }
 
 // packagePrefixes are the "package: " prefixes that decoders put on their
-// errors; SPEC §7 keeps Go package names out of messages.
+// errors; messages a user reads carry no Go package names.
 var packagePrefixes = []string{"gzip: ", "flate: ", "zlib: ", "zstd: ", "brotli: ", "jsontext: ", "json: ", "yaml: ", "toml: "}
 
 // plainReason is err's message without the Go package prefixes of
@@ -121,7 +121,7 @@ func plainReason(err error) string { return PlainMessage(err.Error()) }
 
 // PlainMessage is msg without the Go package prefixes that decoders and
 // parsers put on their messages ("jsontext: ", "gzip: ", "yaml: "), which
-// users should not have to read (SPEC §7).
+// users should not have to read.
 func PlainMessage(msg string) string {
 	for trimmed := true; trimmed; {
 		trimmed = false

@@ -302,7 +302,7 @@ func removeDotSegments(path string) string {
 
 // checkPunycode rejects a host whose "xn--" labels do not decode to a
 // valid international name: the idna package would pass "xn--a.com" on,
-// and SPEC §1 makes an invalid IDNA name a usage error. Other ASCII
+// and an invalid IDNA name must be refused, never sent. Other ASCII
 // labels are left alone (underscores, common in internal names, are not
 // IDNA-valid but resolve).
 func checkPunycode(host string) error {

@@ -34,7 +34,10 @@ type Session struct {
 	// Header holds headers sent with every request unless a request
 	// replaces or unsets them.
 	Header http.Header
-	// Auth is used when a request names none and no netrc entry applies.
+	// Auth is the session's credentials. A request's own Auth and
+	// credentials in its URL win over it; it wins over the per-host
+	// helpers and netrc entries, which apply only when neither the
+	// request nor the session has any, as in Requests (see Prepare).
 	Auth Auth
 	// Params are added to every request's query, before the request's own.
 	Params []Param

@@ -20,7 +20,7 @@ import (
 	"github.com/reqs-cli/reqs/pkg/jq"
 )
 
-// Subjects an assertion can check (SPEC §9).
+// Subjects an assertion can check.
 const (
 	SubjectStatus   = "status"
 	SubjectHeader   = "header"

@@ -1,5 +1,5 @@
 // Package httpfile reads request files in the .http format of JetBrains'
-// HTTP Client and VS Code's REST Client (SPEC §9): requests separated by
+// HTTP Client and VS Code's REST Client: requests separated by
 // ### lines, file variables, {{name}} substitution, named responses,
 // directives and ?? assertions. Everything it returns keeps the file,
 // line and column it came from, so errors and reports point at lines.

@@ -317,7 +317,7 @@ func Dependencies(req *Request) []string {
 	return names
 }
 
-// Environment files read beside a request file (SPEC §9); the private one
+// Environment files read beside a request file; the private one
 // overrides the shared one, and its "$shared" entry applies to every
 // environment, as in REST Client.
 const (

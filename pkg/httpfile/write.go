@@ -27,7 +27,7 @@ type Block struct {
 // that reads back as the same request; the error says why.
 var ErrNotWritable = errors.New("cannot be written as a request file")
 
-// WriteBlock writes b as one request-file block (SPEC §9): a ### line,
+// WriteBlock writes b as one request-file block: a ### line,
 // the request line, the header lines, and after a blank line the body
 // or `< PATH`. It refuses (with ErrNotWritable) what the format cannot
 // carry unchanged: "{{" anywhere (it would be substituted), a body that

@@ -85,8 +85,8 @@ func statusColor(p *palette, status int) []byte {
 }
 
 // appendHeaders appends one line per header field, in order; on a
-// terminal, control characters in names and values are escaped (SPEC §2
-// "Terminal safety").
+// terminal, control characters in names and values are escaped (see
+// safe.go).
 func appendHeaders(b []byte, h []httpclient.HeaderField, p *palette, terminal bool) []byte {
 	for _, f := range h {
 		if p == nil {

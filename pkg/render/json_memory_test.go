@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// deepJSON is the hostile document of SPEC §10: 20 KB of arrays nested
+// deepJSON is a hostile document: 20 KB of arrays nested
 // 9,999 deep, about 400 MB once indented without bound.
 var deepJSON = []byte(strings.Repeat("[", 9999) + strings.Repeat("]", 9999))
 
@@ -46,7 +46,7 @@ func TestBodyDeepJSONStreams(t *testing.T) {
 
 // BenchmarkBodyDeepJSON formats the 9,999-deep document as a terminal
 // shows it and reports the process's peak RSS (Linux), the budget of
-// SPEC §10 being 64 MiB.
+// the budget being 64 MiB.
 func BenchmarkBodyDeepJSON(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(deepJSON)))

@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 )
 
-// Terminal safety (SPEC §2, §10): on a terminal, bytes from the server
+// Terminal safety: on a terminal, bytes from the server
 // never reach it as control sequences. Every C0 control except tab,
 // newline and carriage return, DEL, every C1 control (U+0080–U+009F, the
 // 8-bit CSI U+009B among them) and every byte 0x80–0x9F that is not part

@@ -38,7 +38,7 @@ func xmlBody(w io.Writer, head []byte, rest io.Reader, atEOF bool, o Options, p 
 	}
 	if atEOF {
 		// Checked first without holding the output, which can be far
-		// larger than the body (SPEC §10), then indented as it streams.
+		// larger than the body, then indented as it streams.
 		check := newXMLIndenter(io.Discard, bytes.NewReader(hold), 0)
 		if err := check.run(); err != nil {
 			if _, err := out.Write(hold); err != nil { // not XML: the bytes as received
