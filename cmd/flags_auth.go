@@ -72,16 +72,20 @@ func (f *authFlags) register(fs *pflag.FlagSet) {
 // it has an entry for. Only --auth is set here; Session.Prepare applies
 // that order.
 func (f *authFlags) apply(env *requestEnv) error {
-	if f.resolved {
-		env.Request.Auth = f.requestAuth
-		return nil
+	// A request file's own credentials (`Authorization: Digest USER
+	// PASS`) beat the flags'.
+	own := env.Request.Auth
+	if !f.resolved {
+		a, err := f.resolve(env)
+		if err != nil {
+			return err
+		}
+		f.resolved, f.requestAuth = true, a
 	}
-	a, err := f.resolve(env)
-	if err != nil {
-		return err
+	env.Request.Auth = f.requestAuth
+	if own != nil {
+		env.Request.Auth = own
 	}
-	f.resolved, f.requestAuth = true, a
-	env.Request.Auth = a
 	return nil
 }
 

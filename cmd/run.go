@@ -30,13 +30,16 @@ type runOptions struct {
 	// Transport replaces the network in tests; nil is the real one.
 	Transport http.RoundTripper
 
-	Files    []string
-	Env      string
-	Vars     []string
-	Name     string
-	Line     int
-	FailFast bool
-	Reports  []string
+	Files          []string
+	Env            string
+	EnvFile        string
+	PrivateEnvFile string
+	DockerMode     bool
+	Vars           []string
+	Name           string
+	Line           int
+	FailFast       bool
+	Reports        []string
 
 	// Request holds the request flags that apply to every request.
 	Request requestOptions
@@ -89,6 +92,9 @@ in a file or on the command line).`,
 		if opts.Changed("name") && opts.Changed("line") {
 			return usageErrorf("--name and --line exclude each other")
 		}
+		if opts.DockerMode {
+			return usageErrorf("--docker-mode is not needed: reqs runs on the machine itself and reaches localhost as it is; drop the flag")
+		}
 		for _, r := range opts.Reports {
 			if _, _, err := parseReport(r); err != nil {
 				return err
@@ -106,12 +112,15 @@ in a file or on the command line).`,
 	}
 	fs := c.Flags()
 	fs.SortFlags = false
-	fs.StringVar(&opts.Env, "env", "", "use the environment `NAME` of http-client.env.json (and http-client.private.env.json) beside each file")
-	fs.StringArrayVar(&opts.Vars, "var", nil, "set the variable `NAME=VALUE`, over the file's and the environment's (repeatable)")
+	fs.StringVarP(&opts.Env, "env", "e", "", "use the environment `NAME` of http-client.env.json (and http-client.private.env.json) beside each file or in the nearest directory above it")
+	fs.StringVar(&opts.EnvFile, "env-file", "", "read the environments from `PATH` instead of the http-client.env.json found for each file")
+	fs.StringVar(&opts.PrivateEnvFile, "private-env-file", "", "read private environments from `PATH`, over --env-file's")
+	fs.StringArrayVarP(&opts.Vars, "var", "V", nil, "set the variable `NAME=VALUE`, over the file's and the environment's (repeatable)")
 	fs.StringVar(&opts.Name, "name", "", "run only the request with this `TITLE` or @name, and the named requests it uses")
 	fs.IntVar(&opts.Line, "line", 0, "run only the request at line `N`, and the named requests it uses")
 	fs.BoolVar(&opts.FailFast, "fail-fast", false, "stop at the first request that fails")
-	fs.StringArrayVar(&opts.Reports, "report", nil, "also write a report, `FORMAT=PATH` with FORMAT junit or json (repeatable)")
+	fs.StringArrayVar(&opts.Reports, "report", nil, "also write a report: `FORMAT=PATH` with FORMAT junit or json, or a directory to write JUnit XML into, as ijhttp does (repeatable)")
+	fs.BoolVarP(&opts.DockerMode, "docker-mode", "D", false, "ijhttp's flag, not needed by reqs: refused")
 
 	c.ValidArgsFunction = func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return []cobra.Completion{"http", "rest"}, cobra.ShellCompDirectiveFilterFileExt
@@ -137,7 +146,7 @@ func completeEnvironments(_ *cobra.Command, args []string, toComplete string) ([
 		dirs = append(dirs, filepath.Dir(a))
 	}
 	for _, d := range dirs {
-		for _, n := range httpfile.EnvironmentNames(d) {
+		for _, n := range httpfile.FindEnvFiles(d).Names() {
 			if !seen[n] && strings.HasPrefix(n, toComplete) {
 				seen[n] = true
 				names = append(names, n)
@@ -147,11 +156,19 @@ func completeEnvironments(_ *cobra.Command, args []string, toComplete string) ([
 	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
-// parseReport splits --report FORMAT=PATH.
+// reportFile is the name of the JUnit report written into a --report
+// directory, as ijhttp names it.
+const reportFile = "report.xml"
+
+// parseReport splits --report FORMAT=PATH; any other value without "="
+// is a directory (ijhttp's --report DIR), for a JUnit report.
 func parseReport(s string) (format, path string, err error) {
 	format, path, ok := strings.Cut(s, "=")
-	if !ok || path == "" || (format != "junit" && format != "json") {
-		return "", "", usageErrorf("invalid --report %q: want junit=PATH or json=PATH", s)
+	switch {
+	case !ok && s != "":
+		return "junit", filepath.Join(s, reportFile), nil
+	case !ok || path == "" || (format != "junit" && format != "json"):
+		return "", "", usageErrorf("invalid --report %q: want junit=PATH, json=PATH or a directory", s)
 	}
 	return format, path, nil
 }
@@ -186,14 +203,18 @@ func (e *runFailure) code() int {
 }
 
 // runner holds what the requests of one `reqs run` share: the session,
-// built on the first request, and the run's first error.
+// built on the first request, and the run's first errors.
 type runner struct {
 	o     *runOptions
 	env   *requestEnv
 	sess  *httpclient.Session
 	save  func() error
 	retry httpclient.RetryPolicy
-	first error
+	// first is the first error that is no mistake in a file or on the
+	// command line; usage the first that is. A usage error sets the
+	// exit status only when nothing failed worse.
+	first, usage error
+	failed       bool // an assertion failed
 }
 
 func runFiles(ctx context.Context, o *runOptions) (err error) {
@@ -210,6 +231,11 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		f, err := httpfile.Parse(path, src)
 		if err != nil {
 			return usageErrorf("%v", err)
+		}
+		if ro.Verbose > 0 && ro.Quiet < 2 {
+			for _, w := range f.Warnings {
+				o.IO.Warnf("%v", w)
+			}
 		}
 		if len(f.Requests) == 0 {
 			// A CI job given the wrong file (or an emptied one) must not
@@ -228,15 +254,26 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		// The result lines are the output; -v adds the exchanges.
 		r.env.Print = printSpec{}
 	}
+	for _, path := range []string{o.EnvFile, o.PrivateEnvFile} {
+		if path == "" {
+			continue
+		}
+		if _, err := o.IO.readFile(path); err != nil {
+			return usageErrorf("environment file %s: %v", path, unwrapPathError(err))
+		}
+	}
 	run := &httpfile.Runner{
-		Send:        r.send,
-		Environment: o.Env,
-		Overrides:   map[string]string{},
-		Getenv:      o.IO.lookupEnv,
-		ReadFile:    o.IO.readFile,
-		ResolveURL:  func(u string) (string, error) { return expandURL(u, ro.DefaultScheme) },
-		Compress:    ro.Transfer.compression(),
-		FailFast:    o.FailFast,
+		Send:           r.send,
+		Environment:    o.Env,
+		EnvFile:        o.EnvFile,
+		PrivateEnvFile: o.PrivateEnvFile,
+		Prompt:         r.prompt,
+		Overrides:      map[string]string{},
+		Getenv:         o.IO.lookupEnv,
+		ReadFile:       o.IO.readFile,
+		ResolveURL:     func(u string) (string, error) { return expandURL(u, ro.DefaultScheme) },
+		Compress:       ro.Transfer.compression(),
+		FailFast:       o.FailFast,
 		OnFile: func(*httpfile.File) {
 			if r.sess != nil && !ro.Session.active() {
 				// One cookie jar per file, unless a session keeps them.
@@ -295,14 +332,77 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		if err != nil {
 			return err
 		}
+		if !strings.Contains(spec, "=") {
+			// ijhttp's --report DIR makes the directory.
+			if err := httpfile.MakeReportDir(filepath.Dir(path)); err != nil {
+				return err
+			}
+		}
 		if err := httpfile.WriteReportFile(path, format, outcomes); err != nil {
 			return err
 		}
 	}
 	if passed < total {
-		return &runFailure{first: r.first, printed: ro.Quiet == 0}
+		first := r.first
+		if first == nil && !r.failed {
+			first = r.usage
+		}
+		return &runFailure{first: first, printed: ro.Quiet == 0}
 	}
 	return nil
+}
+
+// prompt asks for a `# @prompt NAME` variable on the terminal; without
+// one the value must come from --var.
+func (r *runner) prompt(name, description string) (string, error) {
+	ios := r.o.IO
+	if !ios.StdinTTY {
+		return "", fmt.Errorf("standard input is not a terminal to ask on; give --var %s=VALUE", name)
+	}
+	label := name
+	if description != "" {
+		label += " (" + description + ")"
+	}
+	if secretName(name) {
+		return promptSecret(ios, "reqs: "+label+": ")
+	}
+	fmt.Fprintf(ios.ErrOut, "reqs: %s: ", label)
+	return readLine(ios.In)
+}
+
+// secretName reports whether a prompted variable is asked for without
+// echo, as httpyac does for passwords and the like.
+func secretName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"password", "passwd", "secret", "token", "pass"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// readLine reads one line byte by byte, so that nothing after it is
+// taken from the terminal.
+func readLine(in io.Reader) (string, error) {
+	var line []byte
+	b := make([]byte, 1)
+	for {
+		n, err := in.Read(b)
+		if n == 1 {
+			if b[0] == '\n' {
+				break
+			}
+			line = append(line, b[0])
+		}
+		if err != nil {
+			if err == io.EOF && len(line) > 0 {
+				break
+			}
+			return "", fmt.Errorf("read the answer: %w", err)
+		}
+	}
+	return strings.TrimRight(string(line), "\r"), nil
 }
 
 func plural(n int, word string) string {
@@ -324,21 +424,32 @@ func (r *runner) outcome(out *httpfile.Outcome, x *httpfile.Exchange) {
 	if errors.As(out.Err, &fe) {
 		out.Err = usageErrorf("%v", out.Err)
 	}
-	if r.first == nil {
-		r.first = out.Err
-		for _, res := range out.Results {
-			if r.first == nil {
-				r.first = res.Err
-			}
-		}
+	r.note(out.Err)
+	for _, res := range out.Results {
+		r.note(res.Err)
+	}
+	if out.Failed() {
+		r.failed = true
 	}
 	if out.Err == nil && x != nil && r.o.Request.CheckStatus && x.Status >= 300 && x.Status < 600 {
 		out.Err = &statusError{Code: x.Status, Reason: x.Reason}
-		if r.first == nil {
-			r.first = out.Err
-		}
+		r.note(out.Err)
 	}
 	r.printOutcome(out)
+}
+
+// note keeps the run's first error of each rank.
+func (r *runner) note(err error) {
+	var usage *usageError
+	switch {
+	case err == nil:
+	case errors.As(err, &usage):
+		if r.usage == nil {
+			r.usage = err
+		}
+	case r.first == nil:
+		r.first = err
+	}
 }
 
 // send sends one request of a file on the run's session, printing the
@@ -463,7 +574,12 @@ func (r *runner) printOutcome(out *httpfile.Outcome) {
 	if req.Title != "" {
 		where += " " + req.Title
 	}
-	fmt.Fprintf(w, "%s %s %s %s %s  (%s)\n", verdict, newColor(on, color.Bold).Sprint(safeLine(out.Method)), safeLine(out.URL), status, formatMillis(out.Duration), safeLine(where))
+	if out.Method == "" {
+		// A block that could not be read: no request line to show.
+		fmt.Fprintf(w, "%s %s  (%s)\n", verdict, status, safeLine(where))
+	} else {
+		fmt.Fprintf(w, "%s %s %s %s %s  (%s)\n", verdict, newColor(on, color.Bold).Sprint(safeLine(out.Method)), safeLine(out.URL), status, formatMillis(out.Duration), safeLine(where))
+	}
 	if out.Err != nil {
 		fmt.Fprintf(w, "  error: %s\n", oneLine(out.Err.Error()))
 	}

@@ -73,7 +73,7 @@ var ErrTooManyHeld = errors.New("named responses held for later requests")
 // keepResponse stores the response of a named request for the requests
 // after it, so that the bodies held stay within limit bytes; a response
 // replaced by a later one of the same name no longer counts.
-func keepResponse(vars *Vars, req *Request, x *Exchange, limit int64) error {
+func keepResponse(vars *Vars, req *Request, x *Exchange, sent *Sent, limit int64) error {
 	held := int64(len(x.Body))
 	for name, r := range vars.Responses {
 		if name != req.Name {
@@ -85,7 +85,7 @@ func keepResponse(vars *Vars, req *Request, x *Exchange, limit int64) error {
 		return fmt.Errorf("%s: the response of %q (%s) would make the %w take more than %s; name only the requests whose responses are read later",
 			req.Pos, req.Name, size(int64(len(x.Body))), ErrTooManyHeld, size(limit))
 	}
-	vars.Responses[req.Name] = &Response{Header: x.Header, Body: x.Body, decoded: x.cache()}
+	vars.Responses[req.Name] = &Response{Header: x.Header, Body: x.Body, Sent: sent, decoded: x.cache()}
 	return nil
 }
 

@@ -40,7 +40,7 @@ func TestDecodedOnce(t *testing.T) {
 	x := &Exchange{Status: 200, Header: http.Header{}, Body: bigArray(20000)}
 	vars := &Vars{Responses: map[string]*Response{}}
 	named := &Request{Name: "big", Pos: Pos{"t.http", 1, 1}}
-	if err := keepResponse(vars, named, x, MaxHeldResponses); err != nil {
+	if err := keepResponse(vars, named, x, nil, MaxHeldResponses); err != nil {
 		t.Fatal(err)
 	}
 	refs := strings.Repeat("{{big.response.body.$.items[7].name}}{{big.response.body.$.total}}", 3)
@@ -81,7 +81,7 @@ func TestDecodedUnchanged(t *testing.T) {
 	}
 	x := &Exchange{Status: 200, Header: http.Header{}, Body: []byte(`{"a":{"price":1.50,"n":[2.0]}}`)}
 	vars := &Vars{Responses: map[string]*Response{}}
-	if err := keepResponse(vars, &Request{Name: "r"}, x, MaxHeldResponses); err != nil {
+	if err := keepResponse(vars, &Request{Name: "r"}, x, nil, MaxHeldResponses); err != nil {
 		t.Fatal(err)
 	}
 	a := &Assertion{Subject: SubjectJQ, Op: "==", Arg: ".a", Expected: `{"price": 1.5, "n": [2]}`}
@@ -141,7 +141,7 @@ func TestHeldResponsesCap(t *testing.T) {
 	if !errors.Is(err, ErrTooManyHeld) || !strings.Contains(err.Error(), `t.http:6:1: the response of "b" (98 bytes)`) || !strings.Contains(err.Error(), "more than 150 bytes") {
 		t.Errorf("b: %v, want an error naming b and the limit", err)
 	}
-	if !strings.Contains(got[3].Err.Error(), `request "b" has not run`) {
+	if !strings.Contains(got[3].Err.Error(), `request "b" (line 6) has no response to read`) {
 		t.Errorf("the request reading b: %v, want it to say b's response is not there", got[3].Err)
 	}
 }

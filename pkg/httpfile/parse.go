@@ -1,11 +1,17 @@
 // Package httpfile reads request files in the .http format of JetBrains'
-// HTTP Client and VS Code's REST Client: requests separated by
+// HTTP Client, VS Code's REST Client and httpyac: requests separated by
 // ### lines, file variables, {{name}} substitution, named responses,
 // directives and ?? assertions. Everything it returns keeps the file,
 // line and column it came from, so errors and reports point at lines.
+//
+// Where the three tools read a file differently, JetBrains' documented
+// behaviour wins, and a construct one tool accepts and the others ignore
+// is accepted. A block that cannot be read is one failed request: the
+// file's other requests still run.
 package httpfile
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,8 +30,9 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// Error is a mistake in a request file, at Pos. A run refuses such a file
-// as a usage error (exit status 64).
+// Error is a mistake in a request file, at Pos. A run reports the request
+// it is in as failed, with a usage error's exit status (64) unless
+// something failed worse.
 type Error struct {
 	Pos Pos
 	Msg string
@@ -41,6 +48,9 @@ func errorf(p Pos, format string, args ...any) error {
 type File struct {
 	Path     string
 	Requests []*Request
+	// Warnings are lines read as comments that look like directives of
+	// other tools (`# @http`, `# @pageId=3`); a run shows them under -v.
+	Warnings []*Error
 }
 
 // Var is an `@name = value` line. Value is kept raw: {{...}} in it are
@@ -60,21 +70,36 @@ type Header struct {
 
 // Request is one request of a file, before substitution.
 type Request struct {
-	// Start is where the request's block starts (its ### line, or the top
-	// of the file); Pos is its request line.
+	// Start is where the request's block starts (its ### line, the top
+	// of the file, or the first line after the previous request when no
+	// ### separates them); Pos is its request line.
 	Start, Pos Pos
 	Title      string
-	// Name is set by `# @name NAME`; later requests read its response.
+	// Name is set by `# @name NAME`, else by a title of one word; later
+	// requests read its response.
 	Name string
+	// Description is httpyac's `# @description` text.
+	Description string
 
-	// Method is the request line's method ("GET" for a bare URL).
+	// Err is a mistake in the request's block that keeps it from running
+	// (an *Error). The fields above Err are set as far as the block could
+	// be read; the file's other requests are not affected.
+	Err error
+
+	// Method is the request line's method ("GET" for a bare URL, "POST"
+	// for GRAPHQL).
 	Method string
 	// URL is the request line's URL with its ?/& continuation lines
-	// appended; URLPos is where it starts.
+	// appended; URLPos is where it starts. It may hold blanks and
+	// non-ASCII characters, which are percent-encoded when it is sent.
 	URL     string
 	URLPos  Pos
 	Version string // "HTTP/1.1" and the like; empty when not given
 	Headers []Header
+	// GraphQL marks a GraphQL request (a GRAPHQL request line, or an
+	// X-REQUEST-TYPE: GraphQL header): its body is a query, optionally
+	// followed by a JSON object of variables, sent as a JSON POST.
+	GraphQL bool
 
 	// Body is the text after the headers (nil when there is none),
 	// without its comment lines and the blanks around it. When BodyFile
@@ -112,6 +137,26 @@ type Directives struct {
 	NoCookieJar bool
 	Timeout     time.Duration // 0: not set
 	Retries     int           // -1: not set
+	// Refs are httpyac's `# @ref NAME` and `# @forceRef NAME`: named
+	// requests run before this one.
+	Refs []Ref
+	// Prompts are `# @prompt NAME [description]`: variables asked for
+	// before the request is sent.
+	Prompts []Prompt
+}
+
+// Ref is a named request that must run before the one that refers to it:
+// once (`@ref`) or every time (`@forceRef`).
+type Ref struct {
+	Name  string
+	Force bool
+	Pos   Pos
+}
+
+// Prompt is a variable a person types before the request is sent.
+type Prompt struct {
+	Name, Description string
+	Pos               Pos
 }
 
 // DisplayName is how reports name the request: its title, else its
@@ -122,22 +167,27 @@ func (r *Request) DisplayName() string {
 		return r.Title
 	case r.Name != "":
 		return r.Name
+	case r.Method == "":
+		return "line " + strconv.Itoa(r.Start.Line)
 	}
 	return r.Method + " " + redactURL(r.URL)
 }
 
 // Parse reads a request file's text; path is used in positions and to
-// resolve `< path` bodies later.
+// resolve `< path` bodies later. Mistakes in a request's block are kept
+// on that request (Request.Err); Parse itself fails only on what is not
+// a text file at all.
 func Parse(path string, src []byte) (*File, error) {
+	if bytes.IndexByte(src, 0) >= 0 {
+		return nil, errorf(Pos{File: path, Line: 1, Col: 1}, "not a request file: it holds NUL bytes, as binary files do")
+	}
 	p := &parser{file: &File{Path: path}, path: path}
 	// Lines end in LF, CR LF or a lone CR (as old Mac editors write).
 	text := strings.ReplaceAll(string(src), "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	text = strings.TrimPrefix(text, "\ufeff")
 	p.lines = strings.Split(text, "\n")
-	if err := p.parse(); err != nil {
-		return nil, err
-	}
+	p.parse()
 	return p.file, nil
 }
 
@@ -146,9 +196,18 @@ type parser struct {
 	path  string
 	lines []string
 	vars  []Var
+	// sig caches significant (see there).
+	sig []int
+	// carry holds the directives of a block without a request line:
+	// they belong to the next request (httpyac writes `# @name` above
+	// the ### of its request).
+	carry *Request
 }
 
 func (p *parser) pos(line, col int) Pos { return Pos{File: p.path, Line: line + 1, Col: col + 1} }
+
+// indent is the column of a line's first non-blank byte.
+func indent(line string) int { return len(line) - len(strings.TrimLeft(line, " \t")) }
 
 // isSeparator reports whether a line starts a new request.
 func isSeparator(line string) bool { return strings.HasPrefix(line, "###") }
@@ -201,7 +260,7 @@ func outputRedirect(trimmed string) bool {
 // toolLine checks a line for what other clients do after a request and
 // reqs does not: scripts and output redirection are refused.
 func (p *parser) toolLine(i int, trimmed string) error {
-	col := len(p.lines[i]) - len(strings.TrimLeft(p.lines[i], " \t"))
+	col := indent(p.lines[i])
 	switch {
 	case scriptLine(trimmed):
 		return errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
@@ -211,79 +270,150 @@ func (p *parser) toolLine(i int, trimmed string) error {
 	return nil
 }
 
-func (p *parser) parse() error {
-	i := 0
-	first := true
-	for i < len(p.lines) {
-		start := i
-		title := ""
+// parse reads the file block by block: a block runs from a ### line (or
+// the top of the file) to the next one.
+func (p *parser) parse() {
+	for i := 0; i < len(p.lines); {
+		start, title := i, ""
 		if isSeparator(p.lines[i]) {
 			title = strings.TrimSpace(strings.TrimLeft(p.lines[i], "#"))
 			i++
-		} else if !first {
-			// Unreachable: blocks end at a separator or the end.
-			i++
-			continue
 		}
-		first = false
 		end := i
 		for end < len(p.lines) && !isSeparator(p.lines[end]) {
 			end++
 		}
-		if err := p.block(start, i, end, title); err != nil {
-			return err
-		}
+		p.block(start, i, end, title)
 		i = end
 	}
-	return nil
+	if c := p.carry; c != nil && (c.Name != "" || c.Err != nil) {
+		p.file.Warnings = append(p.file.Warnings, &Error{Pos: c.Start, Msg: "directives at the end of the file have no request to apply to"})
+	}
 }
 
-// block parses lines [from, end) of one request block, which started at
-// line start.
-func (p *parser) block(start, from, end int, title string) error {
+// block reads the requests of lines [from, end), a block that started at
+// line start: one, or several when request lines follow complete
+// requests without ### between them (as httpyac reads them).
+func (p *parser) block(start, from, end int, title string) {
+	for from < end {
+		req, next := p.request(start, from, end, title)
+		if req != nil {
+			p.finish(req)
+			p.file.Requests = append(p.file.Requests, req)
+		}
+		start, from, title = next, next, ""
+	}
+}
+
+// finish applies the rules that need the whole request: a title of one
+// word names an unnamed request (httpyac's rule).
+func (p *parser) finish(req *Request) {
+	if req.Name == "" && req.Title != "" && validName(req.Title) {
+		req.Name = req.Title
+	}
+}
+
+// request reads one request from lines [from, end) of a block that
+// started at line start. It returns the request (nil when the lines hold
+// none) and the line where the next request starts.
+func (p *parser) request(start, from, end int, title string) (*Request, int) {
 	req := &Request{Start: p.pos(start, 0), Title: title, Directives: Directives{Retries: -1}}
-	i := from
-	// Preamble: blank lines, comments, directives and variables.
+	if c := p.carry; c != nil {
+		// Directives of a block without a request line.
+		p.carry = nil
+		req.Name, req.Description, req.Directives = c.Name, c.Description, c.Directives
+		if req.Title == "" {
+			req.Title = c.Title
+		}
+		req.Err = c.Err
+	}
+	req.Pos = req.Start
+	i, err := p.preamble(req, from, end)
+	if err != nil && req.Err == nil {
+		req.Err = err
+	}
+	if i == end {
+		// Only comments, directives and variables: not a request.
+		if req.Name != "" || req.Err != nil || req.Directives.Refs != nil || req.Directives.Prompts != nil || req.Description != "" {
+			p.carry = req
+		}
+		return nil, end
+	}
+	// The variables so far; later ones are appended past this length
+	// (the capacity is capped), so requests share one array.
+	req.Vars = p.vars[:len(p.vars):len(p.vars)]
+	if req.Err != nil {
+		return req, p.resync(i, end)
+	}
+	next, err := p.rest(req, i, end)
+	if err != nil {
+		req.Err = err
+		at := i
+		if e, ok := err.(*Error); ok {
+			at = e.Pos.Line - 1
+		}
+		return req, p.resync(max(at, i), end)
+	}
+	return req, next
+}
+
+// preamble reads the blank lines, comments, directives and variables
+// above a request line; it returns the request line's index (end when
+// there is none).
+func (p *parser) preamble(req *Request, i, end int) (int, error) {
+	var first error
 	for ; i < end; i++ {
 		line := p.lines[i]
 		trimmed := strings.TrimSpace(line)
-		col := len(line) - len(strings.TrimLeft(line, " \t"))
+		col := indent(line)
+		var err error
 		switch {
 		case trimmed == "":
 			continue
 		case scriptLine(trimmed) || strings.HasPrefix(trimmed, "<") && strings.HasSuffix(trimmed, ".js"):
 			// Above the request line `< file.js` is a pre-request script.
-			return errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
+			err = errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
 		case isComment(trimmed):
-			if err := p.directive(req, i, line); err != nil {
-				return err
-			}
-			continue
+			err = p.directive(req, i, line)
 		case strings.HasPrefix(trimmed, "@"):
-			v, err := p.variable(i, line)
-			if err != nil {
-				return err
+			var v Var
+			if v, err = p.variable(i, line); err == nil {
+				p.vars = append(p.vars, v)
 			}
-			p.vars = append(p.vars, v)
-			continue
+		default:
+			return i, first
 		}
-		break
-	}
-	if i == end {
-		// Only comments and variables: not a request.
-		if req.Name != "" {
-			return errorf(req.Start, "request %q has no request line", req.Name)
+		if err != nil && first == nil {
+			first = err
 		}
-		return nil
 	}
-	req.Vars = append([]Var(nil), p.vars...)
+	return end, first
+}
 
+// resync finds where reading can go on after a mistake at line i of a
+// block ending at end: at a request line after a blank line, else at the
+// block's end.
+func (p *parser) resync(i, end int) int {
+	for k := i + 1; k < end; k++ {
+		if strings.TrimSpace(p.lines[k-1]) == "" && requestLineLike(p.lines[k]) {
+			return k
+		}
+	}
+	return end
+}
+
+// rest reads a request from its request line at i: continuation lines,
+// headers, body and assertions. It returns where the next request
+// starts.
+func (p *parser) rest(req *Request, i, end int) (int, error) {
 	if err := p.requestLine(req, i); err != nil {
-		return err
+		return end, err
 	}
 	i++
 	// Continuation lines: `?` and `&` lines continue the query, indented
 	// `/` lines the path (as JetBrains' client splits long URLs).
+	var url strings.Builder
+	url.WriteString(req.URL)
 	for ; i < end; i++ {
 		line := p.lines[i]
 		trimmed := strings.TrimSpace(line)
@@ -291,65 +421,129 @@ func (p *parser) block(start, from, end int, title string) error {
 			continue
 		}
 		query := (strings.HasPrefix(trimmed, "?") || strings.HasPrefix(trimmed, "&")) && !strings.HasPrefix(trimmed, "??")
-		path := strings.HasPrefix(trimmed, "/") && !strings.HasPrefix(trimmed, "//") && len(line) > len(strings.TrimLeft(line, " \t"))
+		path := strings.HasPrefix(trimmed, "/") && !strings.HasPrefix(trimmed, "//") && indent(line) > 0
 		if !query && !path {
 			break
 		}
-		req.URL += trimmed
+		url.WriteString(trimmed)
 	}
-	// Headers, up to a blank line.
+	req.URL = url.String()
+	// Headers, up to a blank line, or a line that cannot be a header,
+	// which starts the body. Continuation lines of a header's value are
+	// joined when the next header starts.
+	var cont []string
+	joinValue := func() {
+		if n := len(req.Headers); n > 0 && cont != nil {
+			h := &req.Headers[n-1]
+			h.Value = strings.TrimSpace(h.Value + " " + strings.Join(cont, " "))
+		}
+		cont = nil
+	}
+	defer joinValue()
 	for ; i < end; i++ {
 		line := p.lines[i]
 		trimmed := strings.TrimSpace(line)
 		if trimmed == "" || strings.HasPrefix(trimmed, "??") {
 			break
 		}
-		col := len(line) - len(strings.TrimLeft(line, " \t"))
+		col := indent(line)
 		if err := p.toolLine(i, trimmed); err != nil {
-			return err
+			return end, err
 		}
 		if word, ok := directiveWord(trimmed); ok {
 			// Directives apply to the request below them: here one
 			// would be ignored, and the request sent without it.
-			return errorf(p.pos(i, col), "@%s must come before the request line", word)
+			return end, errorf(p.pos(i, col), "@%s must come before the request line", word)
 		}
 		if isComment(trimmed) || responseRef(trimmed) {
 			continue
 		}
+		if requestLineLike(line) {
+			// The next request, written without ### or a blank line.
+			return p.finishBody(req, nil, i)
+		}
 		name, value, ok := strings.Cut(trimmed, ":")
 		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			if n := len(req.Headers); n > 0 && col > 0 {
+		if !ok || !headerName(name) {
+			if n := len(req.Headers); n > 0 && col > 0 && !bodyStart(trimmed) {
 				// An indented line that is not a header continues the
 				// value above, as the JetBrains format allows.
-				h := &req.Headers[n-1]
-				h.Value = strings.TrimSpace(h.Value + " " + trimmed)
+				cont = append(cont, trimmed)
 				continue
 			}
-			return errorf(p.pos(i, col), "expected a header `Name: value` or a blank line before the body, got %q", excerpt(redactLine(trimmed)))
+			// A line that cannot be a header starts the body, blank
+			// line or not.
+			break
 		}
 		vcol := col + len(name) + 1
 		for vcol < len(line) && (line[vcol] == ' ' || line[vcol] == '\t' || line[vcol] == ':') {
 			vcol++
 		}
+		if strings.EqualFold(name, "X-Request-Type") && strings.EqualFold(strings.TrimSpace(value), "GraphQL") {
+			// REST Client's mark of a GraphQL request, not sent.
+			req.GraphQL = true
+			continue
+		}
+		joinValue()
 		req.Headers = append(req.Headers, Header{Name: name, Value: strings.TrimSpace(value), Pos: p.pos(i, col), ValuePos: p.pos(i, vcol)})
 	}
-	// Body, up to the first ?? line: its lines less comments and
-	// response references, less blank lines at either end.
+	// Body, up to the first ?? line or the next request: its lines less
+	// comments and response references.
 	var lines []int
+	done := &balance{braces: req.GraphQL}
 	for ; i < end; i++ {
 		trimmed := strings.TrimSpace(p.lines[i])
 		if strings.HasPrefix(trimmed, "??") {
 			break
 		}
+		if trimmed == "" {
+			if k, ok := p.nextRequest(i, end); ok && done.complete() {
+				return p.finishBody(req, lines, k)
+			}
+		}
 		if err := p.toolLine(i, trimmed); err != nil {
-			return err
+			return end, err
 		}
 		if isComment(trimmed) || responseRef(trimmed) {
 			continue
 		}
 		lines = append(lines, i)
+		done.feed(p.lines[i])
 	}
+	if _, err := p.finishBody(req, lines, i); err != nil {
+		return end, err
+	}
+	// Assertions, then only blanks and comments until the next request.
+	for ; i < end; i++ {
+		line := p.lines[i]
+		trimmed := strings.TrimSpace(line)
+		col := indent(line)
+		switch {
+		case trimmed == "":
+			if k, ok := p.nextRequest(i, end); ok {
+				return k, nil
+			}
+		case strings.HasPrefix(trimmed, "??"):
+			a, err := parseAssertion(line[col+2:], p.pos(i, col), p.pos(i, col+2))
+			if err != nil {
+				return end, err
+			}
+			req.Assertions = append(req.Assertions, a)
+		case scriptLine(trimmed) || outputRedirect(trimmed):
+			return end, p.toolLine(i, trimmed)
+		case isComment(trimmed) || responseRef(trimmed):
+		case requestLineLike(line):
+			return i, nil
+		default:
+			return end, errorf(p.pos(i, col), "unexpected line after the assertions (a new request starts with ###)")
+		}
+	}
+	return end, nil
+}
+
+// finishBody sets the request's body from its lines, less the blank
+// lines at either end, and returns next.
+func (p *parser) finishBody(req *Request, lines []int, next int) (int, error) {
 	for len(lines) > 0 && strings.TrimSpace(p.lines[lines[0]]) == "" {
 		lines = lines[1:]
 	}
@@ -358,31 +552,162 @@ func (p *parser) block(start, from, end int, title string) error {
 	}
 	if len(lines) > 0 {
 		if err := p.body(req, lines); err != nil {
-			return err
+			return next, err
 		}
 	}
-	// Assertions, then only blanks and comments.
-	for ; i < end; i++ {
-		line := p.lines[i]
-		trimmed := strings.TrimSpace(line)
-		col := len(line) - len(strings.TrimLeft(line, " \t"))
-		switch {
-		case trimmed == "":
-		case strings.HasPrefix(trimmed, "??"):
-			a, err := parseAssertion(line[col+2:], p.pos(i, col), p.pos(i, col+2))
-			if err != nil {
-				return err
+	return next, nil
+}
+
+// nextRequest looks past the blank line i for the start of another
+// request written without ###: comments, directives and variables, then
+// a request line. It returns the line after the blank.
+func (p *parser) nextRequest(i, end int) (int, bool) {
+	if k := p.significant(i + 1); k < end && requestLineLike(p.lines[k]) {
+		return i + 1, true
+	}
+	return 0, false
+}
+
+// significant returns the first line from i on that is not blank, a
+// comment, a directive or a variable (len(lines) when there is none). It
+// reads each line once per file, however many blank lines ask.
+func (p *parser) significant(i int) int {
+	if p.sig == nil {
+		p.sig = make([]int, len(p.lines)+1)
+		p.sig[len(p.lines)] = len(p.lines)
+		for k := len(p.lines) - 1; k >= 0; k-- {
+			line := p.lines[k]
+			trimmed := strings.TrimSpace(line)
+			skip := trimmed == "" || isComment(trimmed) && !isSeparator(line) ||
+				strings.HasPrefix(trimmed, "@") && strings.Contains(trimmed, "=")
+			p.sig[k] = k
+			if skip {
+				p.sig[k] = p.sig[k+1]
 			}
-			req.Assertions = append(req.Assertions, a)
-		case scriptLine(trimmed) || outputRedirect(trimmed):
-			return p.toolLine(i, trimmed)
-		case isComment(trimmed) || responseRef(trimmed):
-		default:
-			return errorf(p.pos(i, col), "unexpected line after the assertions (a new request starts with ###)")
 		}
 	}
-	p.file.Requests = append(p.file.Requests, req)
-	return nil
+	return p.sig[i]
+}
+
+// balance follows a body line by line, to tell when it is complete, so
+// that a request line after it starts a new request: no body, a JSON
+// object or array that has ended, or (braces) a GraphQL query whose
+// braces balance.
+type balance struct {
+	braces bool // GraphQL: only braces count, and text may follow them
+
+	depth                int
+	started, opened      bool // non-blank text seen; a bracket seen
+	inString, escaped    bool
+	trailing, unbalanced bool
+}
+
+// feed reads one more line of the body.
+func (b *balance) feed(line string) {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if b.inString {
+			switch {
+			case b.escaped:
+				b.escaped = false
+			case c == '\\':
+				b.escaped = true
+			case c == '"':
+				b.inString = false
+			}
+			continue
+		}
+		if c == ' ' || c == '\t' {
+			continue
+		}
+		if !b.started && !b.braces && c != '{' && c != '[' {
+			b.unbalanced = true // text, not JSON
+		}
+		b.started = true
+		if b.opened && b.depth == 0 {
+			b.trailing = true
+		}
+		switch {
+		case c == '"':
+			b.inString = true
+		case c == '{' || !b.braces && c == '[':
+			b.depth++
+			b.opened = true
+		case c == '}' || !b.braces && c == ']':
+			if b.depth--; b.depth < 0 {
+				b.unbalanced = true
+			}
+		}
+	}
+}
+
+// complete reports whether the lines fed so far make a complete body.
+func (b *balance) complete() bool {
+	switch {
+	case !b.started:
+		return true
+	case b.unbalanced || b.inString || !b.opened || b.depth != 0:
+		return false
+	}
+	return b.braces || !b.trailing
+}
+
+// knownMethods are the methods of a request line that may start a new
+// request without ###.
+var knownMethods = map[string]bool{
+	"GET": true, "POST": true, "PUT": true, "DELETE": true, "PATCH": true, "HEAD": true,
+	"OPTIONS": true, "TRACE": true, "CONNECT": true, "GRAPHQL": true,
+	"PROPFIND": true, "PROPPATCH": true, "MKCOL": true, "COPY": true, "MOVE": true,
+	"LOCK": true, "UNLOCK": true, "SEARCH": true, "QUERY": true,
+}
+
+// requestLineLike reports whether a line is a request line beyond doubt:
+// a known method at the start of the line and a URL (http…, {{…}} or
+// /…).
+func requestLineLike(line string) bool {
+	if indent(line) > 0 {
+		return false
+	}
+	method, rest, ok := strings.Cut(line, " ")
+	if !ok || !knownMethods[method] {
+		return false
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	return strings.HasPrefix(rest, "http://") || strings.HasPrefix(rest, "https://") ||
+		strings.HasPrefix(rest, "{{") || strings.HasPrefix(rest, "/") && !strings.HasPrefix(rest, "//")
+}
+
+// headerName reports whether s can be a header's name: an RFC 9110 token,
+// in which {{...}} may stand for parts.
+func headerName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for s != "" {
+		if strings.HasPrefix(s, "{{") {
+			j := strings.Index(s, "}}")
+			if j < 0 {
+				return false
+			}
+			s = s[j+2:]
+			continue
+		}
+		if !isTokenChar(s[0]) {
+			return false
+		}
+		s = s[1:]
+	}
+	return true
+}
+
+func isTokenChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// bodyStart reports whether a line can only be body text: it starts with
+// a character no header or header continuation starts with.
+func bodyStart(trimmed string) bool {
+	return trimmed != "" && strings.IndexByte(`{["<`, trimmed[0]) >= 0
 }
 
 // body sets the request's body from the given lines: a lone `< path`
@@ -468,10 +793,12 @@ func (p *parser) fileRef(i int, line string, lone bool) (*BodyPart, bool, error)
 }
 
 // directive handles a comment line: `# @name NAME` and the other
-// directives; other comments are ignored.
+// directives; other comments are ignored. A `# @word` reqs does not
+// know is a comment too (other tools' labels such as `# @http`), kept
+// as a warning.
 func (p *parser) directive(req *Request, i int, line string) error {
 	trimmed := strings.TrimSpace(line)
-	col := len(line) - len(strings.TrimLeft(line, " \t"))
+	col := indent(line)
 	rest := strings.TrimLeft(trimmed, "#/")
 	rest = strings.TrimLeft(rest, " \t")
 	if !strings.HasPrefix(rest, "@") {
@@ -483,15 +810,16 @@ func (p *parser) directive(req *Request, i int, line string) error {
 		word, arg = word[:k], word[k+1:]
 	}
 	word, arg = strings.TrimSpace(word), strings.TrimSpace(arg)
+	assigned := strings.HasPrefix(arg, "=")
 	if w, a, ok := strings.Cut(word, "="); ok {
 		// `# @name=login`, as REST Client also accepts.
-		word, arg = w, strings.TrimSpace(a+" "+arg)
+		word, arg, assigned = w, strings.TrimSpace(a+" "+arg), true
 	}
 	arg = strings.TrimSpace(strings.TrimPrefix(arg, "="))
 	switch word {
 	case "name":
 		if !validName(arg) {
-			return errorf(at, "@name needs a name of letters, digits, _ and -, got %q", excerpt(arg))
+			return errorf(at, "@name needs a name of letters, digits, _, - and ., got %q", excerpt(arg))
 		}
 		req.Name = arg
 	case "no-redirect":
@@ -510,16 +838,38 @@ func (p *parser) directive(req *Request, i int, line string) error {
 			return errorf(at, "@retries needs a count of 0 or more, got %q", excerpt(arg))
 		}
 		req.Directives.Retries = n
-	case "no-log", "note", "prompt", "connection-timeout", "use-os-credentials", "no-auto-encoding":
-		// Other clients' directives with no effect on what reqs checks.
+	case "ref", "forceRef":
+		if !validName(arg) {
+			return errorf(at, "@%s needs the name of a request, got %q", word, excerpt(arg))
+		}
+		req.Directives.Refs = append(req.Directives.Refs, Ref{Name: arg, Force: word == "forceRef", Pos: at})
+	case "prompt":
+		name, desc, _ := strings.Cut(arg, " ")
+		if !validName(name) {
+			return errorf(at, "@prompt needs a variable name, got %q", excerpt(arg))
+		}
+		req.Directives.Prompts = append(req.Directives.Prompts, Prompt{Name: name, Description: strings.TrimSpace(desc), Pos: at})
+	case "title":
+		if arg != "" {
+			req.Title = arg
+		}
+	case "description":
+		req.Description = strings.TrimSpace(req.Description + " " + arg)
+	case "no-log", "note", "connection-timeout", "use-os-credentials", "no-auto-encoding":
+		// JetBrains' directives with no effect on what reqs checks.
 	default:
-		return errorf(at, "unknown directive @%s (reqs knows @name, @no-redirect, @no-cookie-jar, @timeout, @retries)", word)
+		// `//@x = 1`, the comment mark against the @, is a
+		// commented-out variable: no warning.
+		commented := assigned && strings.HasPrefix(strings.TrimLeft(trimmed, "#/"), "@")
+		if !commented && word != "" {
+			p.file.Warnings = append(p.file.Warnings, errorf(at, "unknown directive @%s, read as a comment", excerpt(word)).(*Error))
+		}
 	}
 	return nil
 }
 
 // directiveWord returns the directive of a comment line that is one of
-// reqs' directives.
+// the directives that apply to the request below them.
 func directiveWord(trimmed string) (string, bool) {
 	if !isComment(trimmed) {
 		return "", false
@@ -533,7 +883,7 @@ func directiveWord(trimmed string) (string, bool) {
 		rest = rest[:k]
 	}
 	switch rest {
-	case "name", "no-redirect", "no-cookie-jar", "timeout", "retries":
+	case "name", "no-redirect", "no-cookie-jar", "timeout", "retries", "ref", "forceRef", "prompt":
 		return rest, true
 	}
 	return "", false
@@ -551,13 +901,15 @@ func parseSeconds(s string) (time.Duration, error) {
 	return 0, fmt.Errorf("expected a positive number of seconds, got %q", excerpt(s))
 }
 
-// validName reports whether s can name a variable or a request.
+// validName reports whether s can name a variable or a request: letters,
+// digits, _, - and . (ASP.NET Core's template writes
+// `@Shop.Api_HostAddress`).
 func validName(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, r := range s {
-		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+		if !(r == '_' || r == '-' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
 			return false
 		}
 	}
@@ -566,7 +918,7 @@ func validName(s string) bool {
 
 // variable parses an `@name = value` line.
 func (p *parser) variable(i int, line string) (Var, error) {
-	col := len(line) - len(strings.TrimLeft(line, " \t"))
+	col := indent(line)
 	rest := strings.TrimSpace(line)[1:]
 	name, value, ok := strings.Cut(rest, "=")
 	name = strings.TrimSpace(name)
@@ -580,8 +932,8 @@ func (p *parser) variable(i int, line string) (Var, error) {
 	return Var{Name: name, Value: strings.TrimSpace(value), Pos: p.pos(i, col+1), ValuePos: p.pos(i, vcol)}, nil
 }
 
-// methods a request line may start with, besides any upper-case token
-// followed by a URL.
+// isMethod reports whether s can be a request line's method: an
+// upper-case token.
 func isMethod(s string) bool {
 	if s == "" {
 		return false
@@ -594,73 +946,46 @@ func isMethod(s string) bool {
 	return true
 }
 
-// requestLine parses `METHOD URL [HTTP/VERSION]` or a bare URL.
+// requestLine parses `METHOD URL [HTTP/VERSION]` or a bare URL. The URL
+// runs to the optional version: it may hold blanks (`?q=New York`).
 func (p *parser) requestLine(req *Request, i int) error {
 	line := p.lines[i]
-	col := len(line) - len(strings.TrimLeft(line, " \t"))
-	fields := requestFields(line)
+	col := indent(line)
+	trimmed := strings.TrimSpace(line)
 	req.Pos = p.pos(i, col)
-	switch first := fields[0]; {
-	case len(fields) >= 2 && (first == "GRAPHQL" || first == "GRPC" || first == "WEBSOCKET"):
-		// JetBrains' client turns these into other protocols; sent as
+	var first, rest string
+	if k := strings.IndexAny(trimmed, " \t"); k >= 0 {
+		first, rest = trimmed[:k], strings.TrimLeft(trimmed[k:], " \t")
+	} else {
+		first, rest = trimmed, ""
+	}
+	switch {
+	case rest != "" && (first == "GRPC" || first == "WEBSOCKET"):
+		// JetBrains' client speaks other protocols with these; sent as
 		// they are, they would be requests with a made-up method.
+		req.Method, req.URL = first, rest
 		return errorf(req.Pos, "%s requests are not supported by reqs, which sends HTTP requests; write the HTTP request instead", first)
-	case len(fields) == 2 && (first == "run" || first == "import"):
+	case rest != "" && !strings.ContainsAny(rest, " \t") && (first == "run" || first == "import"):
 		return errorf(req.Pos, "`%s` lines are not supported by reqs; pass the request files to reqs run instead", first)
 	}
-	if len(fields) >= 2 && isMethod(fields[0]) {
-		req.Method = fields[0]
-		fields = fields[1:]
+	if rest != "" && isMethod(first) {
+		req.Method = first
+		if first == "GRAPHQL" {
+			req.Method, req.GraphQL = "POST", true
+		}
 	} else {
-		req.Method = "GET"
+		req.Method, rest = "GET", trimmed
 	}
-	if n := len(fields); n >= 2 && strings.HasPrefix(fields[n-1], "HTTP/") {
-		req.Version = fields[n-1]
-		fields = fields[:n-1]
+	if k := strings.LastIndexAny(rest, " \t"); k >= 0 && strings.HasPrefix(rest[k+1:], "HTTP/") {
+		req.Version = rest[k+1:]
+		rest = strings.TrimRight(rest[:k], " \t")
 	}
-	if len(fields) != 1 {
-		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(redactLine(strings.TrimSpace(line))))
-	}
-	req.URL = fields[0]
-	req.URLPos = p.pos(i, strings.Index(line, fields[0]))
-	if strings.HasPrefix(req.URL, "HTTP/") || isMethod(req.URL) && len(req.URL) > 1 && !strings.Contains(req.URL, ".") {
-		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(redactLine(strings.TrimSpace(line))))
+	req.URL = rest
+	req.URLPos = p.pos(i, col+strings.Index(trimmed, rest))
+	if strings.HasPrefix(req.URL, "HTTP/") || isMethod(req.URL) && len(req.URL) > 1 {
+		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(redactLine(trimmed)))
 	}
 	return nil
-}
-
-// requestFields splits a request line on blanks outside {{...}}, so that
-// `{{$randomInt 1 9}}` and `{{$processEnv HOST}}` stay in the URL.
-func requestFields(line string) []string {
-	var fields []string
-	start, depth := -1, 0
-	for i := 0; i < len(line); {
-		if c := line[i]; depth == 0 && (c == ' ' || c == '\t') {
-			if start >= 0 {
-				fields = append(fields, line[start:i])
-				start = -1
-			}
-			i++
-			continue
-		}
-		if start < 0 {
-			start = i
-		}
-		switch {
-		case strings.HasPrefix(line[i:], "{{"):
-			depth++
-			i += 2
-		case depth > 0 && strings.HasPrefix(line[i:], "}}"):
-			depth--
-			i += 2
-		default:
-			i++
-		}
-	}
-	if start >= 0 {
-		fields = append(fields, line[start:])
-	}
-	return fields
 }
 
 // excerpt shortens a line quoted in an error message, so that a very

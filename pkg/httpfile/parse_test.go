@@ -2,6 +2,7 @@ package httpfile
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -95,8 +96,8 @@ func TestParseForms(t *testing.T) {
 		{"comments and directives", "### t\n// a comment\n# @no-redirect\n# @no-cookie-jar\n# @timeout 2.5\n# @retries 3\nGET /x\n", func(t *testing.T, f *File) {
 			d := f.Requests[0].Directives
 			want := Directives{NoRedirect: true, NoCookieJar: true, Timeout: 2500 * time.Millisecond, Retries: 3}
-			if d != want {
-				t.Errorf("directives = %+v, want %+v", d, want)
+			if diff := cmp.Diff(want, d); diff != "" {
+				t.Errorf("directives (-want +got):\n%s", diff)
 			}
 		}},
 		{"file body", "POST /x\n\n< ./data.json\n", func(t *testing.T, f *File) {
@@ -250,24 +251,20 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n\n> {%\n client.global.set('a', 1)\n%}\n", "t.http:3:1: JavaScript handlers are not run"},
 		{"GET /a\n> ./handler.js\n", "t.http:2:1: JavaScript handlers are not run"},
 		{"< {% request.variables.set('a', 1) %}\nGET /a\n", "t.http:1:1: JavaScript handlers are not run"},
-		{"GET /a\nnot a header\n", "t.http:2:1: expected a header"},
 		{"###\n< ./pre-request.js\nGET /a\n", "t.http:2:1: JavaScript handlers are not run"},
 		{"GET /a\n# @no-redirect\n", "t.http:2:1: @no-redirect must come before the request line"},
 		{"GET /a\n  ?b=1\n# @timeout 1\n  &c=2\n", "t.http:3:1: @timeout must come before the request line"},
 		{"GET /a\nX: 1\n  // @name=login\n", "t.http:3:3: @name must come before the request line"},
-		{"GET /a\n  not a header\n", "t.http:2:3: expected a header"},
 		{"GET /a\n\n>> out.json\n", "t.http:3:1: reqs does not save responses to files (`>> path`); remove the line"},
 		{"GET /a\n\n?? status == 200\n  >>! out.json\n", "t.http:4:3: reqs does not save responses to files"},
 		{"GET /a\n>> out.json\n", "t.http:2:1: reqs does not save responses to files"},
-		{"GET a b c\n", "t.http:1:1: expected a request line"},
-		{"### q\nGRAPHQL http://h/graphql\n\nquery { a }\n", "t.http:2:1: GRAPHQL requests are not supported by reqs, which sends HTTP requests"},
+		{"GET HTTP/1.1\n", "t.http:1:1: expected a request line"},
 		{"GRPC h:50051/pkg.Service/Method\n", "t.http:1:1: GRPC requests are not supported"},
 		{"  WEBSOCKET ws://h/ws\n", "t.http:1:3: WEBSOCKET requests are not supported"},
 		{"import ./auth.http\n", "t.http:1:1: `import` lines are not supported by reqs; pass the request files to reqs run instead"},
 		{"###\nrun #login\n", "t.http:2:1: `run` lines are not supported by reqs"},
 		{"# @timeout soon\nGET /a\n", "t.http:1:3: @timeout: expected a positive number of seconds"},
 		{"# @retries -1\nGET /a\n", "t.http:1:3: @retries needs a count"},
-		{"# @frobnicate\nGET /a\n", "t.http:1:3: unknown directive @frobnicate"},
 		{"# @name\nGET /a\n", "t.http:1:3: @name needs a name"},
 		{"@ = 1\nGET /a\n", "t.http:1:1: expected a variable"},
 		{"GET /a\n\n?? status\n", "t.http:3:10: missing operator"},
@@ -281,14 +278,13 @@ func TestParseErrors(t *testing.T) {
 		{"GET /a\n\n?? status >= 2xx\n", `t.http:3:14: status >= needs a number, not "2xx"`},
 		{"GET /a\n\n?? jq .a ]] == 1\n", "t.http:3:7: invalid jq expression \".a ]]\""},
 		{"GET /a\n\n?? body matches (\n", "t.http:3:17: invalid regular expression"},
-		{"GET /a\n\n?? status == 200\nGET /b\n", "t.http:4:1: unexpected line after the assertions"},
-		{"### t\n# @name x\n", "t.http:1:1: request \"x\" has no request line"},
+		{"GET /a\n\n?? status == 200\nhello\n", "t.http:4:1: unexpected line after the assertions"},
 	}
 	// A long line is quoted shortened.
 	long := strings.Repeat("é", 100)
-	tests = append(tests, struct{ src, want string }{"GET /a\n" + long + "\n", "t.http:2:1: expected a header `Name: value` or a blank line before the body, got \"" + strings.Repeat("é", 40) + "…\""})
+	tests = append(tests, struct{ src, want string }{"@" + long + "\nGET /a\n", "t.http:1:1: expected a variable `@name = value`, got \"@" + strings.Repeat("é", 39) + "…\""})
 	for _, tc := range tests {
-		_, err := Parse("t.http", []byte(tc.src))
+		err := firstError(t, tc.src)
 		var perr *Error
 		if !errors.As(err, &perr) {
 			t.Errorf("Parse(%q) = %v, want an *Error", tc.src, err)
@@ -298,6 +294,21 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("Parse(%q) error = %q, want prefix %q", tc.src, err, tc.want)
 		}
 	}
+}
+
+// firstError parses src and returns the first request's mistake.
+func firstError(t *testing.T, src string) error {
+	t.Helper()
+	f, err := Parse("t.http", []byte(src))
+	if err != nil {
+		return err
+	}
+	for _, r := range f.Requests {
+		if r.Err != nil {
+			return r.Err
+		}
+	}
+	return nil
 }
 
 func TestParseAssertions(t *testing.T) {
@@ -338,6 +349,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("GET /{{a {{b}} c}} {{x\n")
 	f.Add("# @timeout 2 m\rGET /a\r  # c\r  ?b=1\rX: a\r  b\r\r>> out\r")
 	f.Add("POST http://h\n  /p\n  ?q=1\n\n# c\n--b\n< ./f\n<@ g\n<>  r.json\n  \n?? status == 200\n")
+	f.Add("# @name a\n###\n### one\nGRAPHQL http://h/g\nX-REQUEST-TYPE: GraphQL\n\nquery { a(s: \"}\") }\n\n{\"v\": 1}\n\nGET http://h/{{a.b}} HTTP/2\n{\"x\": [1]}\n\nPOST {{h}}/x\n")
+	f.Add("# @ref a\n# @forceRef b\n# @prompt p desc\n# @http\n//@x = 1\n@a.b-c = {{$datetime 'YYYY' -1 d}}\nGRPC h/x\n\nWEBSOCKET ws://h\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.http", []byte(src))
 		if err != nil {
@@ -353,7 +366,17 @@ func FuzzParse(f *testing.F) {
 		// Lines end in LF, CR LF or CR.
 		lines := strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\r") + 1
 		for _, r := range file.Requests {
-			if r.Pos.Line < 1 || r.Pos.Line > lines || r.Method == "" || r.URL == "" {
+			if r.Pos.Line < 1 || r.Pos.Line > lines {
+				t.Fatalf("Parse(%q): bad request %+v", src, r)
+			}
+			if r.Err != nil {
+				var perr *Error
+				if !errors.As(r.Err, &perr) || perr.Pos.Line < 1 || perr.Pos.Line > lines || perr.Pos.Col < 1 {
+					t.Fatalf("Parse(%q): request error %v is not an *Error in the file", src, r.Err)
+				}
+				continue
+			}
+			if r.Method == "" || r.URL == "" {
 				t.Fatalf("Parse(%q): bad request %+v", src, r)
 			}
 			for _, a := range r.Assertions {
@@ -367,4 +390,150 @@ func FuzzParse(f *testing.F) {
 			_ = Dependencies(r)
 		}
 	})
+}
+
+// Files written for JetBrains' client, REST Client and httpyac read as
+// their authors meant them.
+func TestParseOtherTools(t *testing.T) {
+	t.Parallel()
+	type req struct {
+		Title, Name, Method, URL, Version string
+		Headers                           []string
+		Body                              string
+		GraphQL                           bool
+		Err                               string
+	}
+	tests := []struct {
+		name, src string
+		want      []req
+		warnings  []string
+	}{
+		{"dots and dashes in variable names", "@Shop.Api_HostAddress = http://localhost:5000\n@api-key = k\nGET {{Shop.Api_HostAddress}}/x\n",
+			[]req{{Method: "GET", URL: "{{Shop.Api_HostAddress}}/x"}}, nil},
+		{"a commented-out variable is a comment", "//@x = 1\n#@y=2\nGET http://h/\n",
+			[]req{{Method: "GET", URL: "http://h/"}}, nil},
+		{"unknown directives are comments, with warnings", "# @http\n// @pageId=3\n#@frobnicate now\nGET http://h/\n",
+			[]req{{Method: "GET", URL: "http://h/"}}, []string{"t.http:1:3: unknown directive @http, read as a comment", "t.http:2:4: unknown directive @pageId, read as a comment", "t.http:3:2: unknown directive @frobnicate, read as a comment"}},
+		{"directives above the ### belong to the next request", "# @name login\n# @no-redirect\n###\nPOST http://h/login\n",
+			[]req{{Name: "login", Method: "POST", URL: "http://h/login"}}, nil},
+		{"a title of one word names its request", "### create\nPOST http://h/\n\n### Log in\nGET http://h/\n\n### get\n# @name other\nGET http://h/\n",
+			[]req{{Title: "create", Name: "create", Method: "POST", URL: "http://h/"}, {Title: "Log in", Method: "GET", URL: "http://h/"}, {Title: "get", Name: "other", Method: "GET", URL: "http://h/"}}, nil},
+		{"@title names the request's report line", "# @title Create a user\n# @description Makes one\nPOST http://h/\n",
+			[]req{{Title: "Create a user", Method: "POST", URL: "http://h/"}}, nil},
+		{"the URL runs to the version, blanks and all", "GET http://h/search?q=New York HTTP/1.1\n###\nhttp://h/서울 시\n",
+			[]req{{Method: "GET", URL: "http://h/search?q=New York", Version: "HTTP/1.1"}, {Method: "GET", URL: "http://h/서울 시"}}, nil},
+		{"a JSON body right after the headers", "POST http://h/\nContent-Type: application/json\n{\n  \"a\": 1\n}\n",
+			[]req{{Method: "POST", URL: "http://h/", Headers: []string{"Content-Type: application/json"}, Body: "{\n  \"a\": 1\n}"}}, nil},
+		{"an XML body and a form body right after the headers", "POST http://h/\n<a/>\n###\nPOST http://h/\nContent-Type: application/x-www-form-urlencoded\nname=a\n&b=c\n",
+			[]req{{Method: "POST", URL: "http://h/", Body: "<a/>"}, {Method: "POST", URL: "http://h/", Headers: []string{"Content-Type: application/x-www-form-urlencoded"}, Body: "name=a\n&b=c"}}, nil},
+		{"requests without ### after complete bodies", "GET http://h/a\n\nPOST http://h/b\nContent-Type: application/json\n\n{\"a\": [1, \"}\"]}\n\n# @name c\n@v = 1\nGET {{host}}/c\n\n?? status == 200\nDELETE /d\n",
+			[]req{{Method: "GET", URL: "http://h/a"}, {Method: "POST", URL: "http://h/b", Headers: []string{"Content-Type: application/json"}, Body: "{\"a\": [1, \"}\"]}"}, {Name: "c", Method: "GET", URL: "{{host}}/c"}, {Method: "DELETE", URL: "/d"}}, nil},
+		{"a request line right after the headers", "GET http://h/a\nAccept: x\nGET http://h/b\n",
+			[]req{{Method: "GET", URL: "http://h/a", Headers: []string{"Accept: x"}}, {Method: "GET", URL: "http://h/b"}}, nil},
+		{"no new request inside a text body or an unfinished JSON body", "POST http://h/a\n\nsome text\n\nGET http://h/b\n###\nPOST http://h/c\n\n{\"a\": 1,\n\nGET http://h/d\n}\n",
+			[]req{{Method: "POST", URL: "http://h/a", Body: "some text\n\nGET http://h/b"}, {Method: "POST", URL: "http://h/c", Body: "{\"a\": 1,\n\nGET http://h/d\n}"}}, nil},
+		{"GRAPHQL, blank lines in the query, variables after it", "GRAPHQL http://h/graphql\n\nquery Q($id: ID) {\n  user(id: $id) { name }\n\n  me { id }\n}\n\n{\"id\": 1}\n\nGET http://h/next\n",
+			[]req{{Method: "POST", URL: "http://h/graphql", GraphQL: true, Body: "query Q($id: ID) {\n  user(id: $id) { name }\n\n  me { id }\n}\n\n{\"id\": 1}"}, {Method: "GET", URL: "http://h/next"}}, nil},
+		{"X-REQUEST-TYPE: GraphQL marks a GraphQL request and is not sent", "POST http://h/graphql\nX-REQUEST-TYPE: GraphQL\nAuthorization: Bearer t\n\n{ me }\n",
+			[]req{{Method: "POST", URL: "http://h/graphql", GraphQL: true, Headers: []string{"Authorization: Bearer t"}, Body: "{ me }"}}, nil},
+		{"GRPC and WEBSOCKET are refused by name", "GRPC h:50051/pkg.S/M\n\n###\nWEBSOCKET ws://h/ws\n",
+			[]req{{Method: "GRPC", URL: "h:50051/pkg.S/M", Err: "t.http:1:1: GRPC requests are not supported by reqs"}, {Method: "WEBSOCKET", URL: "ws://h/ws", Err: "t.http:4:1: WEBSOCKET requests are not supported by reqs"}}, nil},
+		{"a mistake fails its request only", "### a\n# @timeout x\nGET http://h/a\n\nGET http://h/b\n\n### c\nGET http://h/c\n\n?? nonsense\n\nGET http://h/d\n",
+			[]req{{Title: "a", Name: "a", Err: "t.http:2:3: @timeout: expected a positive number of seconds, got \"x\""}, {Method: "GET", URL: "http://h/b"}, {Title: "c", Name: "c", Method: "GET", URL: "http://h/c", Err: "t.http:10:4: unknown assertion subject \"nonsense\""}, {Method: "GET", URL: "http://h/d"}}, nil},
+		{"a mistake in a directive block fails the next request", "# @retries many\n###\nGET http://h/a\n",
+			[]req{{Method: "GET", URL: "http://h/a", Err: "t.http:1:3: @retries needs a count"}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := Parse("t.http", []byte(tc.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []req
+			for _, r := range f.Requests {
+				g := req{Title: r.Title, Name: r.Name, Method: r.Method, URL: r.URL, Version: r.Version, GraphQL: r.GraphQL}
+				if r.Err != nil {
+					// Only the message's start: the rest is for people.
+					g = req{Title: r.Title, Name: r.Name, Err: r.Err.Error()}
+					for _, w := range tc.want {
+						if w.Err != "" && strings.HasPrefix(r.Err.Error(), w.Err) {
+							g = w
+						}
+					}
+					got = append(got, g)
+					continue
+				}
+				for _, h := range r.Headers {
+					g.Headers = append(g.Headers, h.Name+": "+h.Value)
+				}
+				if r.Body != nil {
+					g.Body = *r.Body
+				}
+				got = append(got, g)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Parse(%q) (-want +got):\n%s", tc.src, diff)
+			}
+			var warnings []string
+			for _, w := range f.Warnings {
+				warnings = append(warnings, w.Error())
+			}
+			if diff := cmp.Diff(tc.warnings, warnings); diff != "" {
+				t.Errorf("Parse(%q) warnings (-want +got):\n%s", tc.src, diff)
+			}
+		})
+	}
+}
+
+func TestParseDirectivesOfOtherTools(t *testing.T) {
+	t.Parallel()
+	src := "# @name b\n# @ref a\n# @forceRef login\n# @prompt otp One-time password\n# @prompt user\nGET http://h/\n"
+	f, err := Parse("t.http", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.Requests[0].Directives
+	want := Directives{
+		Retries: -1,
+		Refs:    []Ref{{Name: "a", Pos: Pos{"t.http", 2, 3}}, {Name: "login", Force: true, Pos: Pos{"t.http", 3, 3}}},
+		Prompts: []Prompt{{Name: "otp", Description: "One-time password", Pos: Pos{"t.http", 4, 3}}, {Name: "user", Pos: Pos{"t.http", 5, 3}}},
+	}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("directives (-want +got):\n%s", diff)
+	}
+}
+
+// Parsing takes memory in proportion to the file, whatever its shape:
+// lines that make the parser look ahead, join or copy (blank lines before
+// comments, continuation lines, variables before many requests) cost no
+// more than the others.
+func TestParseHostileInputs(t *testing.T) {
+	const n = 50000
+	inputs := map[string]string{
+		"blank and comment lines":    "POST http://h/\n\n" + strings.Repeat("\n# c\n", n) + "GET http://h/\n",
+		"text before a request line": "POST http://h/\n\ntext\n" + strings.Repeat("\n", n) + "GET http://h/\n",
+		"header continuation lines":  "GET http://h/\nX: a\n" + strings.Repeat("  more text\n", n),
+		"query continuation lines":   "GET http://h/\n" + strings.Repeat("  &a=1\n", n),
+		"variables and requests":     strings.Repeat("@v = 1\n", n/10) + strings.Repeat("###\nGET /x\n", n/10),
+		"unbalanced JSON":            "POST http://h/\n\n" + strings.Repeat("{\n\nGET http://h/\n", n),
+		"mistakes":                   strings.Repeat("# @timeout x\nGET /a\n\n", n),
+	}
+	for name, src := range inputs {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		f, err := Parse("t.http", []byte(src))
+		runtime.ReadMemStats(&after)
+		if err != nil || len(f.Requests) == 0 {
+			t.Errorf("%s: Parse = %v, %v", name, f, err)
+			continue
+		}
+		// A few words per line (its string, its index) and a few copies
+		// of the text.
+		lines := uint64(strings.Count(src, "\n") + 1)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*uint64(len(src))+256*lines+1<<20 {
+			t.Errorf("%s: Parse of %d bytes in %d lines allocated %d bytes", name, len(src), lines, alloc)
+		}
+	}
 }

@@ -3,6 +3,8 @@ package httpfile
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 )
 
 // Runner runs the requests of parsed files in order, as `reqs run` does:
@@ -26,9 +29,14 @@ type Runner struct {
 	// holding what it learnt (the URL sent, the time taken).
 	Send func(ctx context.Context, req *Request, built *httpclient.Request) (*Exchange, error)
 
-	// Environment names the environment of the env files beside each
-	// file (LoadEnvironment); "" reads only their "$shared" variables.
+	// Environment names the environment of the env files of each file
+	// (FindEnvFiles); "" reads only their "$shared" variables.
 	Environment string
+	// EnvFile and PrivateEnvFile, when set, name the environment files
+	// of every file instead of those found for it (ijhttp's --env-file
+	// and --private-env-file). With EnvFile alone, the private file is
+	// the one beside it, if any.
+	EnvFile, PrivateEnvFile string
 	// Overrides are variables that beat the file's and the environment's
 	// (--var).
 	Overrides map[string]string
@@ -41,6 +49,9 @@ type Runner struct {
 	// ResolveURL turns a substituted URL into the one sent (the command
 	// line's shorthands, a default scheme); nil keeps it.
 	ResolveURL func(string) (string, error)
+	// Prompt asks a person for the value of a `# @prompt NAME` variable
+	// that --var does not set; nil, or an error, fails the request.
+	Prompt func(name, description string) (string, error)
 	// Compress is the body compression of every request.
 	Compress httpclient.Compression
 	// JQ runs the jq expressions of assertions; nil is RunJQ.
@@ -63,17 +74,20 @@ type Runner struct {
 }
 
 // Run runs files. It returns an error only when a file's environment
-// cannot be read, before any request is sent, or when ctx ends.
+// cannot be read, before any request is sent, or when ctx ends. A
+// request whose block could not be read (Request.Err) is an outcome with
+// that error; the others run.
 func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error) {
-	envs := make([]map[string]string, len(files))
+	envs := make([]*Environment, len(files))
 	for i, f := range files {
-		vars, err := LoadEnvironment(filepath.Dir(f.Path), r.Environment)
+		env, err := r.envFiles(f).Load(r.Environment)
 		if err != nil {
 			return nil, err
 		}
-		envs[i] = vars
+		envs[i] = env
 	}
 	var outcomes []*FileOutcome
+	prompted := map[string]string{}
 	stop := false
 	for i, f := range files {
 		fo := &FileOutcome{Path: f.Path, Start: time.Now()}
@@ -81,21 +95,29 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 		if r.OnFile != nil {
 			r.OnFile(f)
 		}
-		vars := &Vars{Overrides: r.Overrides, Environment: envs[i], Responses: map[string]*Response{}, Getenv: r.Getenv}
+		vars := &Vars{
+			Overrides: r.Overrides, Prompted: prompted,
+			Environment: envs[i].Vars, Nested: envs[i].Nested, Others: envs[i].Others,
+			Responses: map[string]*Response{}, Named: map[string]int{},
+			Getenv: r.Getenv, ReadFile: r.ReadFile, Dotenv: r.dotenv(f),
+		}
+		for _, req := range f.Requests {
+			if req.Name != "" {
+				if _, dup := vars.Named[req.Name]; !dup {
+					vars.Named[req.Name] = req.Pos.Line
+				}
+			}
+		}
+		fr := &fileRun{Runner: r, file: f, vars: vars, outcome: fo, ran: map[*Request]bool{}}
 		for _, req := range f.Requests {
 			if stop || r.Selected != nil && !r.Selected[req] {
 				continue
 			}
-			out, x := r.runOne(ctx, f, req, vars)
-			if r.OnOutcome != nil {
-				r.OnOutcome(out, x)
+			if !fr.run(ctx, req, 0) && r.FailFast {
+				stop = true
 			}
-			fo.Outcomes = append(fo.Outcomes, out)
 			if err := ctx.Err(); err != nil {
 				return outcomes, err
-			}
-			if !out.Passed() && r.FailFast {
-				stop = true
 			}
 		}
 		fo.Duration = time.Since(fo.Start)
@@ -103,15 +125,124 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 	return outcomes, nil
 }
 
+// envFiles returns the environment files of f.
+func (r *Runner) envFiles(f *File) EnvFiles {
+	ef := FindEnvFiles(filepath.Dir(f.Path))
+	if r.EnvFile != "" {
+		ef.Public, ef.Private = r.EnvFile, ""
+		if p := filepath.Join(filepath.Dir(r.EnvFile), PrivateEnvFile); fileExists(p) {
+			ef.Private = p
+		}
+	}
+	if r.PrivateEnvFile != "" {
+		ef.Private = r.PrivateEnvFile
+	}
+	return ef
+}
+
+// dotenv reads the .env file beside a request file, once, when a
+// request asks for it.
+func (r *Runner) dotenv(f *File) func() (map[string]string, error) {
+	var vars map[string]string
+	var err error
+	read := r.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	return func() (map[string]string, error) {
+		if vars == nil && err == nil {
+			var data []byte
+			path := filepath.Join(filepath.Dir(f.Path), ".env")
+			if data, err = read(path); err != nil {
+				err = fmt.Errorf("%s: %v", path, pathProblem(err))
+			} else {
+				vars = readDotenv(data)
+			}
+		}
+		return vars, err
+	}
+}
+
+// fileRun is the run of one file's requests.
+type fileRun struct {
+	*Runner
+	file    *File
+	vars    *Vars
+	outcome *FileOutcome
+	// ran marks the requests run so far, for @ref.
+	ran map[*Request]bool
+}
+
+// maxRefDepth bounds chains of @ref (a refers to b, which refers to c…).
+const maxRefDepth = 16
+
+// run runs req, after the requests its @ref and @forceRef lines name,
+// and reports whether everything it ran passed.
+func (fr *fileRun) run(ctx context.Context, req *Request, depth int) bool {
+	passed := true
+	var refErr error
+	for _, ref := range req.Directives.Refs {
+		if req.Err != nil {
+			break
+		}
+		target := fr.named(ref.Name)
+		switch {
+		case target == nil:
+			refErr = errorf(ref.Pos, "@ref %s: no request is named %q", ref.Name, ref.Name)
+		case target == req || depth >= maxRefDepth:
+			refErr = errorf(ref.Pos, "@ref %s: the requests refer to each other in a loop", ref.Name)
+		case ref.Force || !fr.ran[target]:
+			if !fr.run(ctx, target, depth+1) {
+				passed = false
+			}
+		}
+		if refErr != nil || ctx.Err() != nil {
+			break
+		}
+	}
+	var out *Outcome
+	var x *Exchange
+	switch {
+	case req.Err != nil:
+		out = &Outcome{Request: req, Method: req.Method, URL: redactURL(req.URL), Err: req.Err}
+	case refErr != nil:
+		out = &Outcome{Request: req, Method: req.Method, URL: redactURL(req.URL), Err: refErr}
+	default:
+		out, x = fr.runOne(ctx, fr.file, req, fr.vars)
+	}
+	fr.ran[req] = true
+	if fr.OnOutcome != nil {
+		fr.OnOutcome(out, x)
+	}
+	fr.outcome.Outcomes = append(fr.outcome.Outcomes, out)
+	return passed && out.Passed()
+}
+
+// named returns the file's request named name (the first, as {{name.…}}
+// reads the latest response of that name, and a file names each request
+// once).
+func (fr *fileRun) named(name string) *Request {
+	for _, req := range fr.file.Requests {
+		if req.Name == name {
+			return req
+		}
+	}
+	return nil
+}
+
 // runOne builds, sends and checks one request.
 func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) (*Outcome, *Exchange) {
 	out := &Outcome{Request: req, Method: req.Method, URL: redactURL(req.URL)}
-	built, err := r.build(f, req, vars)
+	if err := r.prompt(req, vars); err != nil {
+		out.Err = err
+		return out, nil
+	}
+	built, sent, err := r.build(f, req, vars)
 	if err != nil {
 		out.Err = err
 		return out, nil
 	}
-	out.URL = redactURL(built.URL)
+	out.Method, out.URL = built.Method, redactURL(built.URL)
 	x, err := r.Send(ctx, req, built)
 	if x != nil {
 		if x.URL != "" {
@@ -128,7 +259,7 @@ func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) 
 		if limit <= 0 {
 			limit = MaxHeldResponses
 		}
-		if err := keepResponse(vars, req, x, limit); err != nil {
+		if err := keepResponse(vars, req, x, sent, limit); err != nil {
 			out.Err = err
 			return out, x
 		}
@@ -157,120 +288,378 @@ func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) 
 	return out, x
 }
 
+// prompt asks for the @prompt variables of req that neither --var nor an
+// earlier answer set.
+func (r *Runner) prompt(req *Request, vars *Vars) error {
+	for _, p := range req.Directives.Prompts {
+		if _, ok := vars.Overrides[p.Name]; ok {
+			continue
+		}
+		if _, ok := vars.Prompted[p.Name]; ok {
+			continue
+		}
+		if r.Prompt == nil {
+			return errorf(p.Pos, "@prompt %s: there is no one to ask; give --var %s=VALUE", p.Name, p.Name)
+		}
+		val, err := r.Prompt(p.Name, p.Description)
+		if err != nil {
+			return errorf(p.Pos, "@prompt %s: %v", p.Name, err)
+		}
+		vars.Prompted[p.Name] = val
+	}
+	return nil
+}
+
 // build substitutes the variables of req and turns it into a library
-// request. Its errors are *Error: they name the place in the file.
-func (r *Runner) build(f *File, req *Request, vars *Vars) (*httpclient.Request, error) {
-	rawURL, err := vars.Expand(req, req.URL, req.URLPos)
+// request; sent is the request as a later {{NAME.request.…}} reads it.
+// Its errors are *Error: they name the place in the file.
+func (r *Runner) build(f *File, req *Request, vars *Vars) (built *httpclient.Request, sent *Sent, err error) {
+	full, fromHost, err := r.url(req, vars)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// `GET /path` with a Host header (the origin form of JetBrains'
-	// format): the header names the server (with ResolveURL's default
-	// scheme, else http, unless it gives one), and the URL's host is
-	// then sent as Host.
-	fromHost := false
-	if strings.HasPrefix(rawURL, "/") && !strings.HasPrefix(rawURL, "//") {
-		for _, h := range req.Headers {
-			if !strings.EqualFold(h.Name, "Host") {
-				continue
-			}
-			host, err := vars.Expand(req, h.Value, h.ValuePos)
-			if err != nil {
-				return nil, err
-			}
-			if host = strings.TrimSuffix(host, "/"); !hasScheme(host) && r.ResolveURL == nil {
-				host = "http://" + host
-			}
-			rawURL, fromHost = host+rawURL, true
-			break
-		}
-		if !fromHost {
-			return nil, errorf(req.URLPos, "URL %q has no host: write the whole URL, or add a Host header", redactURL(rawURL))
-		}
-	}
-	full := rawURL
-	if r.ResolveURL != nil {
-		if full, err = r.ResolveURL(rawURL); err != nil {
-			return nil, errorf(req.URLPos, "%v", err)
-		}
-	}
-	if _, err := httpclient.PrepareURL(full); err != nil {
-		var re *httpclient.RequestError
-		if errors.As(err, &re) && re.Err != nil {
-			err = re.Err
-		}
-		return nil, errorf(req.URLPos, "invalid URL %q: %v", httpclient.RedactURL(rawURL), err)
-	}
-	hreq := &httpclient.Request{Method: req.Method, URL: full, Header: http.Header{}, Compress: r.Compress}
+	method := req.Method
+	hreq := &httpclient.Request{Method: method, URL: full, Header: http.Header{}, Compress: r.Compress}
 	for _, h := range req.Headers {
 		if fromHost && strings.EqualFold(h.Name, "Host") {
 			continue
 		}
 		name, err := vars.Expand(req, h.Name, h.Pos)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		value, err := vars.Expand(req, h.Value, h.ValuePos)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if strings.EqualFold(name, "Authorization") {
+			var auth httpclient.Auth
+			if value, auth = authorization(value); auth != nil {
+				// Digest USER PASS: answered when the server challenges.
+				hreq.Auth = auth
+				continue
+			}
 		}
 		hreq.Header.Add(name, value)
 		hreq.HeaderOrder = append(hreq.HeaderOrder, name) // sent in the file's order
 	}
+	sent = &Sent{Header: hreq.Header}
 	// The lines of a multipart body end in CR LF, as RFC 2046 asks and
 	// other clients send them; the files in it are sent as they are.
 	nl := "\n"
-	if ct := strings.ToLower(strings.TrimSpace(hreq.Header.Get("Content-Type"))); strings.HasPrefix(ct, "multipart/") {
+	ct := strings.ToLower(strings.TrimSpace(hreq.Header.Get("Content-Type")))
+	if strings.HasPrefix(ct, "multipart/") {
 		nl = "\r\n"
 	}
+	var body []byte
 	switch {
 	case req.Body != nil:
-		body, err := vars.Expand(req, lineEnds(*req.Body, nl), req.BodyPos)
+		text, err := vars.Expand(req, lineEnds(*req.Body, nl), req.BodyPos)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		hreq.Body = httpclient.BytesBody([]byte(body))
+		if strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+			text = joinFormLines(text)
+		}
+		body = []byte(text)
 	case req.BodyParts != nil:
-		var body bytes.Buffer
+		var b bytes.Buffer
 		for k, part := range req.BodyParts {
 			if k > 0 {
-				body.WriteString(nl)
+				b.WriteString(nl)
 			}
 			if part.File == "" {
 				text, err := vars.Expand(req, lineEnds(part.Text, nl), part.Pos)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
-				body.WriteString(text)
+				b.WriteString(text)
 				continue
 			}
 			data, err := r.readBodyFile(f, req, vars, part.File, part.Subst, part.Pos)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			body.Write(data)
+			b.Write(data)
 		}
-		hreq.Body = httpclient.BytesBody(body.Bytes())
+		body = b.Bytes()
+	case req.BodyFile != "" && (req.BodySubst || req.GraphQL):
+		data, err := r.readBodyFile(f, req, vars, req.BodyFile, req.BodySubst, req.BodyPos)
+		if err != nil {
+			return nil, nil, err
+		}
+		body = data
 	case req.BodyFile != "":
 		path, err := r.bodyPath(f, req, vars, req.BodyFile, req.BodyPos)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if !req.BodySubst {
-			b, err := httpclient.FileBody(path)
-			if err != nil {
-				return nil, errorf(req.BodyPos, "body file %s: %v", path, pathProblem(err))
+		b, err := httpclient.FileBody(path)
+		if err != nil {
+			return nil, nil, errorf(req.BodyPos, "body file %s: %v", path, pathProblem(err))
+		}
+		hreq.Body = b
+		sent.BodyFile = path
+	}
+	if req.GraphQL {
+		if body, err = graphQLBody(body); err != nil {
+			return nil, nil, errorf(req.BodyPos, "%v", err)
+		}
+		hreq.Method = "POST"
+		if hreq.Header.Get("Content-Type") == "" {
+			hreq.Header.Set("Content-Type", "application/json")
+			hreq.HeaderOrder = append(hreq.HeaderOrder, "Content-Type")
+		}
+	}
+	if body != nil {
+		hreq.Body = httpclient.BytesBody(body)
+		sent.Body = body
+	}
+	return hreq, sent, nil
+}
+
+// url substitutes the request's URL and completes it: a path alone is
+// sent to the server of its Host header (JetBrains) or of the host
+// variable (httpyac); blanks and non-ASCII characters are
+// percent-encoded; a URL without a scheme is http:// (or what ResolveURL
+// makes of it). fromHost reports that the Host header gave the server.
+func (r *Runner) url(req *Request, vars *Vars) (full string, fromHost bool, err error) {
+	rawURL, err := vars.Expand(req, req.URL, req.URLPos)
+	if err != nil {
+		return "", false, err
+	}
+	rawURL = strings.TrimSpace(rawURL)
+	if strings.HasPrefix(rawURL, "/") && !strings.HasPrefix(rawURL, "//") {
+		// `GET /path` with a Host header (the origin form of JetBrains'
+		// format): the header names the server (with ResolveURL's
+		// default scheme, else http, unless it gives one), and the URL's
+		// host is then sent as Host.
+		host := ""
+		for _, h := range req.Headers {
+			if !strings.EqualFold(h.Name, "Host") {
+				continue
 			}
-			hreq.Body = b
+			if host, err = vars.Expand(req, h.Value, h.ValuePos); err != nil {
+				return "", false, err
+			}
+			fromHost = true
 			break
 		}
-		data, err := r.readBodyFile(f, req, vars, req.BodyFile, true, req.BodyPos)
-		if err != nil {
-			return nil, err
+		if !fromHost {
+			// httpyac resolves a path against the host variable.
+			if host, err = vars.Expand(req, "{{host}}", req.URLPos); err != nil {
+				return "", false, errorf(req.URLPos, "URL %q has no host: write the whole URL, add a Host header, or set the variable host", excerpt(redactURL(rawURL)))
+			}
 		}
-		hreq.Body = httpclient.BytesBody(data)
+		rawURL = strings.TrimSuffix(strings.TrimSpace(host), "/") + rawURL
 	}
-	return hreq, nil
+	rawURL = encodeURL(rawURL)
+	full = rawURL
+	switch {
+	case r.ResolveURL != nil:
+		if full, err = r.ResolveURL(rawURL); err != nil {
+			return "", false, errorf(req.URLPos, "%v", err)
+		}
+	case !hasScheme(rawURL):
+		full = "http://" + rawURL
+	}
+	if _, err := httpclient.PrepareURL(full); err != nil {
+		var re *httpclient.RequestError
+		if errors.As(err, &re) && re.Err != nil {
+			err = re.Err
+		}
+		return "", false, errorf(req.URLPos, "invalid URL %q: %v", httpclient.RedactURL(rawURL), err)
+	}
+	return full, fromHost, nil
+}
+
+// encodeURL percent-encodes the blanks, control characters and non-ASCII
+// bytes of a URL after its host, which JetBrains' client and REST Client
+// send encoded (`?city=New York`, a Hangul path); a host keeps its
+// characters for the library to turn into IDNA.
+func encodeURL(u string) string {
+	start := 0
+	if i := strings.Index(u, "://"); i >= 0 {
+		start = i + 3
+	}
+	if i := strings.IndexAny(u[start:], "/?#"); i >= 0 {
+		start += i
+	} else {
+		return u
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := start; i < len(u); i++ {
+		c := u[i]
+		if c <= ' ' || c >= 0x7f {
+			if b.Len() == 0 {
+				b.Grow(len(u) + 16)
+				b.WriteString(u[:i])
+			}
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() == 0 {
+		return u
+	}
+	return b.String()
+}
+
+// authorization reads an Authorization value as JetBrains' client and
+// REST Client do: `Basic USER:PASS` and `Basic USER PASS` are
+// base64-encoded before they are sent, and `Digest USER PASS` asks for
+// Digest authentication (auth set, the header dropped). Other values
+// are sent as they are.
+func authorization(value string) (string, httpclient.Auth) {
+	scheme, rest, ok := strings.Cut(strings.TrimSpace(value), " ")
+	if !ok {
+		return value, nil
+	}
+	rest = strings.TrimSpace(rest)
+	switch {
+	case strings.EqualFold(scheme, "Basic"):
+		if strings.Contains(rest, ":") {
+			// base64 has no colon: these are the credentials in clear.
+			return "Basic " + base64.StdEncoding.EncodeToString([]byte(rest)), nil
+		}
+		if user, pass, ok := strings.Cut(rest, " "); ok {
+			return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+strings.TrimSpace(pass))), nil
+		}
+	case strings.EqualFold(scheme, "Digest"):
+		// A computed Digest header has name=value fields.
+		fields := strings.Fields(rest)
+		if len(fields) == 2 && !strings.ContainsAny(rest, "=\",") {
+			return "", &digest.Auth{Username: fields[0], Password: fields[1]}
+		}
+	}
+	return value, nil
+}
+
+// joinFormLines joins the lines of a form body that start with &, as REST
+// Client sends a form written one field per line.
+func joinFormLines(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	var b strings.Builder
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if i > 0 && !strings.HasPrefix(trimmed, "&") {
+			b.WriteByte('\n')
+		}
+		if i > 0 && strings.HasPrefix(trimmed, "&") {
+			line = trimmed
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// graphQLBody turns a GraphQL request's text into the JSON a GraphQL
+// server reads: the query runs to where its braces balance with a JSON
+// object after it (the variables), or to the end.
+func graphQLBody(text []byte) ([]byte, error) {
+	s := strings.TrimSpace(string(text))
+	query, variables := s, ""
+	depth, inString, escaped := 0, false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '#':
+			// A GraphQL comment runs to the end of its line.
+			if nl := strings.IndexByte(s[i:], '\n'); nl >= 0 {
+				i += nl
+			} else {
+				i = len(s)
+			}
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth != 0 {
+				continue
+			}
+			rest := strings.TrimSpace(s[i+1:])
+			if strings.HasPrefix(rest, "{") && json.Valid([]byte(rest)) {
+				query, variables = strings.TrimSpace(s[:i+1]), rest
+				i = len(s)
+			}
+		}
+	}
+	if query == "" {
+		return nil, errors.New("the GraphQL request has no query")
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"query":`)
+	writeJSONString(&b, query)
+	if variables != "" {
+		b.WriteString(`,"variables":`)
+		if err := json.Compact(&b, []byte(variables)); err != nil {
+			return nil, fmt.Errorf("the GraphQL variables are not JSON: %v", jsonProblem(err))
+		}
+	}
+	if name := operationName(query); name != "" {
+		b.WriteString(`,"operationName":`)
+		writeJSONString(&b, name)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// operationName is the name of a query's first operation (`query
+// Users($n: Int) {…}` is Users), or "" when it has none.
+func operationName(query string) string {
+	for _, line := range strings.Split(query, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, kw := range []string{"query", "mutation", "subscription"} {
+			rest, ok := strings.CutPrefix(line, kw)
+			if !ok || rest == "" || rest[0] != ' ' && rest[0] != '\t' {
+				continue
+			}
+			rest = strings.TrimLeft(rest, " \t")
+			end := strings.IndexFunc(rest, func(r rune) bool {
+				return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+			})
+			if end < 0 {
+				end = len(rest)
+			}
+			return rest[:end]
+		}
+		return ""
+	}
+	return ""
+}
+
+// writeJSONString writes s as a JSON string, without the HTML escapes of
+// encoding/json.
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
 // bodyPath substitutes a body file's name and makes it relative to the
@@ -395,6 +784,15 @@ func WriteReportFile(path, format string, outcomes []*FileOutcome) error {
 	if err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("report %s: %w", path, pathProblem(err))
+	}
+	return nil
+}
+
+// MakeReportDir makes the directory of reports named by directory, with
+// its parents, as ijhttp's --report DIR does.
+func MakeReportDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("report directory %s: %w", dir, pathProblem(err))
 	}
 	return nil
 }

@@ -204,14 +204,14 @@ func TestRunOriginForm(t *testing.T) {
 	}))
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
-	src := "GET /a?b=1\nHost: {{host}}\n\n?? body == \"" + host + " /a?b=1\"\n\n###\nGET /c\nhost: http://{{host}}/\n\n?? body == \"" + host + " /c\"\n\n###\nGET /d\n"
+	src := "GET /a?b=1\nHost: {{server}}\n\n?? body == \"" + host + " /a?b=1\"\n\n###\nGET /c\nhost: http://{{server}}/\n\n?? body == \"" + host + " /c\"\n\n###\nGET /d\n"
 	f, err := httpfile.Parse(filepath.Join(t.TempDir(), "t.http"), []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sess httpclient.Session
 	defer sess.Close()
-	run := &httpfile.Runner{Send: sessionSend(&sess), Overrides: map[string]string{"host": host}}
+	run := &httpfile.Runner{Send: sessionSend(&sess), Overrides: map[string]string{"server": host}}
 	outs, err := run.Run(context.Background(), []*httpfile.File{f})
 	if err != nil {
 		t.Fatal(err)

@@ -1,50 +1,76 @@
 package httpfile
 
 import (
-	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"math/big"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/jq"
 )
 
-// Response is what a named request leaves for later ones to read.
+// Response is what a named request leaves for later ones to read: its
+// response, and the request as it was sent.
 type Response struct {
 	Header http.Header
 	Body   []byte
+	// Sent is the request as sent (nil when not known).
+	Sent *Sent
 
 	decoded *decodedJSON // Body as JSON, decoded once (see JSON)
 }
 
+// Sent is a request as it was sent: its headers and its body (nil when
+// it had none or it was a file, read again only when asked for).
+type Sent struct {
+	Header   http.Header
+	Body     []byte
+	BodyFile string
+}
+
 // Vars resolves {{...}} references. Precedence, highest first:
-// Overrides (--var), the file's own @variables, then Environment (the
-// selected environment of the env files), as REST Client orders them.
+// Overrides (--var), variables typed at a @prompt, the file's own
+// @variables, then Environment (the selected environment of the env
+// files), as REST Client orders them. A dotted name that none of them
+// has is then a named request's response (httpyac's `{{login.token}}`),
+// then a value nested in an environment's object (`{{api.base}}`).
 type Vars struct {
 	Overrides   map[string]string
+	Prompted    map[string]string
 	Environment map[string]string
+	// Nested are the values inside the environment's objects, by dotted
+	// path.
+	Nested map[string]string
+	// Others maps the variables that only environments not selected
+	// define to those environments' names.
+	Others map[string][]string
 	// Responses holds the named responses received so far.
 	Responses map[string]*Response
+	// Named maps the names of the file's requests to their request
+	// lines, so that an error can tell a request yet to run from a name
+	// no request has.
+	Named map[string]int
 	// Getenv reads the process environment ($processEnv, $env.NAME);
 	// nil means os.LookupEnv.
 	Getenv func(string) (string, bool)
-	// Now is the clock of $timestamp and $isoTimestamp; nil means
-	// time.Now.
+	// Dotenv reads the .env file beside the request file ($dotenv); nil
+	// means none.
+	Dotenv func() (map[string]string, error)
+	// ReadFile reads a sent body file again for {{NAME.request.body.*}};
+	// nil is os.ReadFile.
+	ReadFile func(string) ([]byte, error)
+	// Now is the clock of $timestamp and $datetime; nil means time.Now.
 	Now func() time.Time
 
 	// expanding holds the variables whose values are being expanded,
 	// so a reference back to one of them is told from deep nesting.
 	expanding map[string]bool
 }
+
+func lookupProcessEnv(name string) (string, bool) { return os.LookupEnv(name) }
 
 // Bounds on variables that refer to variables: how deep, how many
 // references one expansion may follow, and how long its result may grow
@@ -120,9 +146,12 @@ func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (
 		return "", errorf(at, "empty {{}}")
 	}
 	if strings.HasPrefix(ref, "$") {
-		return v.builtin(ref, at)
+		return v.builtin(req, ref, at, depth, refs)
 	}
 	if val, ok := v.Overrides[ref]; ok {
+		return val, nil
+	}
+	if val, ok := v.Prompted[ref]; ok {
 		return val, nil
 	}
 	for k := len(req.Vars) - 1; k >= 0; k-- {
@@ -134,8 +163,26 @@ func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (
 	if val, ok := v.Environment[ref]; ok {
 		return v.expandVariable(req, ref, val, at, depth, refs)
 	}
-	if name, path, ok := strings.Cut(ref, ".response."); ok && validName(name) {
-		return v.response(name, path, at)
+	if name, path, ok := strings.Cut(ref, "."); ok && validName(name) {
+		_, named := v.Named[name]
+		_, ran := v.Responses[name]
+		switch {
+		case strings.HasPrefix(path, "response.") || strings.HasPrefix(path, "request."):
+			return v.response(req, name, path, at)
+		case named || ran:
+			// httpyac's short form: a path into the parsed body.
+			return v.response(req, name, "response.body."+path, at)
+		}
+	}
+	if val, ok := v.Nested[ref]; ok {
+		return v.expandVariable(req, ref, val, at, depth, refs)
+	}
+	if envs := v.Others[ref]; len(envs) > 0 {
+		word := "environment"
+		if len(envs) > 1 {
+			word = "environments"
+		}
+		return "", errorf(at, "undefined variable %q: defined in %s %s: pass --env", excerpt(ref), word, strings.Join(envs, ", "))
 	}
 	return "", errorf(at, "undefined variable %q", excerpt(ref))
 }
@@ -151,115 +198,109 @@ func (v *Vars) expandVariable(req *Request, name, value string, at Pos, depth in
 	return v.expand(req, value, at, depth+1, refs)
 }
 
-// response reads `NAME.response.body.PATH` or `NAME.response.headers.H`.
-func (v *Vars) response(name, path string, at Pos) (string, error) {
+// response reads `NAME.response.body.PATH`, `NAME.response.headers.H`,
+// `NAME.request.body.PATH` and `NAME.request.headers.H`. PATH is `*`
+// (the whole body), a JSONPath (`$.a.b`) or a path without its `$.`.
+func (v *Vars) response(req *Request, name, path string, at Pos) (string, error) {
 	resp, ok := v.Responses[name]
 	if !ok {
-		return "", errorf(at, "request %q has not run before this one", name)
+		line, named := v.Named[name]
+		switch {
+		case !named:
+			return "", errorf(at, "no request is named %q (name one with # @name %s)", name, name)
+		case line >= req.Pos.Line:
+			return "", errorf(at, "request %q (line %d) runs after this one, so it has no response yet", name, line)
+		}
+		return "", errorf(at, "request %q (line %d) has no response to read: it failed or was not run", name, line)
+	}
+	what, rest, _ := strings.Cut(path, ".")
+	header, body := resp.Header, resp.Body
+	if what == "request" {
+		if resp.Sent == nil {
+			return "", errorf(at, "the request %q sent is not known", name)
+		}
+		header, body = resp.Sent.Header, resp.Sent.Body
+		if body == nil && resp.Sent.BodyFile != "" && (rest == "body" || strings.HasPrefix(rest, "body.")) {
+			read := v.ReadFile
+			if read == nil {
+				read = os.ReadFile
+			}
+			data, err := read(resp.Sent.BodyFile)
+			if err != nil {
+				return "", errorf(at, "body file %s: %v", resp.Sent.BodyFile, pathProblem(err))
+			}
+			body = data
+		}
 	}
 	switch {
-	case strings.HasPrefix(path, "headers."):
-		h := strings.TrimPrefix(path, "headers.")
-		vals := resp.Header.Values(h)
+	case strings.HasPrefix(rest, "headers."):
+		h := strings.TrimPrefix(rest, "headers.")
+		vals := header.Values(h)
 		if len(vals) == 0 {
-			return "", errorf(at, "the response of %q has no header %s", name, h)
+			return "", errorf(at, "the %s of %q has no header %s", what, name, h)
 		}
 		return strings.Join(vals, ", "), nil
-	case path == "body" || path == "body.*":
-		return string(resp.Body), nil
-	case strings.HasPrefix(path, "body.$"):
-		expr := strings.TrimPrefix(path, "body.")
+	case rest == "body" || rest == "body.*":
+		return string(body), nil
+	case strings.HasPrefix(rest, "body."):
+		expr := strings.TrimPrefix(rest, "body.")
+		if !strings.HasPrefix(expr, "$") {
+			sep := "."
+			if strings.HasPrefix(expr, "[") {
+				sep = ""
+			}
+			expr = "$" + sep + expr
+		}
 		jp, err := ParseJSONPath(expr)
 		if err != nil {
 			return "", errorf(at, "%v", err)
 		}
-		doc, err := resp.JSON()
+		var doc any
+		if what == "request" {
+			doc, err = decodeBody(body)
+		} else {
+			doc, err = resp.JSON()
+		}
 		var big *jq.ErrTooLarge
 		if errors.As(err, &big) {
-			return "", errorf(at, "the response of %q is too large to select from: %v", name, err)
+			return "", errorf(at, "the %s of %q is too large to select from: %v", what, name, err)
 		}
 		if err != nil {
-			return "", errorf(at, "the response of %q is not JSON, so %s cannot select from it", name, expr)
+			return "", errorf(at, "the %s of %q is not JSON, so %s cannot select from it", what, name, expr)
 		}
 		vals := jp.Select(doc)
 		switch len(vals) {
 		case 0:
-			return "", errorf(at, "%s selects nothing in the response of %q", expr, name)
+			return "", errorf(at, "%s selects nothing in the %s of %q", expr, what, name)
 		case 1:
 			return text(vals[0]), nil
 		}
 		b, _ := json.Marshal(vals)
 		return string(b), nil
 	}
-	return "", errorf(at, "cannot read %q from a response: use %s.response.body.$.PATH, %s.response.body.* or %s.response.headers.NAME", path, name, name, name)
+	return "", errorf(at, "cannot read %q from a %s: use %s.%s.body.PATH, %s.%s.body.* or %s.%s.headers.NAME", rest, what, name, what, name, what, name, what)
 }
 
-func (v *Vars) builtin(ref string, at Pos) (string, error) {
-	getenv := v.Getenv
-	if getenv == nil {
-		getenv = os.LookupEnv
+// dotenv reads NAME from the .env file beside the request file.
+func (v *Vars) dotenv(name string, at Pos) (string, error) {
+	if v.Dotenv == nil {
+		return "", errorf(at, "$dotenv %s: there is no .env file beside the request file", name)
 	}
-	now := time.Now
-	if v.Now != nil {
-		now = v.Now
+	vars, err := v.Dotenv()
+	if err != nil {
+		return "", errorf(at, "$dotenv %s: %v", name, err)
 	}
-	fields := strings.Fields(ref)
-	switch {
-	case ref == "$uuid" || ref == "$random.uuid":
-		return newUUID(), nil
-	case ref == "$timestamp":
-		return strconv.FormatInt(now().Unix(), 10), nil
-	case ref == "$isoTimestamp":
-		return now().UTC().Format(time.RFC3339), nil
-	case fields[0] == "$randomInt":
-		lo, hi := int64(0), int64(1000)
-		if len(fields) == 3 {
-			a, err1 := strconv.ParseInt(fields[1], 10, 64)
-			b, err2 := strconv.ParseInt(fields[2], 10, 64)
-			if err1 != nil || err2 != nil || b <= a {
-				return "", errorf(at, "$randomInt takes MIN MAX with MIN < MAX")
-			}
-			lo, hi = a, b
-		} else if len(fields) != 1 {
-			return "", errorf(at, "$randomInt takes MIN MAX with MIN < MAX")
-		}
-		// hi-lo overflows int64 for the widest ranges: count in big.Int.
-		span := new(big.Int).Sub(big.NewInt(hi), big.NewInt(lo))
-		n, err := rand.Int(rand.Reader, span)
-		if err != nil {
-			return "", err
-		}
-		return n.Add(n, big.NewInt(lo)).String(), nil
-	case fields[0] == "$processEnv":
-		if len(fields) != 2 {
-			return "", errorf(at, "$processEnv takes one variable name")
-		}
-		return lookupEnv(getenv, fields[1], at)
-	case strings.HasPrefix(ref, "$env.") && len(fields) == 1:
-		return lookupEnv(getenv, strings.TrimPrefix(ref, "$env."), at)
-	}
-	return "", errorf(at, "unknown built-in variable %q (reqs knows $uuid, $timestamp, $isoTimestamp, $randomInt, $processEnv NAME, $env.NAME)", excerpt(ref))
-}
-
-func lookupEnv(getenv func(string) (string, bool), name string, at Pos) (string, error) {
-	val, ok := getenv(name)
+	val, ok := vars[name]
 	if !ok {
-		return "", errorf(at, "environment variable %s is not set", name)
+		return "", errorf(at, "$dotenv %s: the .env file beside the request file does not set it", name)
 	}
 	return val, nil
 }
 
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-// Dependencies returns the named requests that req reads responses from,
-// directly or through the variables it uses, in name order.
+// Dependencies returns the names of the requests that req reads
+// responses from (or may: `{{a.b}}` is request a's response when a
+// request is named a), directly or through the variables it uses, and
+// those it names in @ref, in name order.
 func Dependencies(req *Request) []string {
 	seen := map[string]bool{}
 	visited := map[string]bool{}
@@ -276,21 +317,27 @@ func Dependencies(req *Request) []string {
 			}
 			ref := strings.TrimSpace(s[i+2 : i+2+j])
 			s = s[i+2+j+2:]
-			if name, _, ok := strings.Cut(ref, ".response."); ok {
-				seen[name] = true
-				continue
-			}
 			if visited[ref] {
 				continue
 			}
 			visited[ref] = true
+			defined := false
 			for k := len(req.Vars) - 1; k >= 0; k-- {
 				if req.Vars[k].Name == ref {
 					scan(req.Vars[k].Value)
+					defined = true
 					break
 				}
 			}
+			if name, _, ok := strings.Cut(ref, "."); ok && !defined && !strings.HasPrefix(ref, "$") {
+				// NAME.response.…, NAME.request.… or httpyac's NAME.path:
+				// a request of that name, if there is one.
+				seen[name] = true
+			}
 		}
+	}
+	for _, r := range req.Directives.Refs {
+		seen[r.Name] = true
 	}
 	scan(req.URL)
 	for _, h := range req.Headers {
@@ -315,127 +362,4 @@ func Dependencies(req *Request) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// Environment files read beside a request file; the private one
-// overrides the shared one, and its "$shared" entry applies to every
-// environment, as in REST Client.
-const (
-	EnvFile        = "http-client.env.json"
-	PrivateEnvFile = "http-client.private.env.json"
-)
-
-// ErrNoEnvironment is returned when --env names an environment that no
-// environment file defines.
-var ErrNoEnvironment = errors.New("no such environment")
-
-// LoadEnvironment reads the environment files in dir and returns the
-// variables of environment name (only "$shared" ones when name is "").
-func LoadEnvironment(dir, name string) (map[string]string, error) {
-	// The named environment beats "$shared", whichever file each is in.
-	shared, named := map[string]string{}, map[string]string{}
-	found := name == ""
-	var names []string
-	for _, file := range []string{EnvFile, PrivateEnvFile} {
-		path := filepath.Join(dir, file)
-		data, err := os.ReadFile(path)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("environment file %s: %w", path, err)
-		}
-		var envs map[string]map[string]any
-		if err := json.Unmarshal(trimBOM(data), &envs); err != nil {
-			return nil, fmt.Errorf("environment file %s: expected {\"ENV\": {\"name\": \"value\"}}: %v", path, jsonProblem(err))
-		}
-		for _, key := range []string{"$shared", name} {
-			env, ok := envs[key]
-			if !ok || key == "" {
-				continue
-			}
-			into := shared
-			if key == name {
-				found, into = true, named
-			}
-			for k, val := range env {
-				into[k] = text(val)
-			}
-		}
-		for n := range envs {
-			if n != "$shared" {
-				names = append(names, n)
-			}
-		}
-	}
-	if !found {
-		sort.Strings(names)
-		if len(names) == 0 {
-			return nil, fmt.Errorf("environment %q: %w (no %s beside the file)", name, ErrNoEnvironment, EnvFile)
-		}
-		return nil, fmt.Errorf("environment %q: %w (the files define %s)", name, ErrNoEnvironment, strings.Join(dedupe(names), ", "))
-	}
-	for k, v := range named {
-		shared[k] = v
-	}
-	return shared, nil
-}
-
-// EnvironmentNames lists the environments the env files in dir define,
-// sorted; unreadable files count as none.
-func EnvironmentNames(dir string) []string {
-	var names []string
-	for _, file := range []string{EnvFile, PrivateEnvFile} {
-		data, err := os.ReadFile(filepath.Join(dir, file))
-		if err != nil {
-			continue
-		}
-		var envs map[string]json.RawMessage
-		if json.Unmarshal(trimBOM(data), &envs) != nil {
-			continue
-		}
-		for n := range envs {
-			if n != "$shared" {
-				names = append(names, n)
-			}
-		}
-	}
-	sort.Strings(names)
-	return dedupe(names)
-}
-
-// trimBOM drops the UTF-8 byte order mark some Windows editors put at
-// the start of a file.
-func trimBOM(data []byte) []byte {
-	return bytes.TrimPrefix(data, []byte("\ufeff"))
-}
-
-func dedupe(s []string) []string {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// jsonProblem words a JSON decoding error without Go type names.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		return fmt.Sprintf("invalid JSON at byte %d: %s", syn.Offset, syn.Error())
-	}
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
-		return fmt.Sprintf("%s must be an object of environments, each an object of variables", orTop(typ.Field))
-	}
-	return "invalid JSON"
-}
-
-func orTop(field string) string {
-	if field == "" {
-		return "the file"
-	}
-	return strconv.Quote(field)
 }

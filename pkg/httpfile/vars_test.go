@@ -29,6 +29,7 @@ func TestExpand(t *testing.T) {
 			Header: http.Header{"X-Token": {"h-1"}},
 			Body:   []byte(`{"a": {"b": [10, 20, {"c": "deep"}]}, "id": 12345678901234567890}`),
 		}},
+		Named:  map[string]int{"login": 1, "failed": 2, "later": 9},
 		Getenv: func(k string) (string, bool) { return map[string]string{"HOME": "/home/ann"}[k], k == "HOME" },
 		Now:    func() time.Time { return time.Unix(1700000000, 0) },
 	}
@@ -66,7 +67,9 @@ func TestExpand(t *testing.T) {
 	errs := []struct{ in, want string }{
 		{"a\nb {{missing}}", `t.http:5:3: undefined variable "missing"`},
 		{"{{self}}", `refers to itself`},
-		{"{{other.response.body.*}}", `request "other" has not run`},
+		{"{{other.response.body.*}}", `no request is named "other" (name one with # @name other)`},
+		{"{{later.response.body.*}}", `request "later" (line 9) runs after this one, so it has no response yet`},
+		{"{{failed.response.body.*}}", `request "failed" (line 2) has no response to read: it failed or was not run`},
 		{"{{login.response.headers.X-None}}", `has no header X-None`},
 		{"{{login.response.body.$.zz}}", `selects nothing`},
 		{"{{login.response.status}}", `cannot read "status"`},
@@ -106,38 +109,48 @@ func TestLoadEnvironment(t *testing.T) {
 	}
 	write(EnvFile, `{"$shared": {"s": "shared"}, "dev": {"host": "dev", "user": "ann", "n": 3}, "prod": {"host": "prod"}}`)
 	write(PrivateEnvFile, `{"dev": {"user": "secret"}}`)
-	got, err := LoadEnvironment(dir, "dev")
+	got, err := loadEnv(dir, "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{"s": "shared", "host": "dev", "user": "secret", "n": "3"}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("LoadEnvironment(dev) (-want +got):\n%s", diff)
+		t.Errorf("loadEnv(dev) (-want +got):\n%s", diff)
 	}
-	if _, err := LoadEnvironment(dir, "qa"); !errors.Is(err, ErrNoEnvironment) || !strings.Contains(err.Error(), "dev, prod") {
-		t.Errorf("LoadEnvironment(qa) = %v, want ErrNoEnvironment listing dev, prod", err)
+	if _, err := loadEnv(dir, "qa"); !errors.Is(err, ErrNoEnvironment) || !strings.Contains(err.Error(), "dev, prod") {
+		t.Errorf("loadEnv(qa) = %v, want ErrNoEnvironment listing dev, prod", err)
 	}
-	if got, err := LoadEnvironment(t.TempDir(), ""); err != nil || len(got) != 0 {
+	if got, err := loadEnv(t.TempDir(), ""); err != nil || len(got) != 0 {
 		t.Errorf("LoadEnvironment without files = %v, %v", got, err)
 	}
 	// The named environment beats "$shared", even the private file's.
 	write(PrivateEnvFile, `{"$shared": {"host": "private-shared", "s": "private"}}`)
-	got, err = LoadEnvironment(dir, "dev")
+	got, err = loadEnv(dir, "dev")
 	if err != nil || got["host"] != "dev" || got["s"] != "private" {
-		t.Errorf("LoadEnvironment(dev) with a private $shared = %v, %v; want host dev, s private", got, err)
+		t.Errorf("loadEnv(dev) with a private $shared = %v, %v; want host dev, s private", got, err)
 	}
 	// A byte order mark, as some Windows editors write, is not an error.
 	write(PrivateEnvFile, "\ufeff"+`{"dev": {"user": "bom"}, "qa": {}}`)
-	if got, err := LoadEnvironment(dir, "dev"); err != nil || got["user"] != "bom" {
+	if got, err := loadEnv(dir, "dev"); err != nil || got["user"] != "bom" {
 		t.Errorf("LoadEnvironment with a BOM = %v, %v", got, err)
 	}
-	if diff := cmp.Diff([]string{"dev", "prod", "qa"}, EnvironmentNames(dir)); diff != "" {
+	if diff := cmp.Diff([]string{"dev", "prod", "qa"}, FindEnvFiles(dir).Names()); diff != "" {
 		t.Errorf("EnvironmentNames with a BOM (-want +got):\n%s", diff)
 	}
 	write(PrivateEnvFile, `{"dev": ["x"]}`)
-	if _, err := LoadEnvironment(dir, "dev"); err == nil || !strings.Contains(err.Error(), "must be an object") {
+	if _, err := loadEnv(dir, "dev"); err == nil || !strings.Contains(err.Error(), "must be an object") {
 		t.Errorf("LoadEnvironment with a bad file = %v", err)
 	}
+}
+
+// loadEnv reads environment name from the environment files found for a
+// request file in dir.
+func loadEnv(dir, name string) (map[string]string, error) {
+	env, err := FindEnvFiles(dir).Load(name)
+	if err != nil {
+		return nil, err
+	}
+	return env.Vars, nil
 }
 
 func TestJSONPathErrors(t *testing.T) {
@@ -192,6 +205,215 @@ func TestRandomIntRange(t *testing.T) {
 		if err != nil || n < tc.lo || n > tc.hi {
 			t.Errorf("Expand(%q) = %q, want a number in [%d, %d]", tc.in, got, tc.lo, tc.hi)
 		}
+	}
+}
+
+func TestBuiltins(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2024, 2, 29, 13, 4, 5, 678e6, time.UTC)
+	v := &Vars{
+		Now:         func() time.Time { return now },
+		Environment: map[string]string{"envName": "HOME", "dotName": "TOKEN"},
+		Getenv:      func(k string) (string, bool) { return map[string]string{"HOME": "/home/ann"}[k], k == "HOME" },
+		Dotenv:      func() (map[string]string, error) { return map[string]string{"TOKEN": "t-1"}, nil },
+	}
+	req := &Request{}
+	exact := []struct{ in, want string }{
+		{"{{$timestamp}}", "1709211845"},
+		{"{{$timestamp -1 d}}", "1709125445"},
+		{"{{$isoTimestamp}}", "2024-02-29T13:04:05Z"},
+		{"{{$datetime iso8601}}", "2024-02-29T13:04:05.678Z"},
+		{"{{$datetime rfc1123}}", "Thu, 29 Feb 2024 13:04:05 UTC"},
+		{"{{$datetime iso8601 1 y}}", "2025-03-01T13:04:05.678Z"},
+		{"{{$datetime \"YYYY-MM-DD\"}}", "2024-02-29"},
+		{"{{$datetime 'DD/MM/YY HH:mm:ss.SSS [at] X' -2 h}}", "29/02/24 11:04:05.678 at 1709204645"},
+		{"{{$datetime \"dddd, MMMM D, h:mm A\" 3 M}}", "Wednesday, May 29, 1:04 PM"},
+		{"{{$processEnv HOME}}", "/home/ann"},
+		{"{{$processEnv %envName}}", "/home/ann"},
+		{"{{$dotenv TOKEN}}", "t-1"},
+		{"{{$dotenv %dotName}}", "t-1"},
+		{"{{$randomInt 7 8}}", "7"},
+		{"{{$random.integer(7, 8)}}", "7"},
+	}
+	for _, tc := range exact {
+		got, err := v.Expand(req, tc.in, Pos{})
+		if err != nil || got != tc.want {
+			t.Errorf("Expand(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	shapes := []struct{ in, re string }{
+		{"{{$guid}}", `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`},
+		{"{{$random.uuid}}", `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`},
+		{"{{$random.alphabetic(12)}}", `^[a-zA-Z]{12}$`},
+		{"{{$random.alphanumeric(5)}}", `^\w{5}$`},
+		{"{{$random.hexadecimal(8)}}", `^[0-9a-f]{8}$`},
+		{"{{$random.email}}", `^[a-z]+@[a-z]+\.com$`},
+		{"{{$random.float(1.5, 1.75)}}", `^1\.(5|6|7)[0-9]*$`},
+		{"{{$random.integer()}}", `^[0-9]{1,3}$`},
+		{"{{$localDatetime iso8601}}", `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$`},
+	}
+	for _, tc := range shapes {
+		got, err := v.Expand(req, tc.in, Pos{})
+		if err != nil || !regexp.MustCompile(tc.re).MatchString(got) {
+			t.Errorf("Expand(%q) = %q, %v; want %s", tc.in, got, err, tc.re)
+		}
+	}
+	errs := []struct{ in, want string }{
+		{"{{$nope}}", `unknown built-in variable "$nope" (reqs knows $uuid, $random.uuid, $guid, $timestamp`},
+		{"{{$datetime}}", "$datetime takes rfc1123, iso8601 or a quoted format"},
+		{"{{$datetime iso8601 1 fortnight}}", `unknown unit "fortnight"`},
+		{"{{$datetime 'YYYY}}", "$datetime takes rfc1123"},
+		{"{{$random.alphabetic(x)}}", "takes a length from 0 to"},
+		{"{{$random.integer(9, 1)}}", "takes MIN MAX with MIN < MAX"},
+		{"{{$dotenv NOPE}}", "the .env file beside the request file does not set it"},
+		{"{{$guid 1}}", "$guid takes no arguments"},
+	}
+	for _, tc := range errs {
+		_, err := v.Expand(req, tc.in, Pos{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Expand(%q) error = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+	if _, err := (&Vars{}).Expand(req, "{{$dotenv A}}", Pos{}); err == nil || !strings.Contains(err.Error(), "there is no .env file") {
+		t.Errorf("$dotenv without a .env file: %v", err)
+	}
+}
+
+// httpyac's and REST Client's ways to read a named response, the request
+// as sent, and nested environment values; a dotted name is looked up
+// whole first, then as a named response, then as a nested value.
+func TestExpandDottedNames(t *testing.T) {
+	t.Parallel()
+	src := "@Shop.Api_HostAddress = http://localhost:5000\n@login.note = whole name first\nGET /x\n"
+	f, err := Parse("t.http", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := f.Requests[0]
+	v := &Vars{
+		Environment: map[string]string{"api": `{"base":"http://api"}`},
+		Nested:      map[string]string{"api.base": "http://api", "login.token": "nested loses"},
+		Others:      map[string][]string{"secret": {"local", "staging"}, "only": {"prod"}},
+		Named:       map[string]int{"login": 1},
+		Responses: map[string]*Response{"login": {
+			Header: http.Header{"X-A": {"1"}},
+			Body:   []byte(`{"token": "t-1", "user": {"roles": ["a", "b"]}}`),
+			Sent:   &Sent{Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"name": "ann"}`)},
+		}},
+	}
+	tests := []struct{ in, want string }{
+		{"{{Shop.Api_HostAddress}}", "http://localhost:5000"},
+		{"{{login.note}}", "whole name first"},
+		{"{{login.token}}", "t-1"},
+		{"{{login.user.roles[1]}}", "b"},
+		{"{{login.response.body.token}}", "t-1"},
+		{"{{login.response.body.user.roles}}", `["a","b"]`},
+		{"{{login.request.body.*}}", `{"name": "ann"}`},
+		{"{{login.request.body.name}}", "ann"},
+		{"{{login.request.headers.Content-Type}}", "application/json"},
+		{"{{api.base}}", "http://api"},
+		{"{{api}}", `{"base":"http://api"}`},
+	}
+	for _, tc := range tests {
+		got, err := v.Expand(req, tc.in, Pos{})
+		if err != nil || got != tc.want {
+			t.Errorf("Expand(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	errs := []struct{ in, want string }{
+		{"{{secret}}", `undefined variable "secret": defined in environments local, staging: pass --env`},
+		{"{{only}}", `undefined variable "only": defined in environment prod: pass --env`},
+		{"{{login.missing}}", `$.missing selects nothing in the response of "login"`},
+		{"{{nobody.x}}", `undefined variable "nobody.x"`},
+	}
+	for _, tc := range errs {
+		_, err := v.Expand(req, tc.in, Pos{"t.http", 3, 1})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Expand(%q) error = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// Environment files are found beside the request file, else in the
+// nearest directory above that has one; they may hold comments and
+// trailing commas, and nested objects.
+func TestEnvironmentFiles(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	deep := filepath.Join(root, "api", "users")
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(path, text string) {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(root, EnvFile), `{
+  // the local server
+  "$schema": "https://example.com/schema.json",
+  "local": {
+    "host": "http://localhost:8080", /* no TLS */
+    "api": {"base": "http://localhost:8080/api", "v": 2,},
+    "url": "http://a//b",
+  },
+  "prod": {"host": "https://example.com", "secret": "x"},
+}`)
+	write(filepath.Join(root, PrivateEnvFile), `{"local": {"token": "t-1",},}`)
+	ef := FindEnvFiles(deep)
+	if ef.Public != filepath.Join(root, EnvFile) || ef.Private != filepath.Join(root, PrivateEnvFile) {
+		t.Fatalf("FindEnvFiles(%s) = %+v, want the files of %s", deep, ef, root)
+	}
+	env, err := ef.Load("local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVars := map[string]string{"host": "http://localhost:8080", "api": `{"base":"http://localhost:8080/api","v":2}`, "url": "http://a//b", "token": "t-1"}
+	if diff := cmp.Diff(wantVars, env.Vars); diff != "" {
+		t.Errorf("Vars (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]string{"api.base": "http://localhost:8080/api", "api.v": "2"}, env.Nested); diff != "" {
+		t.Errorf("Nested (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string][]string{"secret": {"prod"}}, env.Others); diff != "" {
+		t.Errorf("Others (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"local", "prod"}, ef.Names()); diff != "" {
+		t.Errorf("Names (-want +got):\n%s", diff)
+	}
+	// Files beside the request file win over those above it.
+	write(filepath.Join(deep, PrivateEnvFile), `{}`)
+	if ef := FindEnvFiles(deep); ef.Public != "" || ef.Private != filepath.Join(deep, PrivateEnvFile) {
+		t.Errorf("FindEnvFiles with a file beside = %+v", ef)
+	}
+	if ef := FindEnvFiles(t.TempDir()); ef != (EnvFiles{}) {
+		t.Errorf("FindEnvFiles without files = %+v", ef)
+	}
+}
+
+func TestStripJSONC(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{`{"a": "//not a comment", "b": "/*nor this*/"}`, `{"a": "//not a comment", "b": "/*nor this*/"}`},
+		{"{\"a\": 1, // c\n}", "{\"a\": 1      \n}"},
+		{`[1, 2, /* c */ ]`, `[1, 2          ]`},
+		{`{"a": "x\",", }`, `{"a": "x\","  }`},
+		{`{"a": [1,],}`, `{"a": [1 ] }`},
+		{"/* open", "       "},
+	}
+	for _, tc := range tests {
+		if got := string(stripJSONC([]byte(tc.in))); got != tc.want {
+			t.Errorf("stripJSONC(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestReadDotenv(t *testing.T) {
+	t.Parallel()
+	got := readDotenv([]byte("# c\nA=1\nexport B = two words # note\nC=\"q\\nx\"\nD='s # x'\nnot a line\n"))
+	want := map[string]string{"A": "1", "B": "two words", "C": "q\nx", "D": "s # x"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("readDotenv (-want +got):\n%s", diff)
 	}
 }
 
