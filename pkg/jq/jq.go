@@ -71,7 +71,8 @@ func Compile(expr string) (*Query, error) {
 	}
 	query := &Query{expr: expr, code: code}
 	if node, steps := leadingPath(q); len(steps) > 0 {
-		query.plan = &pathPlan{root: q, node: node, term: node.Term, steps: steps, opts: opts}
+		query.plan = &pathPlan{root: q, node: node, term: node.Term, steps: steps, opts: opts,
+			whole: node == q && len(steps) == 1+len(node.Term.SuffixList)}
 	}
 	return query, nil
 }

@@ -3,6 +3,7 @@ package jq
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -264,5 +265,29 @@ func TestDecodeShortFirstValue(t *testing.T) {
 	}()
 	if _, err := d.Decode(); err == nil {
 		t.Error("a byte order mark after the first value was read as white space")
+	}
+}
+
+// A reset decoder reads its new input as a new one would, also after an
+// error or in the middle of a value.
+func TestDecoderReset(t *testing.T) {
+	t.Parallel()
+	d := NewDecoder(strings.NewReader(`{"a": 1} {"b"`))
+	if _, err := d.Decode(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Decode(); err == nil {
+		t.Fatal("a cut value decoded")
+	}
+	for _, in := range []string{`{"x": 1}`, "\ufeff[2]", `"s"`} {
+		d.Reset(strings.NewReader(in))
+		got, err := d.Decode()
+		want, _ := Unmarshal([]byte(in))
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("after Reset, Decode of %q = %v, %v; want %v", in, got, err, want)
+		}
+		if _, err := d.Decode(); err != io.EOF {
+			t.Errorf("after %q: %v, want io.EOF", in, err)
+		}
 	}
 }

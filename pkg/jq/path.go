@@ -95,6 +95,9 @@ type pathPlan struct {
 	term  *gojq.Term // node's own term
 	steps []pathStep
 	opts  []gojq.CompilerOption
+	// whole: the path is the whole expression (.x, .a[0].b), so the
+	// value it reaches is the one result, with no program to run.
+	whole bool
 
 	mu    sync.Mutex
 	codes map[int]*gojq.Code
@@ -154,6 +157,12 @@ func (q *Query) RunDecoder(ctx context.Context, d *Decoder) iter.Seq2[any, error
 				yield(nil, err)
 				return
 			}
+			if code == identity {
+				if !yield(v, nil) {
+					return
+				}
+				continue
+			}
 			if code == nil {
 				code = q.code
 			}
@@ -188,9 +197,17 @@ func (d *Decoder) decodeFor(q *Query) (any, *gojq.Code, error) {
 	if k == 0 {
 		return v, q.code, nil
 	}
+	if k == len(q.plan.steps) && q.plan.whole {
+		return v, identity, nil
+	}
 	code, err := q.plan.code(k)
 	return v, code, err
 }
+
+// identity stands for a program that yields its input, which decodeFor
+// returns for an expression that is a whole path: running gojq for it
+// costs more than decoding the value did.
+var identity = new(gojq.Code)
 
 // descend reads a value, following steps[k:] into it. It returns the
 // value reached and how many steps led there: all of them, or fewer when
