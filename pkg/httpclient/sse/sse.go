@@ -100,6 +100,14 @@ func NewDecoder(r io.Reader) *Decoder {
 	return &Decoder{r: r, max: DefaultMaxSize}
 }
 
+// Reset makes d read a new stream from r, as a client that reconnects
+// does: what was read of the old stream is dropped, an event it left
+// unfinished with it, and the last event ID and the reconnection time
+// are kept. Raw and the limit are kept too.
+func (d *Decoder) Reset(r io.Reader) {
+	*d = Decoder{Raw: d.Raw, r: r, max: d.max, buf: d.buf, lastID: d.lastID, retry: d.retry, retried: d.retried}
+}
+
 // SetMaxSize sets the longest line, and the most event data, the decoder
 // accepts (at least 1 byte).
 func (d *Decoder) SetMaxSize(n int64) {

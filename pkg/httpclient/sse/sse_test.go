@@ -270,3 +270,24 @@ func TestDecoderReadError(t *testing.T) {
 		t.Errorf("got %v, %v; want one event then the read error", evs, err)
 	}
 }
+
+// A reset decoder reads a new stream with the last event ID and the
+// reconnection time of the old one, and nothing of its unfinished event.
+func TestDecoderReset(t *testing.T) {
+	t.Parallel()
+	d := NewDecoder(strings.NewReader("retry: 250\nid: 5\ndata: a\n\nevent: x\ndata: cut"))
+	if _, err := decodeAll(d); err != nil {
+		t.Fatal(err)
+	}
+	d.Reset(strings.NewReader("data: b\n\n"))
+	got, err := decodeAll(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Event{{Type: "message", ID: "5", Data: "b"}}; len(got) != 1 || got[0] != want[0] {
+		t.Errorf("after Reset: %+v, want %+v", got, want)
+	}
+	if r, ok := d.Retry(); r != 250*time.Millisecond || !ok {
+		t.Errorf("Retry() = %v, %v after Reset, want 250ms", r, ok)
+	}
+}
