@@ -4,8 +4,9 @@
 // reqs does not import chroma's styles and lexers packages: they parse
 // every definition they hold when the program starts (about 18 ms and
 // 105 ms, measured with GODEBUG=inittrace=1), whatever the run needs.
-// Embedding chroma's own files and parsing only the chosen style or lexer
-// with chroma.NewXMLStyle / chroma.NewXMLLexer costs nothing at start-up.
+// Embedding chroma's own files and parsing only the chosen style (with
+// chroma.NewXMLStyle) or lexer (with pkg/render's own lexer, which runs
+// chroma's rules within a time budget) costs nothing at start-up.
 // `go generate ./...` runs this after a chroma upgrade; pkg/render's
 // TestChromaCopiesAreCurrent fails while the copies are stale.
 package main

@@ -44,10 +44,12 @@ const (
 //   - XML is indented with o.Format, token by token (see xmlBody), and
 //     coloured with o.Color; HTML is coloured, its bytes unchanged.
 //   - On a terminal with colour, YAML, JavaScript, CSS, GraphQL and
-//     Markdown bodies of up to 1 MiB are highlighted with chroma's lexers
-//     (longer ones are written uncoloured as they stream), so is the
-//     content of script and style elements in HTML bodies of up to 1 MiB
-//     (see htmlBody), and URL-encoded forms are coloured as they stream.
+//     Markdown bodies of up to 1 MiB are highlighted with chroma's lexer
+//     definitions (longer ones are written uncoloured as they stream), so
+//     is the content of script and style elements in HTML bodies of up to
+//     1 MiB (see htmlBody), and URL-encoded forms are coloured as they
+//     stream. Highlighting a body stops after half a second, or when
+//     o.Done closes, and the rest is written uncoloured (see ruleLexer).
 //   - With o.Terminal and o.Format or o.Color, the output ends with a
 //     newline.
 func Body(w io.Writer, r io.Reader, contentType string, o Options) error {

@@ -5,14 +5,28 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
 )
 
-// highlightLimit bounds the bodies highlighted with a chroma lexer: they
-// are lexed whole, at a few MB/s, so a longer body is written uncoloured
-// as it streams (HTTPie's users would rather see it than wait).
+// highlightLimit bounds the bodies highlighted with a lexer: they are
+// lexed whole, so a longer body is written uncoloured as it streams
+// (HTTPie's users would rather see it than wait).
 const highlightLimit = 1 << 20
+
+// highlightBudget is the time highlighting one body may take. The
+// lexers' regular expressions backtrack, so some texts cost far more
+// than their length; past the budget the rest of the body is written
+// uncoloured, which bounds the time any body takes (a 1 MiB body is
+// lexed at a few MB/s, so an ordinary one fits).
+const highlightBudget = 500 * time.Millisecond
+
+// newBudget starts the time budget of one body.
+func newBudget(o Options) *budget {
+	return &budget{end: time.Now().Add(highlightBudget), done: o.Done}
+}
 
 // lexerFile names the embedded chroma lexer for a media type, or "".
 func lexerFile(mt string) string {
@@ -33,38 +47,37 @@ func lexerFile(mt string) string {
 
 var lexers struct {
 	sync.Mutex
-	reg    *chroma.LexerRegistry
-	byFile map[string]chroma.Lexer
+	byFile map[string]*ruleLexer
 }
 
 // loadLexer parses one embedded lexer definition the first time a run
-// needs it (chroma's lexers package would parse them all at start-up).
-func loadLexer(file string) chroma.Lexer {
+// needs it (chroma's lexers package would parse them all at start-up);
+// nil when it cannot be read.
+func loadLexer(file string) *ruleLexer {
 	lexers.Lock()
 	defer lexers.Unlock()
 	if l, ok := lexers.byFile[file]; ok {
 		return l
 	}
-	if lexers.reg == nil {
-		lexers.reg = chroma.NewLexerRegistry()
-		lexers.byFile = map[string]chroma.Lexer{}
+	if lexers.byFile == nil {
+		lexers.byFile = map[string]*ruleLexer{}
 	}
 	dir := "chroma/lexers/"
 	if file == "markdown.xml" {
 		dir = "lexers/" // reqs' own restatement of chroma's Go-coded lexer
 	}
-	var l chroma.Lexer
-	if x, err := chroma.NewXMLLexer(chromaFiles, dir+file); err == nil {
-		l = lexers.reg.Register(x)
+	var l *ruleLexer
+	if data, err := chromaFiles.ReadFile(dir + file); err == nil {
+		l, _ = parseLexer(data)
 	}
 	lexers.byFile[file] = l
 	return l
 }
 
 // highlight writes a body of up to highlightLimit bytes coloured token by
-// token with a chroma lexer in the palette's style; a longer body, or
-// one the lexer fails on, is written as it is.
-func highlight(w io.Writer, head []byte, rest io.Reader, atEOF bool, lexer chroma.Lexer, p *palette, o Options) error {
+// token with a lexer in the palette's style, within the time budget; a
+// longer body is written as it is.
+func highlight(w io.Writer, head []byte, rest io.Reader, atEOF bool, lexer *ruleLexer, p *palette, o Options) error {
 	hold := head
 	if !atEOF {
 		more, r, eof := readHead(rest, highlightLimit+1-len(head))
@@ -77,53 +90,71 @@ func highlight(w io.Writer, head []byte, rest io.Reader, atEOF bool, lexer chrom
 		_, err := io.Copy(w, rest)
 		return err
 	}
-	out, ok := colorTokens(chroma.Coalesce(lexer), nil, string(hold), p, o)
-	if !ok {
-		_, err := w.Write(hold)
-		return err
-	}
-	_, err := out.WriteTo(w)
+	out := colorTokens(nil, lexer, hold, newBudget(o), p, o)
+	_, err := w.Write(out)
 	return err
 }
 
-// colorTokens lexes text with chroma's tokenising options (nil for the
-// defaults) and returns it coloured; ok is false when the lexer fails
-// (chroma panics on some internal errors: the body is then shown
-// uncoloured rather than crashing).
-func colorTokens(lexer chroma.Lexer, opts *chroma.TokeniseOptions, text string, p *palette, o Options) (out bytes.Buffer, ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	it, err := lexer.Tokenise(opts, text)
-	if err != nil {
-		return out, false
+// colorTokens appends src coloured token by token by lexer, as far as
+// budget b lets it go, and the rest uncoloured. Whatever the lexer makes
+// of it, the bytes of src come out unchanged between the colour codes
+// (on a terminal, with control characters escaped). Text that is not
+// UTF-8 (lexers work on characters) is not lexed.
+func colorTokens(dst []byte, lexer *ruleLexer, src []byte, b *budget, p *palette, o Options) []byte {
+	if !utf8.Valid(src) {
+		return appendBodyText(dst, src, o)
 	}
+	text := []rune(string(src))
 	codes := map[chroma.TokenType][]byte{}
-	var buf []byte
-	for t := it(); t != chroma.EOF; t = it() {
-		c, ok := codes[t.Type]
+	var (
+		at      int // bytes of src emitted
+		pending chroma.TokenType
+		from    int // where the pending token starts in src
+	)
+	flush := func() {
+		if from == at {
+			return
+		}
+		c, ok := codes[pending]
 		if !ok {
-			c = p.tokenColor(t.Type)
-			codes[t.Type] = c
+			c = p.tokenColor(pending)
+			codes[pending] = c
 		}
-		v := t.Value
-		colored := len(c) > 0 && strings.TrimSpace(v) != ""
+		v := src[from:at]
+		colored := len(c) > 0 && len(bytes.TrimSpace(v)) > 0
 		if colored {
-			out.Write(c)
+			dst = append(dst, c...)
 		}
-		if o.Terminal {
-			buf = appendTerminalText(buf[:0], v)
-			out.Write(buf)
-		} else {
-			out.WriteString(v)
-		}
+		dst = appendBodyText(dst, v, o)
 		if colored {
-			out.WriteString(ansiReset)
+			dst = append(dst, ansiReset...)
 		}
+		from = at
 	}
-	return out, true
+	// Tokens of one type in a row are coloured as one (chroma's
+	// Coalesce), for fewer escape sequences.
+	lexer.tokenise(text, b, func(t chroma.TokenType, n int) {
+		if t != pending {
+			flush()
+			pending = t
+		}
+		for ; n > 0; n-- {
+			_, size := utf8.DecodeRune(src[at:])
+			at += size
+		}
+	})
+	flush()
+	return appendBodyText(dst, src[at:], o) // past the budget, uncoloured
+}
+
+// appendBodyText appends text as it is, or on a terminal with the control
+// characters that could drive it escaped.
+func appendBodyText(dst, text []byte, o Options) []byte {
+	if o.Terminal {
+		dst, _ = appendSafe(dst, text, nil, false, true)
+		return dst
+	}
+	return append(dst, text...)
 }
 
 // tokenColor returns the escape sequence for a chroma token type: from

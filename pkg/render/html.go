@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"io"
 	"unicode/utf8"
-
-	"github.com/alecthomas/chroma/v2"
 )
 
 // htmlBody colours an HTML body on a terminal as [colorMarkup] does, and
@@ -33,6 +31,7 @@ func htmlBody(w io.Writer, head []byte, rest io.Reader, atEOF bool, p *palette, 
 func colorHTML(w io.Writer, text []byte, p *palette, o Options) error {
 	m := &markupColorizer{p: p, html: true}
 	m.out = make([]byte, 0, len(text)+len(text)/2)
+	b := newBudget(o) // one budget for all the scripts and styles of the body
 	for len(text) > 0 {
 		text = text[m.feed(text):]
 		if m.raw == "" {
@@ -46,7 +45,7 @@ func colorHTML(w io.Writer, text []byte, p *palette, o Options) error {
 		end := rawTextEnd(text, m.raw)
 		m.raw = ""
 		m.setColor(nil)
-		m.out = appendEmbedded(m.out, text[:end], lang, p, o)
+		m.out = appendEmbedded(m.out, text[:end], lang, b, p, o)
 		text = text[end:]
 	}
 	m.flushLT()
@@ -96,8 +95,9 @@ func rawTextEnd(text []byte, elem string) int {
 }
 
 // appendEmbedded appends the content of a script or style element coloured
-// in lang (see embeddedLang), or as it is when it cannot be lexed.
-func appendEmbedded(dst, text []byte, lang string, p *palette, o Options) []byte {
+// in lang (see embeddedLang) within budget b, or as it is when it cannot
+// be lexed.
+func appendEmbedded(dst, text []byte, lang string, b *budget, p *palette, o Options) []byte {
 	// Lexers work on runes: invalid UTF-8 (Latin-1 text shown undecoded)
 	// would come out as U+FFFD.
 	if len(bytes.TrimSpace(text)) == 0 || !utf8.Valid(text) {
@@ -118,11 +118,5 @@ func appendEmbedded(dst, text []byte, lang string, p *palette, o Options) []byte
 	if l == nil {
 		return append(dst, text...)
 	}
-	// Lexed as it is: chroma's default options would turn CRLF into LF.
-	opts := &chroma.TokeniseOptions{State: "root", Nested: true}
-	out, ok := colorTokens(chroma.Coalesce(l), opts, string(text), p, o)
-	if !ok {
-		return append(dst, text...)
-	}
-	return append(dst, out.Bytes()...)
+	return colorTokens(dst, l, text, b, p, o)
 }

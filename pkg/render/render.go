@@ -26,6 +26,11 @@ type Options struct {
 	// as the characters themselves when formatting, as HTTPie and jq do;
 	// escapes of quotes, backslashes and control characters stay.
 	Unescape bool
+	// Done, when closed, ends highlighting early, as its time budget
+	// does: the rest of the body is written uncoloured, and writing it is
+	// left to the writer (which may refuse, to stop the output at once).
+	// The command line closes it on an interrupt or at --max-time.
+	Done <-chan struct{}
 }
 
 // indentWidth is the number of spaces per nesting level.
