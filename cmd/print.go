@@ -285,7 +285,10 @@ func requestProto(resp *httpclient.Response) string {
 // printExchange writes the redirect history (--all), the final response
 // and the metadata.
 func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Response, sepAfterRequest bool) error {
-	out := env.IO.Out
+	// Ctrl-C and --max-time stop the printing too: the highlighter stops
+	// and the output refuses what is left.
+	out := outputUntil(ctx, env.IO.Out)
+	env.Render.Done = ctx.Done()
 	sep := sepAfterRequest
 	if env.Opts.Redirect.All {
 		for i, h := range resp.History {

@@ -4,13 +4,11 @@
 package cmd
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 
@@ -31,11 +29,11 @@ var (
 func Main() int {
 	ios := SystemIOStreams()
 	quietLibraryLogs(ios)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, watch := watchInterrupts(ios)
 	root := newCommandTree(ios, os.Args[1:])
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
+	watch.end()
 	if err == nil {
 		return exitOK
 	}
