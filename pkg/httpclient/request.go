@@ -135,6 +135,15 @@ func BytesBody(b []byte) *Body {
 	}}
 }
 
+// NewBody returns a body that open reads, called again for every send
+// (redirect hops, retries, auth challenges), each time from the start;
+// size is its length, or -1 when it is not known (then it goes out
+// chunked). It is for bodies made of several sources, such as text
+// around files, streamed rather than held.
+func NewBody(open func() (io.ReadCloser, error), size int64) *Body {
+	return &Body{size: size, open: open}
+}
+
 // FileBody returns a body streamed from the file at path, reopened for
 // every send. Its length is the file's size when it is a regular file.
 func FileBody(path string) (*Body, error) {

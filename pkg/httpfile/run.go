@@ -363,26 +363,54 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (built *httpclient.Req
 		}
 		body = []byte(text)
 	case req.BodyParts != nil:
+		// Text (substituted) and `<@` files are held; `< path` files are
+		// streamed from disk on each send, as a whole-body `< path` is, so
+		// a large file (or /dev/zero) in a multipart body is never read
+		// into memory.
+		var pieces []bodyPiece
 		var b bytes.Buffer
 		for k, part := range req.BodyParts {
 			if k > 0 {
 				b.WriteString(nl)
 			}
-			if part.File == "" {
+			switch {
+			case part.File == "":
 				text, err := vars.Expand(req, lineEnds(part.Text, nl), part.Pos)
 				if err != nil {
 					return nil, nil, err
 				}
 				b.WriteString(text)
-				continue
+			case part.Subst:
+				data, err := r.readBodyFile(f, req, vars, part.File, true, part.Pos)
+				if err != nil {
+					return nil, nil, err
+				}
+				b.Write(data)
+			default:
+				path, err := r.bodyPath(f, req, vars, part.File, part.Pos)
+				if err != nil {
+					return nil, nil, err
+				}
+				fb, err := httpclient.FileBody(path)
+				if err != nil {
+					return nil, nil, errorf(part.Pos, "body file %s: %v", path, pathProblem(err))
+				}
+				if b.Len() > 0 {
+					pieces = append(pieces, bodyPiece{data: bytes.Clone(b.Bytes())})
+					b.Reset()
+				}
+				pieces = append(pieces, bodyPiece{file: fb})
 			}
-			data, err := r.readBodyFile(f, req, vars, part.File, part.Subst, part.Pos)
-			if err != nil {
-				return nil, nil, err
-			}
-			b.Write(data)
 		}
-		body = b.Bytes()
+		if len(pieces) == 0 {
+			body = b.Bytes()
+			break
+		}
+		if b.Len() > 0 {
+			pieces = append(pieces, bodyPiece{data: b.Bytes()})
+		}
+		hreq.Body = piecesBody(pieces)
+		sent.stream = hreq.Body
 	case req.BodyFile != "" && (req.BodySubst || req.GraphQL):
 		data, err := r.readBodyFile(f, req, vars, req.BodyFile, req.BodySubst, req.BodyPos)
 		if err != nil {
@@ -675,11 +703,38 @@ func (r *Runner) bodyPath(f *File, req *Request, vars *Vars, name string, at Pos
 	return path, nil
 }
 
+// MaxSubstitutedFile bounds a body file read whole — to substitute its
+// variables (`<@ path`), as a GraphQL query, or for a later request's
+// `{{NAME.request.body.*}}`: larger files, and files that are no regular
+// file (a device such as /dev/zero, a pipe), are refused before they are
+// read. `< path` streams a file of any size as it is.
+const MaxSubstitutedFile = 16 << 20
+
+// checkWholeFile refuses, before it is read, a file that reading whole
+// could not bound; a file it cannot stat is left to the read to report.
+func checkWholeFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil
+	case st.IsDir():
+		return errors.New("is a directory")
+	case !st.Mode().IsRegular():
+		return errors.New("not a regular file, and <@ reads its file whole to substitute variables; send it as it is with <")
+	case st.Size() > MaxSubstitutedFile:
+		return fmt.Errorf("larger than %d MiB, more than <@ reads whole to substitute variables; send it as it is with <", MaxSubstitutedFile>>20)
+	}
+	return nil
+}
+
 // readBodyFile reads a body file, substituting its variables when subst.
 func (r *Runner) readBodyFile(f *File, req *Request, vars *Vars, name string, subst bool, at Pos) ([]byte, error) {
 	path, err := r.bodyPath(f, req, vars, name, at)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkWholeFile(path); err != nil {
+		return nil, errorf(at, "body file %s: %v", path, err)
 	}
 	read := r.ReadFile
 	if read == nil {

@@ -262,3 +262,68 @@ func TestRunMultipartLineEnds(t *testing.T) {
 		t.Errorf("text body = %q, want LF line ends", got)
 	}
 }
+
+// TestBodyFilesStreamed: a `< path` file among a multipart body's text is
+// opened when the request is sent, not read when it is built, so any size
+// of file (or /dev/zero) is streamed; `<@ path` reads its file whole and
+// so refuses a file past its bound.
+func TestBodyFilesStreamed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	part := filepath.Join(dir, "part.txt")
+	if err := os.WriteFile(part, []byte("before"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big, err := os.Create(filepath.Join(dir, "big.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(httpfile.MaxSubstitutedFile + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	big.Close()
+	src := "POST http://example.invalid/\nContent-Type: multipart/form-data; boundary=B\n\n--B\nContent-Disposition: form-data; name=\"f\"\n\n< part.txt\n--B--\n" +
+		"\n###\nPOST http://example.invalid/\n\n<@ big.bin\n"
+	f, err := httpfile.Parse(filepath.Join(dir, "t.http"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var built []*httpclient.Request
+	run := &httpfile.Runner{
+		Send: func(_ context.Context, _ *httpfile.Request, b *httpclient.Request) (*httpfile.Exchange, error) {
+			built = append(built, b)
+			return &httpfile.Exchange{Status: 200}, nil
+		},
+	}
+	outs, err := run.Run(context.Background(), []*httpfile.File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(built) != 1 {
+		t.Fatalf("built %d requests, want 1 (the <@ big.bin one refused)", len(built))
+	}
+	if e := outs[0].Outcomes[1].Err; e == nil || !strings.Contains(e.Error(), "larger than 16 MiB") {
+		t.Errorf("<@ big.bin: error %v, want one saying it is larger than 16 MiB", e)
+	}
+	// The file changes after the request was built: what is sent is
+	// what the file holds then.
+	if err := os.WriteFile(part, []byte("after!"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	body := built[0].Body
+	want := "--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nafter!\r\n--B--"
+	if body.Size() != int64(len(want)) {
+		t.Errorf("body size %d, want %d", body.Size(), len(want))
+	}
+	for range 2 { // each send reads it again
+		rc, err := body.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || string(got) != want {
+			t.Errorf("body = %q, %v; want %q", got, err, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/jq"
 )
 
@@ -29,6 +30,10 @@ type Sent struct {
 	Header   http.Header
 	Body     []byte
 	BodyFile string
+
+	// stream is a body of text and files streamed as sent (Body and
+	// BodyFile are empty then), read again when referred to.
+	stream *httpclient.Body
 }
 
 // Vars resolves {{...}} references. Precedence, highest first:
@@ -220,7 +225,11 @@ func (v *Vars) response(req *Request, name, path string, at Pos) (string, error)
 			return "", errorf(at, "the request %q sent is not known", name)
 		}
 		header, body = resp.Sent.Header, resp.Sent.Body
-		if body == nil && resp.Sent.BodyFile != "" && (rest == "body" || strings.HasPrefix(rest, "body.")) {
+		wantBody := rest == "body" || strings.HasPrefix(rest, "body.")
+		if body == nil && resp.Sent.BodyFile != "" && wantBody {
+			if err := checkWholeFile(resp.Sent.BodyFile); err != nil {
+				return "", errorf(at, "body file %s: %v", resp.Sent.BodyFile, err)
+			}
 			read := v.ReadFile
 			if read == nil {
 				read = os.ReadFile
@@ -228,6 +237,13 @@ func (v *Vars) response(req *Request, name, path string, at Pos) (string, error)
 			data, err := read(resp.Sent.BodyFile)
 			if err != nil {
 				return "", errorf(at, "body file %s: %v", resp.Sent.BodyFile, pathProblem(err))
+			}
+			body = data
+		}
+		if body == nil && resp.Sent.stream != nil && wantBody {
+			data, err := readStream(resp.Sent.stream)
+			if err != nil {
+				return "", errorf(at, "the body %q sent: %v", name, err)
 			}
 			body = data
 		}
