@@ -28,7 +28,8 @@ const maxHelperOutput = 1 << 20
 //
 //	{"method": "GET", "url": "https://api.example.com/x", "headers": {"Accept": "*/*"}}
 //
-// and writes one on stdout,
+// (the URL without its password, the headers without Authorization,
+// Proxy-Authorization and Cookie), and writes one on stdout,
 //
 //	{"headers": {"Authorization": "Bearer …"}, "expires_in": 300}
 //
@@ -37,7 +38,10 @@ const maxHelperOutput = 1 << 20
 // be kept in a session file); without it the helper runs for every
 // request, redirect hops and retries included. The helper's output never
 // reaches the terminal. A helper that fails, runs longer than Timeout or
-// answers something else is an error quoting the last line of its stderr.
+// answers something else is an error quoting the last line of its stderr;
+// on Unix it runs in a process group of its own, and a timeout ends the
+// whole group. An answer counts once the helper has exited, even when a
+// child it left behind still holds its output open.
 type ExecAuth struct {
 	// Args is the helper's program and arguments (see [SplitCommand]).
 	Args []string
@@ -68,6 +72,11 @@ type helperRequest struct {
 	URL     string            `json:"url"`
 	Headers map[string]string `json:"headers"`
 }
+
+// helperWithheld are the request headers a helper is not given: the
+// credentials of other schemes and the cookies (HttpOnly ones among
+// them) that a program asked for a token has no need to see.
+var helperWithheld = map[string]bool{"Authorization": true, "Proxy-Authorization": true, "Cookie": true}
 
 // helperResponse is what a helper writes on stdout.
 type helperResponse struct {
@@ -122,7 +131,7 @@ func (a *ExecAuth) run(req *http.Request) (*HelperAnswer, error) {
 	name := strings.Join(a.Args, " ")
 	in := helperRequest{Method: req.Method, URL: RedactURL(req.URL.String()), Headers: map[string]string{}}
 	for k, v := range req.Header {
-		if k == "Authorization" || len(v) == 0 || v[0] == "" && len(v) == 1 {
+		if helperWithheld[k] || len(v) == 0 || v[0] == "" && len(v) == 1 {
 			continue
 		}
 		in.Headers[k] = strings.Join(v, ", ")
@@ -138,15 +147,22 @@ func (a *ExecAuth) run(req *http.Request) (*HelperAnswer, error) {
 	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, a.Args[0], a.Args[1:]...)
+	inOwnProcessGroup(cmd)
 	cmd.Env = a.Env
 	cmd.Stdin = bytes.NewReader(stdin)
 	var stdout, stderr limitedBuffer
 	stdout.max, stderr.max = maxHelperOutput, maxHelperOutput
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	// A helper that leaves a child holding its pipes open must not keep
-	// reqs waiting past the bound.
+	// A helper that leaves a child holding its pipes open (a cache
+	// daemon it started) must not keep reqs waiting: once the helper
+	// itself has exited, its pipes are closed after this delay.
 	cmd.WaitDelay = 250 * time.Millisecond
 	err = cmd.Run()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		// The helper exited with status 0 and answered; the child that
+		// still holds its pipes is not its answer.
+		err = nil
+	}
 	last := lastLine(stderr.String())
 	fail := func(what string) error {
 		msg := fmt.Sprintf("credential helper %q %s", name, what)

@@ -164,3 +164,32 @@ func TestHostHelpersNetrcDigest(t *testing.T) {
 		t.Errorf("the helper for other.test ran %d times for 127.0.0.1", n)
 	}
 }
+
+// TestExecAuthWithholdsCredentials: a helper gets the method, the URL
+// without its password and the request's headers, but neither cookies
+// nor other credentials.
+func TestExecAuthWithholdsCredentials(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	got := filepath.Join(dir, "stdin.json")
+	script := filepath.Join(dir, "helper.sh")
+	if err := os.WriteFile(script, []byte("cat > "+got+"\necho '{\"headers\": {\"X-Token\": \"t\"}}'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", "http://u:pw@a.test/x", nil)
+	req.Header.Set("Cookie", "session=httponly-secret")
+	req.Header.Set("Authorization", "Basic c2VjcmV0")
+	req.Header.Set("Proxy-Authorization", "Basic cHJveHk=")
+	req.Header.Set("X-Request-Id", "42")
+	if err := (&ExecAuth{Args: []string{"sh", script}}).Apply(req); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"method":"POST","url":"http://u:xxxxx@a.test/x","headers":{"X-Request-Id":"42"}}`
+	if string(b) != want {
+		t.Errorf("helper read %s, want %s", b, want)
+	}
+}
