@@ -94,7 +94,7 @@ func readStream(b *httpclient.Body) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > MaxSubstitutedFile {
-		return nil, fmt.Errorf("larger than %d MiB, more than a reference to it reads", MaxSubstitutedFile>>20)
+		return nil, fmt.Errorf("larger than %d MiB, the most a reference to it reads", MaxSubstitutedFile>>20)
 	}
 	return data, nil
 }

@@ -711,8 +711,10 @@ func (r *Runner) bodyPath(f *File, req *Request, vars *Vars, name string, at Pos
 const MaxSubstitutedFile = 16 << 20
 
 // checkWholeFile refuses, before it is read, a file that reading whole
-// could not bound; a file it cannot stat is left to the read to report.
-func checkWholeFile(path string) error {
+// could not bound; reads says who reads it whole and why, hint what to
+// do instead ("" for nothing). A file it cannot stat is left to the read
+// to report.
+func checkWholeFile(path, reads, hint string) error {
 	st, err := os.Stat(path)
 	switch {
 	case err != nil:
@@ -720,9 +722,9 @@ func checkWholeFile(path string) error {
 	case st.IsDir():
 		return errors.New("is a directory")
 	case !st.Mode().IsRegular():
-		return errors.New("not a regular file, and <@ reads its file whole to substitute variables; send it as it is with <")
+		return fmt.Errorf("not a regular file, and %s%s", reads, hint)
 	case st.Size() > MaxSubstitutedFile:
-		return fmt.Errorf("larger than %d MiB, more than <@ reads whole to substitute variables; send it as it is with <", MaxSubstitutedFile>>20)
+		return fmt.Errorf("larger than %d MiB, and %s, up to that size%s", MaxSubstitutedFile>>20, reads, hint)
 	}
 	return nil
 }
@@ -733,7 +735,11 @@ func (r *Runner) readBodyFile(f *File, req *Request, vars *Vars, name string, su
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWholeFile(path); err != nil {
+	reads, hint := "<@ reads it whole to substitute variables", "; send it as it is with <"
+	if !subst {
+		reads, hint = "a GraphQL query is read whole", ""
+	}
+	if err := checkWholeFile(path, reads, hint); err != nil {
 		return nil, errorf(at, "body file %s: %v", path, err)
 	}
 	read := r.ReadFile

@@ -227,7 +227,7 @@ func (v *Vars) response(req *Request, name, path string, at Pos) (string, error)
 		header, body = resp.Sent.Header, resp.Sent.Body
 		wantBody := rest == "body" || strings.HasPrefix(rest, "body.")
 		if body == nil && resp.Sent.BodyFile != "" && wantBody {
-			if err := checkWholeFile(resp.Sent.BodyFile); err != nil {
+			if err := checkWholeFile(resp.Sent.BodyFile, "{{"+name+".request.body}} reads it whole", ""); err != nil {
 				return "", errorf(at, "body file %s: %v", resp.Sent.BodyFile, err)
 			}
 			read := v.ReadFile
