@@ -15,19 +15,19 @@ import (
 
 	"github.com/gofrs/flock"
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
-
-	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 )
 
 // sessionCookieNames reads a session file and returns its cookie names,
 // sorted; the file must parse.
 func sessionCookieNames(t *testing.T, path string) []string {
 	t.Helper()
-	s, exists, err := config.ReadSession(path)
+	f, err := sessionfile.Read(path)
 	if err != nil {
 		t.Fatalf("session file %s does not parse: %v", path, err)
 	}
-	if !exists {
+	s := f.Session
+	if !f.Exists {
 		t.Fatalf("session file %s does not exist", path)
 	}
 	var names []string
@@ -87,14 +87,14 @@ func TestSessionKilledWriter(t *testing.T) {
 	path := filepath.Join(dir, "s.json")
 
 	// A large session, so that saving takes long enough to be caught.
-	seed := &config.Session{}
+	seed := &sessionfile.Session{}
 	for i := range 5000 {
-		seed.Cookies = append(seed.Cookies, config.Cookie{
+		seed.Cookies = append(seed.Cookies, sessionfile.Cookie{
 			Name: fmt.Sprintf("seed%04d", i), Value: strings.Repeat("x", 40),
 			Domain: "127.0.0.1", HostOnly: true, Path: "/",
 		})
 	}
-	if err := config.CreateSession(path, seed); err != nil {
+	if err := sessionfile.Create(path, seed); err != nil {
 		t.Fatal(err)
 	}
 
@@ -160,7 +160,7 @@ func TestSessionKilledWriter(t *testing.T) {
 // waitLocked waits until some process holds the session's lock.
 func waitLocked(t *testing.T, path string) {
 	t.Helper()
-	lock := flock.New(config.LockPath(path))
+	lock := flock.New(sessionfile.LockPath(path))
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		ok, err := lock.TryLock()

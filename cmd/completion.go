@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
 )
@@ -260,7 +261,7 @@ func completeRootMethod(_ *cobra.Command, args []string, toComplete string) ([]c
 // the URL's host (all hosts' when no URL is typed yet); a value holding a
 // '/' is a path and completes as a file.
 func completeSessionNames(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	if config.IsSessionPath(toComplete) {
+	if sessionfile.IsPath(toComplete) {
 		return nil, cobra.ShellCompDirectiveDefault
 	}
 	dir, err := config.Dir(os.Getenv)
@@ -302,14 +303,14 @@ func sessionHostDir(method string, args []string, defaultScheme string) string {
 	if err != nil || u.Host == "" {
 		return ""
 	}
-	return config.HostDir(u)
+	return sessionfile.HostDir(u)
 }
 
 // sessionCandidates lists the saved session names under dir that start
 // with prefix: those of hostDir, or of every host (described by their
 // hosts) when hostDir is "".
 func sessionCandidates(dir, hostDir, prefix string) []cobra.Completion {
-	infos, err := config.ListSessions(dir, hostDir)
+	infos, err := sessionfile.List(dir, hostDir)
 	if err != nil {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
 )
@@ -263,7 +264,7 @@ func writeTestSessions(t *testing.T, dir string, sessions map[string][]string) {
 	t.Helper()
 	for hostDir, names := range sessions {
 		for _, n := range names {
-			if err := config.CreateSession(filepath.Join(dir, "sessions", hostDir, n+".json"), &config.Session{}); err != nil {
+			if err := sessionfile.Create(filepath.Join(dir, "sessions", hostDir, n+".json"), &sessionfile.Session{}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/reqs-cli/reqs/pkg/config"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
@@ -167,7 +167,7 @@ func (f *authFlags) helpers(env *requestEnv) (global *httpclient.ExecAuth, byHos
 		return nil, nil, usageErrorf("--auth-helper-timeout %v: must not be negative", f.AuthHelperTimeout)
 	}
 	timeout := time.Duration(f.AuthHelperTimeout * float64(time.Second))
-	stored := env.storedHelperAnswers()
+	stored := env.storedSession()
 	for _, v := range f.AuthHelpers {
 		host, command := "", v
 		if h, c, ok := strings.Cut(v, "="); ok && h != "" && !strings.ContainsAny(h, " \t/'\"") {
@@ -178,10 +178,8 @@ func (f *authFlags) helpers(env *requestEnv) (global *httpclient.ExecAuth, byHos
 			return nil, nil, usageErrorf("--auth-helper %q: %v", v, err)
 		}
 		a := &httpclient.ExecAuth{Args: args, Timeout: timeout}
-		for _, ans := range stored {
-			if ans.Helper == strings.Join(args, " ") && (host == "" || ans.Host == host || strings.HasPrefix(ans.Host, host+":")) {
-				a.Answer = &httpclient.HelperAnswer{Host: ans.Host, Headers: ans.Headers, Expiry: time.Unix(ans.Expires, 0)}
-			}
+		if stored != nil {
+			a.Answer = stored.Answer(args, host)
 		}
 		if prev, ok := env.Session.Auth.(*httpclient.ExecAuth); ok && host == "" && slices.Equal(prev.Args, args) {
 			// Another request of the same run (reqs run).
@@ -372,13 +370,12 @@ func authPromptHost(rawURL string) string {
 	return u.Host
 }
 
-// storedHelperAnswers are the credential helper answers a stored session
-// kept, if any.
-func (e *requestEnv) storedHelperAnswers() []config.HelperAnswer {
-	if e.Opts == nil || e.Opts.Session.stored == nil {
+// storedSession is the stored session in use, or nil.
+func (e *requestEnv) storedSession() *sessionfile.Session {
+	if e.Opts == nil || e.Opts.Session.file == nil {
 		return nil
 	}
-	return e.Opts.Session.stored.HelperAnswers
+	return e.Opts.Session.file.Session
 }
 
 func flagChanged(env *requestEnv, name string) bool {

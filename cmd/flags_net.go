@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/spf13/pflag"
 )
 
@@ -54,7 +55,7 @@ func (f *netFlags) register(fs *pflag.FlagSet) {
 // usage error naming the culprit. Files (CA bundles, certificates) are
 // read once, by httpclient.New.
 func (f *netFlags) apply(o *httpclient.Options) error {
-	o.InsecureSkipVerify, o.CABundle = parseVerify(f.Verify)
+	o.InsecureSkipVerify, o.CABundle = sessionfile.ParseVerify(f.Verify)
 	o.HTTP1, o.HTTP2, o.HTTP3 = f.HTTP1, f.HTTP2, f.HTTP3
 	o.Cert, o.CertKey, o.CertKeyPass = f.Cert, f.CertKey, f.CertKeyPass
 	if f.SSL != "" {
@@ -105,20 +106,6 @@ func (f *netFlags) apply(o *httpclient.Options) error {
 		return usageErrorf("%v", err)
 	}
 	return nil
-}
-
-// parseVerify reads --verify (and a session's verify): yes/true/1/on (or
-// empty) verify against the default roots, no/false/0/off turn
-// verification off, and anything else is a CA bundle path (write ./yes
-// for a file named yes).
-func parseVerify(v string) (insecure bool, caBundle string) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "yes", "true", "1", "on":
-		return false, ""
-	case "no", "false", "0", "off":
-		return true, ""
-	}
-	return false, v
 }
 
 // tlsVersions are the --ssl names; HTTPie's ssl2.3 means "negotiate".

@@ -104,25 +104,6 @@ func TestNetFlagsApply(t *testing.T) {
 	}
 }
 
-func TestParseVerify(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in         string
-		wantVerify bool
-		wantPath   string
-	}{
-		{"", true, ""}, {"yes", true, ""}, {"True", true, ""}, {"1", true, ""},
-		{"no", false, ""}, {"false", false, ""}, {"OFF", false, ""},
-		{"/etc/ssl/ca.pem", true, "/etc/ssl/ca.pem"}, {"./yes", true, "./yes"},
-	}
-	for _, tc := range tests {
-		insecure, path := parseVerify(tc.in)
-		if insecure == tc.wantVerify || path != tc.wantPath {
-			t.Errorf("parseVerify(%q) = %v, %q; want insecure %v, %q", tc.in, insecure, path, !tc.wantVerify, tc.wantPath)
-		}
-	}
-}
-
 func TestParseTLSVersion(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -8,11 +8,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 
 	"github.com/reqs-cli/reqs/pkg/config"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -40,27 +38,16 @@ type sessionFlags struct {
 	// Set by preload.
 	loaded bool
 	path   string
-	// file is the locked session file; nil for --session-read-only.
-	file   *config.SessionFile
-	stored *config.Session
+	// file is the session file: locked for --session, read for
+	// --session-read-only.
+	file *sessionfile.File
 	// given are the session-level settings the command line gave, saved
 	// into the session.
-	given sessionSettings
+	given sessionfile.Settings
 	// suppliedTransport: the stored session set a transport option (a
 	// proxy, verify or a client certificate), so a failure to build the
 	// transport is the file's fault rather than the command line's.
 	suppliedTransport bool
-}
-
-// sessionSettings are the Requests session defaults a session keeps
-// besides headers, auth and cookies.
-type sessionSettings struct {
-	proxies  map[string]string
-	verify   string
-	cert     string
-	certKey  string
-	timeout  string
-	hasProxy bool
 }
 
 func (f *sessionFlags) register(fs *pflag.FlagSet) {
@@ -110,22 +97,21 @@ func (f *sessionFlags) preload(env *requestEnv, o *httpclient.Options) error {
 	}
 	f.path = path
 	if f.ReadOnly != "" {
-		// Every save replaces the file by rename, so reading it whole
-		// without the lock sees one version and never waits for a
-		// writer's long exchange.
-		s, _, err := config.ReadSession(path)
+		file, err := sessionfile.Read(path)
 		if err != nil {
 			return err
 		}
-		f.stored = s
+		f.file = file
 	} else {
-		file, err := config.LockSession(path, func() {
+		file, ok, err := sessionfile.TryLock(path)
+		if err == nil && !ok {
 			env.Warn("waiting for session %s: another reqs is using it", path)
-		})
+			file, err = sessionfile.Lock(path)
+		}
 		if err != nil {
 			return err
 		}
-		f.file, f.stored = file, file.Session
+		f.file = file
 	}
 	f.loaded = true
 	if o != nil {
@@ -142,14 +128,14 @@ func sessionFilePath(env *requestEnv, value string) (string, error) {
 		return "", err
 	}
 	hostDir := ""
-	if !config.IsSessionPath(value) {
+	if !sessionfile.IsPath(value) {
 		u, err := url.Parse(env.URL)
 		if err != nil {
 			return "", usageErrorf("invalid URL %q: %v", httpclient.RedactURL(env.URL), err)
 		}
-		hostDir = config.HostDir(u)
+		hostDir = sessionfile.HostDir(u)
 	}
-	path, err := config.SessionPath(dir, value, hostDir)
+	path, err := sessionfile.Path(dir, value, hostDir)
 	if err != nil {
 		return "", usageErrorf("--session: %v", err)
 	}
@@ -157,68 +143,37 @@ func sessionFilePath(env *requestEnv, value string) (string, error) {
 }
 
 // mergeOptions fills the transport options the command line left unset
-// from the session, and records those it did set, to be saved.
-// A session that turns TLS verification off says so on every use, since
-// nothing on the command line shows it any more.
+// from the session (what the command line gives beats the session, which
+// beats the environment and the config file), and records those it did
+// set, to be saved. A session that turns TLS verification off says so on
+// every use, since nothing on the command line shows it any more.
 func (f *sessionFlags) mergeOptions(env *requestEnv, o *httpclient.Options) error {
-	s := f.stored
+	s := f.file.Session.Settings
+	var given sessionfile.Settings
 	if f.givenOnCommandLine("proxy") {
-		f.given.hasProxy = true
-		f.given.proxies = maps.Clone(o.Proxies)
-	}
-	f.suppliedTransport = len(s.Proxies) > 0 ||
-		s.Verify != "" && !f.givenOnCommandLine("verify") ||
-		s.Cert != "" && !f.givenOnCommandLine("cert")
-	if len(s.Proxies) > 0 {
-		// Per key, as Requests merges session and request proxies.
-		merged := maps.Clone(s.Proxies)
-		if f.given.hasProxy {
-			maps.Copy(merged, o.Proxies)
-		}
-		o.Proxies = merged
+		given.Proxies = maps.Clone(o.Proxies)
 	}
 	if f.givenOnCommandLine("verify") {
-		f.given.verify = absIfFile(f.fs.Lookup("verify").Value.String())
-		if insecure, _ := parseVerify(f.given.verify); insecure && f.file != nil {
-			env.Warn("session %s now keeps --verify %s: TLS certificates will not be checked on any later use of it", f.path, f.given.verify)
+		v := f.fs.Lookup("verify").Value.String()
+		insecure, ca := sessionfile.ParseVerify(v)
+		given.Insecure, given.CABundle = &insecure, ca
+		if insecure && f.ReadOnly == "" {
+			env.Warn("session %s now keeps --verify %s: TLS certificates will not be checked on any later use of it", f.path, v)
 		}
-	} else if s.Verify != "" {
-		o.InsecureSkipVerify, o.CABundle = parseVerify(s.Verify)
-		if o.InsecureSkipVerify {
-			env.Warn("session %s turns TLS verification off (verify %q): certificates are not checked; --verify yes overrides it", f.path, s.Verify)
-		}
+	} else if s.Insecure != nil && *s.Insecure {
+		env.Warn("session %s turns TLS verification off (verify \"no\"): certificates are not checked; --verify yes overrides it", f.path)
 	}
 	if f.givenOnCommandLine("cert") {
-		f.given.cert, f.given.certKey = absIfFile(o.Cert), absIfFile(o.CertKey)
-	} else if s.Cert != "" {
-		o.Cert, o.CertKey = s.Cert, s.CertKey
+		given.Cert, given.CertKey = o.Cert, o.CertKey
 	}
 	if f.givenOnCommandLine("timeout") {
-		f.given.timeout = formatTimeout(o.ConnectTimeout, o.ReadTimeout)
-	} else if s.Timeout != "" {
-		c, r, err := parseTimeout(s.Timeout)
-		if err != nil {
-			return fmt.Errorf("session %s: timeout %q: %w", f.path, s.Timeout, err)
-		}
-		o.ConnectTimeout, o.ReadTimeout = c, r
+		c, r := o.ConnectTimeout, o.ReadTimeout
+		given.ConnectTimeout, given.ReadTimeout = &c, &r
 	}
+	f.suppliedTransport = len(s.Proxies) > 0 || s.HasVerify() && !given.HasVerify() || s.HasCert() && !given.HasCert()
+	sessionfile.Merge(given, s).ApplyTo(o)
+	f.given = given
 	return nil
-}
-
-// absIfFile makes a path that names an existing file absolute, so that a
-// session keeps working from another directory; other values (yes, no)
-// are kept as they are.
-func absIfFile(v string) string {
-	if v == "" {
-		return v
-	}
-	if _, err := os.Stat(v); err != nil {
-		return v
-	}
-	if abs, err := filepath.Abs(v); err == nil {
-		return abs
-	}
-	return v
 }
 
 // release drops the session's lock without saving; runRequest defers it
@@ -229,15 +184,6 @@ func (f *sessionFlags) release() {
 	if f.file != nil {
 		f.file.Close()
 	}
-}
-
-// formatTimeout writes timeouts back in --timeout's syntax.
-func formatTimeout(connect, read time.Duration) string {
-	secs := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }
-	if connect == read {
-		return secs(connect)
-	}
-	return secs(connect) + "," + secs(read)
 }
 
 // load merges the stored session into env.Session before the request is
@@ -335,11 +281,10 @@ func (f *sessionFlags) loadSession(env *requestEnv) (save func() error, err erro
 	if err := f.preload(env, nil); err != nil {
 		return nil, err
 	}
-	s := f.stored
-	if err := s.ApplyTo(env.Session); err != nil {
-		return nil, fmt.Errorf("session %s: %w", f.path, err)
+	if err := f.file.Apply(env.Session); err != nil {
+		return nil, err
 	}
-	if s.MaxRedirects != nil && !f.givenOnCommandLine("max-redirects") {
+	if s := f.file.Session; s.MaxRedirects != nil && !f.givenOnCommandLine("max-redirects") {
 		// redirectFlags.apply runs next and sets the session's limit from its
 		// flag value, so the stored limit goes there too.
 		env.Session.MaxRedirects = *s.MaxRedirects
@@ -347,7 +292,7 @@ func (f *sessionFlags) loadSession(env *requestEnv) (save func() error, err erro
 			env.Opts.Redirect.MaxRedirects = *s.MaxRedirects
 		}
 	}
-	if f.file == nil {
+	if f.ReadOnly != "" {
 		return nil, nil
 	}
 	// Cookies given as a Cookie header item are saved like HTTPie does,
@@ -374,87 +319,35 @@ func headerCookies(h http.Header) []*http.Cookie {
 
 // save writes the session back under the lock taken by preload: the
 // jar's cookies (expired ones dropped), the headers and auth this
-// request gave, and the session settings given on the command line. It
-// releases the lock.
+// request gave (HTTPie's rule: the request's headers are the ones saved,
+// besides cookies; the session's own defaults are not), and the session
+// settings given on the command line. It releases the lock.
 func (f *sessionFlags) save(env *requestEnv) error {
-	if f.file == nil {
+	if f.file == nil || f.ReadOnly != "" {
 		return nil
 	}
 	defer f.file.Close()
-	s := f.stored
-	// HTTPie's rule: the request's headers are the ones saved, besides
-	// cookies; the session's own (defaults, stored ones) are not.
-	now := time.Now()
-	st := env.Session.State(now)
-	st.Header = http.Header{}
+	var u sessionfile.Update
 	if env.Request != nil {
+		u.Header, u.HeaderOrder = http.Header{}, env.Request.HeaderOrder
 		for name, values := range env.Request.Header {
 			if env.Opts == nil || !env.Opts.Transfer.isImplicitHeader(name) {
-				st.Header[name] = values
+				u.Header[name] = values
 			}
 		}
 	}
-	if !f.givenOnCommandLine("auth") && !cachesCredentials(env.Session.Auth) {
-		st.Auth = nil
+	if f.givenOnCommandLine("auth") {
+		u.Auth = env.Session.Auth
 	}
-	if err := s.TakeBack(st, now); errors.Is(err, config.ErrUnstorableAuth) {
-		env.Warn("session %s: this kind of auth cannot be saved", f.path)
-	} else if err != nil {
-		return err
-	}
-	s.SetHelperAnswers(helperAnswers(env.Request.Auth, env.Session.Auth, &httpclient.HostHelpers{Helpers: env.Session.HostHelpers}), time.Now())
-	g := f.given
-	if g.hasProxy {
-		if s.Proxies == nil {
-			s.Proxies = map[string]string{}
-		}
-		maps.Copy(s.Proxies, g.proxies)
-	}
-	if g.verify != "" {
-		s.Verify = g.verify
-	}
-	if g.cert != "" {
-		s.Cert, s.CertKey = g.cert, g.certKey
-	}
-	if g.timeout != "" {
-		s.Timeout = g.timeout
-	}
+	u.Settings = f.given
 	if f.givenOnCommandLine("max-redirects") {
 		n := env.Session.MaxRedirects
-		s.MaxRedirects = &n
+		u.Settings.MaxRedirects = &n
 	}
-	if err := f.file.Save(s); err != nil {
-		return err
+	err := f.file.Save(env.Session, u)
+	if errors.Is(err, sessionfile.ErrUnstorableAuth) {
+		env.Warn("session %s: this kind of auth cannot be saved", f.path)
+		return nil
 	}
-	return nil
-}
-
-// helperAnswers are the unexpired credential helper answers of the auths
-// in use, to keep in the session.
-func helperAnswers(auths ...httpclient.Auth) []config.HelperAnswer {
-	var out []config.HelperAnswer
-	add := func(a *httpclient.ExecAuth) {
-		if ans := a.CurrentAnswer(); ans != nil {
-			out = append(out, config.HelperAnswer{Helper: strings.Join(a.Args, " "), Host: ans.Host, Headers: ans.Headers, Expires: ans.Expiry.Unix()})
-		}
-	}
-	for _, a := range auths {
-		switch a := a.(type) {
-		case *httpclient.ExecAuth:
-			add(a)
-		case *httpclient.HostHelpers:
-			for _, h := range a.Helpers {
-				add(h)
-			}
-		}
-	}
-	return out
-}
-
-// cachesCredentials reports whether a is an Auth whose credentials change
-// as it is used (an OAuth 2 token), so a session keeps them even when no
-// --auth was given this time.
-func cachesCredentials(a httpclient.Auth) bool {
-	_, ok := a.(*httpclient.OAuth2Auth)
-	return ok
+	return err
 }

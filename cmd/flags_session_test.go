@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/reqs-cli/reqs/pkg/config"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/spf13/pflag"
 )
 
@@ -98,21 +99,21 @@ func TestSessionSaveAndReload(t *testing.T) {
 	}
 
 	path := filepath.Join(dir, "sessions", "example.com_8080", "work.json")
-	s, exists, err := config.ReadSession(path)
-	if err != nil || !exists {
-		t.Fatalf("ReadSession(%s) = %v, %v", path, exists, err)
+	f, err := sessionfile.Read(path)
+	if err != nil || !f.Exists {
+		t.Fatalf("Read(%s) = %v, %v", path, f, err)
 	}
-	five := 5
-	want := &config.Session{
-		Version: config.SessionVersion,
-		Headers: []config.Header{{Name: "X-Api", Value: "1"}},
-		Auth:    &config.Auth{Type: "basic", Username: "user", Password: "pw"},
-		Cookies: []config.Cookie{
+	s := f.Session
+	five, three, four := 5, 3*time.Second, 4*time.Second
+	want := &sessionfile.Session{
+		Version: sessionfile.Version,
+		Headers: []sessionfile.Header{{Name: "X-Api", Value: "1"}},
+		Auth:    &sessionfile.Auth{Type: "basic", Username: "user", Password: "pw"},
+		Cookies: []sessionfile.Cookie{
 			{Name: "given", Value: "1", Domain: "example.com", HostOnly: true, Path: "/"},
 			{Name: "server", Value: "2", Domain: "example.com", HostOnly: true, Path: "/"},
 		},
-		MaxRedirects: &five,
-		Timeout:      "3,4",
+		Settings: sessionfile.Settings{MaxRedirects: &five, ConnectTimeout: &three, ReadTimeout: &four},
 	}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("saved session (-want +got):\n%s", diff)
@@ -151,12 +152,13 @@ func TestSessionSaveAndReload(t *testing.T) {
 	if err := save3(); err != nil {
 		t.Fatal(err)
 	}
-	s, _, err = config.ReadSession(path)
+	f, err = sessionfile.Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Timeout != "7" || len(s.Headers) != 1 || s.Headers[0].Value != "2" {
-		t.Errorf("after overriding: timeout %q, headers %v; want 7 and X-Api: 2", s.Timeout, s.Headers)
+	s = f.Session
+	if *s.ReadTimeout != 7*time.Second || len(s.Headers) != 1 || s.Headers[0].Value != "2" {
+		t.Errorf("after overriding: read timeout %v, headers %v; want 7s and X-Api: 2", *s.ReadTimeout, s.Headers)
 	}
 }
 
@@ -263,58 +265,6 @@ func TestLoadWithoutSessionGivesJar(t *testing.T) {
 	}
 }
 
-func TestFormatTimeout(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		c, r time.Duration
-		want string
-	}{
-		{3 * time.Second, 3 * time.Second, "3"},
-		{1500 * time.Millisecond, 10 * time.Second, "1.5,10"},
-		{0, 0, "0"},
-	}
-	for _, tc := range tests {
-		if got := formatTimeout(tc.c, tc.r); got != tc.want {
-			t.Errorf("formatTimeout(%v, %v) = %q, want %q", tc.c, tc.r, got, tc.want)
-		}
-	}
-}
-
-func TestAbsIfFile(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	file := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(file, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	rel, err := filepath.Rel(mustGetwd(t), file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"no", "no"},
-		{"yes", "yes"},
-		{rel, file},
-		{file, file},
-		{"missing.pem", "missing.pem"},
-	}
-	for _, tc := range tests {
-		if got := absIfFile(tc.in); got != tc.want {
-			t.Errorf("absIfFile(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func mustGetwd(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wd
-}
-
 func TestSessionReleaseWithoutSave(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -322,9 +272,9 @@ func TestSessionReleaseWithoutSave(t *testing.T) {
 	r := newSessionRun(t, dir, "http://example.com/", http.Header{"X-A": {"1"}}, "--session", path)
 	r.start(t)
 	r.opts.Session.release()
-	f, err := config.LockSession(path, func() { t.Errorf("the lock is still held after release") })
-	if err != nil {
-		t.Fatal(err)
+	f, ok, err := sessionfile.TryLock(path)
+	if err != nil || !ok {
+		t.Fatalf("TryLock after release = %v, %v: the lock is still held", ok, err)
 	}
 	defer f.Close()
 	if f.Exists {

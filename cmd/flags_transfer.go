@@ -17,6 +17,7 @@ import (
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
 	"github.com/reqs-cli/reqs/pkg/httpclient/download"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/pflag"
 )
@@ -87,7 +88,7 @@ func (f *transferFlags) register(fs *pflag.FlagSet) {
 // options.
 func (f *transferFlags) apply(o *httpclient.Options) error {
 	if f.Timeout != "" {
-		c, r, err := parseTimeout(f.Timeout)
+		c, r, err := sessionfile.ParseTimeout(f.Timeout)
 		if err != nil {
 			return usageErrorf("invalid --timeout %q: %v", f.Timeout, err)
 		}
@@ -153,27 +154,6 @@ func (f *transferFlags) withMaxTime(ctx context.Context) (context.Context, conte
 		return httpclient.WithMaxTime(ctx, d)
 	}
 	return ctx, func() {}
-}
-
-// parseTimeout reads "S" (both timeouts) or "CONNECT,READ", in seconds;
-// 0 means no limit.
-func parseTimeout(s string) (connect, read time.Duration, err error) {
-	parts := strings.Split(s, ",")
-	if len(parts) > 2 {
-		return 0, 0, errors.New("want SECONDS or CONNECT,READ")
-	}
-	var ds []time.Duration
-	for _, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || v < 0 || v > 1e9 || v != v {
-			return 0, 0, fmt.Errorf("%q is not a number of seconds", p)
-		}
-		ds = append(ds, time.Duration(v*float64(time.Second)))
-	}
-	if len(ds) == 1 {
-		return ds[0], ds[0], nil
-	}
-	return ds[0], ds[1], nil
 }
 
 // parseStatuses reads a comma-separated list of status codes.

@@ -9,44 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
-
-func TestParseTimeout(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in            string
-		connect, read time.Duration
-		wantErr       bool
-	}{
-		{in: "5", connect: 5 * time.Second, read: 5 * time.Second},
-		{in: "0.25", connect: 250 * time.Millisecond, read: 250 * time.Millisecond},
-		{in: "3,0.5", connect: 3 * time.Second, read: 500 * time.Millisecond},
-		{in: " 1 , 2 ", connect: time.Second, read: 2 * time.Second},
-		{in: "0", connect: 0, read: 0},
-		{in: "soon", wantErr: true},
-		{in: "1,2,3", wantErr: true},
-		{in: ",5", wantErr: true},
-		{in: "-1", wantErr: true},
-		{in: "NaN", wantErr: true},
-		{in: "inf", wantErr: true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			t.Parallel()
-			c, r, err := parseTimeout(tc.in)
-			if tc.wantErr {
-				if err == nil {
-					t.Errorf("parseTimeout(%q) = %v, %v, want an error", tc.in, c, r)
-				}
-				return
-			}
-			if err != nil || c != tc.connect || r != tc.read {
-				t.Errorf("parseTimeout(%q) = %v, %v, %v; want %v, %v", tc.in, c, r, err, tc.connect, tc.read)
-			}
-		})
-	}
-}
 
 func TestParseStatuses(t *testing.T) {
 	t.Parallel()

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
 )
@@ -119,17 +120,17 @@ func sessionPathFor(o *sessionOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if config.IsSessionPath(o.Name) {
+	if sessionfile.IsPath(o.Name) {
 		return o.Name, nil
 	}
 	if o.Host == "" {
 		return "", usageErrorf("session %q: --host HOST is needed with a session name", o.Name)
 	}
-	hostDir, err := config.HostFlagDir(o.Host)
+	hostDir, err := sessionfile.HostFlagDir(o.Host)
 	if err != nil {
 		return "", usageErrorf("--host: %v", err)
 	}
-	p, err := config.SessionPath(dir, o.Name, hostDir)
+	p, err := sessionfile.Path(dir, o.Name, hostDir)
 	if err != nil {
 		return "", usageErrorf("%v", err)
 	}
@@ -143,11 +144,11 @@ func runSessionList(_ context.Context, o *sessionOptions) error {
 	}
 	hostDir := ""
 	if o.Host != "" {
-		if hostDir, err = config.HostFlagDir(o.Host); err != nil {
+		if hostDir, err = sessionfile.HostFlagDir(o.Host); err != nil {
 			return usageErrorf("--host: %v", err)
 		}
 	}
-	infos, err := config.ListSessions(dir, hostDir)
+	infos, err := sessionfile.List(dir, hostDir)
 	if err != nil {
 		return err
 	}
@@ -169,11 +170,12 @@ func runSessionShow(_ context.Context, o *sessionOptions) error {
 	if err != nil {
 		return err
 	}
-	s, exists, err := config.ReadSession(p)
+	f, err := sessionfile.Read(p)
 	if err != nil {
 		return err
 	}
-	if !exists {
+	s := f.Session
+	if !f.Exists {
 		return fmt.Errorf("session %s: %w", p, fs.ErrNotExist)
 	}
 	if !o.ShowSecrets {
@@ -196,7 +198,7 @@ func runSessionRm(_ context.Context, o *sessionOptions) error {
 	if err != nil {
 		return err
 	}
-	return config.RemoveSession(p)
+	return sessionfile.Remove(p)
 }
 
 func runSessionPath(_ context.Context, o *sessionOptions) error {
@@ -220,7 +222,7 @@ func runSessionImportHTTPie(_ context.Context, o *sessionOptions) error {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(o.ImportPath), ".json")
 	}
-	if config.IsSessionPath(name) {
+	if sessionfile.IsPath(name) {
 		return usageErrorf("--name %q: give a session name, not a path", name)
 	}
 	host := o.Host
@@ -229,9 +231,9 @@ func runSessionImportHTTPie(_ context.Context, o *sessionOptions) error {
 		if err != nil {
 			return err
 		}
-		host = config.HostFromDir(filepath.Base(filepath.Dir(abs)))
+		host = sessionfile.HostFromDir(filepath.Base(filepath.Dir(abs)))
 	}
-	s, err := config.ImportHTTPie(o.ImportPath, data, host)
+	s, err := sessionfile.ImportHTTPie(o.ImportPath, data, host)
 	if err != nil {
 		return err
 	}
@@ -239,7 +241,7 @@ func runSessionImportHTTPie(_ context.Context, o *sessionOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := config.CreateSession(p, s); err != nil {
+	if err := sessionfile.Create(p, s); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("session %q for %s already exists (%s): remove it first with `reqs session rm %s --host %s`", name, host, p, name, host)
 		}

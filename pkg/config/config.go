@@ -276,3 +276,13 @@ func scalarString(v any) (string, error) {
 	}
 	return fmt.Sprint(v), nil
 }
+
+// parseError is a file's syntax error in words a user reads; the
+// parser's own error stays in the chain for --debug.
+type parseError struct {
+	msg string
+	err error
+}
+
+func (e *parseError) Error() string { return e.msg }
+func (e *parseError) Unwrap() error { return e.err }

@@ -1,6 +1,6 @@
-// Package config finds reqs' configuration directory, reads the config
-// file (with viper) and the REQS_* environment, and stores named sessions
-// on disk. It is the only package that imports viper.
+// Package config finds reqs' configuration directory and reads the config
+// file (with viper) and the REQS_* environment. It is the only package
+// that imports viper; session files are package sessionfile's.
 package config
 
 import (
@@ -35,13 +35,4 @@ func Dir(getenv func(string) string) (string, error) {
 		return "", errors.New("cannot find the configuration directory: set " + DirEnv)
 	}
 	return filepath.Join(home, ".config", "reqs"), nil
-}
-
-// ensurePrivateDir creates dir and its missing parents with mode 0700, as
-// sessions hold credentials. Existing directories keep their mode.
-func ensurePrivateDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create directory: %w", err)
-	}
-	return nil
 }

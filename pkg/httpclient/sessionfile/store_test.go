@@ -1,4 +1,4 @@
-package config
+package sessionfile
 
 import (
 	"bytes"
@@ -19,42 +19,46 @@ func TestLockSessionSaveRoundTrip(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sessions", "example.com", "s.json")
-	f, err := LockSession(path, nil)
+	f, err := Lock(path)
 	if err != nil {
-		t.Fatalf("LockSession(%s): %v", path, err)
+		t.Fatalf("Lock(%s): %v", path, err)
 	}
 	if f.Exists {
-		t.Errorf("LockSession(%s).Exists = true for a new session", path)
+		t.Errorf("Lock(%s).Exists = true for a new session", path)
 	}
-	two := 2
+	two, yes, three, ten := 2, true, 3*time.Second, 10*time.Second
 	want := &Session{
-		Version: SessionVersion,
+		Version: Version,
 		Headers: []Header{{"X-A", "1"}, {"X-A", "2"}},
 		Auth:    &Auth{Type: "basic", Username: "u", Password: "p"},
 		Cookies: []Cookie{
 			{Name: "a", Value: "1", Domain: "example.com", HostOnly: true, Path: "/", Secure: true, HTTPOnly: true, SameSite: "Lax"},
 			{Name: "b", Value: "2", Domain: "example.com", Path: "/x", Expires: time.Now().Add(time.Hour).Unix()},
 		},
-		Params:       []Param{{"k", "v"}},
-		Proxies:      map[string]string{"http": "http://proxy:3128"},
-		Verify:       "no",
-		Cert:         "/c.pem",
-		CertKey:      "/k.pem",
-		MaxRedirects: &two,
-		Timeout:      "3,10",
+		Params: []Param{{"k", "v"}},
+		Settings: Settings{
+			Proxies:        map[string]string{"http": "http://proxy:3128"},
+			Insecure:       &yes,
+			Cert:           "/c.pem",
+			CertKey:        "/k.pem",
+			MaxRedirects:   &two,
+			ConnectTimeout: &three,
+			ReadTimeout:    &ten,
+		},
 	}
-	if err := f.Save(want); err != nil {
-		t.Fatalf("Save: %v", err)
+	if err := f.write(want); err != nil {
+		t.Fatalf("write: %v", err)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	got, exists, err := ReadSession(path)
-	if err != nil || !exists {
-		t.Fatalf("ReadSession(%s) = _, %v, %v; want the saved session", path, exists, err)
+	rf, err := Read(path)
+	if err != nil || !rf.Exists {
+		t.Fatalf("Read(%s) = %v, %v; want the saved session", path, rf, err)
 	}
+	got := rf.Session
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("ReadSession after Save (-want +got):\n%s", diff)
+		t.Errorf("Read after Save (-want +got):\n%s", diff)
 	}
 
 	// The file is private, in a private directory.
@@ -113,12 +117,13 @@ func TestReadSessionDropsExpiredCookies(t *testing.T) {
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, _, err := ReadSession(path)
+	rf, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := rf.Session
 	if len(s.Cookies) != 1 || s.Cookies[0].Name != "new" {
-		t.Errorf("ReadSession(%s).Cookies = %v, want only \"new\"", body, s.Cookies)
+		t.Errorf("Read(%s).Cookies = %v, want only \"new\"", body, s.Cookies)
 	}
 }
 
@@ -144,17 +149,17 @@ func TestLockSessionParseErrors(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			f, err := LockSession(path, nil)
+			f, err := Lock(path)
 			if err == nil {
 				f.Close()
-				t.Fatalf("LockSession of %q succeeded, want an error", tc.content)
+				t.Fatalf("Lock of %q succeeded, want an error", tc.content)
 			}
-			if !errors.Is(err, ErrSessionParse) {
-				t.Errorf("LockSession of %q: error %v does not wrap ErrSessionParse", tc.content, err)
+			if !errors.Is(err, ErrParse) {
+				t.Errorf("Lock of %q: error %v does not wrap ErrParse", tc.content, err)
 			}
 			for _, w := range append(tc.want, path) {
 				if !strings.Contains(err.Error(), w) {
-					t.Errorf("LockSession of %q: error %q does not contain %q", tc.content, err, w)
+					t.Errorf("Lock of %q: error %q does not contain %q", tc.content, err, w)
 				}
 			}
 			got, _ := os.ReadFile(path)
@@ -165,9 +170,9 @@ func TestLockSessionParseErrors(t *testing.T) {
 			if err := os.WriteFile(path, []byte(`{"version":1}`), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			f, err = LockSession(path, func() { t.Errorf("lock still held after a parse error") })
-			if err != nil {
-				t.Fatalf("LockSession after fixing the file: %v", err)
+			f, ok, err := TryLock(path)
+			if err != nil || !ok {
+				t.Fatalf("TryLock after fixing the file = %v, %v: the lock is still held after a parse error", ok, err)
 			}
 			f.Close()
 		})
@@ -177,23 +182,27 @@ func TestLockSessionParseErrors(t *testing.T) {
 func TestLockSessionWaits(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "s.json")
-	first, err := LockSession(path, nil)
+	first, err := Lock(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waiting := make(chan struct{})
-	got := make(chan *SessionFile)
+	got := make(chan *File)
 	go func() {
-		f, err := LockSession(path, func() { close(waiting) })
+		if _, ok, err := TryLock(path); ok || err != nil {
+			t.Errorf("TryLock of a held lock = %v, %v; want false, nil", ok, err)
+		}
+		close(waiting)
+		f, err := Lock(path)
 		if err != nil {
-			t.Errorf("second LockSession: %v", err)
+			t.Errorf("second Lock: %v", err)
 		}
 		got <- f
 	}()
 	<-waiting
 	s := first.Session
 	s.Cookies = append(s.Cookies, Cookie{Name: "a", Value: "1", Domain: "h", Path: "/"})
-	if err := first.Save(s); err != nil {
+	if err := first.write(s); err != nil {
 		t.Fatal(err)
 	}
 	first.Close()
@@ -207,27 +216,27 @@ func TestLockSessionWaits(t *testing.T) {
 func TestSaveAfterCloseFails(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "s.json")
-	f, err := LockSession(path, nil)
+	f, err := Lock(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
-	if err := f.Save(&Session{}); err == nil {
-		t.Errorf("Save after Close succeeded, want an error")
+	if err := f.write(&Session{}); err == nil {
+		t.Errorf("write after Close succeeded, want an error")
 	}
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("Save after Close wrote %s", path)
+		t.Errorf("write after Close wrote %s", path)
 	}
 }
 
 func TestCreateSessionRefusesExisting(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "s.json")
-	if err := CreateSession(path, &Session{}); err != nil {
-		t.Fatalf("CreateSession(%s): %v", path, err)
+	if err := Create(path, &Session{}); err != nil {
+		t.Fatalf("Create(%s): %v", path, err)
 	}
-	if err := CreateSession(path, &Session{}); !errors.Is(err, fs.ErrExist) {
-		t.Errorf("second CreateSession(%s) = %v, want fs.ErrExist", path, err)
+	if err := Create(path, &Session{}); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("second Create(%s) = %v, want fs.ErrExist", path, err)
 	}
 }
 
@@ -250,7 +259,7 @@ func TestListAndRemoveSessions(t *testing.T) {
 	write("example.com", "notes.txt", `x`)
 	write("localhost_8080", "dev.json", `{bad`)
 
-	all, err := ListSessions(dir, "")
+	all, err := List(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,23 +278,23 @@ func TestListAndRemoveSessions(t *testing.T) {
 		{"localhost:8080", "dev", 0, true},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("ListSessions (-want +got):\n%s", diff)
+		t.Errorf("List (-want +got):\n%s", diff)
 	}
 
-	one, err := ListSessions(dir, "localhost_8080")
+	one, err := List(dir, "localhost_8080")
 	if err != nil || len(one) != 1 || one[0].Name != "dev" {
-		t.Errorf("ListSessions(host localhost_8080) = %v, %v; want dev alone", one, err)
+		t.Errorf("List(host localhost_8080) = %v, %v; want dev alone", one, err)
 	}
 
 	p := filepath.Join(dir, "sessions", "example.com", "a.json")
-	if err := RemoveSession(p); err != nil {
-		t.Fatalf("RemoveSession(%s): %v", p, err)
+	if err := Remove(p); err != nil {
+		t.Fatalf("Remove(%s): %v", p, err)
 	}
 	if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("%s still exists after RemoveSession", p)
+		t.Errorf("%s still exists after Remove", p)
 	}
-	if err := RemoveSession(p); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("RemoveSession of a missing file = %v, want fs.ErrNotExist", err)
+	if err := Remove(p); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Remove of a missing file = %v, want fs.ErrNotExist", err)
 	}
 }
 
@@ -322,14 +331,14 @@ func BenchmarkSessionLoadSave10k(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		f, err := LockSession(path, nil)
+		f, err := Lock(path)
 		if err != nil {
 			b.Fatal(err)
 		}
 		jar := cookiejar.New()
 		jar.Load(f.Session.JarCookies())
 		f.Session.SetJarCookies(jar.All(), time.Now())
-		if err := f.Save(f.Session); err != nil {
+		if err := f.write(f.Session); err != nil {
 			b.Fatal(err)
 		}
 		f.Close()
@@ -351,7 +360,7 @@ func TestEncodeSessionRoundTrip(t *testing.T) {
 				{Name: "a", Value: tricky, Domain: "h", HostOnly: true, Path: "/p\"", Expires: 42, Secure: true, HTTPOnly: true, SameSite: "None"},
 				{Name: "b", Value: "", Domain: "h", Path: "/"},
 			},
-			Proxies: map[string]string{"b": "2", "a": "1"},
+			Settings: Settings{Proxies: map[string]string{"b": "2", "a": "1"}},
 		}},
 	}
 	for _, tc := range tests {

@@ -1,4 +1,4 @@
-package config
+package sessionfile
 
 import (
 	"errors"
@@ -35,7 +35,7 @@ func TestImportHTTPie(t *testing.T) {
 				]
 			}`,
 			want: &Session{
-				Version: SessionVersion,
+				Version: Version,
 				Headers: []Header{{"X-A", "1"}, {"X-A", "2"}},
 				Auth:    &Auth{Type: "basic", Username: "u", Password: "p:q"},
 				Cookies: []Cookie{
@@ -56,7 +56,7 @@ func TestImportHTTPie(t *testing.T) {
 				"headers": {"X-B": "2", "X-A": "1", "X-Unset": null}
 			}`,
 			want: &Session{
-				Version: SessionVersion,
+				Version: Version,
 				Headers: []Header{{"X-A", "1"}, {"X-B", "2"}},
 				Cookies: []Cookie{
 					{Name: "a", Value: "1", Domain: "example.com", HostOnly: true, Path: "/"},
@@ -77,7 +77,7 @@ func TestImportHTTPie(t *testing.T) {
 				]
 			}`,
 			want: &Session{
-				Version: SessionVersion,
+				Version: Version,
 				Cookies: []Cookie{
 					{Name: "sid", Value: "abc", Domain: "localhost", HostOnly: true, Path: "/"},
 					{Name: "wide", Value: "1", Domain: "localhost", Path: "/"},
@@ -90,7 +90,7 @@ func TestImportHTTPie(t *testing.T) {
 			host: "[::1]:5000",
 			data: `{"cookies": [{"domain": "[::1].local", "name": "sid", "path": "/", "value": "abc"}]}`,
 			want: &Session{
-				Version: SessionVersion,
+				Version: Version,
 				Cookies: []Cookie{{Name: "sid", Value: "abc", Domain: "::1", HostOnly: true, Path: "/"}},
 			},
 		},
@@ -98,13 +98,13 @@ func TestImportHTTPie(t *testing.T) {
 			name: "bearer",
 			host: "[::1]:3000",
 			data: `{"auth": {"type": "bearer", "raw_auth": "tok"}}`,
-			want: &Session{Version: SessionVersion, Auth: &Auth{Type: "bearer", Token: "tok"}},
+			want: &Session{Version: Version, Auth: &Auth{Type: "bearer", Token: "tok"}},
 		},
 		{
 			name: "digest with username and password",
 			host: "h",
 			data: `{"auth": {"type": "digest", "username": "u", "password": "p"}}`,
-			want: &Session{Version: SessionVersion, Auth: &Auth{Type: "digest", Username: "u", Password: "p"}},
+			want: &Session{Version: Version, Auth: &Auth{Type: "digest", Username: "u", Password: "p"}},
 		},
 	}
 	for _, tc := range tests {
@@ -134,8 +134,8 @@ func TestImportHTTPieErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := ImportHTTPie("in.json", []byte(tc.data), "h")
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrSessionParse) {
-				t.Errorf("ImportHTTPie(%s) = %v, want an ErrSessionParse containing %q", tc.data, err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrParse) {
+				t.Errorf("ImportHTTPie(%s) = %v, want an ErrParse containing %q", tc.data, err, tc.want)
 			}
 		})
 	}
@@ -144,17 +144,17 @@ func TestImportHTTPieErrors(t *testing.T) {
 func TestRedacted(t *testing.T) {
 	t.Parallel()
 	s := &Session{
-		Headers: []Header{{"Authorization", "Basic x"}, {"X-Api-Token", "t"}, {"Accept", "text/html"}},
-		Auth:    &Auth{Type: "basic", Username: "u", Password: "p"},
-		Cookies: []Cookie{{Name: "sid", Value: "v", Domain: "h", Path: "/"}},
-		Proxies: map[string]string{"http": "http://user:pw@proxy:3128", "https": "http://proxy:3129"},
+		Headers:  []Header{{"Authorization", "Basic x"}, {"X-Api-Token", "t"}, {"Accept", "text/html"}},
+		Auth:     &Auth{Type: "basic", Username: "u", Password: "p"},
+		Cookies:  []Cookie{{Name: "sid", Value: "v", Domain: "h", Path: "/"}},
+		Settings: Settings{Proxies: map[string]string{"http": "http://user:pw@proxy:3128", "https": "http://proxy:3129"}},
 	}
 	got := s.Redacted()
 	want := &Session{
-		Headers: []Header{{"Authorization", "****"}, {"X-Api-Token", "****"}, {"Accept", "text/html"}},
-		Auth:    &Auth{Type: "basic", Username: "u", Password: "****"},
-		Cookies: []Cookie{{Name: "sid", Value: "****", Domain: "h", Path: "/"}},
-		Proxies: map[string]string{"http": "http://user:****@proxy:3128", "https": "http://proxy:3129"},
+		Headers:  []Header{{"Authorization", "****"}, {"X-Api-Token", "****"}, {"Accept", "text/html"}},
+		Auth:     &Auth{Type: "basic", Username: "u", Password: "****"},
+		Cookies:  []Cookie{{Name: "sid", Value: "****", Domain: "h", Path: "/"}},
+		Settings: Settings{Proxies: map[string]string{"http": "http://user:****@proxy:3128", "https": "http://proxy:3129"}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Redacted (-want +got):\n%s", diff)

@@ -1,4 +1,17 @@
-package config
+// Package sessionfile keeps an [httpclient.Session] on disk between runs,
+// in the files `reqs --session` reads and writes (HTTPie's layout:
+// <dir>/sessions/<host>/<name>.json): the headers, credentials, query
+// parameters and cookies a session holds, and its settings (proxies, TLS
+// verification, client certificate, timeouts, redirect limit).
+//
+// A use of a session file goes: [Lock] (or [Read] for a use that saves
+// nothing), [Merge] the stored [Settings] under the ones given for this
+// use and apply them to the [httpclient.Options] the session is built
+// with, [File.Apply] the rest to the session, send, then [File.Save] and
+// Close. Files are written atomically, mode 0600 in a 0700 directory, and
+// one that cannot be parsed is an error naming it and is never
+// overwritten.
+package sessionfile
 
 import (
 	"errors"
@@ -10,17 +23,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 )
 
-// SessionVersion is the format version written in every session file.
+// Version is the format version written in every session file.
 // Files with a newer version are refused rather than rewritten without
 // the fields this reqs does not know.
-const SessionVersion = 1
+const Version = 1
 
 // Session is the content of a session file: the request
-// defaults a named session keeps between invocations.
+// defaults a named session keeps between invocations. Its fields are
+// typed values; a file written with the command line's syntax for verify
+// ("no", a CA bundle path) and timeout ("5" or "3,10") is read into them.
 type Session struct {
 	Version int `json:"version"`
 	// Headers are sent with every request, in order; never Content-* or
@@ -32,18 +46,9 @@ type Session struct {
 	Cookies []Cookie `json:"cookies"`
 	// Params are added to every request's query.
 	Params []Param `json:"params,omitempty"`
-	// Proxies maps Requests' proxy keys (http, https, all, scheme://host)
-	// to proxy URLs.
-	Proxies map[string]string `json:"proxies,omitempty"`
-	// Verify is "yes", "no" or a CA bundle path; empty when not set.
-	Verify string `json:"verify,omitempty"`
-	// Cert and CertKey are client certificate and key paths.
-	Cert    string `json:"cert,omitempty"`
-	CertKey string `json:"cert_key,omitempty"`
-	// MaxRedirects is nil when not set.
-	MaxRedirects *int `json:"max_redirects,omitempty"`
-	// Timeout is as --timeout takes it: "S" or "CONNECT,READ" seconds.
-	Timeout string `json:"timeout,omitempty"`
+	// Settings are the transport defaults and redirect limit the
+	// session keeps.
+	Settings `json:",inline"`
 	// HelperAnswers are credential helpers' answers kept until they
 	// expire.
 	HelperAnswers []HelperAnswer `json:"helper_answers,omitempty"`
@@ -171,10 +176,6 @@ func (s *Session) dropExpired(now time.Time) bool {
 	return dropped
 }
 
-// IsSessionHeader reports whether a header belongs in a session; see
-// [httpclient.IsSessionHeader].
-func IsSessionHeader(name string) bool { return httpclient.IsSessionHeader(name) }
-
 // SetHeader replaces every stored value of name with values.
 func (s *Session) SetHeader(name string, values ...string) {
 	kept := s.Headers[:0:0]
@@ -201,25 +202,25 @@ func isSessionName(s string) bool {
 	return s != ""
 }
 
-// IsSessionPath reports whether --session's value is a file path rather
+// IsPath reports whether --session's value is a file path rather
 // than a name: it holds a path separator or ends in ".json".
-func IsSessionPath(v string) bool {
+func IsPath(v string) bool {
 	return strings.ContainsRune(v, '/') || strings.ContainsRune(v, filepath.Separator) || strings.HasSuffix(v, ".json")
 }
 
-// ErrSessionName is returned for a session name that cannot be a file
+// ErrName is returned for a session name that cannot be a file
 // name.
-var ErrSessionName = errors.New("invalid session name")
+var ErrName = errors.New("invalid session name")
 
-// SessionPath returns the file of a session: nameOrPath itself when it is
-// a path (see [IsSessionPath]), else <dir>/sessions/<hostDir>/<name>.json.
+// Path returns the file of a session: nameOrPath itself when it is
+// a path (see [IsPath]), else <dir>/sessions/<hostDir>/<name>.json.
 // hostDir comes from [HostDir] or [HostFlagDir].
-func SessionPath(dir, nameOrPath, hostDir string) (string, error) {
-	if IsSessionPath(nameOrPath) {
+func Path(dir, nameOrPath, hostDir string) (string, error) {
+	if IsPath(nameOrPath) {
 		return nameOrPath, nil
 	}
 	if !isSessionName(nameOrPath) || strings.Trim(nameOrPath, ".") == "" {
-		return "", fmt.Errorf("%w %q: use letters, digits, '_', '-' and '.', or a path", ErrSessionName, nameOrPath)
+		return "", fmt.Errorf("%w %q: use letters, digits, '_', '-' and '.', or a path", ErrName, nameOrPath)
 	}
 	if hostDir == "" {
 		return "", fmt.Errorf("session %q: no host", nameOrPath)

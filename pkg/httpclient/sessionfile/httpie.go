@@ -1,4 +1,4 @@
-package config
+package sessionfile
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
 // httpieSession is an HTTPie session file. HTTPie 3.1 and later write
@@ -48,14 +49,14 @@ func ImportHTTPie(path string, data []byte, host string) (*Session, error) {
 		hostname = h
 	}
 	hostname = strings.ToLower(strings.Trim(hostname, "[]"))
-	s := &Session{Version: SessionVersion}
+	s := &Session{Version: Version}
 
 	headers, err := httpieHeaders(hs.Headers)
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: headers: %w", ErrSessionParse, path, err)
+		return nil, fmt.Errorf("%w %s: headers: %w", ErrParse, path, err)
 	}
 	for _, h := range headers {
-		if h.Name == "" || !IsSessionHeader(h.Name) {
+		if h.Name == "" || !httpclient.IsSessionHeader(h.Name) {
 			continue
 		}
 		s.Headers = append(s.Headers, h)
@@ -63,7 +64,7 @@ func ImportHTTPie(path string, data []byte, host string) (*Session, error) {
 
 	cookies, err := httpieCookies(hs.Cookies)
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: cookies: %w", ErrSessionParse, path, err)
+		return nil, fmt.Errorf("%w %s: cookies: %w", ErrParse, path, err)
 	}
 	for _, c := range cookies {
 		sc := Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure}
@@ -103,7 +104,7 @@ func ImportHTTPie(path string, data []byte, host string) (*Session, error) {
 		case "bearer":
 			auth.Token = user
 		default:
-			return nil, fmt.Errorf("%w %s: auth type %q is not supported", ErrSessionParse, path, auth.Type)
+			return nil, fmt.Errorf("%w %s: auth type %q is not supported", ErrParse, path, auth.Type)
 		}
 		s.Auth = auth
 	}

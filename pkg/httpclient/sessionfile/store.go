@@ -1,4 +1,4 @@
-package config
+package sessionfile
 
 import (
 	"bytes"
@@ -19,9 +19,9 @@ import (
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
-// ErrSessionParse is wrapped by errors for a session file that cannot be
+// ErrParse is wrapped by errors for a session file that cannot be
 // read as one; such a file is never overwritten.
-var ErrSessionParse = errors.New("cannot parse session file")
+var ErrParse = errors.New("cannot parse session file")
 
 // LockPath is the lock file beside a session file: ".NAME.json.lock".
 // The session file itself cannot carry the lock, as every save replaces
@@ -30,58 +30,87 @@ func LockPath(path string) string {
 	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".lock")
 }
 
-// SessionFile is a session file held under an exclusive advisory lock
-// from [LockSession] until Close, so that a read-modify-write by one reqs
-// process is never interleaved with another's: parallel invocations on one
-// session lose no cookie.
-type SessionFile struct {
+// File is a session file in use: read by [Read], or held under an
+// exclusive advisory lock from [Lock] until Close, so that a
+// read-modify-write by one process is never interleaved with another's:
+// parallel invocations on one session lose no cookie. Between them,
+// [File.Apply] installs it into an [httpclient.Session] and [File.Save]
+// writes back what that use changed.
+type File struct {
 	// Path is the session file.
 	Path string
-	// Session is what the file held when it was locked (an empty session
+	// Session is what the file held when it was read (an empty session
 	// when it did not exist), with expired cookies dropped.
 	Session *Session
-	// Exists reports whether the file existed when it was locked.
+	// Exists reports whether the file existed when it was read.
 	Exists bool
 
-	lock *flock.Flock
+	lock *flock.Flock // nil when read without the lock
+	// applied is what Apply left in the session, to tell what changed.
+	applied *applied
 }
 
-// LockSession takes the exclusive lock of the session file at path,
-// creating its directory (mode 0700) when missing, and reads it. When
-// another process holds the lock, wait is called once (it may be nil)
-// before blocking until the lock is free. A file that cannot be parsed is
-// an error wrapping [ErrSessionParse] that names the file and position;
-// the lock is released then.
-func LockSession(path string, wait func()) (*SessionFile, error) {
+// Lock takes the exclusive lock of the session file at path, creating
+// its directory (mode 0700) when missing, waits while another process
+// holds it, and reads the file. A file that cannot be parsed is an error
+// wrapping [ErrParse] that names the file and position; the lock is
+// released then.
+func Lock(path string) (*File, error) {
+	f, ok, err := lock(path, true)
+	if err == nil && !ok {
+		err = fmt.Errorf("lock session %s: not taken", path)
+	}
+	return f, err
+}
+
+// TryLock is Lock that does not wait: ok is false (and f nil) when
+// another process holds the lock.
+func TryLock(path string) (f *File, ok bool, err error) {
+	return lock(path, false)
+}
+
+func lock(path string, wait bool) (*File, bool, error) {
 	if err := ensurePrivateDir(filepath.Dir(path)); err != nil {
-		return nil, fmt.Errorf("session %s: %w", path, err)
+		return nil, false, fmt.Errorf("session %s: %w", path, err)
 	}
 	lk := flock.New(LockPath(path), flock.SetPermissions(0o600))
 	ok, err := lk.TryLock()
 	if err != nil {
-		return nil, fmt.Errorf("lock session %s: %w", path, err)
+		return nil, false, fmt.Errorf("lock session %s: %w", path, err)
 	}
 	if !ok {
-		if wait != nil {
-			wait()
+		if !wait {
+			return nil, false, nil
 		}
 		if err := lk.Lock(); err != nil {
-			return nil, fmt.Errorf("lock session %s: %w", path, err)
+			return nil, false, fmt.Errorf("lock session %s: %w", path, err)
 		}
 	}
 	s, exists, err := readSession(path)
 	if err != nil {
 		lk.Unlock()
-		return nil, err
+		return nil, false, err
 	}
-	return &SessionFile{Path: path, Session: s, Exists: exists, lock: lk}, nil
+	return &File{Path: path, Session: s, Exists: exists, lock: lk}, true, nil
 }
 
-// Save writes s to the file atomically: a temporary file in the same
+// Read reads a session file without locking it, for a use that saves
+// nothing: every save replaces the file by rename, so a reader sees one
+// whole version and never waits for a writer. A missing file gives an
+// empty session.
+func Read(path string) (*File, error) {
+	s, exists, err := readSession(path)
+	if err != nil {
+		return nil, err
+	}
+	return &File{Path: path, Session: s, Exists: exists}, nil
+}
+
+// write writes s to the file atomically: a temporary file in the same
 // directory, written with mode 0600, synced, then renamed over the file,
 // so a reader or a crash sees the old content or the new, never a part.
 // Expired cookies are dropped. The lock stays held.
-func (f *SessionFile) Save(s *Session) error {
+func (f *File) write(s *Session) error {
 	if f.lock == nil || !f.lock.Locked() {
 		return fmt.Errorf("session %s: saved without its lock", f.Path)
 	}
@@ -89,24 +118,17 @@ func (f *SessionFile) Save(s *Session) error {
 }
 
 // Close releases the lock; it may be called more than once.
-func (f *SessionFile) Close() error {
+func (f *File) Close() error {
 	if f.lock == nil {
 		return nil
 	}
 	return f.lock.Unlock()
 }
 
-// ReadSession reads a session file without locking it: every write
-// replaces the file by rename, so a reader sees one whole version. A
-// missing file gives an empty session and exists false.
-func ReadSession(path string) (s *Session, exists bool, err error) {
-	return readSession(path)
-}
-
 func readSession(path string) (*Session, bool, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &Session{Version: SessionVersion}, false, nil
+		return &Session{Version: Version}, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("read session %s: %w", path, err)
@@ -124,30 +146,41 @@ func readSession(path string) (*Session, bool, error) {
 // as fast as encoding/json.
 func parseSession(path string, data []byte) (*Session, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("%w %s: empty file", ErrSessionParse, path)
+		return nil, fmt.Errorf("%w %s: empty file", ErrParse, path)
 	}
-	var s Session
-	if err := json.Unmarshal(data, &s, jsontext.AllowInvalidUTF8(true)); err != nil {
+	var d diskSession
+	if err := json.Unmarshal(data, &d, jsontext.AllowInvalidUTF8(true)); err != nil {
 		if looksLikeHTTPie(data) {
 			return nil, httpieError(path)
 		}
 		return nil, jsonError(path, data, err)
 	}
+	s := d.fromDisk()
 	switch {
 	case s.Version == 0 && looksLikeHTTPie(data):
 		return nil, httpieError(path)
 	case s.Version == 0:
-		s.Version = SessionVersion
-	case s.Version > SessionVersion:
-		return nil, fmt.Errorf("%w %s: version %d is newer than this reqs understands (%d)", ErrSessionParse, path, s.Version, SessionVersion)
+		s.Version = Version
+	case s.Version > Version:
+		return nil, fmt.Errorf("%w %s: version %d is newer than this reqs understands (%d)", ErrParse, path, s.Version, Version)
 	case s.Version < 0:
-		return nil, fmt.Errorf("%w %s: invalid version %d", ErrSessionParse, path, s.Version)
+		return nil, fmt.Errorf("%w %s: invalid version %d", ErrParse, path, s.Version)
 	}
-	return &s, nil
+	if bytes.Contains(data, []byte(`"verify"`)) || bytes.Contains(data, []byte(`"timeout"`)) {
+		// Written before the settings were typed.
+		var l legacySettings
+		if err := json.Unmarshal(data, &l, jsontext.AllowInvalidUTF8(true)); err != nil {
+			return nil, jsonError(path, data, err)
+		}
+		if err := s.migrate(l); err != nil {
+			return nil, fmt.Errorf("%w %s: %w", ErrParse, path, err)
+		}
+	}
+	return s, nil
 }
 
 func httpieError(path string) error {
-	return fmt.Errorf("%w %s: this is an HTTPie session; convert it with `reqs session import-httpie %s`", ErrSessionParse, path, path)
+	return fmt.Errorf("%w %s: this is an HTTPie session; convert it with `reqs session import-httpie %s`", ErrParse, path, path)
 }
 
 // jsonError wraps a decoding error with the file and its line and column.
@@ -164,10 +197,10 @@ func jsonError(path string, data []byte, err error) error {
 	// The file is never overwritten, so saying so tells the user to act.
 	why := &parseError{msg: syntaxReason(err) + " (fix or remove the file; reqs leaves it untouched)", err: err}
 	if offset < 0 {
-		return fmt.Errorf("%w %s: %w", ErrSessionParse, path, why)
+		return fmt.Errorf("%w %s: %w", ErrParse, path, why)
 	}
 	line, col := position(data, offset)
-	return fmt.Errorf("%w %s: line %d, column %d: %w", ErrSessionParse, path, line, col, why)
+	return fmt.Errorf("%w %s: line %d, column %d: %w", ErrParse, path, line, col, why)
 }
 
 // syntaxReason words a JSON decoding error without the decoder's
@@ -232,7 +265,7 @@ func looksLikeHTTPie(data []byte) bool {
 // writeSession encodes s and replaces path with it atomically.
 func writeSession(path string, s *Session, now time.Time) error {
 	out := *s
-	out.Version = SessionVersion
+	out.Version = Version
 	out.Cookies = append([]Cookie(nil), s.Cookies...)
 	out.dropExpired(now)
 	if out.Headers == nil {
@@ -253,9 +286,9 @@ func writeSession(path string, s *Session, now time.Time) error {
 // and is quick to write even with thousands of cookies. Invalid UTF-8
 // (a header typed in a Latin-1 terminal) is replaced, not refused.
 func encodeSession(s *Session) ([]byte, error) {
-	head := *s
+	head := toDisk(s)
 	head.Cookies = nil
-	data, err := json.Marshal(&head, json.Deterministic(true), jsontext.WithIndent("  "), jsontext.AllowInvalidUTF8(true))
+	data, err := json.Marshal(head, json.Deterministic(true), jsontext.WithIndent("  "), jsontext.AllowInvalidUTF8(true))
 	if err != nil {
 		return nil, err
 	}
@@ -351,9 +384,9 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-// RemoveSession deletes a session file (under its lock) and its lock
+// Remove deletes a session file (under its lock) and its lock
 // file. A missing file is an error wrapping fs.ErrNotExist.
-func RemoveSession(path string) error {
+func Remove(path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("session %s: %w", path, err)
 	}
@@ -369,8 +402,8 @@ func RemoveSession(path string) error {
 	return nil
 }
 
-// SessionInfo describes one stored session for `reqs session list`.
-type SessionInfo struct {
+// Info describes one stored session for `reqs session list`.
+type Info struct {
 	// Host is host or host:port, as --host takes it.
 	Host string
 	Name string
@@ -383,9 +416,9 @@ type SessionInfo struct {
 	Err error
 }
 
-// ListSessions lists the sessions under <dir>/sessions, of one host
+// List lists the sessions under <dir>/sessions, of one host
 // directory when hostDir is not empty, sorted by host and name.
-func ListSessions(dir, hostDir string) ([]SessionInfo, error) {
+func List(dir, hostDir string) ([]Info, error) {
 	root := filepath.Join(dir, "sessions")
 	var hosts []string
 	if hostDir != "" {
@@ -404,7 +437,7 @@ func ListSessions(dir, hostDir string) ([]SessionInfo, error) {
 			}
 		}
 	}
-	var out []SessionInfo
+	var out []Info
 	for _, h := range hosts {
 		entries, err := os.ReadDir(filepath.Join(root, h))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -419,7 +452,7 @@ func ListSessions(dir, hostDir string) ([]SessionInfo, error) {
 				continue
 			}
 			p := filepath.Join(root, h, name)
-			info := SessionInfo{Host: HostFromDir(h), Name: strings.TrimSuffix(name, ".json"), Path: p}
+			info := Info{Host: HostFromDir(h), Name: strings.TrimSuffix(name, ".json"), Path: p}
 			if st, err := e.Info(); err == nil {
 				info.Modified = st.ModTime()
 			}
@@ -441,10 +474,10 @@ func ListSessions(dir, hostDir string) ([]SessionInfo, error) {
 	return out, nil
 }
 
-// CreateSession writes a new session file at path; it fails with an error
+// Create writes a new session file at path; it fails with an error
 // wrapping fs.ErrExist when the file is already there.
-func CreateSession(path string, s *Session) error {
-	f, err := LockSession(path, nil)
+func Create(path string, s *Session) error {
+	f, err := Lock(path)
 	if err != nil {
 		return err
 	}
@@ -452,5 +485,31 @@ func CreateSession(path string, s *Session) error {
 	if f.Exists {
 		return fmt.Errorf("session %s: %w", path, fs.ErrExist)
 	}
-	return f.Save(s)
+	return f.write(s)
+}
+
+// ensurePrivateDir creates dir and its missing parents with mode 0700, as
+// sessions hold credentials. Existing directories keep their mode.
+func ensurePrivateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create directory: %w", err)
+	}
+	return nil
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, offset int64) (line, col int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	line, col = 1, 1
+	for _, b := range data[:offset] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
 }
