@@ -100,6 +100,11 @@ type Request struct {
 	// X-REQUEST-TYPE: GraphQL header): its body is a query, optionally
 	// followed by a JSON object of variables, sent as a JSON POST.
 	GraphQL bool
+	// WebSocket marks a WebSocket request (a WEBSOCKET request line, or a
+	// ws:// or wss:// URL): Method is GET, and what follows the headers
+	// is Messages, not a body.
+	WebSocket bool
+	Messages  []WSStep
 
 	// Body is the text after the headers (nil when there is none),
 	// without its comment lines and the blanks around it. When BodyFile
@@ -550,6 +555,9 @@ func (p *parser) finishBody(req *Request, lines []int, next int) (int, error) {
 	for len(lines) > 0 && strings.TrimSpace(p.lines[lines[len(lines)-1]]) == "" {
 		lines = lines[:len(lines)-1]
 	}
+	if req.WebSocket {
+		return next, p.messages(req, lines)
+	}
 	if len(lines) > 0 {
 		if err := p.body(req, lines); err != nil {
 			return next, err
@@ -658,7 +666,7 @@ var knownMethods = map[string]bool{
 	"GET": true, "POST": true, "PUT": true, "DELETE": true, "PATCH": true, "HEAD": true,
 	"OPTIONS": true, "TRACE": true, "CONNECT": true, "GRAPHQL": true,
 	"PROPFIND": true, "PROPPATCH": true, "MKCOL": true, "COPY": true, "MOVE": true,
-	"LOCK": true, "UNLOCK": true, "SEARCH": true, "QUERY": true,
+	"LOCK": true, "UNLOCK": true, "SEARCH": true, "QUERY": true, "WEBSOCKET": true,
 }
 
 // requestLineLike reports whether a line is a request line beyond doubt:
@@ -673,7 +681,7 @@ func requestLineLike(line string) bool {
 		return false
 	}
 	rest = strings.TrimLeft(rest, " \t")
-	return strings.HasPrefix(rest, "http://") || strings.HasPrefix(rest, "https://") ||
+	return strings.HasPrefix(rest, "http://") || strings.HasPrefix(rest, "https://") || isWebSocketURL(rest) ||
 		strings.HasPrefix(rest, "{{") || strings.HasPrefix(rest, "/") && !strings.HasPrefix(rest, "//")
 }
 
@@ -960,11 +968,14 @@ func (p *parser) requestLine(req *Request, i int) error {
 		first, rest = trimmed, ""
 	}
 	switch {
-	case rest != "" && (first == "GRPC" || first == "WEBSOCKET"):
-		// JetBrains' client speaks other protocols with these; sent as
-		// they are, they would be requests with a made-up method.
+	case rest != "" && first == "GRPC":
+		// JetBrains' client speaks gRPC with this; sent as it is, it
+		// would be a request with a made-up method.
 		req.Method, req.URL = first, rest
 		return errorf(req.Pos, "%s requests are not supported by reqs, which sends HTTP requests; write the HTTP request instead", first)
+	case rest != "" && first == "WEBSOCKET":
+		req.WebSocket = true
+		first, trimmed = "GET", "GET "+rest
 	case rest != "" && !strings.ContainsAny(rest, " \t") && (first == "run" || first == "import"):
 		return errorf(req.Pos, "`%s` lines are not supported by reqs; pass the request files to reqs run instead", first)
 	}
@@ -981,7 +992,10 @@ func (p *parser) requestLine(req *Request, i int) error {
 		rest = strings.TrimRight(rest[:k], " \t")
 	}
 	req.URL = rest
-	req.URLPos = p.pos(i, col+strings.Index(trimmed, rest))
+	req.URLPos = p.pos(i, col+strings.Index(line[col:], rest))
+	if isWebSocketURL(rest) {
+		req.WebSocket = true
+	}
 	if strings.HasPrefix(req.URL, "HTTP/") || isMethod(req.URL) && len(req.URL) > 1 {
 		return errorf(req.Pos, "expected a request line `METHOD URL [HTTP/VERSION]`, got %q", excerpt(redactLine(trimmed)))
 	}

@@ -1,0 +1,87 @@
+package httpfile
+
+import "strings"
+
+// WSStep is one step of a WebSocket request, in JetBrains' syntax: the
+// lines after the headers are messages separated by `===` lines, and a
+// `=== wait-for-server` line also waits for one message from the server
+// before the next is sent (several wait for as many).
+type WSStep struct {
+	// Wait, when true, waits for a message; otherwise the step sends Text,
+	// or the file File (substituted first when Subst), at Pos.
+	Wait  bool
+	Text  string
+	File  string
+	Subst bool
+	Pos   Pos
+}
+
+// waitForServer is the separator that also waits for the server.
+const waitForServer = "wait-for-server"
+
+// isWebSocketURL reports whether a URL starts with ws:// or wss://.
+func isWebSocketURL(u string) bool {
+	lower := strings.ToLower(u[:min(len(u), 6)])
+	return strings.HasPrefix(lower, "ws://") || strings.HasPrefix(lower, "wss://")
+}
+
+// messages reads a WebSocket request's lines after its headers into
+// steps. A message is the text between separators less the blank lines
+// around it, or a lone `< path` (`<@ path` substituted); one that is
+// only blank is not sent.
+func (p *parser) messages(req *Request, lines []int) error {
+	var text []int
+	flush := func() error {
+		for len(text) > 0 && strings.TrimSpace(p.lines[text[0]]) == "" {
+			text = text[1:]
+		}
+		for len(text) > 0 && strings.TrimSpace(p.lines[text[len(text)-1]]) == "" {
+			text = text[:len(text)-1]
+		}
+		if len(text) == 0 {
+			return nil
+		}
+		defer func() { text = nil }()
+		if len(text) == 1 {
+			ref, subst, err := p.fileRef(text[0], p.lines[text[0]], true)
+			if err != nil {
+				return err
+			}
+			if ref != nil {
+				req.Messages = append(req.Messages, WSStep{File: ref.File, Subst: subst, Pos: ref.Pos})
+				return nil
+			}
+		}
+		var b strings.Builder
+		for k, i := range text {
+			if k > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(p.lines[i])
+		}
+		first := p.lines[text[0]]
+		msg := strings.TrimRight(strings.TrimLeft(b.String(), " \t"), " \t")
+		req.Messages = append(req.Messages, WSStep{Text: msg, Pos: p.pos(text[0], indent(first))})
+		return nil
+	}
+	for _, i := range lines {
+		line := p.lines[i]
+		trimmed := strings.TrimSpace(line)
+		rest, sep := strings.CutPrefix(trimmed, "===")
+		if !sep {
+			text = append(text, i)
+			continue
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		switch strings.TrimSpace(rest) {
+		case "":
+		case waitForServer:
+			req.Messages = append(req.Messages, WSStep{Wait: true, Pos: p.pos(i, indent(line))})
+		default:
+			return errorf(p.pos(i, indent(line)), "expected `===` or `=== wait-for-server` between WebSocket messages, got %q", excerpt(trimmed))
+		}
+	}
+	return flush()
+}
