@@ -123,4 +123,3 @@ func TestEventStreamReconnectFailures(t *testing.T) {
 		t.Errorf("%d reconnections, %d items, last %v; want 3, an event and the connection error", tries, n, last)
 	}
 }
-
