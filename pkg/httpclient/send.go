@@ -239,6 +239,13 @@ func (s *Session) newHTTPRequest(ctx context.Context, p *PreparedRequest) (*http
 			req.TransferEncoding = []string{"chunked"}
 		}
 	}
+	if req.ContentLength == 0 && sendsZeroLength(p.Method) {
+		// net/http writes "Content-Length: 0" itself only for POST, PUT
+		// and PATCH; an empty identity-coded body makes it write the
+		// line for DELETE, OPTIONS and other methods too.
+		req.Body = http.NoBody
+		req.TransferEncoding = []string{"identity"}
+	}
 	if s.Jar != nil {
 		addJarCookies(req, s.Jar.Cookies(p.URL))
 	}
@@ -250,6 +257,15 @@ func (s *Session) newHTTPRequest(ctx context.Context, p *PreparedRequest) (*http
 		p.authHeader = changedHeader(before, req.Header)
 	}
 	return req, nil
+}
+
+// sendsZeroLength reports whether a request with method and no body
+// goes out with "Content-Length: 0": every method but GET and HEAD, as
+// Requests' prepare_content_length sends it (a DELETE, OPTIONS or PURGE
+// included), since many servers and proxies want a length for a method
+// that may carry a body.
+func sendsZeroLength(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead
 }
 
 // changedHeader returns the lines of after that before lacks or holds
@@ -325,9 +341,7 @@ func (s *Session) wireHeaders(p *PreparedRequest) http.Header {
 	}
 	switch {
 	case !p.HasBody():
-		if p.Method == http.MethodPost || p.Method == http.MethodPut || p.Method == http.MethodPatch {
-			// net/http sends these methods' empty body's length, as
-			// many servers want one.
+		if sendsZeroLength(p.Method) {
 			h.Set("Content-Length", "0")
 		}
 	case p.ContentLength >= 0:

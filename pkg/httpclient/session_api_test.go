@@ -186,3 +186,44 @@ func TestZeroSessionConcurrentUse(t *testing.T) {
 	}
 	s.Close()
 }
+
+// A request without a body goes out with Content-Length: 0 for every
+// method but GET and HEAD, as Requests' prepare_content_length sends it,
+// and wireHeaders (what -v prints) says the same.
+func TestBodilessMethodsSendZeroLength(t *testing.T) {
+	t.Parallel()
+	got := make(chan []string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Values("Content-Length")
+	}))
+	defer srv.Close()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct {
+		method string
+		want   bool
+	}{
+		{"GET", false}, {"HEAD", false},
+		{"DELETE", true}, {"OPTIONS", true}, {"PURGE", true}, {"MKCOL", true}, {"POST", true}, {"PUT", true}, {"PATCH", true},
+	} {
+		p, err := s.Prepare(&Request{Method: tc.method, URL: srv.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wire := s.wireHeaders(p).Get("Content-Length") == "0"; wire != tc.want {
+			t.Errorf("%s: wireHeaders has Content-Length: 0 = %v, want %v", tc.method, wire, tc.want)
+		}
+		resp, err := s.Send(context.Background(), p, SendOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Close()
+		sent := <-got
+		if has := slices.Equal(sent, []string{"0"}); has != tc.want {
+			t.Errorf("%s: server got Content-Length %q, want it = %v", tc.method, sent, tc.want)
+		}
+	}
+}
