@@ -29,6 +29,7 @@ type netFlags struct {
 	TrustEnv    bool
 	IPv4, IPv6  bool
 	Interface   string
+	MaxHeaders  int
 }
 
 func (f *netFlags) register(fs *pflag.FlagSet) {
@@ -41,13 +42,14 @@ func (f *netFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.CertKey, "cert-key", "", "private key `FILE` of the client certificate (PEM)")
 	fs.StringVar(&f.CertKeyPass, "cert-key-pass", "", "`PASSPHRASE` of an encrypted client key or PKCS#12 bundle (asked for on a terminal when missing)")
 	fs.StringVar(&f.SSL, "ssl", "", "pin the TLS `VERSION`: tls1, tls1.1, tls1.2 or tls1.3")
-	fs.StringVar(&f.Ciphers, "ciphers", "", "TLS 1.2 cipher suites as Go names them, comma-separated (TLS 1.3 suites are not configurable)")
+	fs.StringVar(&f.Ciphers, "ciphers", "", "TLS 1.2 cipher `SUITES`, separated by : or , and named as OpenSSL, HTTPie and curl name them (ECDHE-RSA-AES128-GCM-SHA256) or as IANA does; TLS 1.3 suites are not configurable")
 	fs.StringArrayVar(&f.Resolve, "resolve", nil, "pin `HOST:PORT:ADDR`: connect to ADDR for HOST:PORT without DNS (repeatable)")
 	fs.StringVar(&f.UnixSocket, "unix-socket", "", "send every request over the Unix socket `PATH`")
 	fs.BoolVar(&f.TrustEnv, "trust-env", true, "read proxies, netrc and CA bundles from the environment (--trust-env=false ignores them)")
 	fs.BoolVarP(&f.IPv4, "ipv4", "4", false, "connect over IPv4 only")
 	fs.BoolVarP(&f.IPv6, "ipv6", "6", false, "connect over IPv6 only")
 	fs.StringVar(&f.Interface, "interface", "", "bind outgoing connections to an interface `NAME` or local address")
+	fs.IntVar(&f.MaxHeaders, "max-headers", 0, "fail on a response with more than `N` header fields (0: no limit)")
 }
 
 // apply parses the flags into the transport options and checks them, so
@@ -80,6 +82,10 @@ func (f *netFlags) apply(o *httpclient.Options) error {
 	o.UnixSocket = f.UnixSocket
 	o.IPv4, o.IPv6 = f.IPv4, f.IPv6
 	o.Interface = f.Interface
+	if f.MaxHeaders < 0 {
+		return usageErrorf("invalid --max-headers %d: want 0 (no limit) or more", f.MaxHeaders)
+	}
+	o.MaxHeaders = f.MaxHeaders
 	if f.IPv4 && f.IPv6 {
 		return usageErrorf("--ipv4 and --ipv6 cannot be used together")
 	}
@@ -123,10 +129,41 @@ func parseTLSVersion(s string) (uint16, error) {
 	return v, nil
 }
 
-// parseCipherSuites maps names as Go spells them
-// (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), separated by commas, colons or
-// spaces, to suite IDs; insecure suites are allowed when named. Go does
-// not let TLS 1.3 suites be chosen, so naming one is accepted and has no
+// opensslCipherNames are the OpenSSL names of the TLS 1.2 suites Go
+// implements, the spelling HTTPie's and curl's --ciphers take, with
+// their IANA names, which Go uses.
+var opensslCipherNames = map[string]string{
+	"RC4-SHA":                       "TLS_RSA_WITH_RC4_128_SHA",
+	"DES-CBC3-SHA":                  "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"AES128-SHA":                    "TLS_RSA_WITH_AES_128_CBC_SHA",
+	"AES256-SHA":                    "TLS_RSA_WITH_AES_256_CBC_SHA",
+	"AES128-SHA256":                 "TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"AES128-GCM-SHA256":             "TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"AES256-GCM-SHA384":             "TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"ECDHE-ECDSA-RC4-SHA":           "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
+	"ECDHE-ECDSA-AES128-SHA":        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+	"ECDHE-ECDSA-AES256-SHA":        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+	"ECDHE-RSA-RC4-SHA":             "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+	"ECDHE-RSA-DES-CBC3-SHA":        "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+	"ECDHE-RSA-AES128-SHA":          "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	"ECDHE-RSA-AES256-SHA":          "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	"ECDHE-ECDSA-AES128-SHA256":     "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+	"ECDHE-RSA-AES128-SHA256":       "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+	"ECDHE-RSA-AES128-GCM-SHA256":   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	"ECDHE-ECDSA-AES128-GCM-SHA256": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	"ECDHE-RSA-AES256-GCM-SHA384":   "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	"ECDHE-ECDSA-AES256-GCM-SHA384": "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	"ECDHE-RSA-CHACHA20-POLY1305":   "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+	"ECDHE-ECDSA-CHACHA20-POLY1305": "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+}
+
+// parseCipherSuites reads a --ciphers list: suite names separated by ':'
+// (OpenSSL's separator), ',' or spaces, each in OpenSSL's spelling
+// (ECDHE-RSA-AES128-GCM-SHA256, as HTTPie and curl take them) or Go's
+// IANA one (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256). OpenSSL's selection
+// keywords (HIGH, !aNULL, ECDHE+AESGCM) are not a list of suites and are
+// refused by name. Insecure suites are allowed when named. Go does not
+// let TLS 1.3 suites be chosen, so naming one is accepted and has no
 // effect.
 func parseCipherSuites(list string) ([]uint16, error) {
 	known := map[string]uint16{}
@@ -135,11 +172,19 @@ func parseCipherSuites(list string) ([]uint16, error) {
 	}
 	var ids []uint16
 	for _, name := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ':' || r == ' ' }) {
-		id, ok := known[strings.ToUpper(name)]
-		if !ok {
-			return nil, fmt.Errorf("unknown cipher suite %q (use Go's names, such as TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)", name)
+		upper := strings.ToUpper(name)
+		if iana, ok := opensslCipherNames[upper]; ok {
+			upper = iana
 		}
-		ids = append(ids, id)
+		id, ok := known[upper]
+		switch {
+		case ok:
+			ids = append(ids, id)
+			continue
+		case strings.ContainsAny(name, "!+@") || !strings.ContainsAny(name, "-_"):
+			return nil, fmt.Errorf("--ciphers %q: %q is an OpenSSL selection keyword, not a cipher suite; list the suites by name, such as ECDHE-RSA-AES128-GCM-SHA256", list, name)
+		}
+		return nil, fmt.Errorf("--ciphers %q: unknown or unsupported cipher suite %q; name TLS 1.2 suites as OpenSSL does (ECDHE-RSA-AES128-GCM-SHA256) or as IANA does (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)", list, name)
 	}
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("cipher list %q names no suite", list)

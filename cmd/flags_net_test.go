@@ -171,7 +171,12 @@ func TestParseCipherSuites(t *testing.T) {
 		{in: "tls_ecdhe_rsa_with_aes_256_gcm_sha384:TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
 			want: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256}},
 		{in: "TLS_RSA_WITH_RC4_128_SHA, TLS_AES_128_GCM_SHA256", want: []uint16{tls.TLS_RSA_WITH_RC4_128_SHA, tls.TLS_AES_128_GCM_SHA256}},
-		{in: "ECDHE-RSA-AES128-GCM-SHA256", wantErr: `unknown cipher suite "ECDHE-RSA-AES128-GCM-SHA256"`},
+		// OpenSSL's names, as HTTPie's docs and curl take them.
+		{in: "ECDHE-RSA-AES128-GCM-SHA256", want: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}},
+		{in: "ECDHE-ECDSA-CHACHA20-POLY1305:aes256-gcm-sha384", want: []uint16{tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_RSA_WITH_AES_256_GCM_SHA384}},
+		{in: "DHE-RSA-AES256-GCM-SHA384", wantErr: `unknown or unsupported cipher suite "DHE-RSA-AES256-GCM-SHA384"`},
+		{in: "ECDHE+AESGCM:!aNULL", wantErr: `"ECDHE+AESGCM" is an OpenSSL selection keyword`},
+		{in: "HIGH", wantErr: `"HIGH" is an OpenSSL selection keyword`},
 		{in: " , ", wantErr: "names no suite"},
 	}
 	for _, tc := range tests {
@@ -185,6 +190,23 @@ func TestParseCipherSuites(t *testing.T) {
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("parseCipherSuites(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
+	}
+}
+
+// Every OpenSSL name in the table names a suite Go implements.
+func TestOpenSSLCipherNamesAreGoSuites(t *testing.T) {
+	t.Parallel()
+	known := map[string]bool{}
+	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		known[cs.Name] = true
+	}
+	for openssl, iana := range opensslCipherNames {
+		if !known[iana] {
+			t.Errorf("opensslCipherNames[%q] = %q, which Go does not implement", openssl, iana)
+		}
+	}
+	if n := len(opensslCipherNames); n < len(known)-3 { // the three TLS 1.3 suites share their IANA names
+		t.Errorf("opensslCipherNames has %d names for Go's %d suites", n, len(known))
 	}
 }
 

@@ -13,7 +13,7 @@ type redirectFlags struct {
 }
 
 func (f *redirectFlags) register(fs *pflag.FlagSet) {
-	fs.BoolVar(&f.Follow, "follow", false, "follow redirects, HEAD included")
+	fs.BoolVarP(&f.Follow, "follow", "F", false, "follow redirects, HEAD included (the default for other methods, as in Requests)")
 	fs.BoolVar(&f.NoFollow, "no-follow", false, "do not follow redirects")
 	fs.IntVar(&f.MaxRedirects, "max-redirects", httpclient.DefaultMaxRedirects, "follow at most `N` redirects")
 	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")

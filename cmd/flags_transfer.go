@@ -200,7 +200,7 @@ func (f *transferFlags) prepareDownload(env *requestEnv) error {
 	f.stdout = env.IO.Out
 	env.IO.Out = env.IO.ErrOut
 	env.Print.ResponseBody = false
-	if env.Quiet == 0 && !env.Changed("print") && !env.Changed("verbose") && !env.Changed("headers") && !env.Changed("body") {
+	if env.Quiet == 0 && !env.Changed("print") && !env.Changed("verbose") && !env.Changed("headers") && !env.Changed("body") && !env.Changed("meta") {
 		env.Print.ResponseHead = true
 	}
 	if f.toStdout {

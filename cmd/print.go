@@ -27,8 +27,9 @@ type printSpec struct {
 	RequestHead, RequestBody, ResponseHead, ResponseBody, Meta bool
 }
 
-// parsePrint reads --print letters.
-func parsePrint(s string) (printSpec, error) {
+// parsePrint reads the letters s given to the flag named (print,
+// history-print).
+func parsePrint(name, s string) (printSpec, error) {
 	var p printSpec
 	for _, c := range s {
 		switch c {
@@ -43,7 +44,7 @@ func parsePrint(s string) (printSpec, error) {
 		case 'm':
 			p.Meta = true
 		default:
-			return p, usageErrorf("invalid --print %q: %q is not one of H, B, h, b, m", s, c)
+			return p, usageErrorf("invalid --%s %q: %q is not one of H, B, h, b, m", name, s, c)
 		}
 	}
 	return p, nil
@@ -65,12 +66,15 @@ func setOutput(env *requestEnv) error {
 		what = "HBhbm"
 	case o.Verbose == 1:
 		what = "HBhb"
-	case o.HeadersOnly || o.BodyOnly:
+	case o.HeadersOnly || o.BodyOnly || o.MetaOnly:
 		if o.HeadersOnly {
 			what += "h"
 		}
 		if o.BodyOnly {
 			what += "b"
+		}
+		if o.MetaOnly {
+			what += "m"
 		}
 	case o.Offline:
 		what = "HB"
@@ -79,14 +83,20 @@ func setOutput(env *requestEnv) error {
 	default:
 		what = "b"
 	}
-	spec, err := parsePrint(what)
+	spec, err := parsePrint("print", what)
 	if err != nil {
 		return err
 	}
-	if o.Quiet > 0 {
-		spec = printSpec{}
+	history := spec
+	if o.Changed("history-print") {
+		if history, err = parsePrint("history-print", o.HistoryPrint); err != nil {
+			return err
+		}
 	}
-	env.Print = spec
+	if o.Quiet > 0 {
+		spec, history = printSpec{}, printSpec{}
+	}
+	env.Print, env.History = spec, history
 
 	// Printed output goes to stdout, or in download mode to stderr: its
 	// terminal and colour decisions follow that stream (as in HTTPie).
@@ -140,6 +150,9 @@ func setOutput(env *requestEnv) error {
 		SortKeys:  o.SortKeys,
 		Terminal:  tty,
 		Unescape:  pretty == "all" || pretty == "format",
+	}
+	if err := o.Format.apply(&env.Render); err != nil {
+		return err
 	}
 	// --jq decodes the body its own way (see jqReader).
 	env.Transcode = (env.IO.StdoutTTY || o.Changed("pretty")) && !o.Changed("jq")
@@ -217,37 +230,68 @@ func guessMIME(path string) string {
 }
 
 // printRequest writes the request head (as sent over proto) and body as
-// --print asks. It reports whether a body was written, which the next
+// spec asks. It reports whether a body was written, which the next
 // block must be separated from by a blank line (the head ends with one
 // itself).
-func printRequest(env *requestEnv, p *httpclient.PreparedRequest, proto string) (bodyWritten bool, err error) {
-	if err := printRequestHead(env, p, proto); err != nil {
+func printRequest(env *requestEnv, spec printSpec, p *httpclient.PreparedRequest, proto string) (bodyWritten bool, err error) {
+	if err := printRequestHead(env, spec, p, proto); err != nil {
 		return false, err
 	}
-	return printRequestBody(env, p)
+	return printRequestBody(env, spec, p)
 }
 
 // headPrinter prints a request's head once, with the protocol its
 // connection reports (SendOptions.OnConnect); the body is printed after
 // the exchange, since the transport reads a one-shot body (standard
-// input) first.
+// input) first. When the first request may be printed as history (-P
+// with --all), which only the response says, printing waits for finish.
 type headPrinter struct {
-	env  *requestEnv
-	done bool
-	err  error
+	env   *requestEnv
+	wait  bool
+	done  bool
+	p     *httpclient.PreparedRequest
+	proto string
+	err   error
+}
+
+// newHeadPrinter returns the head printer of env's first request.
+func newHeadPrinter(env *requestEnv) *headPrinter {
+	return &headPrinter{env: env, wait: env.Opts.Redirect.All && env.History != env.Print}
 }
 
 func (h *headPrinter) print(p *httpclient.PreparedRequest, proto string) {
-	if !h.done {
-		h.done = true
-		h.err = printRequestHead(h.env, p, proto)
+	if h.done || h.p != nil {
+		return
 	}
+	if h.wait {
+		h.p, h.proto = p, proto
+		return
+	}
+	h.done = true
+	h.err = printRequestHead(h.env, h.env.Print, p, proto)
+}
+
+// finish prints the first request's body, and its head when it waited,
+// as resp's place says: with the history's spec when resp came after
+// redirects printed with --all. It reports whether a body was written.
+func (h *headPrinter) finish(p *httpclient.PreparedRequest, resp *httpclient.Response) (bool, error) {
+	spec := h.env.Print
+	if h.env.Opts.Redirect.All && resp != nil && len(resp.History) > 0 {
+		spec = h.env.History
+	}
+	if h.p != nil && !h.done {
+		h.done = true
+		if err := printRequestHead(h.env, spec, h.p, h.proto); err != nil {
+			return false, err
+		}
+	}
+	return printRequestBody(h.env, spec, p)
 }
 
 // printRequestHead writes the request head as it goes on the wire over
 // proto, when --print asks for it.
-func printRequestHead(env *requestEnv, p *httpclient.PreparedRequest, proto string) error {
-	if !env.Print.RequestHead {
+func printRequestHead(env *requestEnv, spec printSpec, p *httpclient.PreparedRequest, proto string) error {
+	if !spec.RequestHead {
 		return nil
 	}
 	return render.RequestHead(env.IO.Out, env.Session.Head(p, proto), env.Render)
@@ -255,8 +299,8 @@ func printRequestHead(env *requestEnv, p *httpclient.PreparedRequest, proto stri
 
 // printRequestBody writes the request body when --print asks for it and
 // reports whether it wrote one.
-func printRequestBody(env *requestEnv, p *httpclient.PreparedRequest) (bool, error) {
-	if !env.Print.RequestBody || !p.HasBody() {
+func printRequestBody(env *requestEnv, spec printSpec, p *httpclient.PreparedRequest) (bool, error) {
+	if !spec.RequestBody || !p.HasBody() {
 		return false, nil
 	}
 	body, err := p.GetBody()
@@ -291,22 +335,25 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 	env.Render.Done = ctx.Done()
 	sep := sepAfterRequest
 	if env.Opts.Redirect.All {
+		// Intermediate exchanges print as --history-print says (HTTPie's
+		// -P), by default as the final one.
+		hist := env.History
 		for i, h := range resp.History {
 			if i > 0 {
-				wrote, err := printRequest(env, h.Request, requestProto(h))
+				wrote, err := printRequest(env, hist, h.Request, requestProto(h))
 				if err != nil {
 					return err
 				}
 				sep = wrote
 			}
-			if sep && env.Print.ResponseHead {
+			if sep && hist.ResponseHead {
 				io.WriteString(out, "\n")
 			}
-			if err := printResponseHead(env, out, h); err != nil {
+			if err := printResponseHead(env, hist, out, h); err != nil {
 				return err
 			}
 			sep = false
-			if env.Print.ResponseBody && h.Body != nil {
+			if hist.ResponseBody && h.Body != nil {
 				n, err := render.BodyBlock(out, h.Body, h.Header.Get("Content-Type"), env.Render)
 				if err != nil {
 					return err
@@ -315,7 +362,7 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 			}
 		}
 		if len(resp.History) > 0 {
-			wrote, err := printRequest(env, resp.Request, requestProto(resp))
+			wrote, err := printRequest(env, env.Print, resp.Request, requestProto(resp))
 			if err != nil {
 				return err
 			}
@@ -325,7 +372,7 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 	if sep && (env.Print.ResponseHead || env.Print.ResponseBody) {
 		io.WriteString(out, "\n")
 	}
-	if err := printResponseHead(env, out, resp); err != nil {
+	if err := printResponseHead(env, env.Print, out, resp); err != nil {
 		return err
 	}
 	if sep && !env.Print.ResponseHead && !env.Print.ResponseBody {
@@ -439,8 +486,8 @@ func shorten(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-func printResponseHead(env *requestEnv, w io.Writer, resp *httpclient.Response) error {
-	if !env.Print.ResponseHead {
+func printResponseHead(env *requestEnv, spec printSpec, w io.Writer, resp *httpclient.Response) error {
+	if !spec.ResponseHead {
 		return nil
 	}
 	return render.ResponseHead(w, resp.Proto, resp.StatusCode, resp.Reason, resp.RawHeader, env.Render)

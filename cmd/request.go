@@ -32,24 +32,26 @@ type requestOptions struct {
 	URL    string
 	Items  []string
 
-	Print       string
-	Verbose     int
-	HeadersOnly bool
-	BodyOnly    bool
-	Pretty      string
-	Style       string
-	SortKeys    bool
-	Indent      int
-	Color       bool
-	NoColor     bool
-	Offline     bool
-	Curl        bool
-	HTTPFile    bool // --http: print a request-file block instead of sending
-	CheckStatus bool
-	Quiet       int
-	Debug       bool
-	JQ          string
-	RawOutput   bool
+	Print        string
+	HistoryPrint string
+	Verbose      int
+	HeadersOnly  bool
+	BodyOnly     bool
+	MetaOnly     bool
+	Pretty       string
+	Style        string
+	SortKeys     bool
+	Indent       int
+	Color        bool
+	NoColor      bool
+	Offline      bool
+	Curl         bool
+	HTTPFile     bool // --http: print a request-file block instead of sending
+	CheckStatus  bool
+	Quiet        int
+	Debug        bool
+	JQ           string
+	RawOutput    bool
 
 	JSON          bool
 	Form          bool
@@ -61,6 +63,7 @@ type requestOptions struct {
 	PathAsIs      bool
 	DefaultScheme string
 
+	Format   formatFlags
 	Redirect redirectFlags
 	Auth     authFlags
 	Net      netFlags
@@ -81,6 +84,9 @@ type requestEnv struct {
 	URL      string
 	Render   render.Options
 	Print    printSpec
+	// History is what --all prints of intermediate exchanges (-P), by
+	// default Print.
+	History printSpec
 	// StdinBody says the request body is standard input (implicit or
 	// @-): --curl then has curl read it from its own standard input.
 	StdinBody bool
@@ -104,7 +110,7 @@ func (e *requestEnv) Warn(format string, args ...any) {
 // RenderHead prints a response's status line and headers when the print
 // spec asks for them.
 func (e *requestEnv) RenderHead(resp *httpclient.Response) error {
-	return printResponseHead(e, e.IO.Out, resp)
+	return printResponseHead(e, e.Print, e.IO.Out, resp)
 }
 
 // newRequestCmd builds the root command (method ""), a verb subcommand
@@ -134,6 +140,11 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 		}
 		if opts.Form && opts.JSON {
 			return usageErrorf("--form and --json exclude each other")
+		}
+		if opts.Verbose > 0 {
+			// -v also shows the intermediate exchanges, as HTTPie's
+			// -v is --all --print=HBhb.
+			opts.Redirect.All = true
 		}
 		if opts.Verbose > 0 && opts.Changed("print") {
 			// An explicit --print wins over -v, as in HTTPie.
@@ -219,10 +230,13 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.CountVarP(&o.Verbose, "verbose", "v", "print the whole exchange (-p HBhb); -vv adds metadata")
 	fs.BoolVarP(&o.HeadersOnly, "headers", "h", false, "print only the response headers (-p h)")
 	fs.BoolVarP(&o.BodyOnly, "body", "b", false, "print only the response body (-p b)")
+	fs.StringVarP(&o.HistoryPrint, "history-print", "P", "", "what to print of the intermediate exchanges --all shows (redirects), as `WHAT` letters of --print (default: as --print)")
+	fs.BoolVarP(&o.MetaOnly, "meta", "m", false, "print only the response metadata: elapsed time and its breakdown (-p m)")
 	fs.StringVar(&o.Pretty, "pretty", "", "output processing `MODE`: all, colors, format or none (default all on a terminal, none otherwise)")
-	fs.StringVar(&o.Style, "style", "auto", "colour `STYLE`: auto (the terminal's 16 colours), none, or a Pygments/chroma style such as monokai, solarized-dark, solarized-light, dracula, github-dark, nord (an unknown name lists them all)")
+	fs.StringVarP(&o.Style, "style", "s", "auto", "colour `STYLE`: auto (the terminal's 16 colours), none, or a Pygments/chroma style such as monokai, solarized-dark, solarized-light, dracula, github-dark, nord (an unknown name lists them all)")
 	fs.BoolVar(&o.SortKeys, "sort-keys", false, "sort JSON object keys")
 	fs.IntVar(&o.Indent, "indent", 4, "indent JSON and XML by `N` spaces")
+	o.Format.register(fs)
 	colorSeq := new(int)
 	fs.VarPF(&orderedBool{v: &o.Color, seq: colorSeq}, "color", "", "colour the output even into a pipe or file (beats NO_COLOR; the last of --color and --no-color wins)").NoOptDefVal = "true"
 	fs.VarPF(&orderedBool{v: &o.NoColor, seq: colorSeq, negates: true}, "no-color", "", "never use colours (beats CLICOLOR_FORCE)").NoOptDefVal = "true"
@@ -240,7 +254,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.Multipart, "multipart", false, "send data items as multipart/form-data")
 	fs.StringVar(&o.Boundary, "boundary", "", "multipart `BOUNDARY`")
 	fs.StringVar(&o.Raw, "raw", "", "send `TEXT` as the request body")
-	fs.BoolVar(&o.IgnoreStdin, "ignore-stdin", false, "never read standard input")
+	fs.BoolVarP(&o.IgnoreStdin, "ignore-stdin", "I", false, "never read standard input")
 	fs.BoolVar(&o.Chunked, "chunked", false, "send the body with chunked transfer coding")
 	fs.StringVar(&o.DefaultScheme, "default-scheme", "http", "`SCHEME` for URLs given without one")
 	fs.BoolVar(&o.PathAsIs, "path-as-is", false, "send . and .. path segments as given instead of removing them (curl's --path-as-is)")
@@ -417,13 +431,13 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return printHTTPFile(env, prep)
 	}
 	if o.Offline {
-		_, err := printRequest(env, prep, "HTTP/1.1")
+		_, err := printRequest(env, env.Print, prep, "HTTP/1.1")
 		return err
 	}
 
 	ctx, cancel := o.Transfer.withMaxTime(ctx)
 	defer cancel()
-	head := &headPrinter{env: env}
+	head := newHeadPrinter(env)
 	onUpload, uploaded := uploadProgress(env, prep)
 	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Redirect.follows(prep.Method), OnConnect: head.print, OnUpload: onUpload})
 	uploaded()
@@ -434,7 +448,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		}
 		return head.err
 	}
-	sep, bodyErr := printRequestBody(env, prep)
+	sep, bodyErr := head.finish(prep, resp)
 	if err != nil {
 		// A failed exchange leaves the session as it was.
 		return err
@@ -470,9 +484,21 @@ func parseRequest(env *requestEnv) error {
 	if err != nil {
 		return err
 	}
+	socket, httpURL, unix, err := httpclient.UnixSocketURL(rawURL)
+	switch {
+	case err != nil:
+		return usageErrorf("invalid URL: %v", unwrapKind(err))
+	case unix && o.Net.UnixSocket != "" && o.Net.UnixSocket != socket:
+		return usageErrorf("the URL names the socket %s and --unix-socket %s; give one", socket, o.Net.UnixSocket)
+	case unix:
+		o.Net.UnixSocket, rawURL = socket, httpURL
+	}
 	env.URL = rawURL
 	u, err := httpclient.PrepareURL(rawURL)
 	if err != nil {
+		if scheme, _, ok := strings.Cut(rawURL, "://"); ok && hasScheme(rawURL) && !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+			return usageErrorf("invalid URL %q: reqs speaks http and https, not %s (a Unix socket is http+unix://%%2Fpath%%2Fto.sock/PATH, or --unix-socket PATH)", httpclient.RedactURL(o.URL), strings.ToLower(scheme))
+		}
 		return usageErrorf("invalid URL %q: %v", httpclient.RedactURL(o.URL), unwrapKind(err))
 	}
 	if o.Net.HTTP3 && u.Scheme != "https" {

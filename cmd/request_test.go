@@ -96,14 +96,14 @@ func TestTakeArgs(t *testing.T) {
 
 func TestParsePrint(t *testing.T) {
 	t.Parallel()
-	got, err := parsePrint("Hbm")
+	got, err := parsePrint("print", "Hbm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := (printSpec{RequestHead: true, ResponseBody: true, Meta: true}); got != want {
 		t.Errorf("parsePrint(Hbm) = %+v, want %+v", got, want)
 	}
-	if _, err := parsePrint("Hx"); err == nil {
+	if _, err := parsePrint("print", "Hx"); err == nil {
 		t.Errorf("parsePrint(Hx) accepted an unknown letter")
 	}
 }

@@ -50,6 +50,7 @@ type runOptions struct {
 // describe one command-line request.
 var runRequestFlags = []string{
 	"verbose", "print", "pretty", "style", "sort-keys", "indent", "color", "no-color",
+	"sorted", "unsorted", "format-options", "history-print", "max-headers",
 	"check-status", "quiet", "debug", "default-scheme",
 	"follow", "no-follow", "max-redirects", "all", "auth", "auth-type", "aws-sigv4", "ignore-netrc",
 	"oauth2-token-url", "oauth2-scope", "auth-helper", "auth-helper-timeout",
@@ -83,6 +84,9 @@ in a file or on the command line).`,
 		opts.Request.IO = ios
 		opts.Request.Changed = opts.Changed
 		opts.Request.applyNoColor(c.Flags())
+		if opts.Request.Verbose > 0 {
+			opts.Request.Redirect.All = true // as for a single request
+		}
 		if opts.Request.Verbose > 0 && opts.Changed("print") {
 			opts.Request.Verbose = 0
 		}
@@ -488,7 +492,7 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	}
 	ctx, cancel := r.o.Request.Transfer.withMaxTime(ctx)
 	defer cancel()
-	head := &headPrinter{env: &env}
+	head := newHeadPrinter(&env)
 	follow := !req.Directives.NoRedirect && r.o.Request.Redirect.follows(prep.Method)
 	start := time.Now()
 	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: follow, OnConnect: head.print})
@@ -497,7 +501,7 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 		resp.Close()
 		err = head.err
 	}
-	sep, bodyErr := printRequestBody(&env, prep)
+	sep, bodyErr := head.finish(prep, resp)
 	if err == nil && bodyErr != nil {
 		resp.Close()
 		err = bodyErr

@@ -61,6 +61,11 @@ type Options struct {
 	// Interface binds outgoing connections to a local interface, by name
 	// (eth0) or address.
 	Interface string
+	// MaxHeaders is the most header fields a response may have, as
+	// HTTPie's --max-headers (Python's http.client limit); a response with
+	// more fails with ErrConnection. Zero means no limit beyond the
+	// 10 MiB a response head may take.
+	MaxHeaders int
 }
 
 // ResolveEntry pins Host:Port to Addrs, skipping DNS (curl's --resolve).
@@ -81,6 +86,9 @@ func (o Options) Validate() error {
 	}
 	if err := checkHTTP3Options(o); err != nil {
 		return err
+	}
+	if o.MaxHeaders < 0 {
+		return fmt.Errorf("the most header fields allowed is %d; want 0 (no limit) or more", o.MaxHeaders)
 	}
 	if o.CertKey != "" && o.Cert == "" {
 		return fmt.Errorf("client key %s given without a certificate", o.CertKey)

@@ -186,6 +186,27 @@ func prepareURLAsIs(raw string) (*url.URL, error) {
 	return prepareURL(raw, true)
 }
 
+// UnixSocketURL reads an http+unix:// URL, the form requests-unixsocket
+// and HTTPie take, whose host is the socket's path percent-encoded
+// (http+unix://%2Fvar%2Frun%2Fdocker.sock/info). It returns the socket
+// path and the http:// URL to request over it (host localhost, as curl's
+// --unix-socket sends); ok is false for a URL of another scheme.
+func UnixSocketURL(raw string) (socket, httpURL string, ok bool, err error) {
+	scheme, rest, found := strings.Cut(raw, "://")
+	if !found || !strings.EqualFold(scheme, "http+unix") {
+		return "", "", false, nil
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	socket, err = url.PathUnescape(rest[:end])
+	if err != nil || socket == "" {
+		return "", "", true, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: fmt.Errorf("%q names no socket: its host is the socket's path, percent-encoded (http+unix://%%2Fvar%%2Frun%%2Fdocker.sock/info)", RedactURL(raw))}
+	}
+	return socket, "http://localhost" + rest[end:], true, nil
+}
+
 func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok || scheme == "" {

@@ -565,3 +565,28 @@ func TestReadAheadBody(t *testing.T) {
 		t.Errorf("ReadAheadBody of a failing source: err = %v, want the source's error", err)
 	}
 }
+
+func TestUnixSocketURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, socket, url string
+		ok, err         bool
+	}{
+		{"http+unix://%2Fvar%2Frun%2Fdocker.sock/info", "/var/run/docker.sock", "http://localhost/info", true, false},
+		{"HTTP+UNIX://%2Ftmp%2Fs.sock/a?b=1#f", "/tmp/s.sock", "http://localhost/a?b=1#f", true, false},
+		{"http+unix://rel.sock", "rel.sock", "http://localhost", true, false},
+		{"http+unix:///info", "", "", true, true},
+		{"http+unix://%zz/info", "", "", true, true},
+		{"http://localhost/info", "", "", false, false},
+		{"localhost/info", "", "", false, false},
+	}
+	for _, tc := range tests {
+		socket, u, ok, err := UnixSocketURL(tc.in)
+		if socket != tc.socket || u != tc.url || ok != tc.ok || (err != nil) != tc.err {
+			t.Errorf("UnixSocketURL(%q) = %q, %q, %v, %v; want %q, %q, %v, error %v", tc.in, socket, u, ok, err, tc.socket, tc.url, tc.ok, tc.err)
+		}
+		if err != nil && !errors.Is(err, ErrInvalidURL) {
+			t.Errorf("UnixSocketURL(%q) error %v is not ErrInvalidURL", tc.in, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package httpclient
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net/http"
 	"net/http/httptrace"
 	"slices"
@@ -161,6 +162,10 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		fields = h2Fields
 	default:
 		fields = headerFields(raw.Header)
+	}
+	if max := s.opts.MaxHeaders; max > 0 && len(fields) > max {
+		raw.Body.Close()
+		return nil, newError(ErrConnection, p.URL.String(), fmt.Errorf("the response has %d header fields, more than the %d allowed", len(fields), max))
 	}
 	if s.Jar != nil {
 		// net/http drops cookies whose values hold quotes, backslashes or

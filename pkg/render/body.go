@@ -73,9 +73,11 @@ func Body(w io.Writer, r io.Reader, contentType string, o Options) error {
 	p := o.palette()
 	var err error
 	switch {
-	case (o.Format || p != nil) && isJSONBody(mt, head):
-		err = jsonBody(out, head, rest, atEOF, o)
-	case o.Format && isXMLType(mt):
+	case (o.Format && !o.JSONAsIs || p != nil) && isJSONBody(mt, head):
+		jo := o
+		jo.Format = o.Format && !o.JSONAsIs
+		err = jsonBody(out, head, rest, atEOF, jo)
+	case o.Format && !o.XMLAsIs && isXMLType(mt):
 		if o.Terminal {
 			head, rest, atEOF = readHead(terminalReader(io.MultiReader(bytes.NewReader(head), rest), o), bodySniffSize)
 		}

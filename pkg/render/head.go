@@ -3,7 +3,9 @@ package render
 import (
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
@@ -29,7 +31,7 @@ func RequestHead(w io.Writer, head httpclient.RequestHead, o Options) error {
 		b = paint(b, p.proto, head.Proto)
 	}
 	b = append(b, '\n')
-	b = appendHeaders(b, head.Header, p, o.Terminal)
+	b = appendHeaders(b, sortedFields(head.Header, o.SortHeaders), p, o.Terminal)
 	b = append(b, '\n')
 	_, err := w.Write(b)
 	return err
@@ -65,7 +67,7 @@ func ResponseHead(w io.Writer, proto string, status int, reason string, h []http
 		}
 	}
 	b = append(b, '\n')
-	b = appendHeaders(b, h, p, o.Terminal)
+	b = appendHeaders(b, sortedFields(h, o.SortHeaders), p, o.Terminal)
 	b = append(b, '\n')
 	_, err := w.Write(b)
 	return err
@@ -82,6 +84,19 @@ func statusColor(p *palette, status int) []byte {
 		return p.status4xx
 	}
 	return p.proto // 1xx: informational, neither good nor bad
+}
+
+// sortedFields returns h sorted by name, case aside, when sorted is set
+// (fields of one name keep their order), else h itself.
+func sortedFields(h []httpclient.HeaderField, sorted bool) []httpclient.HeaderField {
+	if !sorted {
+		return h
+	}
+	h = slices.Clone(h)
+	slices.SortStableFunc(h, func(a, b httpclient.HeaderField) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	return h
 }
 
 // appendHeaders appends one line per header field, in order; on a

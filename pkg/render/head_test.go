@@ -27,6 +27,8 @@ func TestRequestHead(t *testing.T) {
 		{"fields in the order given", httpclient.RequestHead{Method: "GET", Target: "/anything?a=1", Proto: "HTTP/1.1", Header: fields("Host", "example.org", "User-Agent", "reqs/1", "Accept", "*/*", "X-Multi", "1", "Content-Type", "application/json", "X-Multi", "2")}, Options{}, "GET /anything?a=1 HTTP/1.1\nHost: example.org\nUser-Agent: reqs/1\nAccept: */*\nX-Multi: 1\nContent-Type: application/json\nX-Multi: 2\n\n"},
 		{"names keep their case", httpclient.RequestHead{Method: "MKCOL", Target: "/d", Proto: "HTTP/1.1", Header: fields("b-lower", "1", "A-Upper", "2")}, Options{},
 			"MKCOL /d HTTP/1.1\nb-lower: 1\nA-Upper: 2\n\n"},
+		{"sorted", httpclient.RequestHead{Method: "GET", Target: "/", Proto: "HTTP/1.1", Header: fields("Host", "h", "accept", "*/*", "X-B", "1")}, Options{SortHeaders: true},
+			"GET / HTTP/1.1\naccept: */*\nHost: h\nX-B: 1\n\n"},
 		{"no headers, HTTP/2", httpclient.RequestHead{Method: "GET", Target: "/", Proto: "HTTP/2"}, Options{}, "GET / HTTP/2\n\n"},
 		{"colour", httpclient.RequestHead{Method: "POST", Target: "/p", Proto: "HTTP/1.1", Header: fields("Host", "h")}, Options{Color: true},
 			"\x1b[32;1mPOST\x1b[0m \x1b[36m/p\x1b[0m \x1b[34mHTTP/1.1\x1b[0m\n\x1b[36mHost\x1b[0m: h\n\n"},
@@ -59,6 +61,8 @@ func TestResponseHead(t *testing.T) {
 			"HTTP/1.1 200 OK\nserver: x\nContent-Type: text/plain\nSet-Cookie: a=1\nTransfer-Encoding: chunked\nSet-Cookie: b=2\n\n"},
 		{"standard reason when none given", 404, "", Options{},
 			"HTTP/1.1 404 Not Found\nserver: x\nContent-Type: text/plain\nSet-Cookie: a=1\nTransfer-Encoding: chunked\nSet-Cookie: b=2\n\n"},
+		{"sorted by name, case aside, repeated fields in their order", 200, "OK", Options{SortHeaders: true},
+			"HTTP/1.1 200 OK\nContent-Type: text/plain\nserver: x\nSet-Cookie: a=1\nSet-Cookie: b=2\nTransfer-Encoding: chunked\n\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

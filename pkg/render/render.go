@@ -31,6 +31,16 @@ type Options struct {
 	// left to the writer (which may refuse, to stop the output at once).
 	// The command line closes it on an interrupt or at --max-time.
 	Done <-chan struct{}
+	// SortHeaders lists header fields sorted by name (a name's repeated
+	// fields keep their order), as HTTPie's headers.sort does; by default
+	// they keep the order they were sent in.
+	SortHeaders bool
+	// XMLIndent is the XML indent width; 0 or less means Indent's.
+	XMLIndent int
+	// JSONAsIs and XMLAsIs keep JSON or XML bodies as sent even with
+	// Format (HTTPie's json.format:false, xml.format:false); colour
+	// still applies.
+	JSONAsIs, XMLAsIs bool
 }
 
 // indentWidth is the number of spaces per nesting level.
@@ -39,6 +49,14 @@ func (o Options) indentWidth() int {
 		return 4
 	}
 	return o.Indent
+}
+
+// xmlIndentWidth is the number of spaces per XML nesting level.
+func (o Options) xmlIndentWidth() int {
+	if o.XMLIndent <= 0 {
+		return o.indentWidth()
+	}
+	return o.XMLIndent
 }
 
 // palette is a style turned into ready-made escape sequences, so the hot

@@ -46,13 +46,13 @@ func xmlBody(w io.Writer, head []byte, rest io.Reader, atEOF bool, o Options, p 
 			}
 			return mw.close()
 		}
-		x := newXMLIndenter(out, bytes.NewReader(hold), o.indentWidth())
+		x := newXMLIndenter(out, bytes.NewReader(hold), o.xmlIndentWidth())
 		if err := x.run(); err != nil {
 			return err
 		}
 		return mw.close()
 	}
-	x := newXMLIndenter(out, io.MultiReader(bytes.NewReader(hold), rest), o.indentWidth())
+	x := newXMLIndenter(out, io.MultiReader(bytes.NewReader(hold), rest), o.xmlIndentWidth())
 	if err := x.run(); err != nil {
 		if x.werr != nil {
 			return x.werr

@@ -102,3 +102,32 @@ func TestXMLIndentColour(t *testing.T) {
 		t.Errorf("coloured\n got %q\nwant %q", got, want)
 	}
 }
+
+// XMLIndent sets XML's own indent width, and XMLAsIs and JSONAsIs keep
+// those bodies as sent though Format is on (HTTPie's format options).
+func TestFormatOptionsPerType(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, ct, in string
+		o            Options
+		want         string
+	}{
+		{"xml indent of its own", "application/xml", "<a><b/></a>", Options{Format: true, Indent: 4, XMLIndent: 2}, "<a>\n  <b/>\n</a>\n"},
+		{"xml indent follows Indent by default", "application/xml", "<a><b/></a>", Options{Format: true, Indent: 3}, "<a>\n   <b/>\n</a>\n"},
+		{"xml as is", "application/xml", "<a><b/></a>", Options{Format: true, XMLAsIs: true}, "<a><b/></a>"},
+		{"json as is", "application/json", `{"a":1}`, Options{Format: true, JSONAsIs: true}, `{"a":1}`},
+		{"json formatted", "application/json", `{"a":1}`, Options{Format: true, Indent: 2}, "{\n  \"a\": 1\n}\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			if err := Body(&out, strings.NewReader(tc.in), tc.ct, tc.o); err != nil {
+				t.Fatal(err)
+			}
+			if got := out.String(); got != tc.want {
+				t.Errorf("Body(%q, %+v) = %q, want %q", tc.in, tc.o, got, tc.want)
+			}
+		})
+	}
+}
