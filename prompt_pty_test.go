@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -82,6 +83,74 @@ func TestCertPassphrasePrompt(t *testing.T) {
 				t.Errorf("the passphrase was echoed: terminal %q", screen.String())
 			}
 		})
+	}
+}
+
+// TestRunPrompt: a `# @prompt NAME` variable of a request file is asked
+// for on the terminal, once for the run; a name that reads as a secret
+// is asked for without echo.
+func TestRunPrompt(t *testing.T) {
+	t.Parallel()
+	f, err := testserver.StartFixtures(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "prompt.http")
+	src := "# @prompt otp One-time password\n# @prompt password\nGET {{host}}/anything\nX-OTP: {{otp}}\nX-Pass: {{password}}\n\n" +
+		"?? jq .headers[\"X-Otp\"][0] == \"123456\"\n?? jq .headers[\"X-Pass\"][0] == \"pa55\"\n\n" +
+		"###\n# @prompt otp\nGET {{host}}/anything/again?otp={{otp}}\n\n?? jq .args.otp[0] == \"123456\"\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	cmd := exec.Command("reqs", "run", "--var", "host="+f.Getenv("HTTPBIN"), file)
+	var stdout bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, &stdout, tty
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "REQS_CONFIG_DIR=" + t.TempDir()}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	screen := &syncBuffer{}
+	go io.Copy(screen, ptmx)
+	for _, step := range []struct{ prompt, answer string }{
+		{"reqs: otp (One-time password): ", "123456\r"},
+		{"reqs: password: ", "pa55\r"},
+	} {
+		if !screen.waitFor(step.prompt, time.Minute) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("no prompt %q; the terminal shows %q", step.prompt, screen.String())
+		}
+		if _, err := ptmx.Write([]byte(step.answer)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("reqs run: %v; terminal %q, stdout %q", err, screen.String(), stdout.String())
+		}
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("reqs run did not finish; terminal %q", screen.String())
+	}
+	if !strings.Contains(stdout.String(), "2 requests, 2 passed") {
+		t.Errorf("stdout = %q, want both requests to pass", stdout.String())
+	}
+	if n := strings.Count(screen.String(), "reqs: otp"); n != 1 {
+		t.Errorf("otp was asked for %d times, want once; terminal %q", n, screen.String())
+	}
+	if strings.Contains(screen.String(), "pa55") {
+		t.Errorf("the password was echoed: terminal %q", screen.String())
 	}
 }
 

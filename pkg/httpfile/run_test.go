@@ -327,3 +327,52 @@ func TestBodyFilesStreamed(t *testing.T) {
 		}
 	}
 }
+
+// A Go program's run (no ResolveURL) completes URLs as reqs run does: a
+// URL without a scheme is http://, a path alone goes to the host
+// variable; a @prompt is asked through Prompt, once.
+func TestRunURLsAndPrompts(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s %s", r.URL.RequestURI(), r.Header.Get("X-Otp"))
+	}))
+	defer srv.Close()
+	hostport := strings.TrimPrefix(srv.URL, "http://")
+	src := "GET " + hostport + "/plain\n\n?? body == \"/plain \"\n\n###\n# @prompt otp\nGET /path?q=a b\nX-OTP: {{otp}}\n\n?? body == \"/path?q=a%20b 42\"\n\n###\n# @prompt otp\nGET /again\nX-OTP: {{otp}}\n\n?? body == \"/again 42\"\n"
+	f, err := httpfile.Parse(filepath.Join(t.TempDir(), "t.http"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess httpclient.Session
+	defer sess.Close()
+	asked := 0
+	run := &httpfile.Runner{
+		Send:      sessionSend(&sess),
+		Overrides: map[string]string{"host": srv.URL},
+		Prompt: func(name, _ string) (string, error) {
+			asked++
+			return "42", nil
+		},
+	}
+	outs, err := run.Run(context.Background(), []*httpfile.File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range outs[0].Outcomes {
+		if !out.Passed() {
+			t.Errorf("%s %s: err %v, results %+v", out.Method, out.URL, out.Err, out.Results)
+		}
+	}
+	if asked != 1 {
+		t.Errorf("Prompt was called %d times, want once", asked)
+	}
+	// Without Prompt, the request fails with the variable's name.
+	run.Prompt = nil
+	outs, err = run.Run(context.Background(), []*httpfile.File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := outs[0].Outcomes[1].Err; err == nil || !strings.Contains(err.Error(), "t.http:6:3: @prompt otp: there is no one to ask; give --var otp=VALUE") {
+		t.Errorf("without Prompt: %v", err)
+	}
+}
