@@ -1,6 +1,12 @@
 package httpfile
 
-import "strings"
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+)
 
 // WSStep is one step of a WebSocket request, in JetBrains' syntax: the
 // lines after the headers are messages separated by `===` lines, and a
@@ -84,4 +90,67 @@ func (p *parser) messages(req *Request, lines []int) error {
 		}
 	}
 	return flush()
+}
+
+// Turn is one step of a WebSocket conversation, its variables
+// substituted: send Message, or (Wait) wait for one message from the
+// server.
+type Turn struct {
+	Wait    bool
+	Message []byte
+}
+
+// converse substitutes req's steps and has Converse hold the
+// conversation.
+func (r *Runner) converse(ctx context.Context, f *File, req *Request, built *httpclient.Request, vars *Vars) (*Exchange, error) {
+	if r.Converse == nil {
+		return nil, errorf(req.Pos, "WEBSOCKET requests are not supported here")
+	}
+	turns := make([]Turn, 0, len(req.Messages))
+	for _, m := range req.Messages {
+		switch {
+		case m.Wait:
+			turns = append(turns, Turn{Wait: true})
+		case m.File != "":
+			data, err := r.readMessageFile(f, req, vars, m)
+			if err != nil {
+				return nil, err
+			}
+			turns = append(turns, Turn{Message: data})
+		default:
+			text, err := vars.Expand(req, m.Text, m.Pos)
+			if err != nil {
+				return nil, err
+			}
+			turns = append(turns, Turn{Message: []byte(text)})
+		}
+	}
+	return r.Converse(ctx, req, built, turns)
+}
+
+// maxMessageFile bounds a message read from a file.
+const maxMessageFile = 16 << 20
+
+// readMessageFile reads a `< path` message as it is, or a `<@ path` one
+// substituted.
+func (r *Runner) readMessageFile(f *File, req *Request, vars *Vars, m WSStep) ([]byte, error) {
+	if m.Subst {
+		return r.readBodyFile(f, req, vars, m.File, true, m.Pos)
+	}
+	path, err := r.bodyPath(f, req, vars, m.File, m.Pos)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(path); err == nil && st.Size() > maxMessageFile {
+		return nil, errorf(m.Pos, "message file %s is larger than %d MiB", path, maxMessageFile>>20)
+	}
+	read := r.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	data, err := read(path)
+	if err != nil {
+		return nil, errorf(m.Pos, "message file %s: %v", path, pathProblem(err))
+	}
+	return data, nil
 }

@@ -52,6 +52,12 @@ type Runner struct {
 	// Prompt asks a person for the value of a `# @prompt NAME` variable
 	// that --var does not set; nil, or an error, fails the request.
 	Prompt func(name, description string) (string, error)
+	// Converse opens the WebSocket of a WEBSOCKET request and holds its
+	// conversation: the turns in order, then, unless the last one waits,
+	// listening until the server closes, the run's limit of messages or
+	// the request's @timeout. The Exchange's Body is the JSON array of the
+	// messages received. Nil fails WEBSOCKET requests.
+	Converse func(ctx context.Context, req *Request, built *httpclient.Request, turns []Turn) (*Exchange, error)
 	// Compress is the body compression of every request.
 	Compress httpclient.Compression
 	// JQ runs the jq expressions of assertions; nil is RunJQ.
@@ -243,7 +249,12 @@ func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) 
 		return out, nil
 	}
 	out.Method, out.URL = built.Method, redactURL(built.URL)
-	x, err := r.Send(ctx, req, built)
+	var x *Exchange
+	if req.WebSocket {
+		x, err = r.converse(ctx, f, req, built, vars)
+	} else {
+		x, err = r.Send(ctx, req, built)
+	}
 	if x != nil {
 		if x.URL != "" {
 			out.URL = x.URL
@@ -491,7 +502,11 @@ func (r *Runner) url(req *Request, vars *Vars) (full string, fromHost bool, err 
 	case !hasScheme(rawURL):
 		full = "http://" + rawURL
 	}
-	if _, err := httpclient.PrepareURL(full); err != nil {
+	check := full
+	if req.WebSocket {
+		check = httpclient.WebSocketURL(full)
+	}
+	if _, err := httpclient.PrepareURL(check); err != nil {
 		var re *httpclient.RequestError
 		if errors.As(err, &re) && re.Err != nil {
 			err = re.Err
