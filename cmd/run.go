@@ -17,6 +17,7 @@ import (
 	"github.com/fatih/color"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
+	"github.com/reqs-cli/reqs/pkg/httpfile/script"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -40,6 +41,8 @@ type runOptions struct {
 	Line           int
 	FailFast       bool
 	Reports        []string
+	// ScriptTimeout bounds each JavaScript handler, in seconds.
+	ScriptTimeout float64
 
 	// Request holds the request flags that apply to every request.
 	Request requestOptions
@@ -71,7 +74,11 @@ func newRunCmd(ios *IOStreams, runF func(context.Context, *runOptions) error) *c
 		Short: "Run the requests of .http files and check their assertions",
 		Long: `Run sends the requests written in .http files (the format of JetBrains'
 HTTP Client and VS Code's REST Client) in order, with their variables,
-named responses and directives, and checks their ?? assertions.
+named responses and directives, runs their JavaScript handlers, and
+checks their ?? assertions and the handlers' tests.
+
+A request file can run JavaScript (without access to files, network or
+processes): run only the files you would run as scripts.
 
 Exit status: 0 all passed, 7 an assertion failed, else the status of the
 first error (1 other error, 2 timeout, 6 too many redirects, 64 a mistake
@@ -104,6 +111,9 @@ in a file or on the command line).`,
 				return err
 			}
 		}
+		if !(opts.ScriptTimeout > 0) || opts.ScriptTimeout > 1e6 {
+			return usageErrorf("invalid --script-timeout %v: want a positive number of seconds", opts.ScriptTimeout)
+		}
 		for _, v := range opts.Vars {
 			if _, _, ok := strings.Cut(v, "="); !ok {
 				return usageErrorf("invalid --var %q: want NAME=VALUE", v)
@@ -125,6 +135,7 @@ in a file or on the command line).`,
 	fs.BoolVar(&opts.FailFast, "fail-fast", false, "stop at the first request that fails")
 	fs.StringArrayVar(&opts.Reports, "report", nil, "also write a report: `FORMAT=PATH` with FORMAT junit or json, or a directory to write JUnit XML into, as ijhttp does (repeatable)")
 	fs.BoolVarP(&opts.DockerMode, "docker-mode", "D", false, "ijhttp's flag, not needed by reqs: refused")
+	fs.Float64Var(&opts.ScriptTimeout, "script-timeout", script.DefaultTimeout.Seconds(), "stop a JavaScript handler that runs longer than `SECONDS`")
 
 	c.ValidArgsFunction = func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return []cobra.Completion{"http", "rest"}, cobra.ShellCompDirectiveFilterFileExt
@@ -278,6 +289,7 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		ResolveURL:     func(u string) (string, error) { return expandURL(u, ro.DefaultScheme) },
 		Compress:       ro.Transfer.compression(),
 		FailFast:       o.FailFast,
+		ScriptTimeout:  time.Duration(o.ScriptTimeout * float64(time.Second)),
 		OnFile: func(*httpfile.File) {
 			if r.sess != nil && !ro.Session.active() {
 				// One cookie jar per file, unless a session keeps them.
@@ -587,12 +599,21 @@ func (r *runner) printOutcome(out *httpfile.Outcome) {
 	if out.Err != nil {
 		fmt.Fprintf(w, "  error: %s\n", oneLine(out.Err.Error()))
 	}
+	for _, l := range out.Logs {
+		for _, line := range strings.Split(l, "\n") {
+			fmt.Fprintf(w, "  log: %s\n", safeLine(line))
+		}
+	}
 	for _, res := range out.Results {
 		switch {
+		case res.Test != "" && res.Passed:
+			fmt.Fprintf(w, "  %s test %s\n", newColor(on, color.FgGreen).Sprint("PASS"), safeLine(strconv.Quote(res.Test)))
+		case res.Test != "":
+			fmt.Fprintf(w, "  %s test %s (%s): %s\n", newColor(on, color.FgRed).Sprint("FAIL"), safeLine(strconv.Quote(res.Test)), res.Pos, safeLine(res.Actual))
 		case res.Err != nil:
 			fmt.Fprintf(w, "  error: %s\n", oneLine(res.Err.Error()))
 		case !res.Passed:
-			fmt.Fprintf(w, "  line %d: ?? %s\n    expected: %s\n    actual:   %s\n", res.Assertion.Pos.Line, safeLine(res.Text), safeLine(res.Expected), safeLine(res.Actual))
+			fmt.Fprintf(w, "  line %d: ?? %s\n    expected: %s\n    actual:   %s\n", res.Pos.Line, safeLine(res.Text), safeLine(res.Expected), safeLine(res.Actual))
 		}
 	}
 }

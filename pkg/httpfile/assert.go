@@ -297,7 +297,14 @@ func RunJQ(expr string, input any) ([]any, error) {
 // Result is an assertion's outcome. Err is set when the assertion could
 // not be evaluated at all (a bad jq expression, a body that is not JSON).
 type Result struct {
+	// Assertion is the ?? line checked; nil for a script's test.
 	Assertion *Assertion
+	// Test names the script test (client.test) this is the result of;
+	// "" for a ?? assertion. A failed test's Actual is its error.
+	Test string
+	// Pos is where: the ?? mark, the client.test call, or the place a
+	// failed test failed.
+	Pos Pos
 	// Text is the assertion with its variables substituted.
 	Text     string
 	Passed   bool
@@ -309,7 +316,7 @@ type Result struct {
 // Check evaluates an assertion whose Arg and Expected are already
 // substituted.
 func Check(a *Assertion, arg, expected string, x *Exchange, run JQFunc) Result {
-	r := Result{Assertion: a, Text: assertionText(a, arg, expected)}
+	r := Result{Assertion: a, Pos: a.Pos, Text: assertionText(a, arg, expected)}
 	var actual any
 	present := true
 	switch a.Subject {

@@ -117,13 +117,20 @@ func validateJUnit(doc []byte) error {
 }
 
 // TestWriteJUnitFollowsSchema checks the report of a run with a passing, a
-// failing and an erroring request, over two files, against the schema CI
-// servers validate with.
+// failing and an erroring request, over two files, one with a script's
+// tests and logs, against the schema CI servers validate with.
 func TestWriteJUnitFollowsSchema(t *testing.T) {
 	t.Parallel()
 	files := outcomes(t)
 	second := *files[0]
 	second.Path = "other.http"
+	// With a script's tests (one passed, one failed) and its logs.
+	scripted := *second.Outcomes[0]
+	scripted.Results = append(scripted.Results,
+		Result{Test: "ok", Text: "ok", Passed: true, Pos: Pos{"other.http", 5, 1}},
+		Result{Test: "bad <&>", Text: "bad <&>", Actual: "AssertionError: no", Pos: Pos{"other.http", 6, 3}})
+	scripted.Logs = []string{"a line", "another <line>"}
+	second.Outcomes = append([]*Outcome{&scripted}, second.Outcomes[1:]...)
 	files = append(files, &second)
 	var buf bytes.Buffer
 	if err := WriteJUnit(&buf, files); err != nil {

@@ -120,6 +120,11 @@ type Request struct {
 
 	Assertions []*Assertion
 
+	// PreScripts are the request's pre-request scripts (`< {% … %}` or
+	// `< file.js` above its request line) and Handlers its response
+	// handlers (`> {% … %}` or `> file.js` after it), in file order.
+	PreScripts, Handlers []*Script
+
 	// Vars are the file variables defined so far, in file order: a
 	// request sees those above it.
 	Vars []Var
@@ -223,26 +228,6 @@ func isComment(trimmed string) bool {
 	return strings.HasPrefix(trimmed, "#") || strings.HasPrefix(trimmed, "//")
 }
 
-// scriptLine reports whether a line is a JetBrains script: a response
-// handler `> {% ... %}` or `> file.js`, or a pre-request script
-// `< {% ... %}`.
-func scriptLine(trimmed string) bool {
-	for _, lead := range []string{">", "<"} {
-		rest, ok := strings.CutPrefix(trimmed, lead)
-		if !ok || strings.HasPrefix(rest, ">") {
-			continue
-		}
-		rest = strings.TrimSpace(rest)
-		if strings.HasPrefix(rest, "{%") {
-			return true
-		}
-		if lead == ">" && strings.HasSuffix(rest, ".js") {
-			return true
-		}
-	}
-	return false
-}
-
 // responseRef reports whether a line is a JetBrains response reference,
 // `<> path`: the IDE's record of an earlier response, which running the
 // request ignores.
@@ -263,12 +248,13 @@ func outputRedirect(trimmed string) bool {
 }
 
 // toolLine checks a line for what other clients do after a request and
-// reqs does not: scripts and output redirection are refused.
+// reqs does not: output redirection is refused, and so is a pre-request
+// script below the request line, which would run too late.
 func (p *parser) toolLine(i int, trimmed string) error {
 	col := indent(p.lines[i])
 	switch {
-	case scriptLine(trimmed):
-		return errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
+	case preScriptLine(trimmed):
+		return errorf(p.pos(i, col), "a pre-request script `< {%% … %%}` goes above the request line")
 	case outputRedirect(trimmed):
 		return errorf(p.pos(i, col), "reqs does not save responses to files (`>> path`); remove the line")
 	}
@@ -375,9 +361,16 @@ func (p *parser) preamble(req *Request, i, end int) (int, error) {
 		switch {
 		case trimmed == "":
 			continue
-		case scriptLine(trimmed) || strings.HasPrefix(trimmed, "<") && strings.HasSuffix(trimmed, ".js"):
+		case preScriptLine(trimmed) || strings.HasPrefix(trimmed, "<") && strings.HasSuffix(trimmed, ".js"):
 			// Above the request line `< file.js` is a pre-request script.
-			err = errorf(p.pos(i, col), "JavaScript handlers are not run by reqs; remove them or use ?? assertions")
+			var s *Script
+			var next int
+			if s, next, err = p.script(i, end); err == nil {
+				req.PreScripts = append(req.PreScripts, s)
+				i = next - 1
+			}
+		case handlerLine(trimmed):
+			err = errorf(p.pos(i, col), "a response handler `> {%% … %%}` goes after its request, not before the request line")
 		case isComment(trimmed):
 			err = p.directive(req, i, line)
 		case strings.HasPrefix(trimmed, "@"):
@@ -448,7 +441,7 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 	for ; i < end; i++ {
 		line := p.lines[i]
 		trimmed := strings.TrimSpace(line)
-		if trimmed == "" || strings.HasPrefix(trimmed, "??") {
+		if trimmed == "" || strings.HasPrefix(trimmed, "??") || handlerLine(trimmed) {
 			break
 		}
 		col := indent(line)
@@ -498,7 +491,7 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 	done := &balance{braces: req.GraphQL}
 	for ; i < end; i++ {
 		trimmed := strings.TrimSpace(p.lines[i])
-		if strings.HasPrefix(trimmed, "??") {
+		if strings.HasPrefix(trimmed, "??") || handlerLine(trimmed) {
 			break
 		}
 		if trimmed == "" {
@@ -518,7 +511,8 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 	if _, err := p.finishBody(req, lines, i); err != nil {
 		return end, err
 	}
-	// Assertions, then only blanks and comments until the next request.
+	// Assertions and response handlers, then only blanks and comments
+	// until the next request.
 	for ; i < end; i++ {
 		line := p.lines[i]
 		trimmed := strings.TrimSpace(line)
@@ -534,7 +528,14 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 				return end, err
 			}
 			req.Assertions = append(req.Assertions, a)
-		case scriptLine(trimmed) || outputRedirect(trimmed):
+		case handlerLine(trimmed):
+			s, next, err := p.script(i, end)
+			if err != nil {
+				return end, err
+			}
+			req.Handlers = append(req.Handlers, s)
+			i = next - 1
+		case preScriptLine(trimmed) || outputRedirect(trimmed):
 			return end, p.toolLine(i, trimmed)
 		case isComment(trimmed) || responseRef(trimmed):
 		case requestLineLike(line):

@@ -224,6 +224,46 @@ func TestParseForms(t *testing.T) {
 				t.Errorf("got %q, headers %+v", r.URL, r.Headers)
 			}
 		}},
+		{"scripts of every form", "### a\n< {% request.variables.set('x', 1) %}\n< ./pre.js\n# @name a\nPOST /a\nX: 1\n\nbody\n> {%\n  client.test('t', () => {\n    client.assert(true)\n  })\n%}\n?? status == 200\n> ./post.js\n", func(t *testing.T, f *File) {
+			r := f.Requests[0]
+			want := []*Script{
+				{Pos: Pos{"t.http", 2, 1}, Code: " request.variables.set('x', 1) ", CodePos: Pos{"t.http", 2, 5}},
+				{Pos: Pos{"t.http", 3, 1}, File: "./pre.js"},
+			}
+			if diff := cmp.Diff(want, r.PreScripts); diff != "" {
+				t.Errorf("pre-request scripts (-want +got):\n%s", diff)
+			}
+			want = []*Script{
+				{Pos: Pos{"t.http", 9, 1}, Code: "\n  client.test('t', () => {\n    client.assert(true)\n  })\n", CodePos: Pos{"t.http", 9, 5}},
+				{Pos: Pos{"t.http", 15, 1}, File: "./post.js"},
+			}
+			if diff := cmp.Diff(want, r.Handlers); diff != "" {
+				t.Errorf("handlers (-want +got):\n%s", diff)
+			}
+			if r.Name != "a" || *r.Body != "body" || len(r.Assertions) != 1 || len(r.Headers) != 1 || r.Err != nil {
+				t.Errorf("request %+v", r)
+			}
+		}},
+		{"a handler right after the headers ends them", "GET /a\nX: 1\n> {% client.log(1) %}\n", func(t *testing.T, f *File) {
+			if r := f.Requests[0]; len(r.Headers) != 1 || r.Body != nil || len(r.Handlers) != 1 || r.Handlers[0].Code != " client.log(1) " {
+				t.Errorf("request %+v", r)
+			}
+		}},
+		{"a handler ends the body", "POST /a\n\n{\"a\": 1}\n\n> {% client.log(1) %}\n\n###\nGET /b\n", func(t *testing.T, f *File) {
+			if r := f.Requests[0]; *r.Body != `{"a": 1}` || len(r.Handlers) != 1 || len(f.Requests) != 2 {
+				t.Errorf("request %+v", r)
+			}
+		}},
+		{"a handler then a request without ###", "GET /a\n\n> {%\n  client.global.set('t', 1)\n%}\n\nGET /b\n", func(t *testing.T, f *File) {
+			if len(f.Requests) != 2 || len(f.Requests[0].Handlers) != 1 || f.Requests[1].URL != "/b" {
+				t.Errorf("requests %+v", f.Requests)
+			}
+		}},
+		{"below the request line < file.js is the body", "POST /a\n\n< ./app.js\n", func(t *testing.T, f *File) {
+			if r := f.Requests[0]; r.BodyFile != "./app.js" || len(r.PreScripts) != 0 {
+				t.Errorf("request %+v", r)
+			}
+		}},
 		{"name with equals sign", "# @name = login\nGET /a\n", func(t *testing.T, f *File) {
 			if f.Requests[0].Name != "login" {
 				t.Errorf("name = %q", f.Requests[0].Name)
@@ -248,10 +288,12 @@ func TestParseForms(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ src, want string }{
-		{"GET /a\n\n> {%\n client.global.set('a', 1)\n%}\n", "t.http:3:1: JavaScript handlers are not run"},
-		{"GET /a\n> ./handler.js\n", "t.http:2:1: JavaScript handlers are not run"},
-		{"< {% request.variables.set('a', 1) %}\nGET /a\n", "t.http:1:1: JavaScript handlers are not run"},
-		{"###\n< ./pre-request.js\nGET /a\n", "t.http:2:1: JavaScript handlers are not run"},
+		{"GET /a\n\n> {%\n client.global.set('a', 1)\n", "t.http:3:3: the script is not closed: %} is missing"},
+		{"GET /a\n\n> {% client.log(1) %} trailing\n", `t.http:3:22: unexpected "trailing" after the %} that ends the script`},
+		{"GET /a\n\n< {% request.variables.set('a', 1) %}\n", "t.http:3:1: a pre-request script `< {% … %}` goes above the request line"},
+		{"GET /a\nX: 1\n< {% request.variables.set('a', 1) %}\n", "t.http:3:1: a pre-request script `< {% … %}` goes above the request line"},
+		{"> {% client.log(1) %}\nGET /a\n", "t.http:1:1: a response handler `> {% … %}` goes after its request, not before the request line"},
+		{"< {% client.log(1)\nGET /a\n", "t.http:1:3: the script is not closed: %} is missing"},
 		{"GET /a\n# @no-redirect\n", "t.http:2:1: @no-redirect must come before the request line"},
 		{"GET /a\n  ?b=1\n# @timeout 1\n  &c=2\n", "t.http:3:1: @timeout must come before the request line"},
 		{"GET /a\nX: 1\n  // @name=login\n", "t.http:3:3: @name must come before the request line"},

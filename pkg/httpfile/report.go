@@ -18,6 +18,8 @@ type Outcome struct {
 	Status      int // 0 when no response came
 	Duration    time.Duration
 	Results     []Result
+	// Logs are the lines its scripts logged (client.log, console.log).
+	Logs []string
 	// Err is why the request could not run or its assertions could not
 	// be evaluated (an undefined variable, a refused connection).
 	Err error
@@ -91,6 +93,7 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"` // what its scripts logged
 }
 
 type junitProblem struct {
@@ -110,11 +113,15 @@ func WriteJUnit(w io.Writer, files []*FileOutcome) error {
 	for _, f := range files {
 		s := junitSuite{Name: f.Path, File: f.Path, Time: seconds(f.Duration), Timestamp: f.Start.UTC().Format("2006-01-02T15:04:05")}
 		total += f.Duration
-		for _, o := range f.Outcomes {
+		for _, all := range f.Outcomes {
+			// A request's testcase holds its ?? assertions; each of its
+			// scripts' tests is a testcase of its own.
+			o, tests := splitTests(all)
 			c := junitCase{
 				Name:      fmt.Sprintf("%s (line %d)", o.Request.DisplayName(), o.Request.Pos.Line),
 				Classname: f.Path,
 				Time:      seconds(o.Duration),
+				SystemOut: strings.Join(o.Logs, "\n"),
 			}
 			switch {
 			case o.Errored():
@@ -128,6 +135,15 @@ func WriteJUnit(w io.Writer, files []*FileOutcome) error {
 			}
 			s.Cases = append(s.Cases, c)
 			s.Tests++
+			for _, t := range tests {
+				tc := junitCase{Name: c.Name + ": " + t.Test, Classname: f.Path, Time: seconds(0)}
+				if !t.Passed {
+					tc.Failure = &junitProblem{Message: t.Actual, Type: "test", Text: fmt.Sprintf("%s: test %q: %s", t.Pos, t.Test, t.Actual)}
+					s.Failures++
+				}
+				s.Cases = append(s.Cases, tc)
+				s.Tests++
+			}
 		}
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
@@ -147,6 +163,28 @@ func WriteJUnit(w io.Writer, files []*FileOutcome) error {
 	return err
 }
 
+// splitTests returns an outcome without its scripts' tests, and the
+// tests.
+func splitTests(o *Outcome) (*Outcome, []Result) {
+	var tests []Result
+	for _, r := range o.Results {
+		if r.Test != "" {
+			tests = append(tests, r)
+		}
+	}
+	if len(tests) == 0 {
+		return o, nil
+	}
+	rest := *o
+	rest.Results = nil
+	for _, r := range o.Results {
+		if r.Test == "" {
+			rest.Results = append(rest.Results, r)
+		}
+	}
+	return &rest, tests
+}
+
 // problemText is a one-line message and the details of what went wrong.
 func problemText(o *Outcome, errors bool) (msg, detail string) {
 	var lines []string
@@ -156,9 +194,9 @@ func problemText(o *Outcome, errors bool) (msg, detail string) {
 	for _, r := range o.Results {
 		switch {
 		case r.Err != nil && errors:
-			lines = append(lines, fmt.Sprintf("line %d: ?? %s: %v", r.Assertion.Pos.Line, r.Text, r.Err))
+			lines = append(lines, fmt.Sprintf("line %d: ?? %s: %v", r.Pos.Line, r.Text, r.Err))
 		case !r.Passed && r.Err == nil:
-			lines = append(lines, fmt.Sprintf("line %d: ?? %s: expected %s, actual %s", r.Assertion.Pos.Line, r.Text, r.Expected, r.Actual))
+			lines = append(lines, fmt.Sprintf("line %d: ?? %s: expected %s, actual %s", r.Pos.Line, r.Text, r.Expected, r.Actual))
 		}
 	}
 	if len(lines) == 0 {
@@ -192,11 +230,13 @@ type jsonRequest struct {
 	Result     string       `json:"result"`
 	Error      string       `json:"error,omitempty"`
 	Assertions []jsonResult `json:"assertions"`
+	Logs       []string     `json:"logs,omitempty"`
 }
 
 type jsonResult struct {
 	Line     int    `json:"line"`
-	Text     string `json:"assertion"`
+	Text     string `json:"assertion,omitempty"`
+	Test     string `json:"test,omitempty"` // a script's client.test
 	Passed   bool   `json:"passed"`
 	Expected string `json:"expected,omitempty"`
 	Actual   string `json:"actual,omitempty"`
@@ -215,7 +255,7 @@ func WriteJSON(w io.Writer, files []*FileOutcome) error {
 		for _, o := range f.Outcomes {
 			jr := jsonRequest{
 				Name: o.Request.DisplayName(), Line: o.Request.Pos.Line, Method: o.Method, URL: o.URL,
-				Status: o.Status, Duration: ms(o.Duration), Assertions: []jsonResult{},
+				Status: o.Status, Duration: ms(o.Duration), Assertions: []jsonResult{}, Logs: o.Logs,
 			}
 			switch {
 			case o.Errored():
@@ -232,7 +272,10 @@ func WriteJSON(w io.Writer, files []*FileOutcome) error {
 				jr.Error = o.Err.Error()
 			}
 			for _, r := range o.Results {
-				res := jsonResult{Line: r.Assertion.Pos.Line, Text: r.Text, Passed: r.Passed}
+				res := jsonResult{Line: r.Pos.Line, Text: r.Text, Passed: r.Passed}
+				if r.Test != "" {
+					res.Text, res.Test = "", r.Test
+				}
 				if !r.Passed {
 					res.Expected, res.Actual = r.Expected, r.Actual
 				}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
+	"github.com/reqs-cli/reqs/pkg/httpfile/script"
 )
 
 // Runner runs the requests of parsed files in order, as `reqs run` does:
@@ -67,6 +68,13 @@ type Runner struct {
 	// would pass it fails its request.
 	MaxHeld int64
 
+	// ScriptTimeout bounds each JavaScript handler and {{ expression }};
+	// 0 is script.DefaultTimeout.
+	ScriptTimeout time.Duration
+	// newEngine makes the run's script engine; nil is script.New. A run
+	// makes one only when a script or an expression needs it.
+	newEngine func(script.Options) *script.Engine
+
 	// Selected says which requests run; nil runs all (see Select).
 	Selected map[*Request]bool
 	// FailFast stops at the first request that does not pass.
@@ -95,6 +103,9 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 	var outcomes []*FileOutcome
 	prompted := map[string]string{}
 	stop := false
+	// One engine for the run, so client.global outlives its file.
+	scripts := r.scriptState(ctx)
+	defer scripts.close()
 	for i, f := range files {
 		fo := &FileOutcome{Path: f.Path, Start: time.Now()}
 		outcomes = append(outcomes, fo)
@@ -106,6 +117,7 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 			Environment: envs[i].Vars, Nested: envs[i].Nested, Others: envs[i].Others,
 			Responses: map[string]*Response{}, Named: map[string]int{},
 			Getenv: r.Getenv, ReadFile: r.ReadFile, Dotenv: r.dotenv(f),
+			scripts: scripts,
 		}
 		for _, req := range f.Requests {
 			if req.Name != "" {
@@ -120,6 +132,11 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 				continue
 			}
 			if !fr.run(ctx, req, 0) && r.FailFast {
+				stop = true
+			}
+			if scripts.gaveUp() {
+				// A script could not be stopped: it runs on, so the run
+				// ends here.
 				stop = true
 			}
 			if err := ctx.Err(); err != nil {
@@ -243,6 +260,10 @@ func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) 
 		out.Err = err
 		return out, nil
 	}
+	if !r.preRequest(ctx, f, req, vars, out) {
+		return out, nil
+	}
+	defer vars.scripts.endRequest()
 	built, sent, err := r.build(f, req, vars)
 	if err != nil {
 		out.Err = err
@@ -274,6 +295,9 @@ func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) 
 			out.Err = err
 			return out, x
 		}
+	}
+	if !r.respond(ctx, f, req, vars, x, out) {
+		return out, x
 	}
 	run := r.JQ
 	if run == nil {

@@ -73,6 +73,10 @@ type Vars struct {
 	// expanding holds the variables whose values are being expanded,
 	// so a reference back to one of them is told from deep nesting.
 	expanding map[string]bool
+
+	// scripts is what JavaScript adds: the variables scripts set, and
+	// {{ expression }}s (see scriptState); nil adds nothing.
+	scripts *scriptState
 }
 
 func lookupProcessEnv(name string) (string, bool) { return os.LookupEnv(name) }
@@ -159,6 +163,9 @@ func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (
 	if val, ok := v.Prompted[ref]; ok {
 		return val, nil
 	}
+	if val, ok := v.scripts.lookup(ref); ok {
+		return val, nil
+	}
 	for k := len(req.Vars) - 1; k >= 0; k-- {
 		if req.Vars[k].Name == ref {
 			fv := req.Vars[k]
@@ -175,8 +182,13 @@ func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (
 		case strings.HasPrefix(path, "response.") || strings.HasPrefix(path, "request."):
 			return v.response(req, name, path, at)
 		case named || ran:
-			// httpyac's short form: a path into the parsed body.
-			return v.response(req, name, "response.body."+path, at)
+			// httpyac's short form: a path into the parsed body; failing
+			// that, a JavaScript expression (login.token.slice(7)).
+			val, err := v.response(req, name, "response.body."+path, at)
+			if err != nil && v.scripts != nil && !validName(ref) {
+				return v.scripts.eval(v, req, ref, at, depth, refs)
+			}
+			return val, err
 		}
 	}
 	if val, ok := v.Nested[ref]; ok {
@@ -188,6 +200,9 @@ func (v *Vars) resolve(req *Request, ref string, at Pos, depth int, refs *int) (
 			word = "environments"
 		}
 		return "", errorf(at, "undefined variable %q: defined in %s %s: pass --env", excerpt(ref), word, strings.Join(envs, ", "))
+	}
+	if v.scripts != nil && !validName(ref) {
+		return v.scripts.eval(v, req, ref, at, depth, refs)
 	}
 	return "", errorf(at, "undefined variable %q", excerpt(ref))
 }

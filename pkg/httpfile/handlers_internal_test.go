@@ -1,0 +1,77 @@
+package httpfile
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpfile/script"
+)
+
+// fakeSend answers every request with 200 and a small JSON body.
+func fakeSend(context.Context, *Request, *httpclient.Request) (*Exchange, error) {
+	return &Exchange{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"ok": true}`)}, nil
+}
+
+// countEngines makes engines as script.New does, counting them.
+func countEngines(n *int) func(script.Options) *script.Engine {
+	return func(o script.Options) *script.Engine {
+		*n++
+		return script.New(o)
+	}
+}
+
+// A run whose files have no scripts and no JavaScript expressions never
+// makes a script engine: scripts cost nothing to the runs without them.
+func TestNoEngineWithoutScripts(t *testing.T) {
+	t.Parallel()
+	src := "@host = http://h\n@id = {{$randomInt 1 9}}\n# @name a\nGET {{host}}/a/{{id}}\nX: {{ host }}\n\n?? status == 200\n?? jq .ok == true\n\n###\nGET {{host}}/b?x={{a.response.body.$.ok}}\n"
+	f, err := Parse("t.http", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engines := 0
+	r := &Runner{Send: fakeSend, newEngine: countEngines(&engines)}
+	outs, err := r.Run(context.Background(), []*File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range outs[0].Outcomes {
+		if !out.Passed() {
+			t.Errorf("%s: %v %+v", out.URL, out.Err, out.Results)
+		}
+	}
+	if engines != 0 {
+		t.Errorf("made %d script engines for a file without scripts", engines)
+	}
+}
+
+// A run with scripts makes one engine, however many scripts and files.
+func TestOneEnginePerRun(t *testing.T) {
+	t.Parallel()
+	src := "GET http://h/a\n\n> {% client.global.set('n', 1) %}\n\n###\nGET http://h/b?n={{n}}&m={{ n * 2 }}\n\n> {% client.test('t', () => {}) %}\n"
+	a, err := Parse("a.http", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Parse("b.http", []byte("GET http://h/c?n={{n}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engines := 0
+	r := &Runner{Send: fakeSend, newEngine: countEngines(&engines)}
+	outs, err := r.Run(context.Background(), []*File{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := outs[0].Outcomes[1].URL; got != "http://h/b?n=1&m=2" {
+		t.Errorf("URL %q", got)
+	}
+	if got := outs[1].Outcomes[0].URL; got != "http://h/c?n=1" {
+		t.Errorf("URL %q", got)
+	}
+	if engines != 1 {
+		t.Errorf("made %d engines, want 1", engines)
+	}
+}

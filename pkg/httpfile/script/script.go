@@ -1,0 +1,560 @@
+// Package script runs the JavaScript of request files on an embedded
+// engine (goja, pure Go): JetBrains HTTP Client response handlers and
+// pre-request scripts, and httpyac's {{ expression }}s.
+//
+// Scripts see the subset of JetBrains' scripting API that reqs
+// implements (client, response, request, crypto, console.log) and
+// nothing else: no file system, network or processes. Reading an API
+// name reqs lacks (client.foo, require, fetch, process) fails with an
+// error naming it, so a file written for a richer runner fails where it
+// needs what is missing instead of running on with undefined.
+//
+// Every run is bounded. A timer interrupts the script past its time
+// budget (10 s unless [Options.Timeout] says otherwise) and a watchdog
+// interrupts it when the heap has grown by more than its memory budget.
+// The built-ins that allocate in one step a size a script asks for
+// (String.prototype.repeat, padStart and padEnd, ArrayBuffer and the
+// typed arrays) refuse sizes past that budget. The engine cannot
+// interrupt a built-in that is running (Array.prototype.fill over a
+// huge sparse array, a regular expression that backtracks for ever), so
+// when a script has not stopped a second after its interrupt, or its
+// heap keeps growing past four times its budget, the engine gives it
+// up: the run returns [ErrRunaway] and the engine refuses every later
+// run. The abandoned goroutine runs on until the process exits, which
+// is what a caller must do next.
+package script
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+)
+
+// Default budgets of a run.
+const (
+	DefaultTimeout = 10 * time.Second
+	DefaultMemory  = 64 << 20
+)
+
+// How often the watchdog looks at the heap, how long an interrupted
+// script may take to stop, and how far past its budget its heap may grow
+// before the engine gives it up.
+const (
+	watchEvery = 5 * time.Millisecond
+	stopGrace  = time.Second
+	hardFactor = 4
+)
+
+// maxCallStack bounds recursion, so a runaway recursion is a RangeError
+// rather than a heap that grows until the watchdog stops it.
+const maxCallStack = 10000
+
+// Options are the budgets of every run of an engine.
+type Options struct {
+	// Timeout bounds each run (a handler with its tests, or an
+	// expression); 0 is DefaultTimeout.
+	Timeout time.Duration
+	// Memory bounds how much a run may grow the heap, in bytes; 0 is
+	// DefaultMemory.
+	Memory int64
+}
+
+// Engine runs scripts, one at a time, on one JavaScript runtime whose
+// global object the scripts of a run share, with the client.global
+// variables they set. The runtime lives on a goroutine of its own, so
+// that a script that cannot be stopped can be given up (see
+// [ErrRunaway]). An Engine is not safe for concurrent use.
+type Engine struct {
+	opts  Options
+	grace time.Duration // how long an interrupted script may take to stop
+	jobs  chan func()
+	// busy is set while a run is under way: the API's callbacks run
+	// then, and nothing may start another run from them.
+	busy atomic.Bool
+	dead error // ErrRunaway once a script could not be stopped
+	stop sync.Once
+
+	// Owned by the runtime's goroutine.
+	vm       *goja.Runtime
+	programs map[string]*goja.Program
+	globals  *Variables
+	cur      *call // the run under way
+}
+
+// ErrRunaway is returned by a run that could not be stopped, and by
+// every run of its engine after it.
+var ErrRunaway = errors.New("the script could not be stopped")
+
+// New returns an engine with the given budgets. Close releases it.
+func New(opts Options) *Engine {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.Memory <= 0 {
+		opts.Memory = DefaultMemory
+	}
+	e := &Engine{opts: opts, grace: stopGrace, jobs: make(chan func()), programs: map[string]*goja.Program{}, globals: NewVariables()}
+	ready := make(chan struct{})
+	go func() {
+		e.vm = goja.New()
+		e.vm.SetMaxCallStackSize(maxCallStack)
+		e.setup()
+		close(ready)
+		for job := range e.jobs {
+			job()
+		}
+	}()
+	<-ready
+	return e
+}
+
+// Close ends the engine's goroutine (unless a runaway script holds it).
+func (e *Engine) Close() {
+	e.stop.Do(func() {
+		if e.dead == nil {
+			close(e.jobs)
+		}
+	})
+}
+
+// Err is ErrRunaway, wrapped, once a script could not be stopped: the
+// engine refuses every run after it, and its goroutine runs on until the
+// process exits.
+func (e *Engine) Err() error { return e.dead }
+
+// Global returns the text of a variable that a script set with
+// client.global.set, as {{name}} substitutes it.
+func (e *Engine) Global(name string) (string, bool) {
+	return e.globals.Lookup(name)
+}
+
+// Globals is the store of client.global; the caller may read it between
+// runs.
+func (e *Engine) Globals() *Variables { return e.globals }
+
+// Code is a script to run: its source, and where that source is, for
+// messages (a .js file from line 1, column 1, or the code between {% and
+// %} of a request file).
+type Code struct {
+	Source    string
+	File      string
+	Line, Col int
+}
+
+// Place is a place in a file; Line and Col count from 1.
+type Place struct {
+	File      string
+	Line, Col int
+}
+
+func (p Place) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// where names a place in code from a position in its compiled form,
+// whose source starts on the second line (the first is the wrapper).
+func (c Code) where(line, col int) Place {
+	line -= 2
+	if line < 0 {
+		line, col = 0, 1
+	}
+	if line == 0 {
+		col += c.Col - 1
+	}
+	return Place{c.File, c.Line + line, col}
+}
+
+// Error is a script that failed: it threw, used an API reqs lacks, or
+// ran past a budget, at At.
+type Error struct {
+	At  Place
+	Msg string
+	// Unsupported is set when the script used an API reqs lacks.
+	Unsupported bool
+	// Assertion is set when a client.assert outside any client.test
+	// failed: a check that did not hold rather than a script that broke.
+	Assertion bool
+	err       error // ErrRunaway, context.Canceled and the like
+}
+
+func (e *Error) Error() string { return e.At.String() + ": " + e.Msg }
+
+func (e *Error) Unwrap() error { return e.err }
+
+// Test is the outcome of a client.test: Err is nil when it passed.
+type Test struct {
+	Name string
+	At   Place // of the client.test call
+	Err  *Error
+}
+
+// Result is what a run left: its tests, in the order they were
+// declared, and the lines it logged.
+type Result struct {
+	Tests []Test
+	Logs  []string
+}
+
+// maxLog bounds the text a run may log.
+const maxLog = 1 << 20
+
+// call is the state of the run under way.
+type call struct {
+	ctx     context.Context
+	code    Code
+	req     *Request
+	resp    *Response
+	res     *Result
+	logged  int
+	tests   []pendingTest
+	refused *goja.Object // the last error thrown for an API reqs lacks
+	failed  *goja.Object // the last error thrown by client.assert
+	// The run's response and request objects, once read.
+	respObj, reqObj *goja.Object
+}
+
+type pendingTest struct {
+	name  string
+	where Place
+	fn    goja.Callable
+}
+
+// interruption is why a run was interrupted.
+type interruption struct{ err error }
+
+var (
+	errTimeout = errors.New("timeout")
+	errMemory  = errors.New("memory")
+	errExit    = errors.New("exit")
+)
+
+// Run runs a pre-request script (resp nil) or a response handler, then
+// the tests it declared. req may be nil in neither case' absence: a
+// script that reads request or response when it has none fails naming
+// it. The Result holds what the run left even when it failed; the error
+// is an *Error.
+func (e *Engine) Run(ctx context.Context, code Code, req *Request, resp *Response) (*Result, error) {
+	res := &Result{}
+	c := &call{ctx: ctx, code: code, req: req, resp: resp, res: res}
+	err := e.do(ctx, c, func() error {
+		p, err := e.compile(code, "(function () {\n", "\n})")
+		if err != nil {
+			return err
+		}
+		fn, err := e.vm.RunProgram(p)
+		if err != nil {
+			return e.failure(c, err)
+		}
+		run, _ := goja.AssertFunction(fn)
+		if _, err := run(goja.Undefined()); err != nil && !e.exited(err) {
+			return e.failure(c, err)
+		}
+		for _, t := range c.tests {
+			test := Test{Name: t.name, At: t.where}
+			e.vm.ClearInterrupt()
+			if _, err := t.fn(goja.Undefined()); err != nil && !e.exited(err) {
+				f := e.failure(c, err)
+				var se *Error
+				if !errors.As(f, &se) || se.err != nil {
+					return f // out of time or memory: the run ends
+				}
+				test.Err = se
+			}
+			res.Tests = append(res.Tests, test)
+		}
+		return nil
+	})
+	return res, err
+}
+
+// Eval evaluates a {{ expression }} with the given variables in scope
+// (strings, or a *Response for a named request's response, which the
+// expression sees as its body) and returns its value as text: strings as
+// they are, objects as JSON.
+func (e *Engine) Eval(ctx context.Context, code Code, vars map[string]any) (string, error) {
+	if e.busy.Load() {
+		return "", &Error{At: code.where(2, 1), Msg: "a {{ expression }} cannot be evaluated from inside a script"}
+	}
+	names := make([]string, 0, len(vars))
+	for n := range vars {
+		names = append(names, n)
+	}
+	sortStrings(names)
+	c := &call{ctx: ctx, code: code, res: &Result{}}
+	var out string
+	err := e.do(ctx, c, func() error {
+		p, err := e.compile(code, "(function ("+strings.Join(names, ", ")+") { return (\n", "\n); })")
+		if err != nil {
+			return err
+		}
+		fn, err := e.vm.RunProgram(p)
+		if err != nil {
+			return e.failure(c, err)
+		}
+		run, _ := goja.AssertFunction(fn)
+		args := make([]goja.Value, len(names))
+		for i, n := range names {
+			switch v := vars[n].(type) {
+			case *Response:
+				args[i] = e.body(v)
+			default:
+				args[i] = e.vm.ToValue(v)
+			}
+		}
+		v, err := run(goja.Undefined(), args...)
+		if err != nil {
+			return e.failure(c, err)
+		}
+		if goja.IsUndefined(v) {
+			return &Error{At: code.where(2, 1), Msg: "the expression is undefined"}
+		}
+		out = e.text(v)
+		return nil
+	})
+	return out, err
+}
+
+// do runs job on the runtime's goroutine and watches it: past the time
+// budget, or when the heap has grown past the memory budget, it
+// interrupts the script; when the script does not stop, it gives the
+// engine up.
+func (e *Engine) do(ctx context.Context, c *call, job func() error) error {
+	if e.dead != nil {
+		return &Error{At: c.code.where(2, 1), Msg: e.dead.Error(), err: ErrRunaway}
+	}
+	done := make(chan error, 1)
+	e.busy.Store(true)
+	e.jobs <- func() {
+		e.cur = c
+		e.vm.ClearInterrupt()
+		defer func() {
+			e.cur = nil
+			if x := recover(); x != nil {
+				done <- &Error{At: c.code.where(2, 1), Msg: fmt.Sprintf("the script engine failed: %v", x)}
+			}
+		}()
+		done <- job()
+	}
+	defer e.busy.Store(false)
+
+	deadline := time.NewTimer(e.opts.Timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(watchEvery)
+	defer tick.Stop()
+	heap := newHeapWatch(e.opts.Memory)
+	var why error
+	var since time.Time
+	interrupt := func(err error) {
+		if why == nil {
+			why, since = err, time.Now()
+		}
+		e.vm.Interrupt(interruption{why})
+	}
+	ctxDone := ctx.Done()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-deadline.C:
+			interrupt(errTimeout)
+		case <-ctxDone:
+			ctxDone = nil
+			interrupt(ctx.Err())
+		case <-tick.C:
+			if why == nil {
+				if heap.over() {
+					interrupt(errMemory)
+				}
+				continue
+			}
+			// Again: a script that clears the flag (client.exit then a
+			// test) still stops.
+			e.vm.Interrupt(interruption{why})
+			if !heap.runaway() && time.Since(since) <= e.grace {
+				continue
+			}
+			select {
+			case err := <-done:
+				return err // it stopped after all
+			default:
+			}
+			e.dead = fmt.Errorf("%w: it did not stop when interrupted (%s), so the run ends here", ErrRunaway, e.budgetText(why))
+			return &Error{At: c.code.where(2, 1), Msg: e.dead.Error(), err: ErrRunaway}
+		}
+	}
+}
+
+// budgetText words why a script was interrupted.
+func (e *Engine) budgetText(why error) string {
+	switch why {
+	case errTimeout:
+		return "it ran longer than " + e.opts.Timeout.String()
+	case errMemory:
+		return fmt.Sprintf("it used more than %d MiB", e.opts.Memory>>20)
+	}
+	return why.Error()
+}
+
+// heapWatch tells when the heap has grown past a budget since it was
+// made. It reads the heap's size cheaply at each check; only when that
+// is past the budget does it collect garbage to see whether the live
+// heap is.
+type heapWatch struct {
+	budget     uint64
+	base, live uint64
+	threshold  uint64
+	last       uint64 // the heap at the last runaway check
+	growing    int    // how many checks in a row saw it grow
+	samples    []metrics.Sample
+}
+
+func newHeapWatch(budget int64) *heapWatch {
+	h := &heapWatch{budget: uint64(budget), samples: []metrics.Sample{
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/gc/heap/live:bytes"},
+	}}
+	metrics.Read(h.samples)
+	h.base, h.live = h.value(0), h.value(1)
+	h.threshold = h.base + h.budget
+	return h
+}
+
+func (h *heapWatch) value(i int) uint64 {
+	if h.samples[i].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return h.samples[i].Value.Uint64()
+}
+
+// over reports whether the live heap grew past the budget.
+func (h *heapWatch) over() bool {
+	metrics.Read(h.samples[:1])
+	if h.value(0) <= h.threshold {
+		return false
+	}
+	runtime.GC()
+	metrics.Read(h.samples)
+	if h.value(1) > h.live+h.budget {
+		return true
+	}
+	// Garbage: look again only once the heap has grown by another
+	// budget.
+	h.threshold = h.value(0) + h.budget
+	return false
+}
+
+// runaway reports whether the heap, garbage and all, is past hardFactor
+// times the budget and has grown at each of the last checks: a script
+// that stopped leaves a heap that no longer grows.
+func (h *heapWatch) runaway() bool {
+	metrics.Read(h.samples[:1])
+	now := h.value(0)
+	if now > h.last && h.last != 0 {
+		h.growing++
+	} else {
+		h.growing = 0
+	}
+	h.last = now
+	return h.growing >= 3 && now > h.base+hardFactor*h.budget
+}
+
+// exited reports whether a run ended by client.exit().
+func (e *Engine) exited(err error) bool {
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		if i, ok := ie.Value().(interruption); ok && i.err == errExit {
+			return true
+		}
+	}
+	return false
+}
+
+// failure turns what goja returned into an *Error naming the place in
+// the script.
+func (e *Engine) failure(c *call, err error) error {
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		where := e.where(c, ie.Stack())
+		i, _ := ie.Value().(interruption)
+		switch i.err {
+		case errTimeout:
+			return &Error{At: where, Msg: fmt.Sprintf("the script ran longer than %s and was stopped here", e.opts.Timeout), err: errTimeout}
+		case errMemory:
+			return &Error{At: where, Msg: fmt.Sprintf("the script used more than %d MiB and was stopped here", e.opts.Memory>>20), err: errMemory}
+		case nil:
+			return &Error{At: where, Msg: fmt.Sprint(ie.Value())}
+		}
+		return &Error{At: where, Msg: "the script was stopped: " + i.err.Error(), err: i.err}
+	}
+	var so *goja.StackOverflowError
+	if errors.As(err, &so) {
+		return &Error{At: e.where(c, so.Stack()), Msg: "RangeError: Maximum call stack size exceeded"}
+	}
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		se := &Error{At: e.where(c, ex.Stack()), Msg: e.message(ex.Value())}
+		if obj, ok := ex.Value().(*goja.Object); ok {
+			se.Unsupported = obj == c.refused
+			se.Assertion = obj == c.failed
+		}
+		return se
+	}
+	return &Error{At: c.code.where(2, 1), Msg: err.Error()}
+}
+
+// message is what a thrown value says: an Error's "Name: message", or
+// the value as text.
+func (e *Engine) message(v goja.Value) string {
+	if v == nil {
+		return "undefined"
+	}
+	if obj, ok := v.(*goja.Object); ok {
+		if s := obj.Get("stack"); s != nil && !goja.IsUndefined(s) {
+			// "TypeError: message\n\tat …": the first line only.
+			first, _, _ := strings.Cut(obj.String(), "\n")
+			return first
+		}
+	}
+	return e.text(v)
+}
+
+// where names the innermost place of this script in a stack.
+func (e *Engine) where(c *call, stack []goja.StackFrame) Place {
+	for _, f := range stack {
+		p := f.Position()
+		if p.Line > 0 && f.SrcName() == c.code.File {
+			return c.code.where(p.Line, p.Column)
+		}
+	}
+	return c.code.where(2, 1)
+}
+
+// compile compiles code between a prefix and a suffix (a function
+// around it: each script gets its own scope, so two handlers may both
+// declare `const token`), once per source.
+func (e *Engine) compile(code Code, prefix, suffix string) (*goja.Program, error) {
+	src := prefix + code.Source + suffix
+	key := code.File + "\x00" + src
+	if p, ok := e.programs[key]; ok {
+		return p, nil
+	}
+	// Parsed here rather than by goja.Compile, which drops the place of
+	// a syntax error.
+	ast, err := parser.ParseFile(nil, code.File, src, 0)
+	if err != nil {
+		return nil, e.syntaxError(code, err)
+	}
+	p, err := goja.CompileAST(ast, false)
+	if err != nil {
+		return nil, e.syntaxError(code, err)
+	}
+	e.programs[key] = p
+	return p, nil
+}
