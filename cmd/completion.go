@@ -42,10 +42,8 @@ Packages install the scripts for you. To load them yourself:
   powershell  reqs completion powershell | Out-String | Invoke-Expression
               (add that line to $PROFILE to keep it)`,
 		ValidArgs: completionShells,
+		Args:      wantArgs(1, 1, "one shell: "+strings.Join(completionShells, ", ")),
 		RunE: func(c *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("reqs completion needs one shell: %s", strings.Join(completionShells, ", "))
-			}
 			if !slices.Contains(completionShells, args[0]) {
 				return usageErrorf("unknown shell %q: use %s", args[0], strings.Join(completionShells, ", "))
 			}

@@ -33,12 +33,12 @@ REQS_<FLAG> environment variables (REQS_DEFAULT_SCHEME) override the file,
 and flags override both. The config dir is $REQS_CONFIG_DIR, else
 $XDG_CONFIG_HOME/reqs, else ~/.config/reqs.`,
 		Annotations: map[string]string{skipConfigAnnotation: "1"},
-		Args:        cobra.NoArgs,
+		Args:        noArgs,
 	}
 	show := &cobra.Command{
 		Use:   "show",
 		Short: "Print every flag's effective value and its source (flag, env, file, default)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runConfigShow(c.Context(), &configOptions{IO: ios, Flags: c.Root().Flags(), Getenv: ios.Getenv})
 		},
@@ -46,7 +46,7 @@ $XDG_CONFIG_HOME/reqs, else ~/.config/reqs.`,
 	path := &cobra.Command{
 		Use:   "path",
 		Short: "Print the config file's path (the one in use, or where it would be read)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runConfigPath(c.Context(), &configOptions{IO: ios, Getenv: ios.Getenv})
 		},

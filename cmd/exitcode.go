@@ -9,6 +9,7 @@ import (
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/download"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -29,6 +30,8 @@ const (
 type usageError struct {
 	msg string
 	err error
+	// help is the command whose --help the hint names; empty is the root.
+	help string
 }
 
 func (e *usageError) Error() string { return e.msg }
@@ -70,6 +73,39 @@ func flagTypeWant(typ string) string {
 		return "want a duration such as 1.5s"
 	}
 	return "want a " + typ
+}
+
+// wantArgs returns the cobra.PositionalArgs of a command that takes min
+// to max arguments (max < 0: any number more), described by what ("one
+// session NAME"). A wrong count is a usage error in reqs' words, never
+// cobra's "accepts 1 arg(s), received 0".
+func wantArgs(min, max int, what string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		var msg string
+		switch {
+		case len(args) < min:
+			msg = fmt.Sprintf("%s needs %s", c.CommandPath(), what)
+		case max == 0 && len(args) > 0:
+			msg = fmt.Sprintf("%s takes no arguments, and %s was given", c.CommandPath(), quoteArgs(args))
+		case max >= 0 && len(args) > max:
+			msg = fmt.Sprintf("%s takes %s, and %d arguments were given: %s", c.CommandPath(), what, len(args), quoteArgs(args))
+		default:
+			return nil
+		}
+		return &usageError{msg: msg, help: c.CommandPath()}
+	}
+}
+
+// noArgs is wantArgs for a command that takes no arguments.
+var noArgs = wantArgs(0, 0, "")
+
+// quoteArgs lists arguments for a message, each quoted.
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = strconv.Quote(a)
+	}
+	return strings.Join(q, " ")
 }
 
 func usageErrorf(format string, args ...any) error {

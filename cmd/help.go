@@ -56,8 +56,22 @@ func ExitStatuses() []ExitStatus {
 		{"3, 4, 5", "With --check-status: the response was 3xx (not followed), 4xx or 5xx. A 4xx or 5xx also prints a warning on stderr; the body is still shown."},
 		{"6", "Too many redirects."},
 		{"7", "reqs run: a request ran but an assertion failed."},
-		{"64", "Usage error: a bad flag or flag value, item or URL, a file named by a flag or item that cannot be read, or two explicit body sources."},
-		{"130", "Interrupted."},
+		{"64", "Usage error: a bad flag or flag value, item or URL, a file named by a flag or item that cannot be read, two explicit body sources, or the wrong number of arguments to a command."},
+		{"130", "Interrupted (Ctrl-C)."},
+	}
+}
+
+// File is a file reqs reads or writes, for the man page's FILES.
+type File struct{ Path, Meaning string }
+
+// Files returns the files reqs(1) and reqs-run(1) list.
+func Files() []File {
+	return []File{
+		{"<config dir>/config.yaml (or config.toml, config.json)", "the configuration: a default for any flag by its long name (timeout: 30, style: monokai). The config dir is $REQS_CONFIG_DIR, else $XDG_CONFIG_HOME/reqs, else ~/.config/reqs; reqs config path prints the file's path"},
+		{"<config dir>/sessions/<host>[_<port>]/<name>.json", "a named session (--session NAME): headers, auth, cookies and settings, mode 0600 in a 0700 directory; reqs session path NAME --host HOST prints it"},
+		{"http-client.env.json, http-client.private.env.json", "the environments of reqs run --env NAME, beside each .http file, else in the nearest parent directory that has them; --env-file and --private-env-file name others"},
+		{".env", "the variables of {{$dotenv NAME}} in a .http file, beside that file"},
+		{"~/.netrc (or $NETRC, else ~/_netrc)", "credentials for hosts requested without --auth"},
 	}
 }
 

@@ -24,7 +24,7 @@ func newHTTPBinCmd(ios *IOStreams) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "httpbin [--addr 127.0.0.1:8080]",
 		Short: "Run a local httpbin test server (go-httpbin) until interrupted",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runHTTPBin(c.Context(), opts)
 		},

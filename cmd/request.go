@@ -125,7 +125,7 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 		c.Short = "Send a request with any method (MKCOL, PROPFIND, PURGE, ...)"
 	default:
 		c.Use = strings.ToLower(method) + " URL [ITEM ...]"
-		c.Short = "Send a " + method + " request"
+		c.Short = "Send " + article(method) + " " + method + " request"
 	}
 	c.RunE = func(c *cobra.Command, args []string) error {
 		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
@@ -161,6 +161,15 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 	// -h means --headers (HTTPie), so help has no shorthand.
 	fs.Bool("help", false, "show help")
 	return c
+}
+
+// article is the indefinite article before a method's name as it is
+// read aloud: "an OPTIONS request", "a GET request".
+func article(method string) string {
+	if method != "" && strings.ContainsRune("AEIOU", rune(method[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // applyNoColor settles --color and --no-color: of the two typed on the
@@ -227,7 +236,7 @@ func (b *orderedBool) Type() string   { return "bool" }
 
 func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Print, "print", "p", "", "what to print: `WHAT` letters H request headers, B request body, h response headers, b response body, m metadata")
-	fs.CountVarP(&o.Verbose, "verbose", "v", "print the whole exchange (-p HBhb); -vv adds metadata")
+	fs.CountVarP(&o.Verbose, "verbose", "v", "print the whole exchange, redirects included (-p HBhb --all); -vv adds metadata")
 	fs.BoolVarP(&o.HeadersOnly, "headers", "h", false, "print only the response headers (-p h)")
 	fs.BoolVarP(&o.BodyOnly, "body", "b", false, "print only the response body (-p b)")
 	fs.StringVarP(&o.HistoryPrint, "history-print", "P", "", "what to print of the intermediate exchanges --all shows (redirects), as `WHAT` letters of --print (default: as --print)")

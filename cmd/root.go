@@ -52,7 +52,11 @@ func Main() int {
 		ios.Errorf("%s%s", oneLine(err.Error()), errorHint(err))
 		var usage *usageError
 		if errors.As(err, &usage) {
-			fmt.Fprintln(ios.ErrOut, "reqs: see 'reqs --help'")
+			help := usage.help
+			if help == "" {
+				help = "reqs"
+			}
+			fmt.Fprintf(ios.ErrOut, "reqs: see '%s --help'\n", help)
 		}
 	}
 	return exitCode(err)
@@ -152,6 +156,7 @@ Items:
 	root.SilenceUsage = true
 	root.CompletionOptions.HiddenDefaultCmd = false
 	root.SetFlagErrorFunc(suggestFlag)
+	root.SetUsageFunc(usage)
 	// The root's help ends with examples, exit codes and the environment,
 	// as HTTPie's help teaches; the subcommands keep cobra's text.
 	defaultHelp := root.HelpFunc()

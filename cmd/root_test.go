@@ -1,7 +1,9 @@
 package cmd
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -66,5 +68,39 @@ func TestMistypedCommandWithoutTree(t *testing.T) {
 	err := checkMistypedCommand(root, []string{"sesion", "list"})
 	if err == nil || !slices.Contains([]string{`unknown command "sesion" (did you mean "session"?)`}, err.Error()) {
 		t.Errorf("checkMistypedCommand(sesion list) = %v, want a suggestion of session", err)
+	}
+}
+
+// Every command's wrong argument count is a usage error (exit 64) in
+// reqs' words, never cobra's "accepts 1 arg(s), received 0".
+func TestWrongArgumentCountsAreUsageErrors(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := TestIOStreams()
+	root := newRootCmd(ios)
+	many := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}
+	checked := 0
+	for _, c := range allCommands(root) {
+		if c.Args == nil {
+			t.Errorf("%s: no argument check", c.CommandPath())
+			continue
+		}
+		for _, args := range [][]string{nil, many} {
+			err := c.Args(c, args)
+			if err == nil {
+				continue
+			}
+			checked++
+			var usage *usageError
+			if !errors.As(err, &usage) {
+				t.Errorf("%s with %d arguments: %T %q, want a usage error", c.CommandPath(), len(args), err, err)
+				continue
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, c.CommandPath()+" ") || strings.Contains(msg, "arg(s)") {
+				t.Errorf("%s with %d arguments: %q does not say it in reqs' words", c.CommandPath(), len(args), msg)
+			}
+		}
+	}
+	if checked < 8 {
+		t.Errorf("only %d wrong counts were refused; the tree has lost its checks", checked)
 	}
 }

@@ -73,17 +73,54 @@ func newRunCmd(ios *IOStreams, runF func(context.Context, *runOptions) error) *c
 		Use:   "run FILE.http ... [--env NAME]",
 		Short: "Run the requests of .http files and check their assertions",
 		Long: `Run sends the requests written in .http files (the format of JetBrains'
-HTTP Client and VS Code's REST Client) in order, with their variables,
-named responses and directives, runs their JavaScript handlers, and
-checks their ?? assertions and the handlers' tests.
-
-A request file can run JavaScript (without access to files, network or
+HTTP Client, VS Code's REST Client and httpyac) in order, with their
+variables, named responses and directives, runs their JavaScript
+handlers, and checks their ?? assertions and the handlers' tests. A
+request file can run JavaScript (without access to files, network or
 processes): run only the files you would run as scripts.
 
-Exit status: 0 all passed, 7 an assertion failed, else the status of the
-first error (1 other error, 2 timeout, 6 too many redirects, 64 a mistake
-in a file or on the command line).`,
-		Args: cobra.MinimumNArgs(1),
+A file such as api.http:
+
+  @host = http://localhost:8080
+
+  ### Log in
+  # @name login
+  POST {{host}}/anything
+  Content-Type: application/json
+
+  {"user": "ann", "token": "t-123"}
+
+  ?? status == 200
+  ?? jq .json.token == "t-123"
+
+  ### Use the token
+  GET {{host}}/bearer
+  Authorization: Bearer {{login.response.body.$.json.token}}
+
+  ?? status == 200
+  ?? header Content-Type contains json
+  ?? duration < 2000
+
+runs with: reqs run api.http
+
+Assertions, one per ?? line after a request: SUBJECT OPERATOR [VALUE]
+
+  subjects   status, header NAME, body, jq EXPR (as --jq), duration (ms)
+  operators  == != < <= > >= contains !contains matches REGEX exists !exists
+  values     JSON literals ("t-123", 200, true, null) or bare words
+
+Environments: --env NAME takes the variables of NAME (and of "$shared")
+from http-client.env.json and http-client.private.env.json, which
+overrides it. They are looked for beside each .http file, else in the
+nearest parent directory that has them; --env-file PATH and
+--private-env-file PATH name them instead, and --var NAME=VALUE overrides
+them all.
+
+Exit status: 0 all passed; 7 an assertion failed; else the status of the
+first error: 1 other error, 2 timeout, 3, 4, 5 a 3xx, 4xx, 5xx response
+with --check-status, 6 too many redirects, 64 a mistake in a file or on
+the command line, 130 interrupted.`,
+		Args: wantArgs(1, -1, "at least one .http FILE"),
 	}
 	c.RunE = func(c *cobra.Command, args []string) error {
 		opts.Files = args

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mccutchen/go-httpbin/v2/httpbin"
 )
 
 func TestRunFlags(t *testing.T) {
@@ -34,7 +36,7 @@ func TestRunFlags(t *testing.T) {
 		{args: []string{"a.http", "--line", "0"}, wantErr: "invalid --line 0"},
 		{args: []string{"a.http", "--line", "3", "--name", "x"}, wantErr: "exclude each other"},
 		{args: []string{"a.http", "--form"}, wantErr: "unknown flag: --form"},
-		{args: nil, wantErr: "requires at least 1 arg"},
+		{args: nil, wantErr: "run needs at least one .http FILE"},
 	}
 	for _, tc := range tests {
 		ios, _, _, _ := TestIOStreams()
@@ -151,5 +153,38 @@ func TestRunFilesPrepareOnce(t *testing.T) {
 	want := seen{"Basic YW5uOnB3", "deflate"} // ann:pw
 	if len(got) != 2 || got[0] != want || got[1] != want {
 		t.Errorf("requests carried %+v, want two of %+v", got, want)
+	}
+}
+
+// The .http example of `reqs run --help` (and reqs-run(1)) runs as
+// printed: every assertion passes against httpbin.
+func TestRunHelpExampleRuns(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(httpbin.New())
+	defer srv.Close()
+	ios, _, out, errOut := TestIOStreams()
+	ios.ReadFile = os.ReadFile
+	long := newRunCmd(ios, nil).Long
+	_, rest, ok := strings.Cut(long, "A file such as api.http:\n")
+	example, _, ok2 := strings.Cut(rest, "\nruns with: reqs run api.http")
+	if !ok || !ok2 {
+		t.Fatalf("reqs run --help has no api.http example:\n%s", long)
+	}
+	var lines []string
+	for _, l := range strings.Split(example, "\n") {
+		lines = append(lines, strings.TrimPrefix(l, "  "))
+	}
+	src := strings.ReplaceAll(strings.Join(lines, "\n"), "http://localhost:8080", srv.URL)
+	file := filepath.Join(t.TempDir(), "api.http")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newRunCmd(ios, nil)
+	c.SetArgs([]string{file})
+	if err := c.Execute(); err != nil {
+		t.Fatalf("the help's example fails: %v\n%s%s", err, out, errOut)
+	}
+	if !strings.Contains(out.String(), "2 requests, 2 passed, 0 failed") {
+		t.Errorf("the help's example ran as:\n%s", out)
 	}
 }

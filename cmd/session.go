@@ -39,7 +39,7 @@ invocations: reqs --session NAME URL. They live in
 <config dir>/sessions/<host>[_<port>]/<NAME>.json; --session also takes a
 file path (a value with '/' or ending in .json).`,
 		Annotations: map[string]string{skipConfigAnnotation: "1"},
-		Args:        cobra.NoArgs,
+		Args:        noArgs,
 	}
 	newOpts := func() *sessionOptions {
 		return &sessionOptions{IO: ios, Getenv: ios.Getenv}
@@ -49,7 +49,7 @@ file path (a value with '/' or ending in .json).`,
 	list := &cobra.Command{
 		Use:   "list [--host HOST]",
 		Short: "List sessions: host, name, cookie count and modification time",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runSessionList(c.Context(), listOpts)
 		},
@@ -60,7 +60,7 @@ file path (a value with '/' or ending in .json).`,
 	show := &cobra.Command{
 		Use:   "show NAME --host HOST",
 		Short: "Print a session as JSON, secrets masked unless --show-secrets",
-		Args:  cobra.ExactArgs(1),
+		Args:  wantArgs(1, 1, "one session NAME (or a session file PATH)"),
 		RunE: func(c *cobra.Command, args []string) error {
 			showOpts.Name = args[0]
 			return runSessionShow(c.Context(), showOpts)
@@ -73,7 +73,7 @@ file path (a value with '/' or ending in .json).`,
 	rm := &cobra.Command{
 		Use:   "rm NAME --host HOST",
 		Short: "Delete a session",
-		Args:  cobra.ExactArgs(1),
+		Args:  wantArgs(1, 1, "one session NAME (or a session file PATH)"),
 		RunE: func(c *cobra.Command, args []string) error {
 			rmOpts.Name = args[0]
 			return runSessionRm(c.Context(), rmOpts)
@@ -85,7 +85,7 @@ file path (a value with '/' or ending in .json).`,
 	path := &cobra.Command{
 		Use:   "path NAME --host HOST",
 		Short: "Print a session's file path (whether or not it exists yet)",
-		Args:  cobra.ExactArgs(1),
+		Args:  wantArgs(1, 1, "one session NAME (or a session file PATH)"),
 		RunE: func(c *cobra.Command, args []string) error {
 			pathOpts.Name = args[0]
 			return runSessionPath(c.Context(), pathOpts)
@@ -101,7 +101,7 @@ file path (a value with '/' or ending in .json).`,
 and writes the reqs session of the same host and name; --host and --name
 override what the file's location says. An existing reqs session is never
 overwritten.`,
-		Args: cobra.ExactArgs(1),
+		Args: wantArgs(1, 1, "one HTTPie session file PATH"),
 		RunE: func(c *cobra.Command, args []string) error {
 			impOpts.ImportPath = args[0]
 			return runSessionImportHTTPie(c.Context(), impOpts)
@@ -176,7 +176,7 @@ func runSessionShow(_ context.Context, o *sessionOptions) error {
 	}
 	s := f.Session
 	if !f.Exists {
-		return fmt.Errorf("session %s: %w", p, fs.ErrNotExist)
+		return noSession(o, p)
 	}
 	if !o.ShowSecrets {
 		s = s.Redacted()
@@ -198,7 +198,22 @@ func runSessionRm(_ context.Context, o *sessionOptions) error {
 	if err != nil {
 		return err
 	}
-	return sessionfile.Remove(p)
+	if err := sessionfile.Remove(p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return noSession(o, p)
+		}
+		return err
+	}
+	return nil
+}
+
+// noSession is the error for a session that is not stored: it names the
+// session as the user did, and where it was looked for.
+func noSession(o *sessionOptions, path string) error {
+	if sessionfile.IsPath(o.Name) {
+		return fmt.Errorf("session file %s does not exist", path)
+	}
+	return fmt.Errorf("session %q of %s does not exist (no file %s; reqs session list shows the sessions there are)", o.Name, o.Host, path)
 }
 
 func runSessionPath(_ context.Context, o *sessionOptions) error {

@@ -22,6 +22,7 @@ import (
 	"github.com/reqs-cli/reqs/cmd"
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+	"github.com/spf13/pflag"
 )
 
 // manDate is the date in every man page's header. It is a constant, not
@@ -100,9 +101,12 @@ func writeManPages(c *cobra.Command, manDir string) error {
 	if err := doc.GenMan(c, header, &b); err != nil {
 		return fmt.Errorf("man page of %q: %w", c.CommandPath(), err)
 	}
-	page := b.Bytes()
-	if !c.HasParent() {
-		page = insertSections(page, environmentSection()+examplesSection()+exitStatusSection())
+	page := replaceOptions(b.Bytes(), optionsSection(c))
+	switch {
+	case !c.HasParent():
+		page = insertSections(page, environmentSection()+filesSection()+examplesSection()+exitStatusSection())
+	case c.Name() == "run" && !c.Parent().HasParent():
+		page = insertSections(page, filesSection())
 	}
 	name := strings.ReplaceAll(c.CommandPath(), " ", "-") + ".1"
 	return os.WriteFile(filepath.Join(manDir, name), page, 0o644)
@@ -155,6 +159,73 @@ func insertSections(page []byte, sections string) []byte {
 	out = append(out, page[:i+1]...)
 	out = append(out, sections...)
 	return append(out, page[i+1:]...)
+}
+
+// optionsSection lists c's flags as --help does (cmd.FlagSynopsis): the
+// placeholder of a value, "-v, -vv" for a flag counted by repetition,
+// never cobra's --print="" or --verbose[=0].
+func optionsSection(c *cobra.Command) string {
+	var b strings.Builder
+	for _, set := range []struct {
+		title string
+		flags *pflag.FlagSet
+	}{{"OPTIONS", c.NonInheritedFlags()}, {"OPTIONS INHERITED FROM PARENT COMMANDS", c.InheritedFlags()}} {
+		if !set.flags.HasAvailableFlags() {
+			continue
+		}
+		fmt.Fprintf(&b, ".SH %s\n", set.title)
+		set.flags.VisitAll(func(fl *pflag.Flag) {
+			if fl.Hidden || fl.Deprecated != "" {
+				return
+			}
+			names, value := cmd.FlagSynopsis(fl)
+			var head []string
+			for _, n := range strings.Split(names, ", ") {
+				head = append(head, `\fB`+roffEscape(n)+`\fP`)
+			}
+			line := strings.Join(head, ", ")
+			if value != "" {
+				line += ` \fI` + roffEscape(value) + `\fP`
+			}
+			fmt.Fprintf(&b, ".TP\n%s\n%s\n", line, roffEscape(cmd.FlagUsage(fl)))
+		})
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// replaceOptions puts options in place of the OPTIONS sections cobra
+// wrote (those run to the next section that is not one of them).
+func replaceOptions(page []byte, options string) []byte {
+	start := bytes.Index(page, []byte("\n.SH OPTIONS"))
+	if start < 0 {
+		return insertSections(page, options)
+	}
+	end := start + 1
+	for {
+		next := bytes.Index(page[end+1:], []byte("\n.SH "))
+		if next < 0 {
+			end = len(page)
+			break
+		}
+		end += 1 + next
+		if !bytes.HasPrefix(page[end:], []byte("\n.SH OPTIONS")) {
+			end++
+			break
+		}
+	}
+	out := append([]byte{}, page[:start+1]...)
+	out = append(out, options...)
+	return append(out, page[end:]...)
+}
+
+func filesSection() string {
+	var b strings.Builder
+	b.WriteString(".SH FILES\n")
+	for _, f := range cmd.Files() {
+		fmt.Fprintf(&b, ".TP\n\\fI%s\\fP\n%s\n", roffEscape(f.Path), roffEscape(f.Meaning))
+	}
+	return b.String()
 }
 
 func examplesSection() string {

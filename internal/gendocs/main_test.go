@@ -100,7 +100,7 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("stale man/reqs-gone.1 still there (stat: %v)", err)
 	}
 	page := first["man/reqs.1"]
-	for _, want := range []string{".SH EXAMPLES\n", ".SH EXIT STATUS\n", "\\fB64\\fP\n", "\\fB130\\fP\n", `"Nov 2026" "reqs" "reqs manual"`} {
+	for _, want := range []string{".SH EXAMPLES\n", ".SH EXIT STATUS\n", ".SH FILES\n", "http\\-client.env.json", "\\fB64\\fP\n", "\\fB130\\fP\n", `"Nov 2026" "reqs" "reqs manual"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("man/reqs.1 lacks %q", want)
 		}
@@ -142,6 +142,31 @@ func TestExamplesComeFromREADME(t *testing.T) {
 			if !strings.Contains(string(readme), "\n"+line+"\n") && !strings.Contains(string(readme), "\n"+line+"   #") {
 				t.Errorf("example %q is not a README line; take man page examples from the README", line)
 			}
+		}
+	}
+}
+
+// The OPTIONS of the real tree read as --help does: placeholders for
+// values, -v, -vv for counted flags, never cobra's --print="" or
+// --verbose[=0].
+func TestOptionsSection(t *testing.T) {
+	t.Parallel()
+	root := cmd.NewRootCommand()
+	page := string(replaceOptions([]byte(".SH NAME\nreqs\n.SH OPTIONS\nold\n.SH OPTIONS INHERITED FROM PARENT COMMANDS\nold\n.SH SEE ALSO\nx\n"), optionsSection(root)))
+	for _, want := range []string{
+		".SH OPTIONS\n.TP\n",
+		"\\fB\\-p\\fP, \\fB\\-\\-print\\fP \\fIWHAT\\fP\n",
+		"\\fB\\-v\\fP, \\fB\\-vv\\fP, \\fB\\-\\-verbose\\fP\n",
+		"\\fB\\-\\-style\\fP \\fISTYLE\\fP\n",
+		".SH SEE ALSO\n",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("options section lacks %q:\n%.600s", want, page)
+		}
+	}
+	for _, bad := range []string{"old\n", `=""`, "[=0]", "[=false]", "INHERITED"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("options section holds %q", bad)
 		}
 	}
 }
