@@ -2,11 +2,14 @@ package httpclient
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/coder/websocket"
@@ -28,6 +31,9 @@ type DialOptions struct {
 	AllowRedirects bool
 	// OnConnect is SendOptions.OnConnect for the handshake requests.
 	OnConnect func(p *PreparedRequest, proto string)
+	// OnPing and OnPong, when set, are told of each ping and pong frame
+	// received, with its payload; pings are answered either way.
+	OnPing, OnPong func(payload []byte)
 }
 
 // DefaultMaxMessageSize bounds a received WebSocket message unless
@@ -139,11 +145,18 @@ func (s *Session) DialPrepared(ctx context.Context, p *PreparedRequest, opts Dia
 	if opts.NoCompression {
 		mode = websocket.CompressionDisabled
 	}
-	conn, _, err := websocket.Dial(ctx, p.URL.String(), &websocket.DialOptions{
+	wsOpts := &websocket.DialOptions{
 		HTTPClient:      client,
 		Subprotocols:    opts.Subprotocols,
 		CompressionMode: mode,
-	})
+	}
+	if f := opts.OnPing; f != nil {
+		wsOpts.OnPingReceived = func(_ context.Context, b []byte) bool { f(b); return true }
+	}
+	if f := opts.OnPong; f != nil {
+		wsOpts.OnPongReceived = func(_ context.Context, b []byte) { f(b) }
+	}
+	conn, _, err := websocket.Dial(ctx, p.URL.String(), wsOpts)
 	switch {
 	case sendErr != nil:
 		return nil, nil, sendErr
@@ -218,6 +231,11 @@ type wireBudget struct {
 	budget int64
 	used   atomic.Int64
 	spent  atomic.Bool
+
+	// wmu makes each write whole: the library writes a small frame (a
+	// pong) in one Write, and CloseWrite writes its frame between them.
+	wmu       sync.Mutex
+	closeSent bool
 }
 
 // errBudget is the wire read error past the budget.
@@ -233,8 +251,50 @@ func (b *wireBudget) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *wireBudget) Write(p []byte) (int, error) { return b.rwc.Write(p) }
-func (b *wireBudget) Close() error                { return b.rwc.Close() }
+func (b *wireBudget) Write(p []byte) (int, error) {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	if b.closeSent {
+		return len(p), nil // nothing goes after our close frame
+	}
+	return b.rwc.Write(p)
+}
+
+// CloseWrite sends a close frame with code and reason, and nothing after
+// it, while reading goes on: the messages the server sent before it
+// answers are still read, and the read that meets its close frame
+// returns the websocket.CloseError. The caller waits for that, and calls
+// CloseNow when it does not come. (Close instead discards what arrives
+// until the server's close, and waits at most 5 s.) A reason is cut to
+// the 123 bytes a close frame has room for.
+func (w *WebSocket) CloseWrite(code websocket.StatusCode, reason string) error {
+	if w.wire == nil {
+		return w.Conn.Close(code, reason)
+	}
+	if len(reason) > 123 {
+		reason = reason[:123]
+	}
+	payload := binary.BigEndian.AppendUint16(nil, uint16(code))
+	payload = append(payload, reason...)
+	var key [4]byte
+	if _, err := rand.Read(key[:]); err != nil {
+		return err
+	}
+	frame := append([]byte{0x88, 0x80 | byte(len(payload))}, key[:]...)
+	for i, c := range payload {
+		frame = append(frame, c^key[i%4])
+	}
+	b := w.wire
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	if b.closeSent {
+		return nil
+	}
+	b.closeSent = true
+	_, err := b.rwc.Write(frame)
+	return err
+}
+func (b *wireBudget) Close() error { return b.rwc.Close() }
 
 func (b *wireBudget) renew() {
 	if b != nil {
