@@ -23,9 +23,14 @@ import (
 // wsBinaryChunk is the largest binary message --binary sends.
 const wsBinaryChunk = 64 << 10
 
-// wsCloseWait is how long reqs waits for the server to answer its close;
-// the WebSocket library gives the close handshake the same.
-const wsCloseWait = 5 * time.Second
+// wsCloseWait is how long reqs waits for the server to answer its close
+// (the WebSocket library gives its close handshake the same), counted
+// from the last message received; wsCloseCap bounds the whole wait for a
+// server that keeps sending messages instead.
+const (
+	wsCloseWait = 5 * time.Second
+	wsCloseCap  = 60 * time.Second
+)
 
 // conversation is one WebSocket conversation on the command line: what
 // standard input says is sent, what the server sends is printed.
@@ -58,6 +63,7 @@ type conversation struct {
 	mu        sync.Mutex // Printer and Raw
 	received  int
 	stopPings context.CancelFunc
+	activity  chan struct{} // a message came
 }
 
 // print writes one message or frame, serialised with the other goroutines.
@@ -101,6 +107,7 @@ func (c *conversation) run(ctx context.Context) error {
 	defer cancel()
 	read := make(chan wsResult, 1)
 	enough := make(chan struct{})
+	c.activity = make(chan struct{}, 1)
 	go c.readLoop(ctx, read, enough)
 	inputDone := make(chan error, 1)
 	go func() { inputDone <- c.send(ctx) }()
@@ -177,16 +184,28 @@ func (c *conversation) closeNormally(read chan wsResult, satisfied bool) error {
 		}
 		return fmt.Errorf("the WebSocket close could not be sent: %s", wsReason(err))
 	}
+	// Messages sent before the server saw the close still come: each
+	// one gives it wsCloseWait more, up to wsCloseCap in all.
 	t := time.NewTimer(wsCloseWait)
 	defer t.Stop()
-	select {
-	case r := <-read:
-		if satisfied && (r.closed || r.err == nil) {
-			c.conn.CloseNow()
-			return nil
+	limit := time.NewTimer(wsCloseCap)
+	defer limit.Stop()
+wait:
+	for {
+		select {
+		case <-limit.C:
+			break wait
+		case r := <-read:
+			if satisfied && (r.closed || r.err == nil) {
+				c.conn.CloseNow()
+				return nil
+			}
+			return c.readEnded(r)
+		case <-c.activity:
+			t.Reset(wsCloseWait)
+		case <-t.C:
+			break wait
 		}
-		return c.readEnded(r)
-	case <-t.C:
 	}
 	c.conn.CloseNow()
 	if satisfied {
@@ -298,6 +317,10 @@ func (c *conversation) readLoop(ctx context.Context, done chan<- wsResult, enoug
 		c.received++
 		n := c.received
 		c.mu.Unlock()
+		select {
+		case c.activity <- struct{}{}:
+		default:
+		}
 		if err := c.print(ctx, render.Message{Binary: typ == websocket.MessageBinary, Data: data}); err != nil {
 			done <- wsResult{err: err}
 			return
