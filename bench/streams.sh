@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# streams.sh measures reqs on streams, with the output into a pipe:
+#   1. N small messages (default 100,000) sent from a pipe to a WebSocket
+#      echo server, every echo printed: messages per second, peak RSS;
+#   2. an event stream of E events (default 1,000,000) filtered with
+#      --jq .x: events per second, peak RSS.
+# The server (bench/streamserver, the test fault server's routes) runs in
+# a process of its own. Peak RSS needs GNU time at /usr/bin/time.
+#
+#   bench/streams.sh            N=100000 E=1000000 by default
+#   REQS=/path/to/reqs bench/streams.sh
+set -euo pipefail
+
+n=${N:-100000}
+e=${E:-1000000}
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+server_pid=
+cleanup() {
+	if [[ -n $server_pid ]]; then
+		kill "$server_pid" 2>/dev/null || true
+		wait "$server_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+echo "building reqs and the stream server..." >&2
+(cd "$root" && go build -o "$tmp/streamserver" ./bench/streamserver)
+reqs=${REQS:-}
+if [[ -z $reqs ]]; then
+	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/reqs" .)
+	reqs=$tmp/reqs
+fi
+"$tmp/streamserver" >"$tmp/addr" 2>"$tmp/server.log" &
+server_pid=$!
+base=
+for _ in $(seq 50); do
+	base=$(head -n1 "$tmp/addr" 2>/dev/null || true)
+	[[ -n $base ]] && break
+	sleep 0.1
+done
+[[ -n $base ]] || { echo "streams.sh: the server did not start: $(cat "$tmp/server.log")" >&2; exit 1; }
+ws=ws${base#http}
+
+# measure NAME UNIT COUNT CMD...: runs CMD (stdout to $tmp/out), checks
+# that it printed COUNT lines, prints the rate and peak RSS.
+measure() {
+	local name=$1 unit=$2 count=$3
+	shift 3
+	local start end rss=unknown
+	start=$(date +%s%N)
+	if [[ -x /usr/bin/time ]]; then
+		/usr/bin/time -f '%M' -o "$tmp/rss" "$@" >"$tmp/out"
+		rss="$(( $(cat "$tmp/rss") / 1024 )) MiB"
+	else
+		"$@" >"$tmp/out"
+	fi
+	end=$(date +%s%N)
+	local lines
+	lines=$(wc -l <"$tmp/out")
+	if [[ $lines -ne $count ]]; then
+		echo "streams.sh: $name printed $lines lines, want $count" >&2
+		exit 1
+	fi
+	local ms=$(( (end - start) / 1000000 ))
+	printf '%-44s %8d ms %12.0f %s/s   peak RSS %s\n' "$name" "$ms" "$(echo "$count * 1000 / $ms" | bc -l)" "$unit" "$rss"
+}
+
+seq "$n" | sed 's/.*/{"n": &}/' >"$tmp/messages"
+measure "$n messages echoed (WebSocket, pipe)" msgs "$n" \
+	sh -c "exec '$reqs' '$ws/ws/echo' <'$tmp/messages'"
+measure "$e events with --jq .x (SSE, pipe)" events "$e" \
+	"$reqs" --jq .x "$base/sse/events?n=$e"
