@@ -269,6 +269,10 @@ type Exchange struct {
 	Duration time.Duration
 	// URL is the URL sent, without its password ("" when not known).
 	URL string
+	// Stream says Body holds a collected stream (server-sent events, a
+	// WebSocket's messages), which handlers read with onEachLine and
+	// onEachMessage.
+	Stream StreamKind
 
 	decoded *decodedJSON // Body as JSON, decoded once (see JSON)
 }

@@ -196,6 +196,9 @@ func (r *Runner) respond(ctx context.Context, f *File, req *Request, vars *Vars,
 		return true
 	}
 	resp := &script.Response{Status: x.Status, Header: x.Header, Body: x.Body, JSON: x.JSON}
+	if x.Stream != NotStream {
+		resp.Items = streamItems(x)
+	}
 	return r.runScripts(ctx, f, req, vars, req.Handlers, resp, out)
 }
 

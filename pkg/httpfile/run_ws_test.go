@@ -74,3 +74,29 @@ func TestRunnerWithoutConverse(t *testing.T) {
 		t.Errorf("error %v", e)
 	}
 }
+
+// Handlers read a WebSocket's messages with onEachMessage.
+func TestRunnerConverseHandlers(t *testing.T) {
+	t.Parallel()
+	src := "WEBSOCKET ws://h/ws\n\nhello\n=== wait-for-server\n\n> {%\n  response.body.onEachMessage((m, unsubscribe) => {\n    client.test(\"echo \" + m.n, () => client.assert(m.n > 0))\n  })\n%}\n\n?? jq length == 2\n"
+	f, err := httpfile.Parse("ws.http", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := f.Requests[0]; r.Err != nil || len(r.Messages) != 2 {
+		t.Fatalf("parsed %+v (%v)", r.Messages, r.Err)
+	}
+	run := &httpfile.Runner{
+		Converse: func(context.Context, *httpfile.Request, *httpclient.Request, []httpfile.Turn) (*httpfile.Exchange, error) {
+			return &httpfile.Exchange{Status: 101, Body: []byte(`[{"n": 1}, {"n": 2}]`), Stream: httpfile.MessageStream}, nil
+		},
+	}
+	outs, err := run.Run(context.Background(), []*httpfile.File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := outs[0].Outcomes[0]
+	if out.Err != nil || !out.Passed() || len(out.Results) != 3 {
+		t.Errorf("outcome %+v, err %v: want two handler tests and the assertion, passed", out.Results, out.Err)
+	}
+}

@@ -42,6 +42,13 @@ type Response struct {
 	// json.Number, string, []any or map[string]any, never modified
 	// here. nil makes the engine decode Body itself.
 	JSON func() (any, error)
+	// Items, when not nil, make response.body a stream, as JetBrains'
+	// client has for WebSockets and streamed responses: what the run
+	// collected (WebSocket messages, the data of server-sent events, JSON
+	// lines), each decoded when it is JSON (as JSON returns values), else
+	// a string. Its onEachMessage and onEachLine hand them to a
+	// subscriber in order.
+	Items []any
 }
 
 // Variables is a store of script variables: client.global, or a

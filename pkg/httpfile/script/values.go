@@ -16,6 +16,9 @@ import (
 // JSON (as JetBrains' client decides), else its text. A body that does
 // not parse is its text too.
 func (e *Engine) body(r *Response) goja.Value {
+	if r.Items != nil {
+		return e.stream(r.Items)
+	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if !strings.Contains(mt, "json") {
 		return e.vm.ToValue(string(r.Body))
@@ -118,3 +121,44 @@ func (e *Engine) syntaxError(code Code, err error) error {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// stream is the body of a streamed response: onEachMessage(subscriber,
+// onFinish) and onEachLine(subscriber, onFinish) call subscriber(item,
+// unsubscribe, output) for each collected item in order, until it calls
+// unsubscribe, then onFinish(). The run has closed the stream by the time
+// handlers run, so output(message), which would send a WebSocket message
+// from the handler, throws.
+func (e *Engine) stream(items []any) goja.Value {
+	vm := e.vm
+	each := func(name string) func(goja.FunctionCall) goja.Value {
+		return func(call goja.FunctionCall) goja.Value {
+			sub, ok := goja.AssertFunction(call.Argument(0))
+			if !ok {
+				panic(vm.NewTypeError("response.body." + name + "(subscriber) needs a function"))
+			}
+			stop := false
+			unsubscribe := vm.ToValue(func() { stop = true })
+			output := vm.ToValue(func() {
+				panic(vm.NewTypeError("output() cannot send: reqs run holds a WebSocket's conversation before its handlers run, and has closed it"))
+			})
+			for _, it := range items {
+				if stop {
+					break
+				}
+				if _, err := sub(goja.Undefined(), e.fromJSON(it), unsubscribe, output); err != nil {
+					panic(err)
+				}
+			}
+			if fin, ok := goja.AssertFunction(call.Argument(1)); ok {
+				if _, err := fin(goja.Undefined()); err != nil {
+					panic(err)
+				}
+			}
+			return goja.Undefined()
+		}
+	}
+	return e.api("response.body", []string{"onEachMessage", "onEachLine"}, map[string]any{
+		"onEachMessage": each("onEachMessage"),
+		"onEachLine":    each("onEachLine"),
+	})
+}
