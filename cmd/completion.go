@@ -9,8 +9,10 @@ import (
 
 	"github.com/reqs-cli/reqs/pkg/config"
 	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
+	"github.com/reqs-cli/reqs/pkg/httpfile"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // completionShells are the shells `reqs completion` writes a script for.
@@ -166,6 +168,11 @@ func registerCompletions(root *cobra.Command) {
 			// The flag exists and has no function yet, so this cannot fail.
 			_ = c.RegisterFlagCompletionFunc(name, fn)
 		}
+		if c.Name() == "run" && c.Parent() == root && c.Flags().Lookup("name") != nil {
+			if _, ok := c.GetFlagCompletionFunc("name"); !ok {
+				_ = c.RegisterFlagCompletionFunc("name", completeRequestNames)
+			}
+		}
 		if c.ValidArgsFunction != nil {
 			continue
 		}
@@ -174,8 +181,109 @@ func registerCompletions(root *cobra.Command) {
 			c.ValidArgsFunction = completeRootMethod
 		case c.Name() == "request" && c.Parent() == root:
 			c.ValidArgsFunction = completeRequestMethod
+		case c.Name() == "run" && c.Parent() == root:
+			c.ValidArgsFunction = completeRequestFiles
+		case c.HasParent() && c.Parent().Name() == "session" && c.Parent().Parent() == root && slices.Contains([]string{"show", "rm", "path"}, c.Name()):
+			c.ValidArgsFunction = completeSessionArg
+			if c.Flags().Lookup("host") != nil {
+				if _, ok := c.GetFlagCompletionFunc("host"); !ok {
+					_ = c.RegisterFlagCompletionFunc("host", completeSessionHosts)
+				}
+			}
 		}
 	}
+}
+
+// plainFlagUsages removes the backquotes that mark a flag's placeholder
+// in its help (`WHAT`) from every flag of root's tree: the shells show a
+// flag's help as the description of its completion, where they are
+// noise.
+func plainFlagUsages(root *cobra.Command) {
+	for _, c := range allCommands(root) {
+		c.Flags().VisitAll(func(fl *pflag.Flag) {
+			_, fl.Usage = pflag.UnquoteUsage(fl)
+		})
+	}
+}
+
+// completeSessionArg completes the NAME of reqs session show|rm|path:
+// the sessions of --host when it is given, else of every host (the
+// hosts in the description). A value holding a '/' is a path.
+func completeSessionArg(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	if sessionfile.IsPath(toComplete) {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	dir, err := config.Dir(os.Getenv)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	hostDir := ""
+	if host, _ := c.Flags().GetString("host"); host != "" {
+		if hostDir, err = sessionfile.HostFlagDir(host); err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	return sessionCandidates(dir, hostDir, toComplete), cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeSessionHosts completes --host of the session commands with the
+// hosts that have sessions (that have the NAME typed, when there is one).
+func completeSessionHosts(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	dir, err := config.Dir(os.Getenv)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	infos, err := sessionfile.List(dir, "")
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var hosts []string
+	for _, s := range infos {
+		if (len(args) == 0 || s.Name == args[0]) && strings.HasPrefix(s.Host, toComplete) && !slices.Contains(hosts, s.Host) {
+			hosts = append(hosts, s.Host)
+		}
+	}
+	slices.Sort(hosts)
+	return hosts, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeRequestFiles completes reqs run's FILE arguments with request
+// files (.http, .rest) and directories.
+func completeRequestFiles(_ *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return []cobra.Completion{"http", "rest"}, cobra.ShellCompDirectiveFilterFileExt
+}
+
+// completeRequestNames completes reqs run --name with the names and
+// titles of the requests in the files typed so far, described by their
+// request lines.
+func completeRequestNames(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	var out []cobra.Completion
+	seen := map[string]bool{}
+	for _, path := range args {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		f, _ := httpfile.Parse(path, src)
+		if f == nil {
+			continue
+		}
+		for _, r := range f.Requests {
+			name := r.Name
+			if name == "" {
+				name = r.Title
+			}
+			if name == "" || seen[name] || !strings.HasPrefix(name, toComplete) {
+				continue
+			}
+			seen[name] = true
+			out = append(out, cobra.CompletionWithDesc(name, strings.TrimSpace(r.Method+" "+r.URL)))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 }
 
 // fixedChoices completes one of choices (a description may follow a tab)

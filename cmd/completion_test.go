@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -339,5 +340,87 @@ func TestSessionCompletion(t *testing.T) {
 				t.Errorf("complete %q: directive %d, want %d", tc.args, directive, tc.wantDirective)
 			}
 		})
+	}
+}
+
+// TestSessionArgCompletion completes the NAME of reqs session show|rm|path
+// and their --host from the sessions on disk, so it cannot run in
+// parallel.
+func TestSessionArgCompletion(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(config.DirEnv, dir)
+	writeTestSessions(t, dir, map[string][]string{
+		"example.org":    {"me"},
+		"localhost_8080": {"dev", "me"},
+	})
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"rm, every host", []string{"session", "rm", ""}, []string{"dev", "me"}},
+		{"show, a prefix", []string{"session", "show", "d"}, []string{"dev"}},
+		{"path, one host", []string{"session", "path", "--host", "example.org", ""}, []string{"me"}},
+		{"rm, only one name", []string{"session", "rm", "dev", ""}, []string{}},
+		{"--host of the name typed", []string{"session", "rm", "dev", "--host", ""}, []string{"localhost:8080"}},
+		{"--host of every session", []string{"session", "show", "--host", ""}, []string{"example.org", "localhost:8080"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, directive := complete(t, tc.args...)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("complete %q (-want +got):\n%s", tc.args, diff)
+			}
+			if directive != cobra.ShellCompDirectiveNoFileComp {
+				t.Errorf("complete %q: directive %d, want no file completion", tc.args, directive)
+			}
+		})
+	}
+}
+
+// reqs run FILE --name completes the names and titles of FILE's requests.
+func TestRunNameCompletion(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "api.http")
+	src := "### Log in\n# @name login\nPOST http://h/login\n\n### list\nGET http://h/items\n\n### Delete all\nDELETE http://h/items\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, directive := complete(t, "run", file, "--name", "")
+	if diff := cmp.Diff([]string{"login", "list", "Delete all"}, got); diff != "" {
+		t.Errorf("run --name (-want +got):\n%s", diff)
+	}
+	if directive&cobra.ShellCompDirectiveNoFileComp == 0 {
+		t.Errorf("run --name: directive %d offers files", directive)
+	}
+	got, _ = complete(t, "run", file, "--name", "l")
+	if diff := cmp.Diff([]string{"login", "list"}, got); diff != "" {
+		t.Errorf("run --name l (-want +got):\n%s", diff)
+	}
+	_, directive = complete(t, "run", "")
+	if directive != cobra.ShellCompDirectiveFilterFileExt {
+		t.Errorf("run FILE: directive %d, want request files by extension", directive)
+	}
+}
+
+// The shells show a flag's help as its description: without the
+// backquotes that name its placeholder in --help.
+func TestCompletionDescriptionsHaveNoBackquotes(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := TestIOStreams()
+	args := []string{cobra.ShellCompRequestCmd, "get", "--"}
+	root := newCommandTree(ios, args)
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "--print\twhat to print: WHAT letters") {
+		t.Errorf("no --print candidate with its description:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), "`") {
+		t.Errorf("descriptions hold backquotes:\n%s", out.String())
 	}
 }

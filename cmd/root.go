@@ -100,6 +100,11 @@ func newCommandTree(ios *IOStreams, args []string) *cobra.Command {
 	if len(args) == 0 {
 		return newRootCmd(ios)
 	}
+	if args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd {
+		root := newRootCmd(ios)
+		plainFlagUsages(root)
+		return root
+	}
 	for _, a := range args {
 		if slices.Contains(subcommandNames, a) || a == "--help" || strings.HasPrefix(a, "--help=") {
 			return newRootCmd(ios)
