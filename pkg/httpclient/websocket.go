@@ -132,7 +132,7 @@ func (s *Session) DialPrepared(ctx context.Context, p *PreparedRequest, opts Dia
 		if !ok {
 			return resp.raw, nil
 		}
-		wire = &wireBudget{rwc: rwc, budget: 2*limit + 1<<20}
+		wire = &wireBudget{rwc: rwc}
 		raw := *resp.raw
 		raw.Body = wire
 		return &raw, nil
@@ -178,12 +178,13 @@ func (s *Session) DialPrepared(ctx context.Context, p *PreparedRequest, opts Dia
 }
 
 // WebSocket is an open WebSocket connection: a [websocket.Conn] whose
-// reads are bounded twice, by the message size limit (on the message's
-// bytes, decompressed) and by a budget of 2×limit + 1 MiB of bytes
-// received while one message is read (frames and their headers, control
-// frames included), so that a flood of empty fragments, which never grows
-// the message, ends too. Past either bound the connection is closed with
-// status 1009 (message too big) and the read fails with an error matching
+// reads are bounded twice. The message size limit bounds a message's
+// bytes (decompressed). And the bytes received for one message, frame
+// headers and control frames included, may be at most 4 times its data
+// so far plus 256 KiB, so that a flood of empty fragments, which never
+// grows the message, ends too (between messages, 16 MiB of control
+// frames). Past either bound the connection is closed with status 1009
+// (message too big) and the read fails with an error matching
 // websocket.ErrMessageTooBig.
 type WebSocket struct {
 	*websocket.Conn
@@ -192,11 +193,12 @@ type WebSocket struct {
 
 // Reader is websocket.Conn.Reader with the budget renewed for the message.
 func (w *WebSocket) Reader(ctx context.Context) (websocket.MessageType, io.Reader, error) {
-	w.wire.renew()
+	w.wire.renew(false)
 	typ, r, err := w.Conn.Reader(ctx)
 	if err != nil {
 		return typ, nil, w.wire.check(w.Conn, err)
 	}
+	w.wire.renew(true)
 	return typ, &budgetReader{r: r, w: w}, nil
 }
 
@@ -210,7 +212,8 @@ func (w *WebSocket) Read(ctx context.Context) (websocket.MessageType, []byte, er
 	return typ, b, err
 }
 
-// budgetReader reports an exhausted budget as a message too big.
+// budgetReader counts a message's data for the budget, and reports an
+// exhausted budget as a message too big.
 type budgetReader struct {
 	r io.Reader
 	w *WebSocket
@@ -218,19 +221,33 @@ type budgetReader struct {
 
 func (b *budgetReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
+	if w := b.w.wire; w != nil {
+		w.data.Add(int64(n))
+	}
 	if err != nil && err != io.EOF {
 		err = b.w.wire.check(b.w.Conn, err)
 	}
 	return n, err
 }
 
-// wireBudget is the handshake's connection, counting the bytes read since
-// the budget was last renewed and failing reads past it.
+// Budgets of bytes received (see WebSocket).
+const (
+	// wireBetween bounds the control frames between two messages.
+	wireBetween = 16 << 20
+	// wireSlack and wirePerData bound a message's frames: its data times
+	// wirePerData, plus wireSlack.
+	wireSlack   = 256 << 10
+	wirePerData = 4
+)
+
+// wireBudget is the handshake's connection, counting the bytes read
+// since the budget was last renewed and failing reads past it.
 type wireBudget struct {
-	rwc    io.ReadWriteCloser
-	budget int64
-	used   atomic.Int64
-	spent  atomic.Bool
+	rwc   io.ReadWriteCloser
+	used  atomic.Int64 // bytes read since renewed
+	data  atomic.Int64 // the message's data delivered so far
+	inMsg atomic.Bool  // a message is being read
+	spent atomic.Bool
 
 	// wmu makes each write whole: the library writes a small frame (a
 	// pong) in one Write, and CloseWrite writes its frame between them.
@@ -242,7 +259,11 @@ type wireBudget struct {
 var errBudget = errors.New("frames past the message size budget")
 
 func (b *wireBudget) Read(p []byte) (int, error) {
-	if b.used.Load() > b.budget {
+	limit := int64(wireBetween)
+	if b.inMsg.Load() {
+		limit = wirePerData*b.data.Load() + wireSlack
+	}
+	if b.used.Load() > limit {
 		b.spent.Store(true)
 		return 0, errBudget
 	}
@@ -294,11 +315,16 @@ func (w *WebSocket) CloseWrite(code websocket.StatusCode, reason string) error {
 	_, err := b.rwc.Write(frame)
 	return err
 }
+
 func (b *wireBudget) Close() error { return b.rwc.Close() }
 
-func (b *wireBudget) renew() {
+// renew starts counting afresh, for a message (inMsg) or the wait for
+// one.
+func (b *wireBudget) renew(inMsg bool) {
 	if b != nil {
 		b.used.Store(0)
+		b.data.Store(0)
+		b.inMsg.Store(inMsg)
 	}
 }
 
@@ -309,7 +335,7 @@ func (b *wireBudget) check(c *websocket.Conn, err error) error {
 		return err
 	}
 	c.Close(websocket.StatusMessageTooBig, "message too big")
-	return fmt.Errorf("%w: more than %d bytes of frames for one message", websocket.ErrMessageTooBig, b.budget)
+	return fmt.Errorf("%w: %d bytes of frames for %d bytes of message", websocket.ErrMessageTooBig, b.used.Load(), b.data.Load())
 }
 
 // handshakeFields are the fields websocket.Dial sets on its handshake.
