@@ -324,10 +324,13 @@ func (s *Session) wireHeaders(p *PreparedRequest) http.Header {
 			req.Header[name] = v
 		}
 	case p.Auth != nil:
-		// Not sent yet (--offline, --curl): what the auth would add, except
-		// answers to a challenge that has not come. A replayable body is
-		// lent so that a signature can cover it.
-		if _, challenge := p.Auth.(ChallengeAuth); !challenge {
+		// Not sent yet (--offline): what the auth would add, except
+		// answers to a challenge that has not come, and placeholders for
+		// what only a side effect gets (a helper run, a token fetched).
+		// A replayable body is lent so that a signature can cover it.
+		if d, ok := p.Auth.(deferredAuth); ok {
+			d.placeholder(req)
+		} else if _, challenge := p.Auth.(ChallengeAuth); !challenge {
 			if p.HasBody() && (p.bodySrc == nil || p.bodySrc.replay == nil) {
 				if rc, err := p.GetBody(); err == nil {
 					req.Body, req.GetBody = rc, p.GetBody
