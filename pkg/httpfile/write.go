@@ -21,6 +21,10 @@ type Block struct {
 	// sent as the body (`< PATH`).
 	Body     []byte
 	BodyFile string
+	// Prompts are variables the block asks for when it runs (`# @prompt
+	// NAME` lines): header values may hold `{{NAME}}` for them, as
+	// placeholders of secrets the block must not contain.
+	Prompts []string
 }
 
 // ErrNotWritable says a request cannot be written as a request-file block
@@ -43,7 +47,11 @@ func WriteBlock(w io.Writer, b Block) error {
 	if b.Title != "" {
 		out.WriteString(" " + b.Title)
 	}
-	out.WriteString("\n" + b.Method + " " + b.URL + "\n")
+	out.WriteString("\n")
+	for _, name := range b.Prompts {
+		out.WriteString("# @prompt " + name + "\n")
+	}
+	out.WriteString(b.Method + " " + b.URL + "\n")
 	for _, h := range b.Header {
 		out.WriteString(h[0] + ": " + h[1] + "\n")
 	}
@@ -69,6 +77,18 @@ func checkBlock(b Block) error {
 	if strings.ContainsAny(b.Title, "\r\n") {
 		return errors.New("the title has a line break")
 	}
+	for _, name := range b.Prompts {
+		if !validName(name) {
+			return fmt.Errorf("prompt %q is not a variable name", name)
+		}
+	}
+	// A prompt's own {{NAME}} is meant to be substituted.
+	unprompted := func(s string) string {
+		for _, name := range b.Prompts {
+			s = strings.ReplaceAll(s, "{{"+name+"}}", "")
+		}
+		return s
+	}
 	if !isMethod(b.Method) {
 		return fmt.Errorf("method %q is not an upper-case token", b.Method)
 	}
@@ -92,7 +112,7 @@ func checkBlock(b Block) error {
 		if strings.TrimSpace(h[1]) != h[1] {
 			return fmt.Errorf("header %s: its value starts or ends with spaces", name)
 		}
-		if err := braces("header "+name, h[0]+h[1]); err != nil {
+		if err := braces("header "+name, h[0]+unprompted(h[1])); err != nil {
 			return err
 		}
 	}

@@ -20,6 +20,8 @@ func TestWriteBlockReadsBack(t *testing.T) {
 			Body: []byte(`{"a": "b",` + "\n" + `  "c": [1, 2]}`)}},
 		{"body file", Block{Method: "PUT", URL: "http://h/up", BodyFile: "/data/my file.bin"}},
 		{"XML body", Block{Method: "POST", URL: "http://h/x", Body: []byte("<a>\n  <b/>\n</a>")}},
+		{"prompted secret", Block{Method: "GET", URL: "http://h/x", Prompts: []string{"password"},
+			Header: [][2]string{{"Authorization", "Basic ann:{{password}}"}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -37,6 +39,9 @@ func TestWriteBlockReadsBack(t *testing.T) {
 			}
 			r := f.Requests[0]
 			got := Block{Title: r.Title, Method: r.Method, URL: r.URL, BodyFile: r.BodyFile}
+			for _, p := range r.Directives.Prompts {
+				got.Prompts = append(got.Prompts, p.Name)
+			}
 			for _, h := range r.Headers {
 				got.Header = append(got.Header, [2]string{h.Name, h.Value})
 			}
