@@ -37,6 +37,9 @@ type authFlags struct {
 	// puts on every request after that (nil: the library's order).
 	resolved    bool
 	requestAuth httpclient.Auth
+	// prompted: the secret of requestAuth was typed at a prompt, not on
+	// the command line (exports write a placeholder for it).
+	prompted bool
 }
 
 // Auth types of --auth-type.
@@ -213,7 +216,7 @@ func (f *authFlags) explicitAuth(env *requestEnv, authType string) (httpclient.A
 	}
 	user, pass, hasPass := strings.Cut(f.Auth, ":")
 	if !hasPass {
-		p, err := promptPassword(env.IO, user, authPromptHost(env.URL))
+		p, err := f.askPassword(env, user, authPromptHost(env.URL))
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +245,7 @@ func (f *authFlags) sigV4Auth(env *requestEnv) (*httpclient.SigV4Auth, error) {
 	if f.Auth != "" {
 		key, secret, hasSecret := strings.Cut(f.Auth, ":")
 		if !hasSecret {
-			s, err := promptPassword(env.IO, key, authPromptHost(env.URL))
+			s, err := f.askPassword(env, key, authPromptHost(env.URL))
 			if err != nil {
 				return nil, err
 			}
@@ -281,7 +284,7 @@ func (f *authFlags) oauth2Auth(env *requestEnv) (*httpclient.OAuth2Auth, error) 
 	}
 	id, secret, hasSecret := strings.Cut(f.Auth, ":")
 	if !hasSecret {
-		s, err := promptPassword(env.IO, id, u.Host)
+		s, err := f.askPassword(env, id, u.Host)
 		if err != nil {
 			return nil, err
 		}
@@ -308,6 +311,17 @@ func newAuth(authType, user, pass, token string) httpclient.Auth {
 		return &httpclient.BearerAuth{Token: token}
 	}
 	return &httpclient.BasicAuth{Username: user, Password: pass}
+}
+
+// askPassword asks for the password --auth left out, and notes that it
+// was not typed on the command line. An export (--curl, --http) writes a
+// placeholder for it and so does not ask.
+func (f *authFlags) askPassword(env *requestEnv, user, host string) (string, error) {
+	f.prompted = true
+	if o := env.Opts; o != nil && (o.Curl || o.HTTPFile) {
+		return "", nil
+	}
+	return promptPassword(env.IO, user, host)
 }
 
 // promptPassword asks for user's password without echo. Like HTTPie it

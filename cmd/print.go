@@ -16,7 +16,6 @@ import (
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
-	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
 	"github.com/reqs-cli/reqs/pkg/jq"
 	"github.com/reqs-cli/reqs/pkg/render"
@@ -532,24 +531,26 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 			body = buf.Bytes()
 		}
 	}
+	notes := &exportNotes{flag: "--curl"}
+	header := exportHeader(env, p, notes, func(name string) string {
+		v := shellVarName(name)
+		notes.add("the %s header of the session %s is written as $%s; set it before running the command", name, env.Opts.sessionName(), v)
+		return render.ShellVar(v)
+	})
 	c := render.Curl{
-		Method: p.Method, URL: p.URL.String(), Header: headerOf(env.Session.Head(p, "HTTP/1.1")), Body: body, BodyFile: file,
+		Method: p.Method, URL: p.URL.String(), Header: headerOf(httpclient.RequestHead{Header: header}), Body: body, BodyFile: file,
 		Follow: env.Opts.Redirect.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
 		HeaderComplete: true, MaxTime: env.Opts.Transfer.maxTime(), PathAsIs: env.Opts.PathAsIs,
 	}
 	if form := curlForm(env.Request, p); form != nil {
 		c.Form, c.Body, c.BodyFile = form, nil, ""
 	}
-	switch a := p.Auth.(type) {
-	case *digest.Auth:
-		c.DigestUser, c.DigestPassword = a.Username, a.Password
-	case *httpclient.SigV4Auth:
-		// curl signs for itself; a signature made now would go stale.
-		c.AWSSigV4 = strings.TrimRight("aws:amz:"+a.Region+":"+a.Service, ":")
-		c.AWSUser = a.AccessKeyID + ":" + a.SecretAccessKey
-		for _, h := range []string{"Authorization", "X-Amz-Date", "X-Amz-Content-Sha256"} {
-			c.Header.Del(h)
-		}
+	// curl signs for itself (a signature made now would go stale), and
+	// gets each credential through an option of its own.
+	curlCredentials(env, p, &c, notes)
+	if env.Opts.Session.Cookies != "" && !env.Opts.Session.active() {
+		// curl reads the same cookie file, matching domains itself.
+		c.CookieFile = env.Opts.Session.Cookies
 	}
 	if c.Header.Get("Accept-Encoding") == httpclient.AcceptEncoding {
 		// curl sends its own list and decodes the answer with --compressed.
@@ -565,7 +566,9 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	c.UnixSocket, c.HTTP11 = topts.UnixSocket, topts.HTTP1
 	c.HTTP2PriorKnowledge = topts.HTTP2 && p.URL.Scheme == "http"
 	c.HTTP3 = topts.HTTP3 && p.URL.Scheme == "https"
-	c.CertPass = topts.CertKeyPass
+	if c.Cert != "" {
+		c.CertPass = curlPassphrase(env, topts.CertKeyPass, notes)
+	}
 	c.ConnectTimeout, c.ReadTimeout = topts.ConnectTimeout, topts.ReadTimeout
 	c.IPv4, c.IPv6, c.Interface = topts.IPv4, topts.IPv6, topts.Interface
 	switch topts.TLSVersion {
@@ -585,8 +588,10 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 		c.Resolve = append(c.Resolve, fmt.Sprintf("%s:%d:%s", r.Host, r.Port, strings.Join(addrs, ",")))
 	}
 	if pu, err := env.Session.ProxyFor(p.URL); err == nil && pu != nil {
-		c.Proxy = pu.String()
+		c.Proxy = curlProxy(env, p.URL, pu, notes)
 	}
+	curlKeepsFollow(&c, notes)
+	notes.print(env)
 	_, err := fmt.Fprintln(env.IO.Out, c.String())
 	return err
 }
@@ -636,9 +641,16 @@ func printHTTPFile(env *requestEnv, p *httpclient.PreparedRequest) error {
 	b := httpfile.Block{Method: p.Method, URL: p.URL.String()}
 	defaults := httpclient.DefaultHeaders()
 	defaults.Set("User-Agent", userAgent())
-	head := env.Session.Head(p, "HTTP/1.1")
+	notes := &exportNotes{flag: "--http"}
+	// The head as sent, but without what the export must not copy: the
+	// jar's cookies and the secret headers of a stored session, which
+	// reqs run --session sends itself.
+	header := exportHeader(env, p, notes, func(name string) string {
+		notes.add("the %s header of the session %s is left out; give reqs run %s", name, env.Opts.sessionName(), env.Opts.sessionFlag())
+		return ""
+	})
 	sent := map[string]bool{}
-	for _, f := range head.Header {
+	for _, f := range header {
 		sent[http.CanonicalHeaderKey(f.Name)] = true
 		switch name := http.CanonicalHeaderKey(f.Name); {
 		case name == "Host" && f.Value == p.URL.Host,
@@ -654,9 +666,7 @@ func printHTTPFile(env *requestEnv, p *httpclient.PreparedRequest) error {
 			b.Header = append(b.Header, [2]string{name, ""})
 		}
 	}
-	if _, ok := p.Auth.(httpclient.ChallengeAuth); ok {
-		env.Warn("credentials answered per challenge (digest) are not written; give reqs run the same --auth-type and --auth")
-	}
+	b.Prompts = httpFileCredentials(env, p, &b.Header, notes)
 	switch {
 	case !p.HasBody():
 	case p.BodyFile() != "":
@@ -684,6 +694,7 @@ func printHTTPFile(env *requestEnv, p *httpclient.PreparedRequest) error {
 	if err := httpfile.WriteBlock(&out, b); err != nil {
 		return usageErrorf("--http: the request %v", err)
 	}
+	notes.print(env)
 	_, err := env.IO.Out.Write(out.Bytes())
 	return err
 }

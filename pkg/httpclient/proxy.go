@@ -34,6 +34,9 @@ func isSOCKS(scheme string) bool { return strings.HasPrefix(scheme, "socks") }
 type proxyChoice struct {
 	url *url.URL // nil means a direct connection
 	err error
+	// from is the environment variable the proxy came from; "" for an
+	// explicit one.
+	from string
 }
 
 // proxySelector picks the proxy for each request from the explicit
@@ -87,7 +90,7 @@ func readEnvProxies(lookup func(string) (string, bool)) *envProxies {
 		if err != nil {
 			err = fmt.Errorf("environment variable %s: %w", name, err)
 		}
-		env.byScheme[scheme] = proxyChoice{url: u, err: err}
+		env.byScheme[scheme] = proxyChoice{url: u, err: err, from: name}
 	}
 	noProxy, _ := envProxyValue(lookup, "no_proxy")
 	env.noProxy = parseNoProxy(noProxy)
@@ -180,9 +183,15 @@ func badProxyURL(raw string, err error) error {
 // connection; env is the environment's proxies, nil when it is not
 // trusted.
 func (ps *proxySelector) proxyFor(u *url.URL, env *envProxies) (*url.URL, error) {
+	c := ps.choose(u, env)
+	return c.url, c.err
+}
+
+// choose is proxyFor's choice, with where it came from.
+func (ps *proxySelector) choose(u *url.URL, env *envProxies) proxyChoice {
 	host := strings.ToLower(u.Hostname())
 	if ps.direct || host == "" {
-		return nil, nil
+		return proxyChoice{}
 	}
 	scheme := strings.ToLower(u.Scheme)
 	port := u.Port()
@@ -190,28 +199,28 @@ func (ps *proxySelector) proxyFor(u *url.URL, env *envProxies) (*url.URL, error)
 		port = defaultPort(scheme)
 	}
 	if ps.explicitNoProxy != nil && ps.explicitNoProxy.bypass(host, port) {
-		return nil, nil
+		return proxyChoice{}
 	}
 	for _, key := range []string{scheme + "://" + host, scheme, "all://" + host, "all"} {
 		if c, ok := ps.explicit[key]; ok {
-			return c.url, c.err
+			return c
 		}
 	}
 	if env == nil {
-		return nil, nil
+		return proxyChoice{}
 	}
 	noProxy := env.noProxy
 	if ps.explicitNoProxy != nil {
 		noProxy = ps.explicitNoProxy
 	}
 	if noProxy.bypass(host, port) {
-		return nil, nil
+		return proxyChoice{}
 	}
 	c, ok := env.byScheme[scheme]
 	if !ok {
 		c = env.byScheme["all"]
 	}
-	return c.url, c.err
+	return c
 }
 
 func defaultPort(scheme string) string {

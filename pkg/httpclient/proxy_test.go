@@ -448,3 +448,29 @@ func TestProxyChosenPerRequest(t *testing.T) {
 		t.Errorf("proxy log\n%s\nwant only %s", got, viaLocalhost)
 	}
 }
+
+// TestProxyVariable: the session names the environment variable a proxy
+// came from (the lower-case one wins), and none for an explicit proxy or
+// a direct connection.
+func TestProxyVariable(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"HTTP_PROXY": "http://upper:3128", "https_proxy": "u:p@lower:3128", "HTTPS_PROXY": "http://ignored:1", "no_proxy": "direct.test"}
+	s, err := New(Options{Proxies: map[string]string{"http://explicit.test": "http://p:1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	s.TrustEnv = true
+	s.LookupEnv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	for u, want := range map[string]string{
+		"http://a.test/":        "HTTP_PROXY",
+		"https://a.test/":       "https_proxy",
+		"http://explicit.test/": "",
+		"http://direct.test/":   "",
+	} {
+		pu, _ := url.Parse(u)
+		if got := s.ProxyVariable(pu); got != want {
+			t.Errorf("ProxyVariable(%s) = %q, want %q", u, got, want)
+		}
+	}
+}

@@ -38,6 +38,21 @@ func (s *Session) ProxyFor(u *url.URL) (*url.URL, error) {
 	return st.proxies.proxyFor(u, s.environment().proxyList())
 }
 
+// ProxyVariable returns the environment variable (http_proxy,
+// HTTPS_PROXY, all_proxy, …) whose proxy the session uses for u, or ""
+// when it uses none or one given in Options.Proxies.
+func (s *Session) ProxyVariable(u *url.URL) string {
+	rt, err := s.ownTransport()
+	if err != nil {
+		return ""
+	}
+	st, ok := rt.(*sessionTransport)
+	if !ok {
+		return ""
+	}
+	return st.proxies.choose(u, s.environment().proxyList()).from
+}
+
 // setTransportOptions rebuilds the session's transport from opts, for
 // settings that arrive after New (a stored session's proxies or verify).
 // Mounted transports are kept; the old transport's idle connections are

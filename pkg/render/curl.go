@@ -13,7 +13,9 @@ import (
 
 // Curl describes a request and the transport settings that change what
 // curl must be told to send it the same way. [Curl.String] turns it into a
-// command line.
+// command line. A secret the command line must not hold can be given as
+// [ShellVar] in any string field or header value: the shell then fills
+// it in when the command runs.
 type Curl struct {
 	Method string
 	URL    string
@@ -41,7 +43,7 @@ type Curl struct {
 	PathAsIs     bool   // --path-as-is: keep . and .. segments (curl removes them too)
 	Follow       bool   // -L: follow redirects
 	MaxRedirects int    // --max-redirs N, with Follow; 0 leaves curl's default
-	CertPass     string // --pass: the client key's passphrase
+	CertPass     string // --pass: the client key's passphrase (with Cert only)
 	CertType     string // --cert-type: P12 for a PKCS#12 bundle
 	// TLSVersion pins "1.2" or "1.3" (--tlsv1.2 --tls-max 1.2); empty
 	// negotiates.
@@ -61,14 +63,26 @@ type Curl struct {
 	// MaxTime bounds the whole exchange (-m).
 	ConnectTimeout, ReadTimeout, MaxTime time.Duration
 
-	// DigestUser and DigestPassword are Digest credentials (--digest -u):
-	// they go in no header until the server's challenge, so only curl's
-	// own Digest support can send them.
-	DigestUser, DigestPassword string
-	// AWSSigV4 is curl's --aws-sigv4 PROVIDER:…:REGION:SERVICE, with the
-	// keys in AWSUser (KEY:SECRET): a signature is made when sending, so
-	// curl has to make its own.
-	AWSSigV4, AWSUser string
+	// User is -u USER[:PASSWORD] (curl asks for a password it lacks):
+	// Basic credentials, Digest ones with Digest (they go in no header
+	// until the server's challenge, so only curl's own Digest support can
+	// send them), or the keys KEY:SECRET of AWSSigV4. Bearer is a token
+	// for --oauth2-bearer; Netrc (--netrc) and NetrcFile (--netrc-file)
+	// have curl read the credentials of each host from a netrc file.
+	// curl sends all of these only to the host the URL names, never to
+	// another that a redirect (-L) names, as reqs does with credentials.
+	User   string
+	Digest bool
+	Bearer string
+	// AWSSigV4 is curl's --aws-sigv4 PROVIDER:…:REGION:SERVICE, the keys
+	// in User: a signature is made when sending, so curl has to make its
+	// own.
+	AWSSigV4  string
+	Netrc     bool
+	NetrcFile string
+	// CookieFile is a Netscape cookie file curl reads (-b FILE), sending
+	// each cookie only where its domain and path match.
+	CookieFile string
 	// HeaderComplete says Header is every header the request sends, so a
 	// header curl adds by itself (User-Agent, Accept) that Header lacks
 	// was removed on purpose and curl is told to leave it out ("Name:").
@@ -151,11 +165,26 @@ func (c Curl) String() string {
 			}
 		}
 	}
-	if c.DigestUser != "" || c.DigestPassword != "" {
-		args = append(args, "--digest", "-u", c.DigestUser+":"+c.DigestPassword)
-	}
 	if c.AWSSigV4 != "" {
-		args = append(args, "--aws-sigv4", c.AWSSigV4, "-u", c.AWSUser)
+		args = append(args, "--aws-sigv4", c.AWSSigV4)
+	}
+	if c.Digest {
+		args = append(args, "--digest")
+	}
+	if c.User != "" {
+		args = append(args, "-u", c.User)
+	}
+	if c.Bearer != "" {
+		args = append(args, "--oauth2-bearer", c.Bearer)
+	}
+	if c.Netrc {
+		args = append(args, "--netrc")
+	}
+	if c.NetrcFile != "" {
+		args = append(args, "--netrc-file", c.NetrcFile)
+	}
+	if c.CookieFile != "" {
+		args = append(args, "-b", c.CookieFile)
 	}
 
 	stdinBody := false
@@ -201,7 +230,7 @@ func (c Curl) String() string {
 			args = append(args, o.flag, o.val)
 		}
 	}
-	if c.CertPass != "" {
+	if c.CertPass != "" && c.Cert != "" {
 		args = append(args, "--pass", c.CertPass)
 	}
 	if strings.HasPrefix(c.Proxy, "https://") {
@@ -279,11 +308,38 @@ func (c Curl) String() string {
 	return b.String()
 }
 
+// shellVarMark brackets the name of a [ShellVar] in a string: no
+// command-line argument can hold a NUL byte, so it stands for nothing
+// else.
+const shellVarMark = "\x00"
+
+// ShellVar returns a placeholder for the value of the environment
+// variable name (letters, digits and _), for use inside a [Curl]'s
+// strings: the command line reads "${name}" there, in double quotes, so
+// that the shell fills it in when the command runs and the value itself
+// is never written.
+func ShellVar(name string) string {
+	return shellVarMark + name + shellVarMark
+}
+
 // shellQuote returns s as one POSIX shell word: bare when it holds only
 // characters no shell treats specially, else in single quotes, where a
 // single quote is written by closing the quotes, adding an escaped quote
-// and opening them again.
+// and opening them again. The [ShellVar] placeholders in s are written
+// "${NAME}", joined to the quoted text around them.
 func shellQuote(s string) string {
+	if strings.Contains(s, shellVarMark) {
+		var b strings.Builder
+		for i, part := range strings.Split(s, shellVarMark) {
+			switch {
+			case i%2 == 1:
+				b.WriteString(`"${` + part + `}"`)
+			case part != "":
+				b.WriteString(shellQuote(part))
+			}
+		}
+		return b.String()
+	}
 	bare := s != "" && s[0] != '=' // a leading = is special in zsh
 	for i := 0; bare && i < len(s); i++ {
 		bare = strings.IndexByte(shellSafe, s[i]) >= 0

@@ -124,14 +124,23 @@ func TestCurlAuthAndRemovedHeaders(t *testing.T) {
 		want []string
 	}{
 		{name: "digest credentials become --digest -u",
-			c:    Curl{Method: "GET", URL: "http://x/", DigestUser: "ann", DigestPassword: "p w:d"},
+			c:    Curl{Method: "GET", URL: "http://x/", Digest: true, User: "ann:p w:d"},
 			want: []string{"curl", "http://x/", "--digest", "-u", "ann:p w:d"}},
 		{name: "a PKCS#12 bundle is typed",
 			c:    Curl{Method: "GET", URL: "https://x/", Cert: "c.p12", CertType: "P12", CertPass: "pw"},
 			want: []string{"curl", "https://x/", "--cert", "c.p12", "--cert-type", "P12", "--pass", "pw"}},
+		{name: "a passphrase without a certificate is left out",
+			c:    Curl{Method: "GET", URL: "https://x/", CertPass: "pw"},
+			want: []string{"curl", "https://x/"}},
 		{name: "aws-sigv4 lets curl sign",
-			c:    Curl{Method: "GET", URL: "http://x/", AWSSigV4: "aws:amz:eu-west-1:s3", AWSUser: "AK:SK"},
+			c:    Curl{Method: "GET", URL: "http://x/", AWSSigV4: "aws:amz:eu-west-1:s3", User: "AK:SK"},
 			want: []string{"curl", "http://x/", "--aws-sigv4", "aws:amz:eu-west-1:s3", "-u", "AK:SK"}},
+		{name: "a bearer token goes by --oauth2-bearer",
+			c:    Curl{Method: "GET", URL: "http://x/", Bearer: "t0k"},
+			want: []string{"curl", "http://x/", "--oauth2-bearer", "t0k"}},
+		{name: "netrc and cookie files are named",
+			c:    Curl{Method: "GET", URL: "http://x/", Netrc: true, NetrcFile: "my netrc", CookieFile: "jar.txt"},
+			want: []string{"curl", "http://x/", "--netrc", "--netrc-file", "my netrc", "-b", "jar.txt"}},
 		{name: "a complete header set removes curl's own defaults it lacks",
 			c:    Curl{Method: "GET", URL: "http://x/", Header: http.Header{"Accept": {"*/*"}}, HeaderComplete: true},
 			want: []string{"curl", "http://x/", "-H", "Accept: */*", "-H", "User-Agent:"}},
@@ -223,12 +232,12 @@ func TestCurlForm(t *testing.T) {
 func TestCurlTransportSettings(t *testing.T) {
 	t.Parallel()
 	c := Curl{
-		Method: "GET", URL: "http://x/", Proxy: "https://p:3128", Insecure: true, CACert: "ca.pem",
+		Method: "GET", URL: "http://x/", Proxy: "https://p:3128", Insecure: true, CACert: "ca.pem", Cert: "c.pem",
 		CertPass: "s3cret", TLSVersion: "1.2", Resolve: []string{"x:80:127.0.0.1,[::1]"}, IPv4: true,
 		Interface: "eth0", HTTP2PriorKnowledge: true,
 		ConnectTimeout: 2500 * time.Millisecond, ReadTimeout: 1500 * time.Millisecond, MaxTime: 30 * time.Second,
 	}
-	want := []string{"curl", "http://x/", "-k", "--cacert", "ca.pem", "--proxy", "https://p:3128",
+	want := []string{"curl", "http://x/", "-k", "--cacert", "ca.pem", "--cert", "c.pem", "--proxy", "https://p:3128",
 		"--pass", "s3cret", "--proxy-insecure", "--proxy-cacert", "ca.pem", "--tlsv1.2", "--tls-max", "1.2",
 		"--resolve", "x:80:127.0.0.1,[::1]", "-4", "--interface", "eth0", "--http2-prior-knowledge",
 		"--connect-timeout", "2.5", "--speed-limit", "1", "--speed-time", "2", "-m", "30"}
@@ -253,5 +262,38 @@ func TestCurlBodyStartingWithAt(t *testing.T) {
 	want := []string{"curl", "http://x/", "--data-raw", "@etc/passwd"}
 	if diff := cmp.Diff(want, shellArgs(t, line)); diff != "" {
 		t.Errorf("Curl.String() = %s; a body starting with @ must not name a file (-want +got):\n%s", line, diff)
+	}
+}
+
+// TestCurlShellVar: a secret given as ShellVar is written as a variable
+// the shell fills in, never as its value, and joins the text around it
+// into one argument whatever that text holds.
+func TestCurlShellVar(t *testing.T) {
+	t.Parallel()
+	c := Curl{
+		Method: "GET", URL: "http://x/",
+		Header:   http.Header{"X-Amz-Security-Token": {ShellVar("AWS_SESSION_TOKEN")}},
+		AWSSigV4: "aws:amz:r:s", User: ShellVar("AWS_ACCESS_KEY_ID") + ":" + ShellVar("AWS_SECRET_ACCESS_KEY"),
+		Proxy: "http://u:" + ShellVar("PROXY_PASSWORD") + "@p:3128",
+		Cert:  "c.pem", CertPass: ShellVar("REQS_CERT_KEY_PASS"),
+		Bearer: "it's " + ShellVar("T") + " $HOME",
+	}
+	line := c.String()
+	for _, v := range []string{`"${AWS_SESSION_TOKEN}"`, `"${AWS_ACCESS_KEY_ID}":"${AWS_SECRET_ACCESS_KEY}"`, `"${PROXY_PASSWORD}"`, `"${REQS_CERT_KEY_PASS}"`} {
+		if !strings.Contains(line, v) {
+			t.Errorf("Curl.String() = %s, want %s in it", line, v)
+		}
+	}
+	cmd := exec.Command("sh", "-c", `curl() { printf 'curl\0'; printf '%s\0' "$@"; }; `+line)
+	cmd.Env = []string{"AWS_SESSION_TOKEN=tok", "AWS_ACCESS_KEY_ID=AK", "AWS_SECRET_ACCESS_KEY=S K", "PROXY_PASSWORD=p@ss", "REQS_CERT_KEY_PASS=pp", "T=x y", "HOME=/h"}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("sh -c %q: %v", line, err)
+	}
+	got := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	want := []string{"curl", "http://x/", "-H", "X-Amz-Security-Token: tok", "--aws-sigv4", "aws:amz:r:s", "-u", "AK:S K",
+		"--oauth2-bearer", "it's x y $HOME", "--cert", "c.pem", "--proxy", "http://u:p@ss@p:3128", "--pass", "pp"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Curl.String() = %s; arguments after the shell (-want +got):\n%s", line, diff)
 	}
 }

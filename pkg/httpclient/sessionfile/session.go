@@ -345,7 +345,7 @@ func (s *Session) Redacted() *Session {
 	}
 	r.Headers = make([]Header, len(s.Headers))
 	for i, h := range s.Headers {
-		if isSecretHeader(h.Name) {
+		if IsSecretHeader(h.Name) {
 			h.Value = secretMask
 		}
 		r.Headers[i] = h
@@ -370,8 +370,10 @@ func (s *Session) Redacted() *Session {
 	return &r
 }
 
-// isSecretHeader reports whether a header's value is a credential.
-func isSecretHeader(name string) bool {
+// IsSecretHeader reports whether a header's value is a credential: the
+// Authorization, Proxy-Authorization and Cookie headers, and any whose
+// name speaks of a token, secret, API key, password or session.
+func IsSecretHeader(name string) bool {
 	l := strings.ToLower(name)
 	switch l {
 	case "authorization", "proxy-authorization", "cookie":
