@@ -99,8 +99,13 @@ func TestHTTP2Connections(t *testing.T) {
 			}
 			t.Cleanup(s.Close)
 			for i := range 3 {
-				if _, body, err := get(s, srv.URL); err != nil || body != "HTTP/2.0" {
+				resp, body, err := get(s, srv.URL)
+				if err != nil || body != "HTTP/2.0" {
 					t.Fatalf("request %d: %q, %v", i, body, err)
+				}
+				// The metadata names where the request went, as over HTTP/1.
+				if resp.RemoteAddr != srv.Listener.Addr().String() {
+					t.Errorf("request %d: RemoteAddr = %q, want %q", i, resp.RemoteAddr, srv.Listener.Addr())
 				}
 			}
 			mu.Lock()

@@ -23,6 +23,12 @@ import (
 // recorded).
 type h2SentKey struct{}
 
+// h2RemoteKey carries, to the HTTP/2 round trip, the function that takes
+// the address of the connection the request goes out on: net/http's
+// GotConn trace, which reports it for HTTP/1, does not fire for these
+// connections.
+type h2RemoteKey struct{}
+
 // h2GotKey carries, to the HTTP/2 round trip, the function that takes
 // the response's header fields in the order received.
 type h2GotKey struct{}
@@ -48,6 +54,11 @@ func (rt *h2RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	// HTTP/1 alone), so a timeout from here on is a read timeout.
 	if ph, _ := req.Context().Value(exchangePhaseKey{}).(*exchangePhase); ph != nil {
 		ph.connected.Store(true)
+	}
+	if f, ok := req.Context().Value(h2RemoteKey{}).(func(string)); ok {
+		if addr := rt.conn.RemoteAddr(); addr != nil {
+			f(addr.String())
+		}
 	}
 	resp, err := rt.cc.RoundTrip(req)
 	sent, got := rt.conn.Claim(req)

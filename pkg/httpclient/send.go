@@ -129,6 +129,7 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		}
 	})
 	ctx = context.WithValue(ctx, h2GotKey{}, func(fields []HeaderField) { locked(func() { h2Fields = fields }) })
+	ctx = context.WithValue(ctx, h2RemoteKey{}, func(addr string) { locked(func() { remote = addr }) })
 	if env := s.environment(); env != nil {
 		ctx = context.WithValue(ctx, environmentKey{}, env)
 	}

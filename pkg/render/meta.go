@@ -22,7 +22,9 @@ type Meta struct {
 }
 
 // Metadata writes m as HTTPie does, one "Label: value" line each with the
-// values aligned, starting with "Elapsed time: 0.012340s". Durations are
+// values aligned, starting with "Elapsed time: 0.012340s" (the final
+// exchange's); with more than one exchange (redirect hops, retries) a
+// "Total time:" line follows with the time of them all. Durations are
 // in seconds with microsecond precision. On a terminal with m.Exchanges,
 // the DNS, connect, TLS, first-byte and transfer lines give way to a
 // waterfall of every exchange (see appendWaterfall), after the others.
@@ -34,6 +36,15 @@ func Metadata(w io.Writer, m Meta, o Options) error {
 		return strconv.FormatFloat(d.Seconds(), 'f', 6, 64) + "s"
 	}
 	lines := []line{{"Elapsed time:", secs(m.Elapsed)}}
+	if n := len(m.Exchanges); n > 1 {
+		// Elapsed is the last exchange's, as Requests' and HTTPie's;
+		// the redirect hops and retries before it took time too.
+		var total time.Duration
+		for _, x := range m.Exchanges {
+			total = max(total, x.Start+x.Elapsed)
+		}
+		lines = append(lines, line{"Total time:", secs(total) + ", " + strconv.Itoa(n) + " exchanges"})
+	}
 	picture := o.Terminal && len(m.Exchanges) > 0
 	for _, t := range []struct {
 		label string

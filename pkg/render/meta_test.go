@@ -65,7 +65,8 @@ func TestMetadataWaterfall(t *testing.T) {
 	if err := Metadata(&out, m, Options{Terminal: true}); err != nil {
 		t.Fatal(err)
 	}
-	want := "Elapsed time: 0.060000s\n\n" +
+	want := "Elapsed time: 0.060000s\n" +
+		"Total time:   0.096000s, 2 exchanges\n\n" +
 		"GET /a → 302 [░░░░░░▒▒▒▒▒▒▓▓▓▓▓▓██████                        ] 48.0 ms\n" +
 		"              ░ DNS 12.0 ms  ▒ connect 12.0 ms  ▓ TLS 12.0 ms  █ server 12.0 ms\n" +
 		"GET /b → 200 [                        ████████████▄▄▄▄▄▄▄▄▄▄▄▄] 48.0 ms\n" +
@@ -78,7 +79,7 @@ func TestMetadataWaterfall(t *testing.T) {
 	if err := Metadata(&out, m, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); !strings.Contains(got, "DNS lookup:         0.001000s\n") || strings.Contains(got, "[") {
+	if got := out.String(); !strings.Contains(got, "DNS lookup:         0.001000s\n") || !strings.Contains(got, "Total time:         0.096000s, 2 exchanges\n") || strings.Contains(got, "[") {
 		t.Errorf("Metadata piped = %q, want plain lines", got)
 	}
 }

@@ -56,8 +56,12 @@ func NewProgress(w io.Writer, total, offset int64, terminal bool, description st
 			progressbar.OptionSetWidth(30),
 			progressbar.OptionUseIECUnits(true),
 			progressbar.OptionFullWidth(),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 		)
+		if total >= 0 {
+			// A bar stays at 100% once done; a spinner (unknown size)
+			// is cleared instead, for the summary line (see Finish).
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) })(p.bar)
+		}
 		if offset > 0 {
 			p.bar.Set64(offset)
 		}
@@ -91,6 +95,11 @@ func (p *Progress) Add(n int64) {
 	}
 	if p.bar != nil {
 		p.bar.Add64(n)
+		if p.total < 0 {
+			p.mu.Lock()
+			p.done += n // for the summary that replaces the spinner
+			p.mu.Unlock()
+		}
 		return
 	}
 	p.mu.Lock()
@@ -107,12 +116,18 @@ func (p *Progress) Add(n int64) {
 }
 
 // Finish ends the report with a summary: size (offset included), time
-// and the average rate of the bytes transferred since NewProgress.
+// and the average rate of the bytes transferred since NewProgress. On a
+// terminal a bar is left at 100%, and a spinner (unknown size) is cleared
+// for the summary line, so no half-drawn frame stays behind.
 func (p *Progress) Finish() {
 	p.end(func() {
-		if p.bar != nil {
+		if p.bar != nil && p.total >= 0 {
 			p.bar.Finish()
 			return
+		}
+		if p.bar != nil {
+			p.bar.Exit()
+			p.bar.Clear()
 		}
 		elapsed := p.now().Sub(p.start)
 		rate := float64(p.done-p.offset) / max(elapsed.Seconds(), 1e-3)
@@ -126,7 +141,11 @@ func (p *Progress) Finish() {
 // nothing.
 func (p *Progress) Abort() {
 	p.end(func() {
-		if p.bar != nil {
+		switch {
+		case p.bar != nil && p.total < 0:
+			p.bar.Exit()
+			p.bar.Clear()
+		case p.bar != nil:
 			fmt.Fprintln(p.w)
 		}
 	})

@@ -77,3 +77,30 @@ func TestProgressResumedRate(t *testing.T) {
 		t.Errorf("resumed at 2 MiB, 1 MiB in 2s: summary %q, want %q", last, want)
 	}
 }
+
+// A transfer of unknown size draws a spinner on a terminal; when it ends,
+// the spinner's line is cleared for the summary, so no frame of it stays
+// on the screen.
+func TestProgressSpinnerCleared(t *testing.T) {
+	t.Parallel()
+	for _, finish := range []bool{true, false} {
+		var out bytes.Buffer
+		p := NewProgress(&out, -1, 0, true, "")
+		io.Copy(io.Discard, p.Reader(strings.NewReader(strings.Repeat("x", 4096))))
+		if finish {
+			p.Finish()
+		} else {
+			p.Abort()
+		}
+		got := out.String()
+		// What the terminal shows last is what follows the last CR.
+		shown := got[strings.LastIndexByte(got, '\r')+1:]
+		want := ""
+		if finish {
+			want = "Done. 4.0 KiB in "
+		}
+		if !strings.HasPrefix(shown, want) || strings.Contains(shown, "[0s]") || strings.Contains(shown, "KiB, ") || finish && !strings.HasSuffix(shown, "/s)\n") {
+			t.Errorf("finish=%v: the spinner's line ends as %q (all: %q), want it cleared%s", finish, shown, got, map[bool]string{true: " for the summary", false: ""}[finish])
+		}
+	}
+}

@@ -25,7 +25,46 @@ const streamLineLimit = 1 << 20
 //   - Anything else is written chunk by chunk as soon as it is read, so a
 //     body without newlines (a slow drip) still shows up at once. On a
 //     terminal, a binary body is replaced by [BinaryNote].
+//
+// On a terminal a body that does not end with a newline gets one, so the
+// shell's prompt does not follow it on its last line.
 func Stream(w io.Writer, r io.Reader, contentType string, o Options) error {
+	if !o.Terminal {
+		return stream(w, r, contentType, o)
+	}
+	t := &streamTail{w: w}
+	err := stream(t, r, contentType, o)
+	if err == nil && t.n > 0 && t.last != '\n' {
+		_, err = io.WriteString(w, "\n")
+	}
+	return err
+}
+
+// streamTail remembers the last byte written through it, and flushes
+// what it writes to as the streamer flushes it.
+type streamTail struct {
+	w    io.Writer
+	n    int64
+	last byte
+}
+
+func (t *streamTail) Write(p []byte) (int, error) {
+	n, err := t.w.Write(p)
+	if n > 0 {
+		t.n += int64(n)
+		t.last = p[n-1]
+	}
+	return n, err
+}
+
+func (t *streamTail) Flush() error {
+	if f, ok := t.w.(interface{ Flush() error }); ok {
+		return f.Flush()
+	}
+	return nil
+}
+
+func stream(w io.Writer, r io.Reader, contentType string, o Options) error {
 	mt := mediaType(contentType)
 	br := bufio.NewReaderSize(r, 64<<10)
 	s := &streamer{w: w, o: o, jsonType: strings.Contains(mt, "json"), buf: cappedBuffer{limit: streamFormatLimit}}

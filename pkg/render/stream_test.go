@@ -120,3 +120,33 @@ func TestArrayJoinerRejectsObjects(t *testing.T) {
 		}
 	}
 }
+
+// On a terminal a streamed body that does not end with a newline gets
+// one, so the shell's prompt starts a line of its own; piped, the bytes
+// stay as sent.
+func TestStreamEndsTerminalLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, ct, in string
+		o            Options
+		want         string
+	}{
+		{"terminal, no final newline", "text/plain", "tick 1\ntick 2", Options{Terminal: true}, "tick 1\ntick 2\n"},
+		{"terminal, final newline kept single", "text/plain", "tick 1\n", Options{Terminal: true}, "tick 1\n"},
+		{"terminal, formatted lines", "application/x-ndjson", `{"a":1}`, Options{Terminal: true, Format: true}, "{\n    \"a\": 1\n}\n"},
+		{"terminal, empty body", "text/plain", "", Options{Terminal: true}, ""},
+		{"piped, bytes as sent", "text/plain", "tick 1\ntick 2", Options{}, "tick 1\ntick 2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			if err := Stream(&out, strings.NewReader(tc.in), tc.ct, tc.o); err != nil {
+				t.Fatal(err)
+			}
+			if got := out.String(); got != tc.want {
+				t.Errorf("Stream(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
