@@ -298,6 +298,33 @@ func RunJQ(expr string, input any) ([]any, error) {
 	return out, nil
 }
 
+// hasLeadingPath says whether a jq expression starts with a path, which
+// runJQText follows through a body's text.
+func hasLeadingPath(expr string) bool {
+	q, err := jq.Compile(expr)
+	return err == nil && q.HasLeadingPath()
+}
+
+// runJQText runs a jq expression over a JSON body as --jq does, within
+// the memory budget: only the part of the body the expression's leading
+// path reaches is decoded (see [jq.Query.RunReader]).
+func runJQText(expr string, body []byte) ([]any, error) {
+	q, err := jq.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	d := jq.NewDecoder(bytes.NewReader(body))
+	d.LimitMemory = true
+	var out []any
+	for v, err := range q.RunDecoder(context.Background(), d) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // Result is an assertion's outcome. Err is set when the assertion could
 // not be evaluated at all (a bad jq expression, a body that is not JSON).
 type Result struct {
@@ -343,22 +370,40 @@ func Check(a *Assertion, arg, expected string, x *Exchange, run JQFunc) Result {
 			r.Err = fmt.Errorf("jq assertions are not available")
 			return r
 		}
-		var in any
+		var (
+			in     any
+			outs   []any
+			err    error
+			stream bool
+		)
+		var big *jq.ErrTooLarge
 		if len(bytes.TrimSpace(x.Body)) > 0 {
-			v, err := x.JSON()
-			var big *jq.ErrTooLarge
-			if errors.As(err, &big) {
-				r.Err = fmt.Errorf("jq %s: the response body is too large: %v", arg, err)
-				return r
+			// A body too large to hold decoded, or better not decoded
+			// whole, is read through its text by an expression that
+			// starts with a path: only the part it reaches is decoded.
+			stream = len(x.Body) > decodeWholeLimit && hasLeadingPath(arg)
+			if !stream {
+				in, err = x.JSON()
+				switch {
+				case errors.As(err, &big):
+					stream = hasLeadingPath(arg)
+				case err != nil:
+					r.Err = fmt.Errorf("jq %s: the response body is not JSON", arg)
+					r.Actual = "a body that is not JSON"
+					return r
+				}
 			}
-			if err != nil {
-				r.Err = fmt.Errorf("jq %s: the response body is not JSON", arg)
-				r.Actual = "a body that is not JSON"
-				return r
-			}
-			in = v
 		}
-		outs, err := run(arg, in)
+		switch {
+		case stream:
+			outs, err = runJQText(arg, x.Body)
+		case err == nil:
+			outs, err = run(arg, in)
+		}
+		if errors.As(err, &big) {
+			r.Err = fmt.Errorf("jq %s: the response body is too large: %v", arg, err)
+			return r
+		}
 		if err != nil {
 			r.Err = fmt.Errorf("jq %s: %v", arg, err)
 			return r

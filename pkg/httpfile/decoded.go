@@ -26,6 +26,14 @@ func (d *decodedJSON) get(body []byte) (any, error) {
 	return d.v, d.err
 }
 
+// decodeWholeLimit is the largest body that references and jq
+// assertions read decoded whole, once. A larger one would mostly not fit
+// the memory budget decoded (a record of a few fields takes 5 to 10
+// times its text), so paths into it are followed through its text,
+// decoding only what they reach; only an expression that needs the whole
+// document decodes it.
+const decodeWholeLimit = 8 << 20
+
 // decodeBody decodes a response body as jq reads it (integers as int,
 // other numbers as json.Number with the server's digits), holding at
 // most about 4× the body in memory (see [jq.Decoder.LimitMemory]).

@@ -155,7 +155,83 @@ func TestDecodedBudget(t *testing.T) {
 	x := &Exchange{Status: 200, Header: http.Header{}, Body: body}
 	a := &Assertion{Subject: SubjectJQ, Op: "==", Arg: "length", Expected: "5"}
 	res := Check(a, a.Arg, a.Expected, x, RunJQ)
-	if res.Err == nil || !strings.Contains(res.Err.Error(), "jq length: the response body is too large: the decoded json would take more than") {
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "jq length: the response body is too large: decoding the json would take more memory than 3 times its size plus 48 MiB") {
 		t.Errorf("Check(jq length) over a body too large to decode = %+v, want an error saying so", res)
+	}
+}
+
+// TestSelectText: following a JSONPath through the text selects what it
+// selects in the decoded body.
+func TestSelectText(t *testing.T) {
+	t.Parallel()
+	docs := []string{
+		`{"a": {"b": [10, 20, {"c": "deep"}]}, "id": 12345678901234567890, "z": [], "m": {"y": 1, "x": 2}}`,
+		`[{"id": 1, "tags": ["a", "b"]}, {"id": 2, "tags": []}, 3, null, [4, 5]]`,
+		`{"k": 1, "k": {"v": 2}, "length": 7}`,
+		"\ufeff[1.50, \"s\", true]",
+		`"just a string"`,
+	}
+	paths := []string{
+		"$", "$.a", "$.a.b", "$.a.b[0]", "$.a.b[-1].c", "$.a.b[-3]", "$.a.b[-4]", "$.a.b[9]", "$.a.b.length",
+		"$.a.b[*]", "$.*", "$[*]", "$.m.*", "$[*].id", "$[*].tags[*]", "$[0].tags.length", "$.k", "$.k.v",
+		"$.length", "$[-1][0]", "$[*][0]", "$[*][1]", "$[4][1]", "$[0]['tags'][1]", "$.missing", "$[1].id", "$.z.length", "$.a.b.length.x",
+	}
+	for _, doc := range docs {
+		decoded, err := decodeBody([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			jp, err := ParseJSONPath(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := jp.Select(decoded)
+			got, err := jp.SelectText([]byte(doc))
+			if err != nil {
+				t.Errorf("SelectText(%s) over %s: %v", p, doc, err)
+				continue
+			}
+			if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+				t.Errorf("SelectText(%s) over %s = %v, want %v as Select", p, doc, got, want)
+			}
+		}
+	}
+}
+
+// TestReferenceTooLargeToDecode: a body whose decoded form would not fit
+// the memory budget is still read by references, which follow their path
+// through its text.
+func TestReferenceTooLargeToDecode(t *testing.T) {
+	t.Parallel()
+	f, err := Parse("t.http", []byte("GET http://h/\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"items": [` + strings.Repeat(`{},`, 1<<20) + `{"id": "last"}], "next": "n2"}`)
+	x := &Exchange{Status: 200, Header: http.Header{}, Body: body}
+	vars := &Vars{Responses: map[string]*Response{}}
+	if err := keepResponse(vars, &Request{Name: "big"}, x, nil, MaxHeldResponses); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.JSON(); err == nil {
+		t.Fatal("3 MiB of {} decoded within the budget; the test needs a body that does not")
+	}
+	got, err := vars.Expand(f.Requests[0], "{{big.response.body.$.next}} {{big.response.body.$.items[-1].id}} {{big.response.body.$.items.length}}", Pos{})
+	if want := "n2 last 1048577"; err != nil || got != want {
+		t.Errorf("references into a body too large to decode = %q, %v; want %q", got, err, want)
+	}
+	// jq assertions too, when their expression starts with a path.
+	for _, a := range []*Assertion{
+		{Subject: SubjectJQ, Op: "==", Arg: ".next", Expected: "n2"},
+		{Subject: SubjectJQ, Op: "contains", Arg: ".items[] | .id? // empty", Expected: "last"},
+	} {
+		if res := Check(a, a.Arg, a.Expected, x, RunJQ); !res.Passed {
+			t.Errorf("Check(jq %s %s %s) over a body too large to decode = %+v, want a pass", a.Arg, a.Op, a.Expected, res)
+		}
+	}
+	a := &Assertion{Subject: SubjectJQ, Op: "==", Arg: ".items | length", Expected: "1048577"}
+	if res := Check(a, a.Arg, a.Expected, x, RunJQ); res.Err == nil || !strings.Contains(res.Err.Error(), "too large") {
+		t.Errorf("Check(jq .items | length) = %+v, want an error saying the body is too large", res)
 	}
 }

@@ -286,20 +286,31 @@ func (v *Vars) response(req *Request, name, path string, at Pos) (string, error)
 		if err != nil {
 			return "", errorf(at, "%v", err)
 		}
-		var doc any
-		if what == "request" {
+		var (
+			doc  any
+			vals []any
+			big  *jq.ErrTooLarge
+		)
+		switch {
+		case len(body) > decodeWholeLimit:
+		case what == "request":
 			doc, err = decodeBody(body)
-		} else {
+		default:
 			doc, err = resp.JSON()
 		}
-		var big *jq.ErrTooLarge
-		if errors.As(err, &big) {
-			return "", errorf(at, "the %s of %q is too large to select from: %v", what, name, err)
+		switch {
+		case len(body) > decodeWholeLimit || errors.As(err, &big):
+			// Too large to hold decoded: the path is followed through
+			// the text, and only what it selects is decoded.
+			if vals, err = jp.SelectText(body); errors.As(err, &big) {
+				return "", errorf(at, "the %s of %q is too large to select from: %v", what, name, err)
+			}
+		case err == nil:
+			vals = jp.Select(doc)
 		}
 		if err != nil {
 			return "", errorf(at, "the %s of %q is not JSON, so %s cannot select from it", what, name, expr)
 		}
-		vals := jp.Select(doc)
 		switch len(vals) {
 		case 0:
 			return "", errorf(at, "%s selects nothing in the %s of %q", expr, what, name)

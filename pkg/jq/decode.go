@@ -54,7 +54,7 @@ type ErrTooLarge struct {
 // Error says what the limit was.
 func (e *ErrTooLarge) Error() string {
 	if e.Memory {
-		return fmt.Sprintf("the decoded json would take more than %d MiB of memory (3 times the json text plus 48 MiB)", e.Limit>>20)
+		return "decoding the json would take more memory than 3 times its size plus 48 MiB"
 	}
 	return fmt.Sprintf("a value over %d MiB of json text would be held in memory", e.Limit>>20)
 }
@@ -285,8 +285,11 @@ func (d *Decoder) array() (any, error) {
 		}
 		cur = append(cur, v)
 		n++
+		// Each element takes a slot in a chunk now and one in the array
+		// at the end, while the chunks are still there: both count from
+		// the start, so a too large array is refused as soon as it is.
 		if n%chunkLen == 0 {
-			if err := d.spend(chunkLen * slotSize); err != nil {
+			if err := d.spend(2 * chunkLen * slotSize); err != nil {
 				return nil, err
 			}
 		}
@@ -294,7 +297,7 @@ func (d *Decoder) array() (any, error) {
 	if _, err := d.dec.ReadToken(); err != nil {
 		return nil, err
 	}
-	if err := d.spend(sliceBox + (n%chunkLen)*slotSize); err != nil {
+	if err := d.spend(sliceBox + 2*(n%chunkLen)*slotSize); err != nil {
 		return nil, err
 	}
 	a := make([]any, 0, n)
@@ -304,6 +307,7 @@ func (d *Decoder) array() (any, error) {
 	}
 	a = append(a, cur...)
 	d.release(cur)
+	d.used -= int64(n * slotSize)
 	return a, nil
 }
 

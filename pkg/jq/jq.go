@@ -17,9 +17,10 @@ import (
 
 // Query is a compiled jq expression. It is safe for concurrent use.
 type Query struct {
-	expr string
-	code *gojq.Code
-	plan *pathPlan // nil: the expression has no leading path
+	expr     string
+	code     *gojq.Code
+	plan     *pathPlan // nil: the expression has no leading path
+	identity bool      // the expression is `.`
 }
 
 // SyntaxError reports an expression that does not compile. Line and
@@ -69,10 +70,10 @@ func Compile(expr string) (*Query, error) {
 	if err != nil {
 		return nil, &SyntaxError{Expr: expr, Err: err}
 	}
-	query := &Query{expr: expr, code: code}
+	query := &Query{expr: expr, code: code, identity: q.String() == "."}
 	if node, steps := leadingPath(q); len(steps) > 0 {
-		query.plan = &pathPlan{root: q, node: node, term: node.Term, steps: steps, opts: opts,
-			whole: node == q && len(steps) == 1+len(node.Term.SuffixList)}
+		query.plan = &pathPlan{root: q, node: node, term: node.Term, steps: steps, opts: opts}
+		query.plan.whole = node == q && query.plan.suffixesTaken(len(steps)) == len(node.Term.SuffixList)
 	}
 	return query, nil
 }

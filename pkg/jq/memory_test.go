@@ -1,6 +1,7 @@
 package jq
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"strings"
@@ -71,7 +72,7 @@ func TestDecodeMemoryBudget(t *testing.T) {
 	if !errors.As(err, &big) || !big.Memory || big.Limit > MemoryBudget(int64(len(objs))) {
 		t.Fatalf("Unmarshal(3 MiB of {}) = %v, want an *ErrTooLarge for memory", err)
 	}
-	if want := "the decoded json would take more than"; !strings.Contains(err.Error(), want) {
+	if want := "decoding the json would take more memory than 3 times its size plus 48 MiB"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q, want it to say %q", err, want)
 	}
 	// Without the limit it decodes (the caller chose to hold it).
@@ -87,3 +88,36 @@ func TestDecodeMemoryBudget(t *testing.T) {
 
 // unsafeData is where a string's bytes are.
 func unsafeData(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
+
+// TestIterateWithinBudget: an expression that iterates an array
+// (.items[] | ...) decodes one element at a time, so it runs within the
+// memory budget over a document whose whole decoded form would not.
+func TestIterateWithinBudget(t *testing.T) {
+	t.Parallel()
+	doc := `{"items": [` + strings.Repeat(`{"id": 1},`, 1<<20) + `{"id": 2}], "n": 1}` // 10 MiB
+	run := func(expr string) (int, error) {
+		q, err := Compile(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := NewDecoder(strings.NewReader(doc))
+		d.LimitMemory = true
+		n := 0
+		for _, err := range q.RunDecoder(context.Background(), d) {
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, nil
+	}
+	for _, expr := range []string{".items[] | .id", ".items[].id", ".items[]"} {
+		if n, err := run(expr); err != nil || n != 1<<20+1 {
+			t.Errorf("%s: %d results, %v; want %d results within the budget", expr, n, err, 1<<20+1)
+		}
+	}
+	var big *ErrTooLarge
+	if _, err := run(".items | length"); !errors.As(err, &big) {
+		t.Errorf(".items | length: %v, want the memory budget refusing the whole array", err)
+	}
+}

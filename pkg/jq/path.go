@@ -1,7 +1,9 @@
 package jq
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"io"
 	"iter"
 	"strconv"
@@ -11,18 +13,21 @@ import (
 )
 
 // pathStep is one object key or array index of an expression's leading
-// path (.items, .[0], .data.users).
+// path (.items, .[0], .data.users), or its last step, an iteration over
+// an array's elements (.items[]).
 type pathStep struct {
 	key     string
 	index   int
 	isIndex bool
+	iter    bool
 }
 
 // leadingPath finds the path an expression starts with: the object keys
-// and non-negative array indexes of its first term, when everything else
-// only sees that term's value (the term stands alone or is the left side
-// of a pipe without `as` bindings, and the query defines no functions).
-// node is the query node holding that term.
+// and non-negative array indexes of its first term, and then maybe one
+// iteration ([]), when everything else only sees that term's values (the
+// term stands alone or is the left side of a pipe without `as` bindings,
+// and the query defines no functions). node is the query node holding
+// that term.
 func leadingPath(root *gojq.Query) (node *gojq.Query, steps []pathStep) {
 	if root.Meta != nil || len(root.Imports) > 0 || len(root.FuncDefs) > 0 {
 		return nil, nil
@@ -31,15 +36,32 @@ func leadingPath(root *gojq.Query) (node *gojq.Query, steps []pathStep) {
 	for node.Op == gojq.OpPipe && len(node.Patterns) == 0 && node.Left != nil {
 		node = node.Left
 	}
-	if node.Op != 0 || node.Term == nil || node.Term.Type != gojq.TermTypeIndex || len(node.FuncDefs) > 0 {
+	if node.Op != 0 || node.Term == nil || len(node.FuncDefs) > 0 {
 		return nil, nil
 	}
-	s, ok := indexStep(node.Term.Index)
-	if !ok {
+	suffixes := node.Term.SuffixList
+	switch node.Term.Type {
+	case gojq.TermTypeIndex:
+		s, ok := indexStep(node.Term.Index)
+		if !ok {
+			return nil, nil
+		}
+		steps = append(steps, s)
+	case gojq.TermTypeIdentity:
+		// `.[]`: the path is the iteration alone.
+	default:
 		return nil, nil
 	}
-	steps = append(steps, s)
-	for _, suf := range node.Term.SuffixList {
+	for i, suf := range suffixes {
+		if suf.Iter && suf.Index == nil && !suf.Optional {
+			// An iteration ends the path; `.[]?` is left to gojq, which
+			// treats what cannot be iterated as nothing.
+			if i+1 < len(suffixes) && suffixes[i+1].Optional {
+				break
+			}
+			steps = append(steps, pathStep{iter: true})
+			break
+		}
 		if suf.Index == nil || suf.Iter || suf.Optional {
 			break
 		}
@@ -48,6 +70,9 @@ func leadingPath(root *gojq.Query) (node *gojq.Query, steps []pathStep) {
 			break
 		}
 		steps = append(steps, s)
+	}
+	if len(steps) == 0 {
+		return nil, nil
 	}
 	return node, steps
 }
@@ -95,12 +120,21 @@ type pathPlan struct {
 	term  *gojq.Term // node's own term
 	steps []pathStep
 	opts  []gojq.CompilerOption
-	// whole: the path is the whole expression (.x, .a[0].b), so the
-	// value it reaches is the one result, with no program to run.
+	// whole: the path is the whole expression (.x, .a[0].b, .items[]), so
+	// each value it reaches is a result, with no program to run.
 	whole bool
 
 	mu    sync.Mutex
 	codes map[int]*gojq.Code
+}
+
+// suffixesTaken is how many of the term's suffixes k steps take: the
+// first step of an index term is its index, each other step one suffix.
+func (p *pathPlan) suffixesTaken(k int) int {
+	if p.term.Type == gojq.TermTypeIndex {
+		return k - 1
+	}
+	return k
 }
 
 // code returns the query less its first k path steps.
@@ -110,9 +144,9 @@ func (p *pathPlan) code(k int) (*gojq.Code, error) {
 	if c, ok := p.codes[k]; ok {
 		return c, nil
 	}
-	// The k-th index of the term is its (k-1)-th suffix; what is left
-	// applies to the value found, as suffixes of the identity.
-	rest := &gojq.Term{Type: gojq.TermTypeIdentity, SuffixList: p.term.SuffixList[k-1:]}
+	// The term's suffixes after the k steps taken apply to the value
+	// found, as suffixes of the identity.
+	rest := &gojq.Term{Type: gojq.TermTypeIdentity, SuffixList: p.term.SuffixList[p.suffixesTaken(k):]}
 	p.node.Term = rest
 	c, err := gojq.Compile(p.root, p.opts...)
 	p.node.Term = p.term
@@ -149,139 +183,234 @@ func (q *Query) RunReader(ctx context.Context, r io.Reader) iter.Seq2[any, error
 func (q *Query) RunDecoder(ctx context.Context, d *Decoder) iter.Seq2[any, error] {
 	return func(yield func(any, error) bool) {
 		for {
-			v, code, err := d.decodeFor(q)
-			if err == io.EOF {
+			if d.dec.PeekKind() == 0 {
+				if _, err := d.Decode(); err != io.EOF { // the error PeekKind saw
+					yield(nil, err)
+				}
+				return
+			}
+			stopped := false
+			run := func(v any, code *gojq.Code) error {
+				halted := false
+				for res, err := range runCode(ctx, code, v, &halted) {
+					if !yield(res, err) || err != nil {
+						stopped = true
+						return errStopped
+					}
+				}
+				if halted {
+					stopped = true // halt ends the program, not just this value
+					return errStopped
+				}
+				return nil
+			}
+			var err error
+			if q.plan == nil {
+				var v any
+				if v, err = d.held(); err == nil {
+					err = run(v, q.code)
+				}
+			} else {
+				steps := q.plan.steps
+				err = d.descend(steps, 0, func(v any, k int) error {
+					// Running gojq to yield its input would cost more than
+					// decoding the value did.
+					var results []any
+					switch {
+					case k == len(steps) && q.plan.whole:
+						results = []any{v}
+					case k == len(steps)-1 && steps[k].iter && q.plan.whole:
+						if batch, ok := v.([]any); ok {
+							results = batch
+						}
+					}
+					if results != nil {
+						for _, r := range results {
+							if !yield(r, nil) {
+								stopped = true
+								return errStopped
+							}
+						}
+						return nil
+					}
+					code := q.code
+					if k > 0 {
+						c, err := q.plan.code(k)
+						if err != nil {
+							return err
+						}
+						code = c
+					}
+					return run(v, code)
+				})
+			}
+			if stopped {
 				return
 			}
 			if err != nil {
-				yield(nil, err)
+				yield(nil, d.wrap(err))
 				return
-			}
-			if code == identity {
-				if !yield(v, nil) {
-					return
-				}
-				continue
-			}
-			if code == nil {
-				code = q.code
-			}
-			halted := false
-			for res, err := range runCode(ctx, code, v, &halted) {
-				if !yield(res, err) || err != nil {
-					return
-				}
-			}
-			if halted {
-				return // halt ends the program, not just this value
 			}
 		}
 	}
 }
 
-// decodeFor reads the next value, or for a query with a leading path the
-// part of it the path leads to, and returns the code to run over it.
-func (d *Decoder) decodeFor(q *Query) (any, *gojq.Code, error) {
-	if q.plan == nil {
-		v, err := d.Decode()
-		return v, nil, err
-	}
-	if d.dec.PeekKind() == 0 {
-		v, err := d.Decode() // io.EOF or the error PeekKind saw
-		return v, nil, err
-	}
-	v, k, err := d.descend(q.plan.steps, 0)
-	if err != nil {
-		return nil, nil, d.wrap(err)
-	}
-	if k == 0 {
-		return v, q.code, nil
-	}
-	if k == len(q.plan.steps) && q.plan.whole {
-		return v, identity, nil
-	}
-	code, err := q.plan.code(k)
-	return v, code, err
-}
+// An iterated array is decoded in batches of at most maxBatch elements
+// or about batchMemory bytes of decoded values.
+const (
+	maxBatch    = 4096
+	batchMemory = 1 << 20
+)
 
-// identity stands for a program that yields its input, which decodeFor
-// returns for an expression that is a whole path: running gojq for it
-// costs more than decoding the value did.
-var identity = new(gojq.Code)
+// errStopped ends a descent whose results are no longer wanted.
+var errStopped = errors.New("stopped")
 
-// descend reads a value, following steps[k:] into it. It returns the
-// value reached and how many steps led there: all of them, or fewer when
-// a value does not have the shape the next step needs (that step then
-// runs in gojq, which says why it fails). A missing key or index is null
-// after its step, as in jq.
-func (d *Decoder) descend(steps []pathStep, k int) (any, int, error) {
+// descend reads a value, following steps[k:] into it, and calls found
+// with each value reached and how many steps led there: all of them, or
+// fewer when a value does not have the shape the next step needs (that
+// step then runs in gojq, which says why it fails). A missing key or
+// index is null after its step, as in jq. An iteration step calls found
+// with each element of an array as it is read, so only one is held at a
+// time; any other value is iterated by gojq.
+func (d *Decoder) descend(steps []pathStep, k int, found func(v any, k int) error) error {
 	if k == len(steps) {
 		v, err := d.held()
-		return v, k, err
+		if err != nil {
+			return err
+		}
+		return found(v, k)
 	}
 	s := steps[k]
 	kind := d.dec.PeekKind()
 	switch {
-	case kind == 'n':
-		_, err := d.dec.ReadToken()
-		return nil, k + 1, err // null.key and null[N] are null
-	case kind == '{' && !s.isIndex:
+	case kind == 'n' && !s.iter:
 		if _, err := d.dec.ReadToken(); err != nil {
-			return nil, 0, err
+			return err
 		}
-		var found any
-		reached, ok := k+1, false
+		return found(nil, k+1) // null.key and null[N] are null
+	case kind == '[' && s.iter:
+		// The elements are decoded a batch at a time, and the iteration
+		// runs over each batch: gojq costs more to start than a small
+		// element costs to decode.
+		if _, err := d.dec.ReadToken(); err != nil {
+			return err
+		}
+		for d.dec.PeekKind() != ']' {
+			d.start, d.used = d.dec.InputOffset(), 0
+			batch := make([]any, 0, 64)
+			for d.dec.PeekKind() != ']' && len(batch) < maxBatch && d.used < batchMemory {
+				if err := d.checkHeld(); err != nil {
+					return err
+				}
+				v, err := d.value()
+				if err != nil {
+					return err
+				}
+				batch = append(batch, v)
+			}
+			if err := found(batch, k); err != nil {
+				return err
+			}
+		}
+		_, err := d.dec.ReadToken()
+		return err
+	case kind == '{' && !s.iter && !s.isIndex:
+		if _, err := d.dec.ReadToken(); err != nil {
+			return err
+		}
+		// A later duplicate wins, as in jq, so what the key leads to is
+		// known only at the object's end: until then the value is held,
+		// decoded, or when the path goes on to iterate it, as its text
+		// (its elements are then decoded one at a time).
+		iterates := steps[len(steps)-1].iter
+		var (
+			v       any
+			raw     []byte
+			reached int
+			ok      bool
+		)
 		for d.dec.PeekKind() != '}' {
 			tok, err := d.dec.ReadToken()
 			if err != nil {
-				return nil, 0, err
+				return err
 			}
-			if tok.String() == s.key { // a later duplicate wins, as in jq
-				if found, reached, err = d.descend(steps, k+1); err != nil {
-					return nil, 0, err
+			if tok.String() != s.key {
+				if err := d.dec.SkipValue(); err != nil {
+					return err
 				}
-				ok = true
 				continue
 			}
-			if err := d.dec.SkipValue(); err != nil {
-				return nil, 0, err
+			ok = true
+			if iterates {
+				r, err := d.dec.ReadValue()
+				if err != nil {
+					return err
+				}
+				raw = append(raw[:0], r...)
+				continue
+			}
+			if err := d.descend(steps, k+1, func(x any, n int) error {
+				v, reached = x, n
+				return nil
+			}); err != nil {
+				return err
 			}
 		}
 		if _, err := d.dec.ReadToken(); err != nil {
-			return nil, 0, err
+			return err
 		}
-		if !ok {
-			return nil, k + 1, nil
+		switch {
+		case !ok:
+			return found(nil, k+1)
+		case iterates:
+			sub := NewDecoder(bytes.NewReader(raw))
+			sub.MaxHeld, sub.LimitMemory, sub.keys = d.MaxHeld, d.LimitMemory, d.keys
+			return sub.descend(steps, k+1, found)
 		}
-		return found, reached, nil
+		return found(v, reached)
 	case kind == '[' && s.isIndex:
 		if _, err := d.dec.ReadToken(); err != nil {
-			return nil, 0, err
+			return err
 		}
-		var found any
+		// Arrays have no duplicates: the element is followed as it comes,
+		// and held till the array's end only when it is a result itself.
+		iterates := steps[len(steps)-1].iter
+		var v any
 		reached := k + 1
 		for i := 0; d.dec.PeekKind() != ']'; i++ {
 			var err error
-			if i == s.index {
-				found, reached, err = d.descend(steps, k+1)
-			} else {
+			switch {
+			case i != s.index:
 				err = d.dec.SkipValue()
+			case iterates:
+				err, reached = d.descend(steps, k+1, found), -1
+			default:
+				err = d.descend(steps, k+1, func(x any, n int) error {
+					v, reached = x, n
+					return nil
+				})
 			}
 			if err != nil {
-				return nil, 0, err
+				return err
 			}
 		}
 		if _, err := d.dec.ReadToken(); err != nil {
-			return nil, 0, err
+			return err
 		}
-		return found, reached, nil
+		if iterates && reached == -1 {
+			return nil // followed as it came
+		}
+		return found(v, reached)
 	case kind == 0:
 		_, err := d.dec.ReadToken()
 		if err == nil || err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, 0, err
+		return err
 	}
 	v, err := d.held() // the wrong shape: gojq runs this step and reports it
-	return v, k, err
+	if err != nil {
+		return err
+	}
+	return found(v, k)
 }

@@ -60,6 +60,8 @@ func TestRunReaderMatchesRun(t *testing.T) {
 		`{"a": 1} {"a": [5]} [1] null "s" 7`,
 		`[]`, `{}`, `null`,
 		`{"items": [{"n": 1}, {"n": 2}], "next": null}`,
+		`{"a": [1], "items": 3, "a": [2, 3], "b": {"b": [[4]]}}`,
+		`[[1, 2], [3], {"x": 4}, null]`,
 	}
 	exprs := []string{
 		`.`, `.[0]`, `.[1]`, `.[5]`, `.[0].name`, `.[0].tags[1]`, `.[0].tags[]`, `.[2].x`,
@@ -68,6 +70,8 @@ func TestRunReaderMatchesRun(t *testing.T) {
 		`.[0]?`, `.a?`, `.a.b[1:]`, `.a.b[-1]`, `.items[].n`, `.items[] | .n * 2`,
 		`.[0] | .id, .name`, `.a as $x | .`, `.a, .n`, `.a | .b | .[0]`, `def f: .; .a`,
 		`.a.b[2]`, `[.[0]]`, `.[0] // "none"`,
+		`.[]`, `.[] | .id`, `.[].name`, `.[] | .tags[]?`, `.[]?`, `.a.b[]`, `.a.b[] | .c`, `.items[]`,
+		`.[] | if . == 2 then halt else . end`, `.[0][]`, `.[1][] | . + 1`, `.b.b[0][]`, `.[9][]`, `.[] | error("e")`, `.a[]`, `.[] | .[0]`, `.[][]`,
 	}
 	for _, in := range inputs {
 		for _, expr := range exprs {
@@ -87,7 +91,7 @@ func TestLeadingPath(t *testing.T) {
 		want int // steps found
 	}{
 		{`.[0]`, 1}, {`.a.b[1]`, 3}, {`.["x"].y | .z`, 2}, {`."k"`, 1}, {`.[0]?`, 1},
-		{`.items[].n`, 1}, {`.[0] as $x | $x`, 0}, {`(.a) | .b`, 0}, {`.a, .b`, 0},
+		{`.items[].n`, 2}, {`.[]`, 1}, {`.[]?`, 0}, {`.a[][]`, 2}, {`.[] | .x`, 1}, {`.[0] as $x | $x`, 0}, {`(.a) | .b`, 0}, {`.a, .b`, 0},
 		{`.[-1]`, 0}, {`.[1:2]`, 0}, {`def f: .; .a`, 0}, {`.`, 0}, {`.["a\(1)"]`, 0},
 	}
 	for _, tc := range tests {

@@ -47,28 +47,28 @@ func lexerFile(mt string) string {
 
 var lexers struct {
 	sync.Mutex
-	byFile map[string]*ruleLexer
+	byFile map[string]*lexer
 }
 
 // loadLexer parses one embedded lexer definition the first time a run
 // needs it (chroma's lexers package would parse them all at start-up);
 // nil when it cannot be read.
-func loadLexer(file string) *ruleLexer {
+func loadLexer(file string) *lexer {
 	lexers.Lock()
 	defer lexers.Unlock()
 	if l, ok := lexers.byFile[file]; ok {
 		return l
 	}
 	if lexers.byFile == nil {
-		lexers.byFile = map[string]*ruleLexer{}
+		lexers.byFile = map[string]*lexer{}
 	}
 	dir := "chroma/lexers/"
 	if file == "markdown.xml" {
 		dir = "lexers/" // reqs' own restatement of chroma's Go-coded lexer
 	}
-	var l *ruleLexer
+	var l *lexer
 	if data, err := chromaFiles.ReadFile(dir + file); err == nil {
-		l, _ = parseLexer(data)
+		l, _ = newLexer(data)
 	}
 	lexers.byFile[file] = l
 	return l
@@ -77,7 +77,7 @@ func loadLexer(file string) *ruleLexer {
 // highlight writes a body of up to highlightLimit bytes coloured token by
 // token with a lexer in the palette's style, within the time budget; a
 // longer body is written as it is.
-func highlight(w io.Writer, head []byte, rest io.Reader, atEOF bool, lexer *ruleLexer, p *palette, o Options) error {
+func highlight(w io.Writer, head []byte, rest io.Reader, atEOF bool, lexer *lexer, p *palette, o Options) error {
 	hold := head
 	if !atEOF {
 		more, r, eof := readHead(rest, highlightLimit+1-len(head))
@@ -100,7 +100,7 @@ func highlight(w io.Writer, head []byte, rest io.Reader, atEOF bool, lexer *rule
 // of it, the bytes of src come out unchanged between the colour codes
 // (on a terminal, with control characters escaped). Text that is not
 // UTF-8 (lexers work on characters) is not lexed.
-func colorTokens(dst []byte, lexer *ruleLexer, src []byte, b *budget, p *palette, o Options) []byte {
+func colorTokens(dst []byte, lexer *lexer, src []byte, b *budget, p *palette, o Options) []byte {
 	if !utf8.Valid(src) {
 		return appendBodyText(dst, src, o)
 	}

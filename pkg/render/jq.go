@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -87,6 +86,28 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 	}
 	pretty := o.Format || o.Color
 	var line []byte
+	// write writes one result, which produce writes as compact JSON: as
+	// it comes, so that no result is ever held as text.
+	write := func(produce func(io.Writer) error) error {
+		if pretty {
+			return formatPiped(out, produce, o)
+		}
+		if o.Terminal {
+			// gojq writes C1 controls (U+0080–U+009F) as they are; their
+			// visible form \u00NN is also their JSON escape.
+			tw := NewTerminalWriter(out, false)
+			if err := produce(tw); err != nil {
+				return err
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+		} else if err := produce(out); err != nil {
+			return err
+		}
+		_, err := io.WriteString(out, "\n")
+		return err
+	}
 	emit := func(v any) error {
 		if s, ok := v.(string); ok && f.Raw {
 			line = line[:0]
@@ -99,39 +120,34 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 			_, err := out.Write(line)
 			return err
 		}
-		b := jq.Marshal(v)
-		if pretty {
-			fm := newJSONFormatter(out, bytes.NewReader(b), o, o.Format)
-			if err := fm.finish(fm.run()); err != nil || o.Format {
-				return err // indenting ends each value with a newline
-			}
-			_, err := io.WriteString(out, "\n")
-			return err
+		return write(func(w io.Writer) error { return jq.Encode(w, v) })
+	}
+	notJSON := func(err error) error {
+		var de *jq.DecodeError
+		if errors.As(err, &de) {
+			return &NotJSONError{ContentType: contentType, Head: head.head, Err: err}
 		}
-		if o.Terminal {
-			// gojq writes C1 controls (U+0080–U+009F) as they are; their
-			// visible form \u00NN is also their JSON escape.
-			line, _ = appendSafe(line[:0], b, nil, false, true)
-		} else {
-			line = append(line[:0], b...)
-		}
-		line = append(line, '\n')
-		_, err := out.Write(line)
-		return err
+		return tooLarge(err, f.Query)
 	}
 	err := func() error {
 		dec := jq.NewDecoder(head)
 		dec.MaxHeld = jqHoldLimit
+		dec.LimitMemory = true
+		if f.Query.IsIdentity() && !f.Raw {
+			// `.` is its input: copied as it is read, never held whole.
+			for {
+				err := write(dec.Copy)
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return notJSON(err)
+				}
+			}
+		}
 		for res, err := range f.Query.RunDecoder(ctx, dec) {
-			var de *jq.DecodeError
-			if errors.As(err, &de) {
-				return &NotJSONError{ContentType: contentType, Head: head.head, Err: err}
-			}
 			if err != nil {
-				err = tooLarge(err, f.Query)
-			}
-			if err != nil {
-				return err
+				return notJSON(err)
 			}
 			if err := emit(res); err != nil {
 				return err
@@ -146,6 +162,34 @@ func JQ(ctx context.Context, w io.Writer, r io.Reader, contentType string, f Fil
 	}
 	return err
 }
+
+// formatPiped formats one JSON text, which produce writes compact, as
+// [JSON] does, through a pipe: neither the text nor its formatted form is
+// held whole.
+func formatPiped(out io.Writer, produce func(io.Writer) error, o Options) error {
+	pr, pw := io.Pipe()
+	produced := make(chan error, 1)
+	go func() {
+		err := produce(pw)
+		pw.CloseWithError(err)
+		produced <- err
+	}()
+	fm := newJSONFormatter(out, pr, o, o.Format)
+	ferr := fm.finish(fm.run())
+	pr.CloseWithError(errFormatterDone) // a formatter that stopped early unblocks produce
+	if err := <-produced; err != nil && err != errFormatterDone {
+		return err // the input's own error (not JSON, too large, EOF) says more
+	}
+	if ferr != nil || o.Format {
+		return ferr // indenting ends each value with a newline
+	}
+	_, err := io.WriteString(out, "\n")
+	return err
+}
+
+// errFormatterDone stops a result's producer when its formatter has
+// stopped reading.
+var errFormatterDone = errors.New("formatting stopped")
 
 // tooLarge adds to an *[jq.ErrTooLarge] how to hold less: start the
 // expression with a path. An expression that already does was stopped by

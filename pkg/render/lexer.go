@@ -28,11 +28,51 @@ import (
 // budget too, and the caller prints the rest uncoloured.
 //
 // Its regexps are its own: MatchTimeout is set before each match, so one
-// tokenisation runs at a time (mu).
+// tokenisation at a time uses a ruleLexer (see lexer).
 type ruleLexer struct {
-	mu       sync.Mutex
 	states   map[string][]*lexRule
 	ensureNL bool // lex text as ending in a newline (chroma's EnsureNL)
+}
+
+// lexer is one lexer definition, tokenising with as many ruleLexers
+// compiled from it as there are tokenisations at once: a tokenisation
+// waiting for another's regexps would spend its budget waiting.
+type lexer struct {
+	data []byte
+	mu   sync.Mutex
+	free []*ruleLexer
+}
+
+// newLexer parses a definition, or fails as parseLexer does.
+func newLexer(data []byte) (*lexer, error) {
+	rl, err := parseLexer(data)
+	if err != nil {
+		return nil, err
+	}
+	return &lexer{data: data, free: []*ruleLexer{rl}}, nil
+}
+
+// tokenise is [ruleLexer.tokenise] on a ruleLexer no other tokenisation
+// is using.
+func (l *lexer) tokenise(text []rune, b *budget, emit tokenSink) error {
+	l.mu.Lock()
+	var rl *ruleLexer
+	if n := len(l.free); n > 0 {
+		rl, l.free = l.free[n-1], l.free[:n-1]
+	}
+	l.mu.Unlock()
+	if rl == nil {
+		var err error
+		if rl, err = parseLexer(l.data); err != nil {
+			return err // parsed once already: not reached
+		}
+	}
+	defer func() {
+		l.mu.Lock()
+		l.free = append(l.free, rl)
+		l.mu.Unlock()
+	}()
+	return rl.tokenise(text, b, emit)
 }
 
 // lexRule is one rule of a state.
@@ -110,8 +150,6 @@ type tokenSink func(t chroma.TokenType, n int)
 // emitted so far cover the start of text and the rest is left to the
 // caller.
 func (l *ruleLexer) tokenise(text []rune, b *budget, emit tokenSink) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	defer b.tick()()
 	limit := len(text)
 	if l.ensureNL && (len(text) == 0 || text[len(text)-1] != '\n') {
