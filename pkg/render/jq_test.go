@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -130,5 +132,54 @@ func TestJQTooLargeHint(t *testing.T) {
 	other := errors.New("x")
 	if got := tooLarge(other, nil); got != other {
 		t.Errorf("another error became %v", got)
+	}
+}
+
+// heapWriter discards what it is given and samples the heap as it does:
+// what a writer's producer holds while it writes.
+type heapWriter struct{ max uint64 }
+
+func (h *heapWriter) Write(p []byte) (int, error) {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	h.max = max(h.max, s[0].Value.Uint64())
+	return len(p), nil
+}
+
+// TestJQIdentityStreams: --jq . copies the body as it reads it, so a
+// document whose decoded form would pass the memory budget (4 MiB of
+// small objects decode to about 100 MiB) comes out whole, in gojq's
+// form, while the heap holds a few MiB. (Not parallel: it samples the
+// heap.)
+func TestJQIdentityStreams(t *testing.T) {
+	in := "[" + strings.Repeat(`{"b":1,"a":[]},`, 1<<18) + `{}]` + "\n" + `{"z": 1, "y": "\u00e9"}`
+	q, err := jq.Compile(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	var h heapWriter
+	if err := JQ(context.Background(), &h, strings.NewReader(in), "application/json", Filter{Query: q, Stream: true}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if h.max > 64<<20 {
+		t.Errorf("JQ(.) over 4 MiB of objects: the heap held %d MiB while writing, want a few", h.max>>20)
+	}
+	for _, o := range []Options{{}, {Format: true}} {
+		var out bytes.Buffer
+		if err := JQ(context.Background(), &out, strings.NewReader(in), "application/json", Filter{Query: q}, o); err != nil {
+			t.Fatalf("JQ(., %+v): %v", o, err)
+		}
+		got := out.String()
+		want := "[" + strings.Repeat(`{"a":[],"b":1},`, 1<<18) + "{}]\n" + `{"y":"é","z":1}` + "\n"
+		if o.Format {
+			if !strings.HasPrefix(got, "[\n    {\n        \"a\": [],\n        \"b\": 1\n    },") || !strings.HasSuffix(got, "{\n    \"y\": \"é\",\n    \"z\": 1\n}\n") {
+				t.Errorf("JQ(., indented) = %.60q … %.60q", got, got[max(0, len(got)-60):])
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("JQ(.) = %.60q … %.60q, want keys sorted as gojq does", got, got[max(0, len(got)-60):])
+		}
 	}
 }
