@@ -30,6 +30,12 @@ type runOptions struct {
 	Changed func(name string) bool
 	// Transport replaces the network in tests; nil is the real one.
 	Transport http.RoundTripper
+	// now, location and random fix the clock, the local time zone and
+	// the randomness of the built-in variables in tests; nil is the
+	// real ones.
+	now      func() time.Time
+	location *time.Location
+	random   io.Reader
 
 	Files          []string
 	Env            string
@@ -320,6 +326,9 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		EnvFile:        o.EnvFile,
 		PrivateEnvFile: o.PrivateEnvFile,
 		Prompt:         r.prompt,
+		Now:            o.now,
+		Location:       o.location,
+		Rand:           o.random,
 		Overrides:      map[string]string{},
 		Getenv:         o.IO.lookupEnv,
 		ReadFile:       o.IO.readFile,

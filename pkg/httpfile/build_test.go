@@ -62,6 +62,7 @@ func TestJoinFormLines(t *testing.T) {
 		{"a=1\n&b=2\n  &c=3", "a=1&b=2&c=3"},
 		{"a=1&b=2", "a=1&b=2"},
 		{"a=1\nb=2", "a=1\nb=2"},
+		{"a=1&\n  b=2&\nc=3", "a=1&b=2&c=3"},
 	}
 	for _, tc := range tests {
 		if got := joinFormLines(tc.in); got != tc.want {

@@ -3,7 +3,9 @@ package httpfile
 import (
 	"crypto/rand"
 	"fmt"
+	"io"
 	"math/big"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +53,7 @@ func (v *Vars) builtin(req *Request, ref string, at Pos, depth int, refs *int) (
 		if err := noArgs(); err != nil {
 			return "", err
 		}
-		return newUUID(), nil
+		return newUUID(v.random()), nil
 	case "$timestamp":
 		t, err := offsetTime(now(), args, at, word)
 		if err != nil {
@@ -77,7 +79,7 @@ func (v *Vars) builtin(req *Request, ref string, at Pos, depth int, refs *int) (
 		default:
 			return "", errorf(at, "%s takes MIN MAX with MIN < MAX", word)
 		}
-		return randomInt(lo, hi)
+		return randomInt(v.random(), lo, hi)
 	case "$random.float":
 		lo, hi := 0.0, 1000.0
 		switch len(args) {
@@ -92,7 +94,7 @@ func (v *Vars) builtin(req *Request, ref string, at Pos, depth int, refs *int) (
 		default:
 			return "", errorf(at, "%s takes MIN, MAX with MIN < MAX", word)
 		}
-		n, err := rand.Int(rand.Reader, big.NewInt(1<<53))
+		n, err := rand.Int(v.random(), big.NewInt(1<<53))
 		if err != nil {
 			return "", err
 		}
@@ -111,12 +113,13 @@ func (v *Vars) builtin(req *Request, ref string, at Pos, depth int, refs *int) (
 			"$random.alphanumeric": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_",
 			"$random.hexadecimal":  "0123456789abcdef",
 		}[word]
-		return randomString(alphabet, n), nil
+		return randomString(v.random(), alphabet, n), nil
 	case "$random.email":
 		if err := noArgs(); err != nil {
 			return "", err
 		}
-		return randomString("abcdefghijklmnopqrstuvwxyz", 8) + "@" + randomString("abcdefghijklmnopqrstuvwxyz", 6) + ".com", nil
+		letters := "abcdefghijklmnopqrstuvwxyz"
+		return randomString(v.random(), letters, 8) + "@" + randomString(v.random(), letters, 6) + ".com", nil
 	case "$datetime", "$localDatetime":
 		return v.datetime(now(), word, strings.TrimSpace(strings.TrimPrefix(ref, word)), at)
 	case "$processEnv", "$dotenv":
@@ -146,29 +149,37 @@ func (v *Vars) builtin(req *Request, ref string, at Pos, depth int, refs *int) (
 // maxRandomLength bounds $random.alphabetic(N) and its kind.
 const maxRandomLength = 1 << 20
 
-func randomInt(lo, hi int64) (string, error) {
+func randomInt(r io.Reader, lo, hi int64) (string, error) {
 	// hi-lo overflows int64 for the widest ranges: count in big.Int.
 	span := new(big.Int).Sub(big.NewInt(hi), big.NewInt(lo))
-	n, err := rand.Int(rand.Reader, span)
+	n, err := rand.Int(r, span)
 	if err != nil {
 		return "", err
 	}
 	return n.Add(n, big.NewInt(lo)).String(), nil
 }
 
-func randomString(alphabet string, n int) string {
+func randomString(r io.Reader, alphabet string, n int) string {
 	b := make([]byte, n)
-	_, _ = rand.Read(b)
+	_, _ = io.ReadFull(r, b)
 	for i := range b {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
 	}
 	return string(b)
 }
 
+// random is the source of the random built-ins.
+func (v *Vars) random() io.Reader {
+	if v.Rand != nil {
+		return v.Rand
+	}
+	return rand.Reader
+}
+
 // newUUID returns a random (version 4) UUID.
-func newUUID() string {
+func newUUID(r io.Reader) string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])
+	_, _ = io.ReadFull(r, b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
@@ -213,7 +224,11 @@ func (v *Vars) datetime(now time.Time, word, spec string, at Pos) (string, error
 	}
 	local := word == "$localDatetime"
 	if local {
-		t = t.Local()
+		loc := v.Location
+		if loc == nil {
+			loc = time.Local
+		}
+		t = t.In(loc)
 	} else {
 		t = t.UTC()
 	}
@@ -222,7 +237,8 @@ func (v *Vars) datetime(now time.Time, word, spec string, at Pos) (string, error
 		if local {
 			return t.Format("Mon, 02 Jan 2006 15:04:05 -0700"), nil
 		}
-		return t.Format(time.RFC1123), nil
+		// An HTTP date, as JavaScript's toUTCString writes it.
+		return t.Format(http.TimeFormat), nil
 	case "iso8601":
 		if local {
 			return t.Format("2006-01-02T15:04:05-07:00"), nil

@@ -408,8 +408,9 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 		return end, err
 	}
 	i++
-	// Continuation lines: `?` and `&` lines continue the query, indented
-	// `/` lines the path (as JetBrains' client splits long URLs).
+	// Continuation lines: `?` and `&` lines continue the query (REST
+	// Client), and so does any indented line that is not a header
+	// (JetBrains' client splits long URLs over indented lines).
 	var url strings.Builder
 	url.WriteString(req.URL)
 	for ; i < end; i++ {
@@ -419,8 +420,7 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 			continue
 		}
 		query := (strings.HasPrefix(trimmed, "?") || strings.HasPrefix(trimmed, "&")) && !strings.HasPrefix(trimmed, "??")
-		path := strings.HasPrefix(trimmed, "/") && !strings.HasPrefix(trimmed, "//") && indent(line) > 0
-		if !query && !path {
+		if !query && (indent(line) == 0 || trimmed == "" || isHeaderLine(trimmed) || bodyStart(trimmed) || isComment(trimmed)) {
 			break
 		}
 		url.WriteString(trimmed)
@@ -494,9 +494,17 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 		if strings.HasPrefix(trimmed, "??") || handlerLine(trimmed) {
 			break
 		}
-		if trimmed == "" {
-			if k, ok := p.nextRequest(i, end); ok && done.complete() {
+		if trimmed == "" && done.complete() {
+			if k, ok := p.nextRequest(i, end); ok {
 				return p.finishBody(req, lines, k)
+			}
+			if p.significant(i+1) >= end && p.definesAny(i+1, end) {
+				// `@token = …` lines after a complete request: file
+				// variables for the requests below (REST Client reads
+				// them anywhere in a file).
+				next, err := p.finishBody(req, lines, end)
+				p.trailing(i+1, end)
+				return next, err
 			}
 		}
 		if err := p.toolLine(i, trimmed); err != nil {
@@ -538,6 +546,9 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 		case preScriptLine(trimmed) || outputRedirect(trimmed):
 			return end, p.toolLine(i, trimmed)
 		case isComment(trimmed) || responseRef(trimmed):
+		case strings.HasPrefix(trimmed, "@") && strings.Contains(trimmed, "=") && p.significant(i) >= end:
+			p.trailing(i, end)
+			return end, nil
 		case requestLineLike(line):
 			return i, nil
 		default:
@@ -545,6 +556,31 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 		}
 	}
 	return end, nil
+}
+
+// definesAny reports whether lines [i, end) hold a variable or a
+// directive.
+func (p *parser) definesAny(i, end int) bool {
+	for ; i < end; i++ {
+		trimmed := strings.TrimSpace(p.lines[i])
+		if _, ok := directiveWord(trimmed); ok || strings.HasPrefix(trimmed, "@") {
+			return true
+		}
+	}
+	return false
+}
+
+// trailing reads lines [i, end) after a complete request, which hold
+// only comments, directives and variables: the variables are the file's,
+// and the directives (and a mistake among them) go to the next request.
+func (p *parser) trailing(i, end int) {
+	next := &Request{Start: p.pos(i, 0), Directives: Directives{Retries: -1}}
+	if _, err := p.preamble(next, i, end); err != nil {
+		next.Err = err
+	}
+	if next.Name != "" || next.Err != nil || next.Directives.Refs != nil || next.Directives.Prompts != nil || next.Description != "" {
+		p.carry = next
+	}
 }
 
 // finishBody sets the request's body from its lines, less the blank
@@ -678,12 +714,18 @@ func requestLineLike(line string) bool {
 		return false
 	}
 	method, rest, ok := strings.Cut(line, " ")
-	if !ok || !knownMethods[method] {
+	if !ok || !knownMethods[strings.ToUpper(method)] {
 		return false
 	}
 	rest = strings.TrimLeft(rest, " \t")
 	return strings.HasPrefix(rest, "http://") || strings.HasPrefix(rest, "https://") || isWebSocketURL(rest) ||
 		strings.HasPrefix(rest, "{{") || strings.HasPrefix(rest, "/") && !strings.HasPrefix(rest, "//")
+}
+
+// isHeaderLine reports whether a line reads as a header, `Name: value`.
+func isHeaderLine(trimmed string) bool {
+	name, _, ok := strings.Cut(trimmed, ":")
+	return ok && headerName(strings.TrimSpace(name))
 }
 
 // headerName reports whether s can be a header's name: an RFC 9110 token,
@@ -979,6 +1021,11 @@ func (p *parser) requestLine(req *Request, i int) error {
 		first, trimmed = "GET", "GET "+rest
 	case rest != "" && !strings.ContainsAny(rest, " \t") && (first == "run" || first == "import"):
 		return errorf(req.Pos, "`%s` lines are not supported by reqs; pass the request files to reqs run instead", first)
+	}
+	if upper := strings.ToUpper(first); rest != "" && knownMethods[upper] {
+		// `Get url`, as the ASP.NET Core template writes it: the tools
+		// read known methods in any case.
+		first = upper
 	}
 	if rest != "" && isMethod(first) {
 		req.Method = first

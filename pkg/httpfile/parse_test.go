@@ -482,6 +482,12 @@ func TestParseOtherTools(t *testing.T) {
 			[]req{{Method: "GRPC", URL: "h:50051/pkg.S/M", Err: "t.http:1:1: GRPC requests are not supported by reqs"}}, nil},
 		{"a mistake fails its request only", "### a\n# @timeout x\nGET http://h/a\n\nGET http://h/b\n\n### c\nGET http://h/c\n\n?? nonsense\n\nGET http://h/d\n",
 			[]req{{Title: "a", Name: "a", Err: "t.http:2:3: @timeout: expected a positive number of seconds, got \"x\""}, {Method: "GET", URL: "http://h/b"}, {Title: "c", Name: "c", Method: "GET", URL: "http://h/c", Err: "t.http:10:4: unknown assertion subject \"nonsense\""}, {Method: "GET", URL: "http://h/d"}}, nil},
+		{"known methods in any case", "Get http://h/a\n###\npatch http://h/b\n",
+			[]req{{Method: "GET", URL: "http://h/a"}, {Method: "PATCH", URL: "http://h/b"}}, nil},
+		{"indented lines continue the URL", "GET http://h/authorize?\n    client_id=spa&\n    redirect_uri=https://h/cb&\n  state=1\n  Accept: x\n",
+			[]req{{Method: "GET", URL: "http://h/authorize?client_id=spa&redirect_uri=https://h/cb&state=1", Headers: []string{"Accept: x"}}}, nil},
+		{"variables after a complete request are the file's", "POST http://h/a\n\n{\"a\": 1}\n\n@token = t-1\n# @name next\n### next\nGET http://h/{{token}}\n\n?? status == 200\n@after = 2\n",
+			[]req{{Method: "POST", URL: "http://h/a", Body: "{\"a\": 1}"}, {Title: "next", Name: "next", Method: "GET", URL: "http://h/{{token}}"}}, nil},
 		{"a mistake in a directive block fails the next request", "# @retries many\n###\nGET http://h/a\n",
 			[]req{{Method: "GET", URL: "http://h/a", Err: "t.http:1:3: @retries needs a count"}}, nil},
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -50,6 +51,12 @@ type Runner struct {
 	// ResolveURL turns a substituted URL into the one sent (the command
 	// line's shorthands, a default scheme); nil keeps it.
 	ResolveURL func(string) (string, error)
+	// Now, Location and Rand are the clock, the time zone of
+	// $localDatetime and the source of the random built-ins; nil means
+	// time.Now, time.Local and crypto/rand (tests fix them).
+	Now      func() time.Time
+	Location *time.Location
+	Rand     io.Reader
 	// Prompt asks a person for the value of a `# @prompt NAME` variable
 	// that --var does not set; nil, or an error, fails the request.
 	Prompt func(name, description string) (string, error)
@@ -117,6 +124,7 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 			Environment: envs[i].Vars, Nested: envs[i].Nested, Others: envs[i].Others,
 			Responses: map[string]*Response{}, Named: map[string]int{},
 			Getenv: r.Getenv, ReadFile: r.ReadFile, Dotenv: r.dotenv(f),
+			Now: r.Now, Location: r.Location, Rand: r.Rand,
 			scripts: scripts,
 		}
 		for _, req := range f.Requests {
@@ -608,8 +616,10 @@ func authorization(value string) (string, httpclient.Auth) {
 	return value, nil
 }
 
-// joinFormLines joins the lines of a form body that start with &, as REST
-// Client sends a form written one field per line.
+// joinFormLines joins the lines of a form body written one field per
+// line: a line that starts with & (REST Client's rule), or follows one
+// that ends with &, continues the line above without a line break. A
+// form has no line breaks of its own (they would be %0A).
 func joinFormLines(text string) string {
 	if !strings.Contains(text, "\n") {
 		return text
@@ -617,16 +627,17 @@ func joinFormLines(text string) string {
 	lines := strings.Split(text, "\n")
 	var b strings.Builder
 	for i, line := range lines {
-		trimmed := strings.TrimSpace(line)
-		if i > 0 && !strings.HasPrefix(trimmed, "&") {
-			b.WriteByte('\n')
-		}
-		if i > 0 && strings.HasPrefix(trimmed, "&") {
-			line = trimmed
+		if i > 0 {
+			prev := strings.TrimRight(lines[i-1], " \t")
+			if trimmed := strings.TrimLeft(line, " \t"); strings.HasPrefix(trimmed, "&") || strings.HasSuffix(prev, "&") {
+				line = trimmed
+			} else {
+				b.WriteByte('\n')
+			}
 		}
 		b.WriteString(line)
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), " \t")
 }
 
 // graphQLBody turns a GraphQL request's text into the JSON a GraphQL

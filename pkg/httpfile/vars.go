@@ -3,6 +3,7 @@ package httpfile
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"sort"
@@ -69,6 +70,11 @@ type Vars struct {
 	ReadFile func(string) ([]byte, error)
 	// Now is the clock of $timestamp and $datetime; nil means time.Now.
 	Now func() time.Time
+	// Location is the time zone of $localDatetime; nil means time.Local.
+	Location *time.Location
+	// Rand is the source of $uuid, $randomInt and the other random
+	// built-ins; nil means crypto/rand.
+	Rand io.Reader
 
 	// expanding holds the variables whose values are being expanded,
 	// so a reference back to one of them is told from deep nesting.

@@ -223,7 +223,7 @@ func TestBuiltins(t *testing.T) {
 		{"{{$timestamp -1 d}}", "1709125445"},
 		{"{{$isoTimestamp}}", "2024-02-29T13:04:05Z"},
 		{"{{$datetime iso8601}}", "2024-02-29T13:04:05.678Z"},
-		{"{{$datetime rfc1123}}", "Thu, 29 Feb 2024 13:04:05 UTC"},
+		{"{{$datetime rfc1123}}", "Thu, 29 Feb 2024 13:04:05 GMT"},
 		{"{{$datetime iso8601 1 y}}", "2025-03-01T13:04:05.678Z"},
 		{"{{$datetime \"YYYY-MM-DD\"}}", "2024-02-29"},
 		{"{{$datetime 'DD/MM/YY HH:mm:ss.SSS [at] X' -2 h}}", "29/02/24 11:04:05.678 at 1709204645"},
