@@ -59,7 +59,8 @@ type corpusRun struct {
 	// Responses are what the capture server answers, by METHOD /path;
 	// anything else gets 200 and {}.
 	Responses []corpusResponse `json:"responses,omitempty"`
-	// Scripts marks a file whose requests rely on JavaScript handlers.
+	// Scripts marks a file whose requests rely on JavaScript handlers
+	// (run by the embedded engine).
 	Scripts bool `json:"scripts,omitempty"`
 	// Note says what in the file fails, and why the format says it must.
 	Note string `json:"note,omitempty"`
@@ -151,9 +152,6 @@ func TestCorpus(t *testing.T) {
 	m := readCorpus(t)
 	for _, run := range m.Runs {
 		t.Run(run.File, func(t *testing.T) {
-			if run.Scripts && !scriptsRun {
-				t.Skip("needs JavaScript handlers")
-			}
 			got := runCorpusFile(t, run)
 			golden := filepath.Join(corpusDir, "golden", run.File+".txt")
 			if *updateCorpus {
@@ -175,10 +173,6 @@ func TestCorpus(t *testing.T) {
 		})
 	}
 }
-
-// scriptsRun reports whether reqs runs JavaScript handlers; files that
-// need them run only then.
-const scriptsRun = false
 
 // corpusNow is the clock of every corpus run.
 var corpusNow = time.Date(2025, 3, 14, 15, 9, 26, 535_000_000, time.UTC)

@@ -488,7 +488,7 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 	// Body, up to the first ?? line or the next request: its lines less
 	// comments and response references.
 	var lines []int
-	done := &balance{braces: req.GraphQL}
+	done := &balance{braces: req.GraphQL, form: formBody(req.Headers)}
 	for ; i < end; i++ {
 		trimmed := strings.TrimSpace(p.lines[i])
 		if strings.HasPrefix(trimmed, "??") || handlerLine(trimmed) {
@@ -634,12 +634,25 @@ func (p *parser) significant(i int) int {
 	return p.sig[i]
 }
 
+// formBody reports whether the headers make the body a form
+// (application/x-www-form-urlencoded), which holds no request line: after
+// it, one starts a new request as after a JSON body.
+func formBody(headers []Header) bool {
+	for _, h := range headers {
+		if strings.EqualFold(h.Name, "Content-Type") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Value)), "application/x-www-form-urlencoded") {
+			return true
+		}
+	}
+	return false
+}
+
 // balance follows a body line by line, to tell when it is complete, so
 // that a request line after it starts a new request: no body, a JSON
 // object or array that has ended, or (braces) a GraphQL query whose
 // braces balance.
 type balance struct {
 	braces bool // GraphQL: only braces count, and text may follow them
+	form   bool // a form's fields: complete as soon as written
 
 	depth                int
 	started, opened      bool // non-blank text seen; a bracket seen
@@ -689,7 +702,7 @@ func (b *balance) feed(line string) {
 // complete reports whether the lines fed so far make a complete body.
 func (b *balance) complete() bool {
 	switch {
-	case !b.started:
+	case !b.started || b.form:
 		return true
 	case b.unbalanced || b.inString || !b.opened || b.depth != 0:
 		return false

@@ -482,6 +482,8 @@ func TestParseOtherTools(t *testing.T) {
 			[]req{{Method: "GRPC", URL: "h:50051/pkg.S/M", Err: "t.http:1:1: GRPC requests are not supported by reqs"}}, nil},
 		{"a mistake fails its request only", "### a\n# @timeout x\nGET http://h/a\n\nGET http://h/b\n\n### c\nGET http://h/c\n\n?? nonsense\n\nGET http://h/d\n",
 			[]req{{Title: "a", Name: "a", Err: "t.http:2:3: @timeout: expected a positive number of seconds, got \"x\""}, {Method: "GET", URL: "http://h/b"}, {Title: "c", Name: "c", Method: "GET", URL: "http://h/c", Err: "t.http:10:4: unknown assertion subject \"nonsense\""}, {Method: "GET", URL: "http://h/d"}}, nil},
+		{"a request line after a form body starts a new request", "POST http://h/a\nContent-Type: application/x-www-form-urlencoded\n\nemail=a&password=1\n\n\nPOST http://h/b\n",
+			[]req{{Method: "POST", URL: "http://h/a", Headers: []string{"Content-Type: application/x-www-form-urlencoded"}, Body: "email=a&password=1"}, {Method: "POST", URL: "http://h/b"}}, nil},
 		{"known methods in any case", "Get http://h/a\n###\npatch http://h/b\n",
 			[]req{{Method: "GET", URL: "http://h/a"}, {Method: "PATCH", URL: "http://h/b"}}, nil},
 		{"indented lines continue the URL", "GET http://h/authorize?\n    client_id=spa&\n    redirect_uri=https://h/cb&\n  state=1\n  Accept: x\n",
