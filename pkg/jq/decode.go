@@ -279,11 +279,11 @@ func (d *Decoder) array() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(cur) == cap(cur) {
+		if len(cur) == cap(cur) && cap(cur) >= chunkLen {
 			chunks = append(chunks, cur)
 			cur = d.chunk()
 		}
-		cur = append(cur, v)
+		cur = append(cur, v) // a small first chunk grows up to chunkLen
 		n++
 		// Each element takes a slot in a chunk now and one in the array
 		// at the end, while the chunks are still there: both count from
@@ -322,7 +322,10 @@ func (d *Decoder) chunk() []any {
 		d.free = d.free[:n-1]
 		return c
 	}
-	return make([]any, 0, chunkLen)
+	// Small at first: most arrays are short, and a document of small
+	// arrays decoded by a fresh Decoder (a response body) would take a
+	// whole chunk for each.
+	return make([]any, 0, 8)
 }
 
 // release gives a chunk back for the next array, keeping a few.
