@@ -88,11 +88,19 @@ type scriptState struct {
 	// request holds request.variables, which pre-request scripts set for
 	// the request under way only.
 	request *script.Variables
+	// runaway receives the error of a script that could not be stopped.
+	runaway chan error
 }
 
 // scriptState starts the scripts' share of a run.
 func (r *Runner) scriptState(ctx context.Context) *scriptState {
-	s := &scriptState{ctx: ctx, opts: script.Options{Timeout: r.ScriptTimeout}, newEngine: r.newEngine}
+	s := &scriptState{ctx: ctx, newEngine: r.newEngine, runaway: make(chan error, 1)}
+	s.opts = script.Options{Timeout: r.ScriptTimeout, OnRunaway: func(err error) {
+		select {
+		case s.runaway <- err:
+		default:
+		}
+	}}
 	if s.newEngine == nil {
 		s.newEngine = script.New
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -107,17 +108,43 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 		}
 		envs[i] = env
 	}
-	var outcomes []*FileOutcome
-	prompted := map[string]string{}
-	stop := false
 	// One engine for the run, so client.global outlives its file.
 	scripts := r.scriptState(ctx)
 	defer scripts.close()
+	// The requests run on a goroutine of their own, which a script that
+	// cannot be stopped holds: then the run reports what it did and
+	// leaves that goroutine behind.
+	p := &progress{}
+	type result struct {
+		outcomes []*FileOutcome
+		err      error
+	}
+	done := make(chan result, 1)
+	go func() {
+		err := r.run(ctx, files, envs, scripts, p)
+		done <- result{p.files, err}
+	}()
+	select {
+	case res := <-done:
+		return res.outcomes, res.err
+	case err := <-scripts.runaway:
+		return p.leave(r, err), nil
+	}
+}
+
+// run runs the requests of files, recording their outcomes in p.
+func (r *Runner) run(ctx context.Context, files []*File, envs []*Environment, scripts *scriptState, p *progress) error {
+	prompted := map[string]string{}
+	stop := false
 	for i, f := range files {
 		fo := &FileOutcome{Path: f.Path, Start: time.Now()}
-		outcomes = append(outcomes, fo)
-		if r.OnFile != nil {
-			r.OnFile(f)
+		if !p.record(func() {
+			p.files = append(p.files, fo)
+			if r.OnFile != nil {
+				r.OnFile(f)
+			}
+		}) {
+			return nil
 		}
 		vars := &Vars{
 			Overrides: r.Overrides, Prompted: prompted,
@@ -134,7 +161,7 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 				}
 			}
 		}
-		fr := &fileRun{Runner: r, file: f, vars: vars, outcome: fo, ran: map[*Request]bool{}}
+		fr := &fileRun{Runner: r, file: f, vars: vars, outcome: fo, ran: map[*Request]bool{}, progress: p}
 		for _, req := range f.Requests {
 			if stop || r.Selected != nil && !r.Selected[req] {
 				continue
@@ -143,17 +170,57 @@ func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error)
 				stop = true
 			}
 			if scripts.gaveUp() {
-				// A script could not be stopped: it runs on, so the run
-				// ends here.
-				stop = true
+				return nil
 			}
 			if err := ctx.Err(); err != nil {
-				return outcomes, err
+				return err
 			}
 		}
-		fo.Duration = time.Since(fo.Start)
+		p.record(func() { fo.Duration = time.Since(fo.Start) })
 	}
-	return outcomes, nil
+	return nil
+}
+
+// progress is what a run has done so far, shared by the goroutine that
+// runs the requests and the one that waits for it.
+type progress struct {
+	mu      sync.Mutex
+	files   []*FileOutcome
+	current *Request // the request under way
+	left    bool     // the waiting side has left: record nothing more
+}
+
+// record does f, which records progress, unless the waiting side has
+// left; it reports whether it did.
+func (p *progress) record(f func()) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.left {
+		return false
+	}
+	f()
+	return true
+}
+
+// leave ends the run where it is, when a script could not be stopped:
+// the request under way fails with err, and the outcomes so far are the
+// run's.
+func (p *progress) leave(r *Runner, err error) []*FileOutcome {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.left = true
+	if n := len(p.files); n > 0 && p.current != nil {
+		req, fo := p.current, p.files[n-1]
+		out := &Outcome{Request: req, Method: req.Method, URL: redactURL(req.URL), Err: err}
+		if r.OnOutcome != nil {
+			r.OnOutcome(out, nil)
+		}
+		fo.Outcomes = append(fo.Outcomes, out)
+		if fo.Duration == 0 {
+			fo.Duration = time.Since(fo.Start)
+		}
+	}
+	return p.files
 }
 
 // envFiles returns the environment files of f.
@@ -201,7 +268,8 @@ type fileRun struct {
 	vars    *Vars
 	outcome *FileOutcome
 	// ran marks the requests run so far, for @ref.
-	ran map[*Request]bool
+	ran      map[*Request]bool
+	progress *progress
 }
 
 // maxRefDepth bounds chains of @ref (a refers to b, which refers to c…).
@@ -239,13 +307,19 @@ func (fr *fileRun) run(ctx context.Context, req *Request, depth int) bool {
 	case refErr != nil:
 		out = &Outcome{Request: req, Method: req.Method, URL: redactURL(req.URL), Err: refErr}
 	default:
+		fr.progress.record(func() { fr.progress.current = req })
 		out, x = fr.runOne(ctx, fr.file, req, fr.vars)
 	}
 	fr.ran[req] = true
-	if fr.OnOutcome != nil {
-		fr.OnOutcome(out, x)
+	if !fr.progress.record(func() {
+		fr.progress.current = nil
+		if fr.OnOutcome != nil {
+			fr.OnOutcome(out, x)
+		}
+		fr.outcome.Outcomes = append(fr.outcome.Outcomes, out)
+	}) {
+		return false
 	}
-	fr.outcome.Outcomes = append(fr.outcome.Outcomes, out)
 	return passed && out.Passed()
 }
 

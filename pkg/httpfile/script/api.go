@@ -84,8 +84,13 @@ func (v *Variables) Len() int {
 	return len(v.vals)
 }
 
+// fn is a native function of the API: called without reflection.
+type fn = func(goja.FunctionCall) goja.Value
+
 // setup installs the API on the runtime's global object, and guards
-// the built-ins that allocate a size a script asks for.
+// the built-ins that allocate a size a script asks for. The API's
+// objects are made once: what differs from run to run (the response,
+// the request) they read from the run under way.
 func (e *Engine) setup() {
 	vm := e.vm
 	g := vm.GlobalObject()
@@ -96,34 +101,26 @@ func (e *Engine) setup() {
 		"log": log, "info": log, "warn": log, "error": log, "debug": log,
 	}))
 	_ = g.Set("crypto", e.crypto())
-	// response and request are the run's: made on first read.
-	_ = g.DefineAccessorProperty("response", vm.ToValue(func() goja.Value {
-		c := e.cur
-		if c == nil || c.resp == nil {
+	response, request := e.response(), e.request()
+	_ = g.DefineAccessorProperty("response", vm.ToValue(fn(func(goja.FunctionCall) goja.Value {
+		if c := e.cur; c == nil || c.resp == nil {
 			panic(e.refuse("response", "response is only available in response handlers (> {% … %}), not in pre-request scripts"))
 		}
-		if c.respObj == nil {
-			c.respObj = e.response(c.resp)
-		}
-		return c.respObj
-	}), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
-	_ = g.DefineAccessorProperty("request", vm.ToValue(func() goja.Value {
-		c := e.cur
-		if c == nil || c.req == nil {
+		return response
+	})), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
+	_ = g.DefineAccessorProperty("request", vm.ToValue(fn(func(goja.FunctionCall) goja.Value {
+		if c := e.cur; c == nil || c.req == nil {
 			panic(e.refuse("request", "request is only available in pre-request scripts and response handlers"))
 		}
-		if c.reqObj == nil {
-			c.reqObj = e.request(c.req)
-		}
-		return c.reqObj
-	}), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		return request
+	})), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	// What Node.js has and reqs' scripts must not: objects that refuse
 	// on first read (functions refuse in the prelude).
 	for _, name := range []string{"process", "module", "exports", "Buffer", "Deno", "Bun", "__dirname", "__filename"} {
 		name := name
-		_ = g.DefineAccessorProperty(name, vm.ToValue(func() goja.Value {
+		_ = g.DefineAccessorProperty(name, vm.ToValue(fn(func(goja.FunctionCall) goja.Value {
 			panic(e.refuse(name, name+" is not available: scripts in request files run in reqs, not Node.js, and cannot read files, reach the network or start processes"))
-		}), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		})), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	}
 	e.prelude()
 }
@@ -147,8 +144,8 @@ type apiObject struct {
 	name  string
 	keys  []string
 	props map[string]goja.Value
-	// lazy are properties made on first read.
-	lazy map[string]func() goja.Value
+	// getters are properties read from the run under way.
+	getters map[string]func() goja.Value
 }
 
 // inherited are the names that fall through to Object.prototype.
@@ -163,10 +160,8 @@ func (o *apiObject) Get(key string) goja.Value {
 	if v, ok := o.props[key]; ok {
 		return v
 	}
-	if make, ok := o.lazy[key]; ok {
-		v := make()
-		o.props[key] = v
-		return v
+	if get, ok := o.getters[key]; ok {
+		return get()
 	}
 	if inherited[key] {
 		return nil
@@ -177,40 +172,48 @@ func (o *apiObject) Get(key string) goja.Value {
 func (o *apiObject) Set(key string, val goja.Value) bool { return false }
 func (o *apiObject) Has(key string) bool {
 	_, ok := o.props[key]
-	_, later := o.lazy[key]
-	return ok || later
+	_, get := o.getters[key]
+	return ok || get
 }
 func (o *apiObject) Delete(key string) bool { return false }
 func (o *apiObject) Keys() []string         { return o.keys }
 
 // api makes an API object named name (for messages) with the given
-// properties; keys lists them in the order Object.keys gives.
+// properties (values, functions, or getters of type func() goja.Value);
+// keys lists them in the order Object.keys gives.
 func (e *Engine) api(name string, keys []string, props map[string]any) *goja.Object {
-	o := &apiObject{e: e, name: name, keys: keys, props: map[string]goja.Value{}}
+	o := &apiObject{e: e, name: name, keys: keys, props: map[string]goja.Value{}, getters: map[string]func() goja.Value{}}
 	for k, v := range props {
-		if gv, ok := v.(goja.Value); ok {
-			o.props[k] = gv
-		} else {
+		switch v := v.(type) {
+		case goja.Value:
+			o.props[k] = v
+		case func() goja.Value:
+			o.getters[k] = v
+		default:
 			o.props[k] = e.vm.ToValue(v)
 		}
 	}
 	return e.vm.NewDynamicObject(o)
 }
 
+// arg is a call's i-th argument as a string.
+func arg(call goja.FunctionCall, i int) string { return call.Argument(i).String() }
+
 // client is the `client` object.
 func (e *Engine) client() *goja.Object {
 	vm := e.vm
 	return e.api("client", []string{"global", "test", "assert", "log", "exit"}, map[string]any{
 		"global": e.variables("client.global", func() *Variables { return e.globals }),
-		"test": func(name goja.Value, fn goja.Value) {
-			f, ok := goja.AssertFunction(fn)
+		"test": fn(func(call goja.FunctionCall) goja.Value {
+			f, ok := goja.AssertFunction(call.Argument(1))
 			if !ok {
 				panic(vm.NewTypeError("client.test(name, fn) needs a function"))
 			}
 			c := e.cur
-			c.tests = append(c.tests, pendingTest{name: e.text(name), where: e.callerWhere(c), fn: f})
-		},
-		"assert": func(call goja.FunctionCall) goja.Value {
+			c.tests = append(c.tests, pendingTest{name: e.text(call.Argument(0)), where: e.callerWhere(c), fn: f})
+			return goja.Undefined()
+		}),
+		"assert": fn(func(call goja.FunctionCall) goja.Value {
 			if call.Argument(0).ToBoolean() {
 				return goja.Undefined()
 			}
@@ -223,18 +226,19 @@ func (e *Engine) client() *goja.Object {
 			_ = err.Set("message", msg)
 			e.cur.failed = err
 			panic(err)
-		},
-		"log": func(call goja.FunctionCall) goja.Value {
+		}),
+		"log": fn(func(call goja.FunctionCall) goja.Value {
 			parts := make([]string, len(call.Arguments))
 			for i, a := range call.Arguments {
 				parts[i] = e.text(a)
 			}
 			e.log(strings.Join(parts, " "))
 			return goja.Undefined()
-		},
-		"exit": func() {
+		}),
+		"exit": fn(func(goja.FunctionCall) goja.Value {
 			vm.Interrupt(interruption{errExit})
-		},
+			return goja.Undefined()
+		}),
 	})
 }
 
@@ -261,60 +265,76 @@ func (e *Engine) callerWhere(c *call) Place {
 func (e *Engine) variables(name string, store func() *Variables) *goja.Object {
 	vm := e.vm
 	return e.api(name, []string{"set", "get", "isEmpty", "clear", "clearAll"}, map[string]any{
-		"set": func(key string, val goja.Value) {
-			s := store()
+		"set": fn(func(call goja.FunctionCall) goja.Value {
+			val := call.Argument(1)
 			if obj, ok := val.(*goja.Object); ok {
 				if _, isFunc := goja.AssertFunction(obj); !isFunc {
 					val = vm.ToValue(e.text(obj))
 				}
 			}
-			if val == nil {
-				val = goja.Undefined()
-			}
-			s.vals[key] = val
-		},
-		"get": func(key string) goja.Value {
-			if v, ok := store().vals[key]; ok {
+			store().vals[arg(call, 0)] = val
+			return goja.Undefined()
+		}),
+		"get": fn(func(call goja.FunctionCall) goja.Value {
+			if v, ok := store().vals[arg(call, 0)]; ok {
 				return v
 			}
 			return goja.Null()
-		},
-		"isEmpty": func() bool { return len(store().vals) == 0 },
-		"clear":   func(key string) { delete(store().vals, key) },
-		"clearAll": func() {
+		}),
+		"isEmpty": fn(func(goja.FunctionCall) goja.Value { return vm.ToValue(len(store().vals) == 0) }),
+		"clear": fn(func(call goja.FunctionCall) goja.Value {
+			delete(store().vals, arg(call, 0))
+			return goja.Undefined()
+		}),
+		"clearAll": fn(func(goja.FunctionCall) goja.Value {
 			clear(store().vals)
-		},
+			return goja.Undefined()
+		}),
 	})
 }
 
-// response is the `response` object of a response handler. Its body
-// is made when a script first reads it: a handler that never does costs
-// no decoding.
-func (e *Engine) response(r *Response) *goja.Object {
-	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	o := e.api("response", []string{"status", "body", "headers", "contentType"}, map[string]any{
-		"status": r.Status,
+// response is the `response` object of response handlers. Its body is
+// made when a script first reads it: a handler that never does costs no
+// decoding.
+func (e *Engine) response() *goja.Object {
+	vm := e.vm
+	resp := func() *Response { return e.cur.resp }
+	contentType := func() (string, map[string]string) {
+		c := e.cur
+		if !c.ctParsed {
+			c.mimeType, c.params, _ = mime.ParseMediaType(c.resp.Header.Get("Content-Type"))
+			c.ctParsed = true
+		}
+		return c.mimeType, c.params
+	}
+	return e.api("response", []string{"status", "body", "headers", "contentType"}, map[string]any{
+		"status": func() goja.Value { return vm.ToValue(resp().Status) },
+		"body": func() goja.Value {
+			c := e.cur
+			if c.body == nil {
+				c.body = e.body(c.resp)
+			}
+			return c.body
+		},
 		"headers": e.api("response.headers", []string{"valueOf", "valuesOf"}, map[string]any{
-			"valueOf": func(name string) goja.Value {
-				if v := r.Header.Values(name); len(v) > 0 {
-					return e.vm.ToValue(v[0])
+			"valueOf": fn(func(call goja.FunctionCall) goja.Value {
+				if v := resp().Header.Values(arg(call, 0)); len(v) > 0 {
+					return vm.ToValue(v[0])
 				}
 				return goja.Null()
-			},
-			"valuesOf": func(name string) []any {
-				vals := r.Header.Values(name)
+			}),
+			"valuesOf": fn(func(call goja.FunctionCall) goja.Value {
+				vals := resp().Header.Values(arg(call, 0))
 				out := make([]any, len(vals))
 				for i, v := range vals {
 					out[i] = v
 				}
-				return out
-			},
+				return vm.NewArray(out...)
+			}),
 		}),
 		"contentType": e.api("response.contentType", []string{"mimeType", "charset"}, map[string]any{
-			"mimeType": mt,
-			"charset":  params["charset"],
+			"mimeType": func() goja.Value { mt, _ := contentType(); return vm.ToValue(mt) },
+			"charset":  func() goja.Value { _, p := contentType(); return vm.ToValue(p["charset"]) },
 		}),
 	})
-	o.Export().(*apiObject).lazy = map[string]func() goja.Value{"body": func() goja.Value { return e.body(r) }}
-	return o
 }

@@ -10,64 +10,83 @@ import (
 // scripts (url.getRaw(), headers.findByName(name).getRawValue(), …),
 // whose url and body may also be called, as response handlers call
 // them.
-func (e *Engine) request(r *Request) *goja.Object {
-	subst := func(s string) string {
-		if r.Substitute == nil {
-			return s
-		}
-		return r.Substitute(s)
-	}
-	headers := func() []any {
-		out := make([]any, len(r.Header))
-		for i, h := range r.Header {
-			out[i] = e.header(h, subst)
-		}
-		return out
-	}
-	body := ""
-	if r.Body != nil {
-		body = *r.Body
-	}
-	vars := r.Variables
-	if vars == nil {
-		vars = NewVariables()
-	}
+func (e *Engine) request() *goja.Object {
+	vm := e.vm
+	req := func() *Request { return e.cur.req }
 	return e.api("request", []string{"method", "url", "headers", "body", "environment", "variables"}, map[string]any{
-		"method": r.Method,
-		"url":    e.substitutable(r.URL, subst),
-		"body":   e.substitutable(body, subst),
+		"method": func() goja.Value { return vm.ToValue(req().Method) },
+		"url": func() goja.Value {
+			c := e.cur
+			if c.reqURL == nil {
+				c.reqURL = e.substitutable(c.req.URL)
+			}
+			return c.reqURL
+		},
+		"body": func() goja.Value {
+			c := e.cur
+			if c.reqBody == nil {
+				body := ""
+				if c.req.Body != nil {
+					body = *c.req.Body
+				}
+				c.reqBody = e.substitutable(body)
+			}
+			return c.reqBody
+		},
 		"headers": e.api("request.headers", []string{"all", "findByName"}, map[string]any{
-			"all": headers,
-			"findByName": func(name string) goja.Value {
-				for _, h := range r.Header {
+			"all": fn(func(goja.FunctionCall) goja.Value {
+				r := req()
+				out := make([]any, len(r.Header))
+				for i, h := range r.Header {
+					out[i] = e.header(h)
+				}
+				return vm.NewArray(out...)
+			}),
+			"findByName": fn(func(call goja.FunctionCall) goja.Value {
+				name := arg(call, 0)
+				for _, h := range req().Header {
 					if strings.EqualFold(h.Name, name) {
-						return e.header(h, subst)
+						return e.header(h)
 					}
 				}
 				return goja.Null()
-			},
+			}),
 		}),
 		"environment": e.api("request.environment", []string{"get"}, map[string]any{
-			"get": func(name string) goja.Value {
-				if r.Environment != nil {
-					if v, ok := r.Environment(name); ok {
-						return e.vm.ToValue(v)
+			"get": fn(func(call goja.FunctionCall) goja.Value {
+				if r := req(); r.Environment != nil {
+					if v, ok := r.Environment(arg(call, 0)); ok {
+						return vm.ToValue(v)
 					}
 				}
 				return goja.Null()
-			},
+			}),
 		}),
-		"variables": e.variables("request.variables", func() *Variables { return vars }),
+		"variables": e.variables("request.variables", func() *Variables {
+			r := req()
+			if r.Variables == nil {
+				r.Variables = NewVariables()
+			}
+			return r.Variables
+		}),
 	})
 }
 
-// substitutable is a piece of the request as JetBrains gives it: an object with
-// getRaw() and tryGetSubstituted(), which may also be called for the
-// substituted text and reads as it when converted to a string.
-func (e *Engine) substitutable(raw string, subst func(string) string) goja.Value {
-	get := func() string { return subst(raw) }
-	f := e.vm.ToValue(func() string { return get() }).(*goja.Object)
-	_ = f.Set("getRaw", func() string { return raw })
+// substitute is Request.Substitute, or the text as it is.
+func (e *Engine) substitute(s string) string {
+	if r := e.cur.req; r.Substitute != nil {
+		return r.Substitute(s)
+	}
+	return s
+}
+
+// substitutable is a piece of the request as JetBrains gives it: an
+// object with getRaw() and tryGetSubstituted(), which may also be called
+// for the substituted text and reads as it when converted to a string.
+func (e *Engine) substitutable(raw string) goja.Value {
+	get := fn(func(goja.FunctionCall) goja.Value { return e.vm.ToValue(e.substitute(raw)) })
+	f := e.vm.ToValue(get).(*goja.Object)
+	_ = f.Set("getRaw", fn(func(goja.FunctionCall) goja.Value { return e.vm.ToValue(raw) }))
 	_ = f.Set("tryGetSubstituted", get)
 	_ = f.Set("toString", get)
 	return f
@@ -75,12 +94,12 @@ func (e *Engine) substitutable(raw string, subst func(string) string) goja.Value
 
 // header is one request header: name, value(), getRawValue() and
 // tryGetSubstitutedValue().
-func (e *Engine) header(h Header, subst func(string) string) *goja.Object {
-	get := func() string { return subst(h.Value) }
+func (e *Engine) header(h Header) *goja.Object {
+	get := fn(func(goja.FunctionCall) goja.Value { return e.vm.ToValue(e.substitute(h.Value)) })
 	return e.api("request header", []string{"name", "value", "getRawValue", "tryGetSubstitutedValue"}, map[string]any{
 		"name":                   h.Name,
 		"value":                  get,
-		"getRawValue":            func() string { return h.Value },
+		"getRawValue":            fn(func(goja.FunctionCall) goja.Value { return e.vm.ToValue(h.Value) }),
 		"tryGetSubstitutedValue": get,
 	})
 }

@@ -9,19 +9,20 @@
 // error naming it, so a file written for a richer runner fails where it
 // needs what is missing instead of running on with undefined.
 //
-// Every run is bounded. A timer interrupts the script past its time
-// budget (10 s unless [Options.Timeout] says otherwise) and a watchdog
-// interrupts it when the heap has grown by more than its memory budget.
-// The built-ins that allocate in one step a size a script asks for
-// (String.prototype.repeat, padStart and padEnd, ArrayBuffer and the
-// typed arrays) refuse sizes past that budget. The engine cannot
-// interrupt a built-in that is running (Array.prototype.fill over a
-// huge sparse array, a regular expression that backtracks for ever), so
-// when a script has not stopped a second after its interrupt, or its
-// heap keeps growing past four times its budget, the engine gives it
-// up: the run returns [ErrRunaway] and the engine refuses every later
-// run. The abandoned goroutine runs on until the process exits, which
-// is what a caller must do next.
+// Every run is bounded. A watchdog interrupts the script past its time
+// budget (10 s unless [Options.Timeout] says otherwise) and when the
+// heap has grown by more than its memory budget. The built-ins that
+// allocate in one step a size a script asks for (String.prototype.repeat,
+// padStart and padEnd, ArrayBuffer and the typed arrays) refuse sizes
+// past that budget. The engine cannot interrupt a built-in that is
+// running (Array.prototype.fill over a huge sparse array, a regular
+// expression that backtracks for ever), so when a script has not
+// stopped a second after its interrupt, or its heap keeps growing past
+// four times its budget, the engine gives it up: it calls
+// [Options.OnRunaway], refuses every later run, and the caller's
+// goroutine, stuck in the script, runs on until the process exits. A
+// caller that must go on runs the engine on a goroutine it can leave
+// behind when OnRunaway is called.
 package script
 
 import (
@@ -54,6 +55,10 @@ const (
 	hardFactor = 4
 )
 
+// maxPrograms bounds the compiled programs an engine keeps for scripts
+// that run again.
+const maxPrograms = 128
+
 // maxCallStack bounds recursion, so a runaway recursion is a RangeError
 // rather than a heap that grows until the watchdog stops it.
 const maxCallStack = 10000
@@ -66,28 +71,44 @@ type Options struct {
 	// Memory bounds how much a run may grow the heap, in bytes; 0 is
 	// DefaultMemory.
 	Memory int64
+	// OnRunaway, when set, is called (on the watchdog's goroutine) when a
+	// script could not be stopped: the goroutine that runs it is stuck,
+	// and everything it would have done next must be given up.
+	OnRunaway func(error)
 }
 
 // Engine runs scripts, one at a time, on one JavaScript runtime whose
 // global object the scripts of a run share, with the client.global
-// variables they set. The runtime lives on a goroutine of its own, so
-// that a script that cannot be stopped can be given up (see
-// [ErrRunaway]). An Engine is not safe for concurrent use.
+// variables they set. Scripts run on the caller's goroutine; a watchdog
+// goroutine keeps them within their budgets. An Engine is not safe for
+// concurrent use.
 type Engine struct {
 	opts  Options
 	grace time.Duration // how long an interrupted script may take to stop
-	jobs  chan func()
 	// busy is set while a run is under way: the API's callbacks run
 	// then, and nothing may start another run from them.
-	busy atomic.Bool
-	dead error // ErrRunaway once a script could not be stopped
+	busy bool
+	dead atomic.Pointer[error] // ErrRunaway, wrapped, once a script could not be stopped
 	stop sync.Once
+	quit chan struct{}
 
-	// Owned by the runtime's goroutine.
+	// The watchdog's state, under mu: the run under way (active), why
+	// it was interrupted and since when.
+	mu       sync.Mutex
+	active   bool
+	runCtx   context.Context
+	why      error
+	since    time.Time
+	deadline *time.Timer
+	tick     *time.Ticker
+	heap     *heapWatch
+
 	vm       *goja.Runtime
-	programs map[string]*goja.Program
+	programs map[programKey]*goja.Program
 	globals  *Variables
-	cur      *call // the run under way
+	// cur is the run under way: set and cleared under mu, read by the
+	// API's callbacks on the run's goroutine.
+	cur *call
 }
 
 // ErrRunaway is returned by a run that could not be stopped, and by
@@ -102,34 +123,30 @@ func New(opts Options) *Engine {
 	if opts.Memory <= 0 {
 		opts.Memory = DefaultMemory
 	}
-	e := &Engine{opts: opts, grace: stopGrace, jobs: make(chan func()), programs: map[string]*goja.Program{}, globals: NewVariables()}
-	ready := make(chan struct{})
-	go func() {
-		e.vm = goja.New()
-		e.vm.SetMaxCallStackSize(maxCallStack)
-		e.setup()
-		close(ready)
-		for job := range e.jobs {
-			job()
-		}
-	}()
-	<-ready
+	e := &Engine{opts: opts, grace: stopGrace, programs: map[programKey]*goja.Program{}, globals: NewVariables(),
+		quit: make(chan struct{}), deadline: time.NewTimer(time.Hour), tick: time.NewTicker(time.Hour), heap: newHeapWatch(opts.Memory)}
+	e.deadline.Stop()
+	e.tick.Stop()
+	e.vm = goja.New()
+	e.vm.SetMaxCallStackSize(maxCallStack)
+	e.setup()
+	go e.watch()
 	return e
 }
 
-// Close ends the engine's goroutine (unless a runaway script holds it).
+// Close stops the engine's watchdog.
 func (e *Engine) Close() {
-	e.stop.Do(func() {
-		if e.dead == nil {
-			close(e.jobs)
-		}
-	})
+	e.stop.Do(func() { close(e.quit) })
 }
 
 // Err is ErrRunaway, wrapped, once a script could not be stopped: the
-// engine refuses every run after it, and its goroutine runs on until the
-// process exits.
-func (e *Engine) Err() error { return e.dead }
+// engine refuses every run after it.
+func (e *Engine) Err() error {
+	if err := e.dead.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
 
 // Global returns the text of a variable that a script set with
 // client.global.set, as {{name}} substitutes it.
@@ -216,8 +233,14 @@ type call struct {
 	tests   []pendingTest
 	refused *goja.Object // the last error thrown for an API reqs lacks
 	failed  *goja.Object // the last error thrown by client.assert
-	// The run's response and request objects, once read.
-	respObj, reqObj *goja.Object
+	// The run's response body, made on first read, and its parsed
+	// Content-Type.
+	body     goja.Value
+	ctParsed bool
+	mimeType string
+	params   map[string]string
+	// The run's request URL and body objects, made on first read.
+	reqURL, reqBody goja.Value
 }
 
 type pendingTest struct {
@@ -279,7 +302,7 @@ func (e *Engine) Run(ctx context.Context, code Code, req *Request, resp *Respons
 // expression sees as its body) and returns its value as text: strings as
 // they are, objects as JSON.
 func (e *Engine) Eval(ctx context.Context, code Code, vars map[string]any) (string, error) {
-	if e.busy.Load() {
+	if e.busy {
 		return "", &Error{At: code.where(2, 1), Msg: "a {{ expression }} cannot be evaluated from inside a script"}
 	}
 	names := make([]string, 0, len(vars))
@@ -321,73 +344,97 @@ func (e *Engine) Eval(ctx context.Context, code Code, vars map[string]any) (stri
 	return out, err
 }
 
-// do runs job on the runtime's goroutine and watches it: past the time
-// budget, or when the heap has grown past the memory budget, it
-// interrupts the script; when the script does not stop, it gives the
-// engine up.
-func (e *Engine) do(ctx context.Context, c *call, job func() error) error {
-	if e.dead != nil {
-		return &Error{At: c.code.where(2, 1), Msg: e.dead.Error(), err: ErrRunaway}
+// do runs job, the run c, under the watchdog.
+func (e *Engine) do(ctx context.Context, c *call, job func() error) (err error) {
+	if dead := e.Err(); dead != nil {
+		return &Error{At: c.code.where(2, 1), Msg: dead.Error(), err: ErrRunaway}
 	}
-	done := make(chan error, 1)
-	e.busy.Store(true)
-	e.jobs <- func() {
-		e.cur = c
-		e.vm.ClearInterrupt()
-		defer func() {
-			e.cur = nil
-			if x := recover(); x != nil {
-				done <- &Error{At: c.code.where(2, 1), Msg: fmt.Sprintf("the script engine failed: %v", x)}
-			}
-		}()
-		done <- job()
-	}
-	defer e.busy.Store(false)
-
-	deadline := time.NewTimer(e.opts.Timeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(watchEvery)
-	defer tick.Stop()
-	heap := newHeapWatch(e.opts.Memory)
-	var why error
-	var since time.Time
-	interrupt := func(err error) {
-		if why == nil {
-			why, since = err, time.Now()
+	e.mu.Lock()
+	e.active, e.runCtx, e.why, e.cur = true, ctx, nil, c
+	e.heap.reset()
+	e.deadline.Reset(e.opts.Timeout)
+	e.tick.Reset(watchEvery)
+	e.mu.Unlock()
+	e.busy = true
+	e.vm.ClearInterrupt()
+	defer func() {
+		if x := recover(); x != nil {
+			err = &Error{At: c.code.where(2, 1), Msg: fmt.Sprintf("the script engine failed: %v", x)}
 		}
-		e.vm.Interrupt(interruption{why})
-	}
-	ctxDone := ctx.Done()
+		e.mu.Lock()
+		e.active, e.cur = false, nil
+		e.deadline.Stop()
+		e.tick.Stop()
+		e.mu.Unlock()
+		e.vm.ClearInterrupt()
+		e.busy = false
+		if dead := e.Err(); dead != nil {
+			// Given up, and done after all: the caller has moved on.
+			err = &Error{At: c.code.where(2, 1), Msg: dead.Error(), err: ErrRunaway}
+		}
+	}()
+	return job()
+}
+
+// watch is the watchdog: past the time budget, when the run's context
+// ends, or when the heap has grown past the memory budget, it interrupts
+// the script under way; when the script does not stop, it gives the
+// engine up.
+func (e *Engine) watch() {
 	for {
 		select {
-		case err := <-done:
-			return err
-		case <-deadline.C:
-			interrupt(errTimeout)
-		case <-ctxDone:
-			ctxDone = nil
-			interrupt(ctx.Err())
-		case <-tick.C:
-			if why == nil {
-				if heap.over() {
-					interrupt(errMemory)
-				}
-				continue
+		case <-e.quit:
+			return
+		case <-e.deadline.C:
+			e.mu.Lock()
+			if e.active {
+				e.interrupt(errTimeout)
 			}
-			// Again: a script that clears the flag (client.exit then a
-			// test) still stops.
-			e.vm.Interrupt(interruption{why})
-			if !heap.runaway() && time.Since(since) <= e.grace {
-				continue
-			}
-			select {
-			case err := <-done:
-				return err // it stopped after all
-			default:
-			}
-			e.dead = fmt.Errorf("%w: it did not stop when interrupted (%s), so the run ends here", ErrRunaway, e.budgetText(why))
-			return &Error{At: c.code.where(2, 1), Msg: e.dead.Error(), err: ErrRunaway}
+			e.mu.Unlock()
+		case <-e.tick.C:
+			e.mu.Lock()
+			e.check()
+			e.mu.Unlock()
 		}
+	}
+}
+
+// interrupt stops the script under way at its next step; mu is held.
+func (e *Engine) interrupt(why error) {
+	if e.why == nil {
+		e.why, e.since = why, time.Now()
+	}
+	e.vm.Interrupt(interruption{e.why})
+}
+
+// check is the watchdog's look at the run under way; mu is held.
+func (e *Engine) check() {
+	if !e.active || e.Err() != nil {
+		return
+	}
+	if e.why == nil {
+		switch {
+		case e.runCtx.Err() != nil:
+			e.interrupt(e.runCtx.Err())
+		case e.heap.over():
+			e.interrupt(errMemory)
+		}
+		return
+	}
+	// Again: a script that clears the flag (client.exit then a test)
+	// still stops.
+	e.vm.Interrupt(interruption{e.why})
+	grace := e.grace
+	if e.runCtx.Err() != nil {
+		grace /= 4 // Ctrl-C: the user is waiting
+	}
+	if !e.heap.runaway() && time.Since(e.since) <= grace {
+		return
+	}
+	dead := fmt.Errorf("%w: it did not stop when interrupted (%s), so the run ends here", ErrRunaway, e.budgetText(e.why))
+	e.dead.Store(&dead)
+	if e.opts.OnRunaway != nil {
+		e.opts.OnRunaway(&Error{At: e.cur.code.where(2, 1), Msg: dead.Error(), err: ErrRunaway})
 	}
 }
 
@@ -416,14 +463,18 @@ type heapWatch struct {
 }
 
 func newHeapWatch(budget int64) *heapWatch {
-	h := &heapWatch{budget: uint64(budget), samples: []metrics.Sample{
+	return &heapWatch{budget: uint64(budget), samples: []metrics.Sample{
 		{Name: "/memory/classes/heap/objects:bytes"},
 		{Name: "/gc/heap/live:bytes"},
 	}}
+}
+
+// reset starts watching from the heap as it is now.
+func (h *heapWatch) reset() {
 	metrics.Read(h.samples)
 	h.base, h.live = h.value(0), h.value(1)
 	h.threshold = h.base + h.budget
-	return h
+	h.last, h.growing = 0, 0
 }
 
 func (h *heapWatch) value(i int) uint64 {
@@ -536,15 +587,19 @@ func (e *Engine) where(c *call, stack []goja.StackFrame) Place {
 	return c.code.where(2, 1)
 }
 
+// programKey names a compiled program: the same source in the same file
+// (positions name the file), with the same wrapper.
+type programKey struct{ file, prefix, source string }
+
 // compile compiles code between a prefix and a suffix (a function
 // around it: each script gets its own scope, so two handlers may both
 // declare `const token`), once per source.
 func (e *Engine) compile(code Code, prefix, suffix string) (*goja.Program, error) {
-	src := prefix + code.Source + suffix
-	key := code.File + "\x00" + src
+	key := programKey{code.File, prefix, code.Source}
 	if p, ok := e.programs[key]; ok {
 		return p, nil
 	}
+	src := prefix + code.Source + suffix
 	// Parsed here rather than by goja.Compile, which drops the place of
 	// a syntax error.
 	ast, err := parser.ParseFile(nil, code.File, src, 0)
@@ -554,6 +609,11 @@ func (e *Engine) compile(code Code, prefix, suffix string) (*goja.Program, error
 	p, err := goja.CompileAST(ast, false)
 	if err != nil {
 		return nil, e.syntaxError(code, err)
+	}
+	if len(e.programs) >= maxPrograms {
+		// A file's handlers are mostly each run once: keep a few, not
+		// every one a long file has.
+		clear(e.programs)
 	}
 	e.programs[key] = p
 	return p, nil

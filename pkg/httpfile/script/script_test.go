@@ -323,7 +323,7 @@ func TestMemoryBudget(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEngine(t, Options{Memory: 16 << 20})
+			e := newEngine(t, Options{Memory: 16 << 20, Timeout: 2 * time.Minute})
 			_, err := run(t, e, tc.src, nil, nil)
 			if err == nil || !strings.Contains(err.Error(), "the script used more than 16 MiB and was stopped here") || !strings.HasPrefix(err.Error(), "t.http:11:") {
 				t.Errorf("Run(%q) = %v", tc.src, err)
@@ -336,14 +336,20 @@ func TestMemoryBudget(t *testing.T) {
 }
 
 // A built-in the engine cannot interrupt (here a regular expression
-// that backtracks for a long time) makes the engine give up.
+// that backtracks for a long time) makes the engine give up: it calls
+// OnRunaway while the run is stuck, and refuses every run after.
 func TestRunaway(t *testing.T) {
 	t.Parallel()
-	e := newEngine(t, Options{Timeout: 20 * time.Millisecond})
+	gaveUp := make(chan error, 1)
+	e := newEngine(t, Options{Timeout: 20 * time.Millisecond, OnRunaway: func(err error) { gaveUp <- err }})
 	e.grace = 50 * time.Millisecond
-	_, err := run(t, e, `/^(a+)+\1$/.test("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")`, nil, nil)
+	go e.Run(context.Background(), code(`/^(a+)+\1$/.test("aaaaaaaaaaaaaaaaaaaaaaaaaa!")`), nil, nil)
+	err := <-gaveUp
 	if !errors.Is(err, ErrRunaway) || !strings.Contains(err.Error(), "it ran longer than 20ms") {
-		t.Fatalf("Run = %v, want ErrRunaway", err)
+		t.Fatalf("OnRunaway(%v), want ErrRunaway", err)
+	}
+	if !errors.Is(e.Err(), ErrRunaway) {
+		t.Errorf("Err() = %v", e.Err())
 	}
 	if _, err := run(t, e, "1", nil, nil); !errors.Is(err, ErrRunaway) {
 		t.Errorf("a run after a runaway = %v, want ErrRunaway", err)
