@@ -376,3 +376,39 @@ func TestRunURLsAndPrompts(t *testing.T) {
 		t.Errorf("without Prompt: %v", err)
 	}
 }
+
+// BenchmarkRunFile1000 parses and runs a file of 1,000 small requests,
+// each with an assertion, against a local server: what one `reqs run`
+// of such a file costs besides starting the process (bench/run.sh
+// measures the whole command, and httpyac beside it).
+func BenchmarkRunFile1000(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"i": %q}`, r.URL.Query().Get("i"))
+	}))
+	defer srv.Close()
+	var src strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&src, "### request %d\nGET {{host}}/get?i=%d\n\n?? status == 200\n?? jq .i == \"%d\"\n\n", i, i, i)
+	}
+	path := filepath.Join(b.TempDir(), "bench.http")
+	var sess httpclient.Session
+	defer sess.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := httpfile.Parse(path, []byte(src.String()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		run := &httpfile.Runner{Send: sessionSend(&sess), Overrides: map[string]string{"host": srv.URL}}
+		outs, err := run.Run(context.Background(), []*httpfile.File{f})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, out := range outs[0].Outcomes {
+			if !out.Passed() {
+				b.Fatalf("%s: %v %+v", out.URL, out.Err, out.Results)
+			}
+		}
+	}
+}
