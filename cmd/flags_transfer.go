@@ -498,8 +498,8 @@ func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *ht
 	head := &headPrinter{env: env}
 	opts := httpclient.PageOptions{
 		SendOptions: httpclient.SendOptions{
-			AllowRedirects: env.Opts.Redirect.follows(http.MethodGet),
-			OnConnect:      func(p *httpclient.PreparedRequest, proto string) { head.print(p, proto) },
+			NoRedirects: !env.Opts.Redirect.follows(http.MethodGet),
+			OnConnect:   func(p *httpclient.PreparedRequest, proto string) { head.print(p, proto) },
 		},
 		MaxPages: f.MaxPages,
 	}

@@ -448,7 +448,7 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 	defer cancel()
 	head := newHeadPrinter(env)
 	onUpload, uploaded := uploadProgress(env, prep)
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: o.Redirect.follows(prep.Method), OnConnect: head.print, OnUpload: onUpload})
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{NoRedirects: !o.Redirect.follows(prep.Method), OnConnect: head.print, OnUpload: onUpload})
 	uploaded()
 	head.print(prep, "HTTP/1.1") // no connection was made, or a mounted transport sent it
 	if head.err != nil {

@@ -553,7 +553,7 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	head := newHeadPrinter(&env)
 	follow := !req.Directives.NoRedirect && r.o.Request.Redirect.follows(prep.Method)
 	start := time.Now()
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: follow, OnConnect: head.print})
+	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{NoRedirects: !follow, OnConnect: head.print})
 	head.print(prep, "HTTP/1.1")
 	if err == nil && head.err != nil {
 		resp.Close()

@@ -51,7 +51,7 @@ func TestDialIPv6Zone(t *testing.T) {
 	defer s.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
 	u := "http://[::1%25" + loopbackName(t) + "]:" + strconv.Itoa(port) + "/"
-	resp, err := s.Do(context.Background(), &Request{URL: u}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{URL: u}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatalf("GET %s: %v", u, err)
 	}

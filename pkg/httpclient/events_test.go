@@ -66,7 +66,7 @@ func ExampleResponse_Events() {
 	defer srv.Close()
 
 	var s httpclient.Session
-	resp, err := s.Do(context.Background(), &httpclient.Request{URL: srv.URL}, httpclient.SendOptions{})
+	resp, err := s.Do(context.Background(), &httpclient.Request{URL: srv.URL}, httpclient.SendOptions{NoRedirects: true})
 	if err != nil {
 		fmt.Println(err)
 		return

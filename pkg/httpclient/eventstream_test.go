@@ -20,7 +20,7 @@ func collectStream(t *testing.T, url string, opts httpclient.EventStreamOptions)
 	s := newSession(t, httpclient.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	resp, err := s.Do(ctx, &httpclient.Request{URL: url}, httpclient.SendOptions{AllowRedirects: true})
+	resp, err := s.Do(ctx, &httpclient.Request{URL: url}, httpclient.SendOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestEventStreamReconnectFailures(t *testing.T) {
 	}))
 	s := newSession(t, httpclient.Options{})
 	ctx := context.Background()
-	resp, err := s.Do(ctx, &httpclient.Request{URL: srv.URL}, httpclient.SendOptions{})
+	resp, err := s.Do(ctx, &httpclient.Request{URL: srv.URL}, httpclient.SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}

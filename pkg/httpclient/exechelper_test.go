@@ -152,7 +152,7 @@ func TestHostHelpersNetrcDigest(t *testing.T) {
 	s.TrustEnv, s.LookupEnv = true, envOf(map[string]string{"NETRC": netrc})
 	s.CredentialScheme = NetrcDigest
 	s.HostHelpers = map[string]*ExecAuth{"other.test": {Args: args}}
-	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/x"}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/x"}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}

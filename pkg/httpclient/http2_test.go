@@ -108,14 +108,15 @@ func checkHTTP2WireOrder(t *testing.T, srv *testserver.RawH2Server, s *httpclien
 		}
 		var printed strings.Builder
 		var proto string
-		resp, err := s.Send(context.Background(), p, httpclient.SendOptions{OnConnect: func(p *httpclient.PreparedRequest, pr string) {
-			proto = pr
-			head := s.Head(p, pr)
-			fmt.Fprintf(&printed, ":method: %s\n:path: %s\n", head.Method, head.Target)
-			for _, f := range head.Header {
-				fmt.Fprintf(&printed, "%s: %s\n", f.Name, f.Value)
-			}
-		}})
+		resp, err := s.Send(context.Background(), p, httpclient.SendOptions{
+			NoRedirects: true, OnConnect: func(p *httpclient.PreparedRequest, pr string) {
+				proto = pr
+				head := s.Head(p, pr)
+				fmt.Fprintf(&printed, ":method: %s\n:path: %s\n", head.Method, head.Target)
+				for _, f := range head.Header {
+					fmt.Fprintf(&printed, "%s: %s\n", f.Name, f.Value)
+				}
+			}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +178,7 @@ func TestHTTP2WireReconnect(t *testing.T) {
 			t.Parallel()
 			srv, s := tc.start(t)
 			for i, path := range []string{"/goaway", "/after"} {
-				resp, err := s.Do(context.Background(), &httpclient.Request{Method: "GET", URL: srv.URL + path}, httpclient.SendOptions{})
+				resp, err := s.Do(context.Background(), &httpclient.Request{Method: "GET", URL: srv.URL + path}, httpclient.SendOptions{NoRedirects: true})
 				if err != nil {
 					t.Fatalf("request %d: %v", i, err)
 				}

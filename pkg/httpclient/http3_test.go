@@ -117,7 +117,7 @@ func TestHTTP3SocketsClosedOnReplace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	resp, err := s.Do(t.Context(), &Request{URL: "https://127.0.0.1:" + strconv.Itoa(port) + "/"}, SendOptions{})
+	resp, err := s.Do(t.Context(), &Request{URL: "https://127.0.0.1:" + strconv.Itoa(port) + "/"}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}

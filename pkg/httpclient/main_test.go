@@ -58,7 +58,7 @@ func sendDigest(t *testing.T, s *Session, auth Auth, method, rawURL string, body
 	if body != nil {
 		req.Body = BytesBody(body)
 	}
-	resp, err := s.Do(context.Background(), req, SendOptions{AllowRedirects: true})
+	resp, err := s.Do(context.Background(), req, SendOptions{})
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, rawURL, err)
 	}

@@ -65,7 +65,7 @@ func TestWithMaxTime(t *testing.T) {
 			s.Retry = tc.retry
 			ctx, cancel := WithMaxTime(context.Background(), 300*time.Millisecond)
 			defer cancel()
-			resp, err := s.Do(ctx, &Request{URL: srv.URL + tc.path}, SendOptions{})
+			resp, err := s.Do(ctx, &Request{URL: srv.URL + tc.path}, SendOptions{NoRedirects: true})
 			if err == nil {
 				_, err = io.Copy(io.Discard, resp.Body)
 				resp.Close()
@@ -96,7 +96,7 @@ func TestWithMaxTimeInTime(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := WithMaxTime(context.Background(), 10*time.Second)
 	defer cancel()
-	resp, err := s.Do(ctx, &Request{URL: srv.URL}, SendOptions{})
+	resp, err := s.Do(ctx, &Request{URL: srv.URL}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestWithMaxTimeInTime(t *testing.T) {
 
 	cctx, ccancel := context.WithCancel(context.Background())
 	ccancel()
-	if _, err := s.Do(cctx, &Request{URL: srv.URL}, SendOptions{}); !errors.Is(err, context.Canceled) || IsTimeout(err) {
+	if _, err := s.Do(cctx, &Request{URL: srv.URL}, SendOptions{NoRedirects: true}); !errors.Is(err, context.Canceled) || IsTimeout(err) {
 		t.Errorf("cancelled request: err = %v, want context.Canceled and no timeout", err)
 	}
 }

@@ -234,7 +234,7 @@ func TestNetrcAcrossRedirects(t *testing.T) {
 			s := newTestSession(t)
 			s.Auth = auth
 			target := srv.URL + "/to?url=" + url.QueryEscape(alt+"/echo")
-			resp, err := s.Do(context.Background(), &Request{URL: target}, SendOptions{AllowRedirects: true})
+			resp, err := s.Do(context.Background(), &Request{URL: target}, SendOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

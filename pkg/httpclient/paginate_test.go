@@ -30,7 +30,7 @@ func TestNextPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	resp, err := s.Do(context.Background(), &Request{Method: "POST", URL: srv.URL + "/list", JSON: []byte(`{}`), Auth: &BasicAuth{Username: "u", Password: "p"}}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{Method: "POST", URL: srv.URL + "/list", JSON: []byte(`{}`), Auth: &BasicAuth{Username: "u", Password: "p"}}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestNextPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		got = append(got, body)
-		resp, err = s.NextPage(context.Background(), resp, SendOptions{AllowRedirects: true})
+		resp, err = s.NextPage(context.Background(), resp, SendOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +105,7 @@ func TestPages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := &Session{}
-			first, err := s.Do(context.Background(), &Request{URL: srv.URL + tc.path}, SendOptions{})
+			first, err := s.Do(context.Background(), &Request{URL: srv.URL + tc.path}, SendOptions{NoRedirects: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -437,7 +437,7 @@ func TestProxyChosenPerRequest(t *testing.T) {
 	t.Cleanup(s.Close)
 	viaLocalhost := strings.Replace(target.URL, "127.0.0.1", "localhost", 1) + "/proxied"
 	for _, u := range []string{target.URL + "/direct", viaLocalhost} {
-		resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: u}, SendOptions{})
+		resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: u}, SendOptions{NoRedirects: true})
 		if err != nil {
 			t.Fatalf("GET %s: %v", u, err)
 		}

@@ -17,8 +17,8 @@ import (
 const historyBodyLimit = 1 << 20
 
 // FollowsRedirects reports whether a request with this method follows
-// redirects unless told otherwise (SendOptions.AllowRedirects): every
-// method but HEAD, as Requests' head() passes allow_redirects=False.
+// redirects by default in Requests' API: every method but HEAD, as
+// Requests' head() passes allow_redirects=False (SendOptions.NoRedirects).
 func FollowsRedirects(method string) bool {
 	return method != http.MethodHead
 }
@@ -32,11 +32,12 @@ func FollowsRedirects(method string) bool {
 func (s *Session) resolveRedirects(ctx context.Context, resp *Response, opts SendOptions) (*Response, error) {
 	var history []*Response
 	fragment := resp.Request.URL.Fragment
+	limit := max(s.call(ctx).maxRedirects, 0)
 	for resp.IsRedirect() {
-		if len(history) >= s.MaxRedirects {
+		if len(history) >= limit {
 			last := RedactURL(resp.URL.String())
 			drain(resp.Body)
-			return nil, newError(ErrTooManyRedirects, last, fmt.Errorf("exceeded %d redirects; last url %s", s.MaxRedirects, last))
+			return nil, newError(ErrTooManyRedirects, last, fmt.Errorf("exceeded %d redirects; last url %s", limit, last))
 		}
 		target, err := redirectTarget(resp.URL, resp.Header.Get("Location"), fragment)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -335,7 +336,7 @@ func TestResolveRedirects(t *testing.T) {
 				req.Body = BytesBody([]byte(tc.body))
 				req.Header = http.Header{"Content-Type": {"text/plain"}}
 			}
-			resp, err := s.Do(context.Background(), req, SendOptions{AllowRedirects: true})
+			resp, err := s.Do(context.Background(), req, SendOptions{})
 			if err != nil {
 				t.Fatalf("%s %s: %v", tc.method, tc.url, err)
 			}
@@ -367,7 +368,7 @@ func TestResolveRedirectsHistoryBodies(t *testing.T) {
 	t.Parallel()
 	srv := redirectServer(t)
 	s := newTestSession(t)
-	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/chain/2"}, SendOptions{AllowRedirects: true})
+	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/chain/2"}, SendOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +413,7 @@ func TestResolveRedirectsBrokenHistoryBody(t *testing.T) {
 	for _, path := range []string{"/short", "/badgzip"} {
 		t.Run(path, func(t *testing.T) {
 			t.Parallel()
-			resp, err := newTestSession(t).Do(context.Background(), &Request{URL: srv.URL + path}, SendOptions{AllowRedirects: true})
+			resp, err := newTestSession(t).Do(context.Background(), &Request{URL: srv.URL + path}, SendOptions{})
 			var body []byte
 			if err == nil {
 				body, err = resp.Bytes()
@@ -431,7 +432,7 @@ func TestResolveRedirectsUnreplayableBody(t *testing.T) {
 	srv := redirectServer(t)
 	s := newTestSession(t)
 	big := ReaderBody(io.LimitReader(zeros{}, ReplayLimit+1), -1)
-	_, err := s.Do(context.Background(), &Request{Method: "POST", URL: srv.URL + "/to?status=307&url=/chain/0", Body: big}, SendOptions{AllowRedirects: true})
+	_, err := s.Do(context.Background(), &Request{Method: "POST", URL: srv.URL + "/to?status=307&url=/chain/0", Body: big}, SendOptions{})
 	want := "(the 307 redirect to " + srv.URL + "/chain/0 needs it again)"
 	if !errors.Is(err, ErrInvalidBody) || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("POST of a large stream answered by a 307: error %v, want ErrInvalidBody ending in %q", err, want)
@@ -453,7 +454,7 @@ func TestResolveRedirectsErrors(t *testing.T) {
 			wantKind: ErrTooManyRedirects, wantMsg: "exceeded 2 redirects; last url " + srv.URL + "/chain/3",
 		},
 		{
-			name: "zero allows none", url: srv.URL + "/chain/1", maxRedirects: 0,
+			name: "negative allows none", url: srv.URL + "/chain/1", maxRedirects: -1,
 			wantKind: ErrTooManyRedirects, wantMsg: "exceeded 0 redirects; last url " + srv.URL + "/chain/1",
 		},
 		{
@@ -470,7 +471,7 @@ func TestResolveRedirectsErrors(t *testing.T) {
 			t.Parallel()
 			s := newTestSession(t)
 			s.MaxRedirects = tc.maxRedirects
-			_, err := s.Do(context.Background(), &Request{URL: tc.url}, SendOptions{AllowRedirects: true})
+			_, err := s.Do(context.Background(), &Request{URL: tc.url}, SendOptions{})
 			if !errors.Is(err, tc.wantKind) {
 				t.Fatalf("GET %s with max %d: error %v, want kind %v", tc.url, tc.maxRedirects, err, tc.wantKind)
 			}
@@ -486,7 +487,7 @@ func TestResolveRedirectsExactLimit(t *testing.T) {
 	srv := redirectServer(t)
 	s := newTestSession(t)
 	s.MaxRedirects = 3
-	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/chain/3"}, SendOptions{AllowRedirects: true})
+	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/chain/3"}, SendOptions{})
 	if err != nil {
 		t.Fatalf("3 hops with max 3: %v", err)
 	}
@@ -502,5 +503,86 @@ func TestFollowsRedirects(t *testing.T) {
 		if got := FollowsRedirects(method); got != want {
 			t.Errorf("FollowsRedirects(%q) = %v, want %v", method, got, want)
 		}
+	}
+}
+
+// TestZeroSessionFollowsRedirects: as a zero http.Client does, the zero
+// Session follows redirects (up to DefaultMaxRedirects) unless the call
+// says NoRedirects.
+func TestZeroSessionFollowsRedirects(t *testing.T) {
+	t.Parallel()
+	srv := redirectServer(t)
+	var s Session
+	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/chain/3"}, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	if resp.StatusCode != 200 || len(resp.History) != 3 {
+		t.Errorf("zero Session, 3 hops: status %d with %d in history, want 200 and 3", resp.StatusCode, len(resp.History))
+	}
+	resp, err = s.Do(context.Background(), &Request{URL: srv.URL + "/chain/3"}, SendOptions{NoRedirects: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	if !resp.IsRedirect() || len(resp.History) != 0 {
+		t.Errorf("NoRedirects: status %d with %d in history, want the first redirect itself", resp.StatusCode, len(resp.History))
+	}
+}
+
+// TestSendOptionsPerCall: the call's limit, retry policy and cookie
+// choice apply to that call only and leave the session as it was.
+func TestSendOptionsPerCall(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/flaky", func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, "ok")
+	})
+	mux.HandleFunc("/set", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "c", Value: "1", Path: "/"})
+	})
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, r.Header.Get("Cookie"))
+	})
+	mux.Handle("/", redirectServer(t).Config.Handler)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	s := newTestSession(t)
+	ctx := context.Background()
+
+	pol := RetryPolicy{Retries: 1, Statuses: []int{503}}
+	resp, err := s.Do(ctx, &Request{URL: srv.URL + "/flaky"}, SendOptions{Retry: &pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	if resp.StatusCode != 200 || s.Retry.Retries != 0 {
+		t.Errorf("per-call retry: status %d, session retries now %d; want 200 and the session untouched", resp.StatusCode, s.Retry.Retries)
+	}
+
+	if _, err := s.Do(ctx, &Request{URL: srv.URL + "/chain/2"}, SendOptions{MaxRedirects: 1}); !errors.Is(err, ErrTooManyRedirects) {
+		t.Errorf("per-call MaxRedirects 1 over 2 hops: error %v, want TooManyRedirects", err)
+	}
+	if s.MaxRedirects != DefaultMaxRedirects {
+		t.Errorf("session MaxRedirects changed to %d", s.MaxRedirects)
+	}
+
+	resp, err = s.Do(ctx, &Request{URL: srv.URL + "/set"}, SendOptions{NoCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	resp, err = s.Do(ctx, &Request{URL: srv.URL + "/echo"}, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, _ := resp.Text(); strings.Contains(body, "c=1") {
+		t.Errorf("a cookie set during a NoCookies call was kept and sent: %q", body)
 	}
 }

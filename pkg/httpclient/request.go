@@ -366,6 +366,11 @@ type PreparedRequest struct {
 	// sentHead holds the header fields an HTTP/2 connection recorded
 	// going out when p was last sent over one, in their order.
 	sentHead []HeaderField
+	// jar is the cookie jar the call that last sent p used (nil for
+	// none); jarChosen says p was sent, so that Head shows the cookies
+	// that went out.
+	jar       http.CookieJar
+	jarChosen bool
 }
 
 // setSentHead records the HTTP/2 header fields p last went out with;

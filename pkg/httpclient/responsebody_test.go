@@ -62,7 +62,7 @@ func getBody(t *testing.T, opts Options, url string) ([]byte, error) {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: url}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: url}, SendOptions{NoRedirects: true})
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +282,7 @@ func TestRawBodyKeepsEncoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	resp, err := s.Do(context.Background(), &Request{URL: srv.URL}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{URL: srv.URL}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,9 +59,9 @@ const DefaultMaxBackoff = 120 * time.Second
 // DefaultMaxRetryAfter caps a Retry-After wait.
 const DefaultMaxRetryAfter = 120 * time.Second
 
-// sendWithRetries sends p, retrying as the session's retry policy allows.
+// sendWithRetries sends p, retrying as the call's retry policy allows.
 func (s *Session) sendWithRetries(ctx context.Context, p *PreparedRequest) (*Response, error) {
-	return s.sendRetrying(ctx, p, s.Retry)
+	return s.sendRetrying(ctx, p, s.call(ctx).retry)
 }
 
 // sendRetrying is the retry loop. A retried response's body is drained so

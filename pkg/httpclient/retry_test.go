@@ -186,7 +186,7 @@ func TestSendRetrying(t *testing.T) {
 			if tc.body != nil {
 				req.Body = tc.body()
 			}
-			resp, err := s.Do(context.Background(), req, SendOptions{})
+			resp, err := s.Do(context.Background(), req, SendOptions{NoRedirects: true})
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
 			}
@@ -235,7 +235,7 @@ func TestSendRetryingConnectionRefused(t *testing.T) {
 		OnRetry: func(int, time.Duration, string) { attempts++ },
 		sleep:   func(context.Context, time.Duration) error { return nil },
 	}
-	_, err = s.Do(context.Background(), &Request{Method: "POST", URL: "http://" + addr + "/", Body: BytesBody([]byte("x"))}, SendOptions{})
+	_, err = s.Do(context.Background(), &Request{Method: "POST", URL: "http://" + addr + "/", Body: BytesBody([]byte("x"))}, SendOptions{NoRedirects: true})
 	if !errors.Is(err, ErrConnection) {
 		t.Fatalf("POST to a closed port: error %v, want a ConnectionError", err)
 	}
@@ -254,7 +254,7 @@ func TestSendRetryingStopsWhenBodyCannotReplay(t *testing.T) {
 	defer s.Close()
 	s.Retry = RetryPolicy{Retries: 3, Statuses: DefaultRetryStatuses(), sleep: func(context.Context, time.Duration) error { return nil }}
 	big := strings.NewReader(strings.Repeat("x", ReplayLimit+1))
-	resp, err := s.Do(context.Background(), &Request{Method: "PUT", URL: srv.URL, Body: ReaderBody(big, -1)}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{Method: "PUT", URL: srv.URL, Body: ReaderBody(big, -1)}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}

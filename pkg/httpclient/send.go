@@ -168,11 +168,11 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 		raw.Body.Close()
 		return nil, newError(ErrConnection, p.URL.String(), fmt.Errorf("the response has %d header fields, more than the %d allowed", len(fields), max))
 	}
-	if s.Jar != nil {
+	if jar := s.call(ctx).jar; jar != nil {
 		// net/http drops cookies whose values hold quotes, backslashes or
 		// non-ASCII bytes; Requests and HTTPie keep them, and so do we.
 		if cs := cookiejar.ParseSetCookies(raw.Header); len(cs) > 0 {
-			s.Jar.SetCookies(p.URL, cs)
+			jar.SetCookies(p.URL, cs)
 		}
 	}
 	resp := &Response{
@@ -252,8 +252,10 @@ func (s *Session) newHTTPRequest(ctx context.Context, p *PreparedRequest) (*http
 		req.Body = http.NoBody
 		req.TransferEncoding = []string{"identity"}
 	}
-	if s.Jar != nil {
-		addJarCookies(req, s.Jar.Cookies(p.URL))
+	jar := s.call(ctx).jar
+	p.jar, p.jarChosen = jar, true
+	if jar != nil {
+		addJarCookies(req, jar.Cookies(p.URL))
 	}
 	if p.Auth != nil {
 		before := req.Header.Clone()
@@ -315,8 +317,12 @@ func addJarCookies(req *http.Request, jar []*http.Cookie) {
 func (s *Session) wireHeaders(p *PreparedRequest) http.Header {
 	u := *p.URL // an Auth may rewrite the URL it signs
 	req := &http.Request{Method: p.Method, URL: &u, Header: p.Header.Clone(), Host: p.URL.Host, ContentLength: p.ContentLength}
-	if s.Jar != nil {
-		addJarCookies(req, s.Jar.Cookies(p.URL))
+	jar := s.Jar
+	if p.jarChosen {
+		jar = p.jar // the jar the call that sent p used
+	}
+	if jar != nil {
+		addJarCookies(req, jar.Cookies(p.URL))
 	}
 	switch {
 	case p.authHeader != nil:

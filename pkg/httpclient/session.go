@@ -21,8 +21,9 @@ import (
 //
 // The zero Session works, as a zero [http.Client] does: it verifies TLS
 // against the system roots, sends no default headers, keeps no cookies,
-// follows no redirects (MaxRedirects 0) and ignores the environment. New
-// gives Requests' defaults instead.
+// follows redirects (up to DefaultMaxRedirects; SendOptions.NoRedirects
+// turns that off for a call) and ignores the environment. New gives
+// Requests' defaults instead.
 //
 // A Session is safe for concurrent use by multiple goroutines once it is
 // configured: set its fields (and Mount) before the first request and
@@ -44,7 +45,10 @@ type Session struct {
 	// Jar stores cookies from responses and sends them back; nil keeps no
 	// cookies. Sessions on disk use a *[cookiejar.Jar], which can list its cookies.
 	Jar http.CookieJar
-	// MaxRedirects bounds how many redirects one Send follows.
+	// MaxRedirects bounds how many redirects one Send follows; 0 means
+	// DefaultMaxRedirects, as the zero Session follows redirects the way
+	// a zero http.Client does, and a negative value allows none (a
+	// redirect is then ErrTooManyRedirects).
 	MaxRedirects int
 	// TrustEnv merges settings from the environment into each request,
 	// as Requests' trust_env and merge_environment_settings: the proxy
@@ -77,7 +81,7 @@ type Session struct {
 	// order, before Send returns it: Requests' response hooks.
 	Hooks []func(*Response) error
 	// Retry says when a failed exchange is sent again; the zero value
-	// never retries.
+	// never retries. SendOptions.Retry replaces it for one call.
 	Retry RetryPolicy
 
 	opts      Options
@@ -153,10 +157,23 @@ func (s *Session) transportFor(u *url.URL) (http.RoundTripper, error) {
 	return s.ownTransport()
 }
 
-// SendOptions are the per-call options of Send.
+// SendOptions are the per-call options of Send: what Requests takes as
+// arguments of one call rather than from the session. The zero value
+// follows redirects with the session's limit, retries as the session's
+// policy says and uses the session's cookie jar.
 type SendOptions struct {
-	// AllowRedirects follows redirects (Requests' allow_redirects).
-	AllowRedirects bool
+	// NoRedirects returns a redirect response as it is instead of
+	// following it (Requests' allow_redirects=False).
+	NoRedirects bool
+	// MaxRedirects, when not 0, bounds the redirects this call follows
+	// instead of Session.MaxRedirects; a negative value allows none.
+	MaxRedirects int
+	// Retry, when not nil, is this call's retry policy instead of
+	// Session.Retry.
+	Retry *RetryPolicy
+	// NoCookies neither sends the jar's cookies nor stores the
+	// response's: the call runs as if the session had no jar.
+	NoCookies bool
 	// OnConnect, when set, is called for every request sent (each
 	// redirect hop, retry and auth round) once its connection is ready and
 	// before its head is written, with the protocol it goes out with
@@ -171,9 +188,47 @@ type SendOptions struct {
 	OnUpload func(n int64)
 }
 
-// Send sends p and follows redirects when opts allows it. The returned
-// Response's body streams from the network and must be closed. A status
-// code is never an error; use RaiseForStatus.
+// callSettings are the session's settings as one Send call uses them.
+type callSettings struct {
+	retry        RetryPolicy
+	maxRedirects int // negative: none
+	jar          http.CookieJar
+}
+
+// callKey carries a Send call's callSettings to the steps of the call.
+type callKey struct{}
+
+// callSettings returns the settings of the call ctx belongs to: opts over
+// the session's fields.
+func (s *Session) callSettings(opts SendOptions) *callSettings {
+	c := &callSettings{retry: s.Retry, maxRedirects: s.MaxRedirects, jar: s.Jar}
+	if opts.Retry != nil {
+		c.retry = *opts.Retry
+	}
+	if opts.MaxRedirects != 0 {
+		c.maxRedirects = opts.MaxRedirects
+	}
+	if c.maxRedirects == 0 {
+		c.maxRedirects = DefaultMaxRedirects
+	}
+	if opts.NoCookies {
+		c.jar = nil
+	}
+	return c
+}
+
+// call returns the settings of the Send call ctx belongs to, or the
+// session's own outside one.
+func (s *Session) call(ctx context.Context) *callSettings {
+	if c, ok := ctx.Value(callKey{}).(*callSettings); ok {
+		return c
+	}
+	return s.callSettings(SendOptions{})
+}
+
+// Send sends p and follows redirects unless opts says not to. The
+// returned Response's body streams from the network and must be closed. A
+// status code is never an error; use RaiseForStatus.
 func (s *Session) Send(ctx context.Context, p *PreparedRequest, opts SendOptions) (_ *Response, err error) {
 	defer func() {
 		if err != nil {
@@ -182,6 +237,7 @@ func (s *Session) Send(ctx context.Context, p *PreparedRequest, opts SendOptions
 			}
 		}
 	}()
+	ctx = context.WithValue(ctx, callKey{}, s.callSettings(opts))
 	if opts.OnConnect != nil {
 		ctx = context.WithValue(ctx, onConnectKey{}, opts.OnConnect)
 	}
@@ -192,7 +248,7 @@ func (s *Session) Send(ctx context.Context, p *PreparedRequest, opts SendOptions
 	if err != nil {
 		return nil, err
 	}
-	if !opts.AllowRedirects {
+	if opts.NoRedirects {
 		return resp, nil
 	}
 	return s.resolveRedirects(ctx, resp, opts)

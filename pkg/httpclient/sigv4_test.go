@@ -287,7 +287,7 @@ func TestHeadersShowSentAuth(t *testing.T) {
 	if got := s.wireHeaders(p).Get("X-Count"); got != "1" {
 		t.Errorf("Headers before sending: X-Count = %q, want 1", got)
 	}
-	resp, err := s.Send(t.Context(), p, SendOptions{})
+	resp, err := s.Send(t.Context(), p, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -245,7 +245,7 @@ func fetchEnv(t *testing.T, opts Options, env map[string]string, rawURL string) 
 
 // get sends a GET of rawURL through s and reads the body.
 func get(s *Session, rawURL string) (*Response, string, error) {
-	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: rawURL}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: rawURL}, SendOptions{NoRedirects: true})
 	if err != nil {
 		return nil, "", err
 	}

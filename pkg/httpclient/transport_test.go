@@ -411,7 +411,7 @@ func TestSetTransportOptions(t *testing.T) {
 	if err := s.setTransportOptions(opts); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: target.URL + "/later"}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{Method: "GET", URL: target.URL + "/later"}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -438,12 +438,12 @@ func TestEnvironmentCABundleIsLoadedOnFirstTLSUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &Session{TrustEnv: true, LookupEnv: envOf(map[string]string{"REQUESTS_CA_BUNDLE": garbage})}
-	resp, err := s.Do(context.Background(), &Request{URL: plain.URL}, SendOptions{})
+	resp, err := s.Do(context.Background(), &Request{URL: plain.URL}, SendOptions{NoRedirects: true})
 	if err != nil {
 		t.Fatalf("plain http with an unparsable environment bundle: %v", err)
 	}
 	resp.Close()
-	_, err = s.Do(context.Background(), &Request{URL: secure.URL}, SendOptions{})
+	_, err = s.Do(context.Background(), &Request{URL: secure.URL}, SendOptions{NoRedirects: true})
 	if !errors.Is(err, ErrSSL) || !strings.Contains(err.Error(), "no PEM certificates") {
 		t.Fatalf("https with an unparsable environment bundle: err = %v, want an SSLError naming the bundle", err)
 	}
@@ -496,7 +496,7 @@ func TestUploadStallIsReadTimeout(t *testing.T) {
 			// The deadline only keeps a regression from hanging the suite.
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			_, err = s.Do(ctx, &Request{Method: "POST", URL: "http://" + deaf.Addr().String() + "/", Body: body}, SendOptions{})
+			_, err = s.Do(ctx, &Request{Method: "POST", URL: "http://" + deaf.Addr().String() + "/", Body: body}, SendOptions{NoRedirects: true})
 			if !errors.Is(err, ErrReadTimeout) || !strings.Contains(err.Error(), "stopped taking the request") {
 				t.Errorf("POST %s body to a server that does not read: error %v, want a ReadTimeout saying so", name, err)
 			}

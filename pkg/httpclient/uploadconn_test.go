@@ -161,12 +161,13 @@ func TestOnUpload(t *testing.T) {
 			// The transport calls OnUpload from its own goroutine.
 			var total, calls atomic.Int64
 			resp, err := s.Do(context.Background(), &Request{Method: "POST", URL: srv.URL, Body: tc.body},
-				SendOptions{OnUpload: func(n int64) {
-					if n > 0 {
-						calls.Add(1)
-					}
-					total.Add(n)
-				}})
+				SendOptions{
+					NoRedirects: true, OnUpload: func(n int64) {
+						if n > 0 {
+							calls.Add(1)
+						}
+						total.Add(n)
+					}})
 			if err != nil {
 				t.Fatal(err)
 			}

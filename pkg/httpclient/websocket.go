@@ -117,7 +117,7 @@ func (s *Session) DialPrepared(ctx context.Context, p *PreparedRequest, opts Dia
 			}
 		}
 		ctx := context.WithValue(hreq.Context(), upgradeKey{}, true)
-		resp, err := s.Send(ctx, p, SendOptions{AllowRedirects: opts.AllowRedirects, OnConnect: opts.OnConnect})
+		resp, err := s.Send(ctx, p, SendOptions{NoRedirects: !opts.AllowRedirects, OnConnect: opts.OnConnect})
 		if err != nil {
 			sendErr = err
 			return nil, err

@@ -26,7 +26,7 @@ func sessionSend(sess *httpclient.Session) func(context.Context, *httpfile.Reque
 			return nil, err
 		}
 		start := time.Now()
-		resp, err := sess.Send(ctx, prep, httpclient.SendOptions{AllowRedirects: true})
+		resp, err := sess.Send(ctx, prep, httpclient.SendOptions{})
 		if err != nil {
 			return nil, err
 		}

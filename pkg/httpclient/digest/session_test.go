@@ -19,7 +19,7 @@ func sendDigest(t *testing.T, s *httpclient.Session, auth httpclient.Auth, metho
 	if body != nil {
 		req.Body = httpclient.BytesBody(body)
 	}
-	resp, err := s.Do(context.Background(), req, httpclient.SendOptions{AllowRedirects: true})
+	resp, err := s.Do(context.Background(), req, httpclient.SendOptions{})
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, rawURL, err)
 	}

@@ -44,7 +44,7 @@ func ExampleFile_resume() {
 	if _, err := d.Prepare(req); err != nil {
 		log.Fatal(err)
 	}
-	resp, err := s.Do(context.Background(), req, httpclient.SendOptions{AllowRedirects: true})
+	resp, err := s.Do(context.Background(), req, httpclient.SendOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
