@@ -36,7 +36,7 @@ func (f *redirectFlags) apply(env *requestEnv) error {
 		return usageErrorf("--max-redirects %d: must be 0 or more", f.MaxRedirects)
 	}
 	if f.MaxRedirects != httpclient.DefaultMaxRedirects || flagChanged(env, "max-redirects") {
-		env.Session.MaxRedirects = f.MaxRedirects
+		env.Session.MaxRedirects = httpclient.RedirectLimit(f.MaxRedirects)
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ func TestRedirectFlagsMaxRedirects(t *testing.T) {
 		{flag: 30, stored: 5, want: 5},
 		{flag: 30, changed: true, stored: 5, want: 30},
 		{flag: 2, stored: 5, want: 2},
-		{flag: 0, changed: true, stored: 30, want: 0},
+		{flag: 0, changed: true, stored: 30, want: -1}, // none allowed
 	}
 	f := redirectFlags{MaxRedirects: -1}
 	ios, _, _, _ := TestIOStreams()

@@ -287,7 +287,7 @@ func (f *sessionFlags) loadSession(env *requestEnv) (save func() error, err erro
 	if s := f.file.Session; s.MaxRedirects != nil && !f.givenOnCommandLine("max-redirects") {
 		// redirectFlags.apply runs next and sets the session's limit from its
 		// flag value, so the stored limit goes there too.
-		env.Session.MaxRedirects = *s.MaxRedirects
+		env.Session.MaxRedirects = httpclient.RedirectLimit(*s.MaxRedirects)
 		if env.Opts != nil {
 			env.Opts.Redirect.MaxRedirects = *s.MaxRedirects
 		}
@@ -341,7 +341,7 @@ func (f *sessionFlags) save(env *requestEnv) error {
 	}
 	u.Settings = f.given
 	if f.givenOnCommandLine("max-redirects") {
-		n := env.Session.MaxRedirects
+		n := env.Opts.Redirect.MaxRedirects
 		u.Settings.MaxRedirects = &n
 	}
 	err := f.file.Save(env.Session, u)

@@ -539,7 +539,7 @@ func printCurl(env *requestEnv, p *httpclient.PreparedRequest) error {
 	})
 	c := render.Curl{
 		Method: p.Method, URL: p.URL.String(), Header: headerOf(httpclient.RequestHead{Header: header}), Body: body, BodyFile: file,
-		Follow: env.Opts.Redirect.follows(p.Method), MaxRedirects: env.Session.MaxRedirects,
+		Follow: env.Opts.Redirect.follows(p.Method), MaxRedirects: max(env.Session.MaxRedirects, 0),
 		HeaderComplete: true, MaxTime: env.Opts.Transfer.maxTime(), PathAsIs: env.Opts.PathAsIs,
 	}
 	if form := curlForm(env.Request, p); form != nil {

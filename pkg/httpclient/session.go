@@ -94,6 +94,16 @@ type Session struct {
 // DefaultMaxRedirects is Requests' DEFAULT_REDIRECT_LIMIT.
 const DefaultMaxRedirects = 30
 
+// RedirectLimit returns the MaxRedirects value (of a Session or of
+// SendOptions) that allows exactly n redirects: n itself, or a negative
+// value for n = 0, since 0 there means DefaultMaxRedirects.
+func RedirectLimit(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
+}
+
 type mount struct {
 	prefix string
 	rt     http.RoundTripper

@@ -57,7 +57,7 @@ func (f *File) Apply(sess *httpclient.Session) error {
 	}
 	sess.ApplyState(st)
 	if s.MaxRedirects != nil {
-		sess.MaxRedirects = *s.MaxRedirects
+		sess.MaxRedirects = httpclient.RedirectLimit(*s.MaxRedirects)
 	}
 	f.applied = &applied{header: sess.Header.Clone(), auth: sess.Auth}
 	f.applied.stored, _ = StoredAuth(sess.Auth)
