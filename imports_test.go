@@ -2,9 +2,13 @@ package main
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -103,30 +107,79 @@ func TestCmdHasNoHTTPWorkflowLogic(t *testing.T) {
 	}
 }
 
-// TestRunRequestBuildsInOneCall keeps runRequest's shape:
-// flags and items → one call that builds the session and prepares the
-// request (prepareExchange) → the exchange and its rendering. The flag
-// hooks that configure the session, the redirect default and Prepare
-// itself belong to that builder or to the library, not to request.go.
-func TestRunRequestBuildsInOneCall(t *testing.T) {
-	t.Parallel()
-	src, err := os.ReadFile("cmd/request.go")
+// cmdFiles parses cmd's non-test Go files.
+func cmdFiles(t *testing.T) (*token.FileSet, []*ast.File) {
+	t.Helper()
+	paths, err := filepath.Glob("cmd/*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	banned := []string{
-		`.newSession(`, `.Prepare(`, `Auth.apply(`, `Redirect.apply(`,
-		`applyRetry(`, `prepareDownload(`, `beforeSend(`, `"HEAD"`,
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, p, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
 	}
-	for i, line := range strings.Split(string(src), "\n") {
-		code, _, _ := strings.Cut(line, "//")
-		for _, b := range banned {
-			if strings.Contains(code, b) {
-				t.Errorf("cmd/request.go:%d calls %s itself; prepareExchange or the library does that", i+1, b)
+	return fset, files
+}
+
+// TestFlagGroupsHaveNoHooks keeps flag groups to flags: they turn into
+// the exchange's plan by pure functions, and no group reaches into the
+// session or another group through hooks that must run in an order
+// (apply, preload, mergeOptions, load).
+func TestFlagGroupsHaveNoHooks(t *testing.T) {
+	t.Parallel()
+	fset, files := cmdFiles(t)
+	hooks := []string{"apply", "preload", "mergeOptions", "load"}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || !slices.Contains(hooks, fd.Name.Name) {
+				continue
+			}
+			recv := fd.Recv.List[0].Type
+			if star, ok := recv.(*ast.StarExpr); ok {
+				recv = star.X
+			}
+			if id, ok := recv.(*ast.Ident); ok && strings.HasSuffix(id.Name, "Flags") {
+				t.Errorf("%s: %s.%s is a hook on a flag group; build the plan instead", fset.Position(fd.Pos()), id.Name, fd.Name.Name)
 			}
 		}
 	}
-	if !strings.Contains(string(src), "o.prepareExchange(") {
-		t.Error("cmd/request.go does not build its exchange with prepareExchange")
+}
+
+// TestOneSendInCmd keeps the exchange in one place: every request the
+// command line sends, single or from a request file, goes out through
+// one function of cmd that calls Send, and nothing in cmd calls Do.
+func TestOneSendInCmd(t *testing.T) {
+	t.Parallel()
+	fset, files := cmdFiles(t)
+	senders := map[string][]string{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Send" || sel.Sel.Name == "Do") {
+					senders[fd.Name.Name] = append(senders[fd.Name.Name], fset.Position(call.Pos()).String())
+				}
+				return true
+			})
+		}
+	}
+	if len(senders) != 1 || senders["sendExchange"] == nil {
+		t.Errorf("functions of cmd that send: %v; want sendExchange alone", senders)
 	}
 }

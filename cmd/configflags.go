@@ -98,6 +98,27 @@ func setByConfig(fl *pflag.Flag) bool {
 	return len(fl.Annotations[configSourceAnnotation]) > 0
 }
 
+// typedOn returns whether a flag of fs was typed on the command line, as
+// opposed to set by applyConfig.
+func typedOn(fs *pflag.FlagSet) func(name string) bool {
+	return func(name string) bool {
+		fl := fs.Lookup(name)
+		return fl != nil && fl.Changed && !setByConfig(fl)
+	}
+}
+
+// sourceOn returns where the value of a flag of fs came from; a flag fs
+// does not have is SourceFlag's.
+func sourceOn(fs *pflag.FlagSet) func(name string) config.Source {
+	return func(name string) config.Source {
+		fl := fs.Lookup(name)
+		if fl == nil {
+			return config.SourceFlag
+		}
+		return flagSource(fl)
+	}
+}
+
 // flagSource is where fl's current value came from.
 func flagSource(fl *pflag.Flag) config.Source {
 	switch {

@@ -141,7 +141,7 @@ func TestUnknownConfigKeys(t *testing.T) {
 	}
 }
 
-func TestSessionFlagsGivenOnCommandLine(t *testing.T) {
+func TestTypedOn(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := TestIOStreams()
 	c := newRequestCmd(ios, "", nil)
@@ -151,7 +151,7 @@ func TestSessionFlagsGivenOnCommandLine(t *testing.T) {
 	if err := applyConfigTo(c.Flags(), configFor(t, "timeout: 9\n", nil)); err != nil {
 		t.Fatal(err)
 	}
-	f := &sessionFlags{fs: c.Flags()}
+	typed := typedOn(c.Flags())
 	tests := []struct {
 		flag string
 		want bool
@@ -162,8 +162,8 @@ func TestSessionFlagsGivenOnCommandLine(t *testing.T) {
 		{"no-such-flag", false},
 	}
 	for _, tc := range tests {
-		if got := f.givenOnCommandLine(tc.flag); got != tc.want {
-			t.Errorf("givenOnCommandLine(%q) = %v, want %v (--indent typed, timeout from the file)", tc.flag, got, tc.want)
+		if got := typed(tc.flag); got != tc.want {
+			t.Errorf("typedOn(%q) = %v, want %v (--indent typed, timeout from the file)", tc.flag, got, tc.want)
 		}
 	}
 }

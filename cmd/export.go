@@ -74,20 +74,16 @@ func (n *exportNotes) print(env *requestEnv) {
 // typedFlag reports whether the flag was given on this command line, not
 // by the config file or a REQS_* variable.
 func (o *requestOptions) typedFlag(name string) bool {
-	return o.Session.givenOnCommandLine(name)
+	return o.typed(name)
 }
 
 // flagOrigin says where a flag's value came from: the command line, a
 // REQS_* variable or the config file.
 func (o *requestOptions) flagOrigin(name string) credOrigin {
-	if o.Session.fs == nil {
+	if o.Source == nil {
 		return credOrigin{typed: true}
 	}
-	fl := o.Session.fs.Lookup(name)
-	if fl == nil {
-		return credOrigin{typed: true}
-	}
-	switch flagSource(fl) {
+	switch o.Source(name) {
 	case config.SourceEnv:
 		v := config.EnvName(name)
 		return credOrigin{envVar: v, where: "the environment variable " + v}
@@ -123,11 +119,11 @@ func authOrigin(env *requestEnv, p *httpclient.PreparedRequest) credOrigin {
 	switch {
 	case p.Auth == nil:
 		return credOrigin{typed: true}
-	case f.requestAuth != nil && p.Auth == f.requestAuth:
+	case env.X.Auth() != nil && p.Auth == env.X.Auth():
 		if _, ok := p.Auth.(*httpclient.SigV4Auth); ok && f.Auth == "" {
 			return credOrigin{awsEnv: true, where: "the AWS_* environment variables"}
 		}
-		if f.prompted {
+		if env.X.Prompted() {
 			return credOrigin{prompted: true, where: "the command line without it"}
 		}
 		return o.flagOrigin("auth")
@@ -162,8 +158,8 @@ func exportHeader(env *requestEnv, p *httpclient.PreparedRequest, notes *exportN
 	head := env.Session.Head(withoutAuth(p), "HTTP/1.1")
 	typedCookies := env.Request.Header.Values("Cookie")
 	stored := map[string]bool{}
-	if o.Session.file != nil {
-		for _, sh := range o.Session.file.Session.Headers {
+	if s := env.X.Stored(); s != nil {
+		for _, sh := range s.Headers {
 			name := http.CanonicalHeaderKey(sh.Name)
 			if len(env.Request.Header.Values(name)) == 0 && sessionfile.IsSecretHeader(name) {
 				stored[name] = true
@@ -329,7 +325,7 @@ func curlProxy(env *requestEnv, target, pu *url.URL, notes *exportNotes) string 
 	case v != "":
 		notes.add("the proxy is written as $%s, as reqs read it", v)
 		return render.ShellVar(v)
-	case o.typedFlag("proxy") && !sessionHasProxies(o):
+	case o.typedFlag("proxy") && !sessionHasProxies(env):
 		return pu.String()
 	}
 	u := *pu
@@ -339,14 +335,15 @@ func curlProxy(env *requestEnv, target, pu *url.URL, notes *exportNotes) string 
 }
 
 // sessionHasProxies reports whether a stored session sets proxies.
-func sessionHasProxies(o *requestOptions) bool {
-	return o.Session.file != nil && len(o.Session.file.Session.Proxies) > 0
+func sessionHasProxies(env *requestEnv) bool {
+	s := env.X.Stored()
+	return s != nil && len(s.Proxies) > 0
 }
 
 // proxySource names where a proxy that was not typed came from.
 func proxySource(env *requestEnv) string {
 	o := env.Opts
-	if sessionHasProxies(o) {
+	if sessionHasProxies(env) {
 		return "the session " + o.sessionName()
 	}
 	return o.flagOrigin("proxy").where

@@ -10,6 +10,8 @@ import (
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
+	"github.com/reqs-cli/reqs/pkg/httpclient/exchange"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 )
 
 func TestAuthFlagsApply(t *testing.T) {
@@ -193,46 +195,56 @@ func TestAuthFlagsApply(t *testing.T) {
 			in.WriteString(tc.stdin)
 			ios.StdinTTY = tc.tty
 			ios.LookupEnv = func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok }
-			sess, err := httpclient.New(httpclient.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			sess.TrustEnv, sess.LookupEnv = !tc.noTrustEnv, ios.LookupEnv
-			sess.IgnoreNetrc = tc.flags.IgnoreNetrc
-			sess.Auth = tc.sessionAuth
 			u := tc.url
 			if u == "" {
 				u = "http://example.test/"
 			}
 			f := tc.flags
 			if f.AuthType == "" {
-				f.AuthType = authBasic
+				f.AuthType = httpclient.AuthBasic
 			}
-			env := &requestEnv{IO: ios, URL: u, Request: &httpclient.Request{URL: u}, Session: sess}
-			err = f.apply(env)
+			env := &requestEnv{IO: ios, URL: u, Request: &httpclient.Request{URL: u}}
+			spec, err := f.spec(env)
+			plan := exchange.Plan{
+				Auth: spec, TrustEnv: !tc.noTrustEnv, IgnoreNetrc: f.IgnoreNetrc, LookupEnv: ios.LookupEnv,
+				OnEnvError: func(err error) { env.Warn("%v", err) },
+			}
+			if tc.sessionAuth != nil {
+				// The stored session's auth comes from a session file.
+				stored, _ := sessionfile.StoredAuth(tc.sessionAuth)
+				plan.Session.Path = filepath.Join(t.TempDir(), "s.json")
+				if err := sessionfile.Create(plan.Session.Path, &sessionfile.Session{Auth: stored}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err == nil {
+				var x *exchange.Exchange
+				if x, err = openExchange(env, plan); err == nil {
+					defer x.Close()
+				}
+			}
 			var usage *usageError
 			if tc.wantUsage {
 				if !errors.As(err, &usage) {
-					t.Fatalf("apply(%+v) error = %v, want a usage error", tc.flags, err)
+					t.Fatalf("auth flags %+v: error = %v, want a usage error", tc.flags, err)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("apply(%+v): %v", tc.flags, err)
+				t.Fatalf("auth flags %+v: %v", tc.flags, err)
 			}
-			sess.OnEnvError = func(err error) { env.Warn("%v", err) }
-			p, err := sess.Prepare(env.Request)
+			p, err := prepareRequest(env)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got, want := describeAuth(p.Auth), describeAuth(tc.wantReq); got != want {
-				t.Errorf("apply(%+v) then Prepare: auth = %s, want %s", tc.flags, got, want)
+				t.Errorf("auth flags %+v, then Prepare: auth = %s, want %s", tc.flags, got, want)
 			}
 			if got, want := describeAuth(env.Session.Auth), describeAuth(tc.wantSess); got != want {
-				t.Errorf("apply(%+v) session auth = %s, want %s", tc.flags, got, want)
+				t.Errorf("auth flags %+v: session auth = %s, want %s", tc.flags, got, want)
 			}
 			if got := errOut.String(); got != tc.wantStderr {
-				t.Errorf("apply(%+v) stderr = %q, want %q", tc.flags, got, tc.wantStderr)
+				t.Errorf("auth flags %+v: stderr = %q, want %q", tc.flags, got, tc.wantStderr)
 			}
 		})
 	}
@@ -269,7 +281,7 @@ func mustNetrc(t *testing.T, path, scheme string) *httpclient.NetrcAuth {
 	}
 	n.Scheme = scheme
 	if scheme == "" {
-		n.Scheme = authBasic
+		n.Scheme = httpclient.AuthBasic
 	}
 	return n
 }
@@ -279,7 +291,7 @@ func TestPromptPasswordHost(t *testing.T) {
 	ios, in, _, errOut := TestIOStreams()
 	ios.StdinTTY = true
 	in.WriteString("pw")
-	got, err := promptPassword(ios, "me", authPromptHost("https://api.example.test:8443/x"))
+	got, err := promptPassword(ios, "me", "api.example.test:8443")
 	if err != nil || got != "pw" {
 		t.Fatalf("promptPassword = %q, %v; want %q", got, err, "pw")
 	}

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -52,66 +53,86 @@ func (f *netFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.MaxHeaders, "max-headers", 0, "fail on a response with more than `N` header fields (0: no limit)")
 }
 
-// apply parses the flags into the transport options and checks them, so
-// that a bad proxy URL, --resolve entry, TLS version or cipher name is a
-// usage error naming the culprit. Files (CA bundles, certificates) are
-// read once, by httpclient.New.
-func (f *netFlags) apply(o *httpclient.Options) error {
+// options parses the flags into transport options and checks them, so
+// that a bad proxy URL, --resolve entry, TLS version or cipher name, or
+// options that exclude each other, is a usage error naming the flags.
+// Files (CA bundles, certificates) are read once, by httpclient.New.
+func (f *netFlags) options() (httpclient.Options, error) {
+	var o httpclient.Options
 	o.InsecureSkipVerify, o.CABundle = sessionfile.ParseVerify(f.Verify)
 	o.HTTP1, o.HTTP2, o.HTTP3 = f.HTTP1, f.HTTP2, f.HTTP3
 	o.Cert, o.CertKey, o.CertKeyPass = f.Cert, f.CertKey, f.CertKeyPass
 	if f.SSL != "" {
 		v, err := parseTLSVersion(f.SSL)
 		if err != nil {
-			return usageErrorf("%v", err)
+			return o, usageErrorf("%v", err)
 		}
 		o.TLSVersion = v
 	}
 	if f.Ciphers != "" {
 		ids, err := parseCipherSuites(f.Ciphers)
 		if err != nil {
-			return usageErrorf("%v", err)
+			return o, usageErrorf("%v", err)
 		}
 		o.CipherSuites = ids
 	}
 	pins, err := parseResolve(f.Resolve)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return o, usageErrorf("%v", err)
 	}
-	o.Resolve = append(o.Resolve, pins...)
+	o.Resolve = pins
 	o.UnixSocket = f.UnixSocket
 	o.IPv4, o.IPv6 = f.IPv4, f.IPv6
 	o.Interface = f.Interface
 	if f.MaxHeaders < 0 {
-		return usageErrorf("invalid --max-headers %d: want 0 (no limit) or more", f.MaxHeaders)
+		return o, usageErrorf("invalid --max-headers %d: want 0 (no limit) or more", f.MaxHeaders)
 	}
 	o.MaxHeaders = f.MaxHeaders
-	if f.IPv4 && f.IPv6 {
-		return usageErrorf("--ipv4 and --ipv6 cannot be used together")
-	}
-	if f.HTTP1 && f.HTTP2 {
-		return usageErrorf("--http1.1 and --http2 cannot be used together")
-	}
-	if f.HTTP3 && (f.HTTP1 || f.HTTP2) {
-		return usageErrorf("--http3 cannot be used with --http1.1 or --http2")
-	}
-	if f.HTTP3 && len(f.Proxy) > 0 {
-		return usageErrorf("--http3 cannot be used with --proxy: QUIC runs over UDP, which HTTP and SOCKS proxies do not carry")
+	if f.HTTP3 && len(f.Proxy) > 0 && !f.HTTP1 && !f.HTTP2 {
+		return o, usageErrorf("--http3 cannot be used with --proxy: QUIC runs over UDP, which HTTP and SOCKS proxies do not carry")
 	}
 	for _, p := range f.Proxy {
 		key, proxyURL, err := parseProxyFlag(p)
 		if err != nil {
-			return err
+			return o, err
 		}
 		if o.Proxies == nil {
 			o.Proxies = map[string]string{}
 		}
 		o.Proxies[key] = proxyURL
 	}
-	if err := o.Validate(); err != nil {
-		return usageErrorf("%v", err)
+	var conflict *httpclient.ConflictError
+	switch err := o.Validate(); {
+	case errors.As(err, &conflict):
+		return o, conflictError(conflict)
+	case err != nil:
+		return o, usageErrorf("%v", err)
 	}
-	return nil
+	return o, nil
+}
+
+// optionFlags are the flags of the Options fields a ConflictError names.
+var optionFlags = map[string]string{
+	"IPv4": "--ipv4", "IPv6": "--ipv6", "HTTP1": "--http1.1", "HTTP2": "--http2", "HTTP3": "--http3",
+	"UnixSocket": "--unix-socket", "TLSVersion": "--ssl",
+}
+
+// conflictError words options that exclude each other as the flags
+// that set them: "--ipv4 and --ipv6 cannot be used together" for a pair,
+// "--http3 cannot be used with --http1.1 or --http2" otherwise.
+func conflictError(c *httpclient.ConflictError) error {
+	with := make([]string, len(c.With))
+	for i, w := range c.With {
+		with[i] = optionFlags[w]
+	}
+	if len(with) == 1 && c.Reason == "" {
+		return usageErrorf("%s and %s cannot be used together", optionFlags[c.Option], with[0])
+	}
+	msg := optionFlags[c.Option] + " cannot be used with " + strings.Join(with, " or ")
+	if c.Reason != "" {
+		msg += ": " + c.Reason
+	}
+	return usageErrorf("%s", msg)
 }
 
 // tlsVersions are the --ssl names; HTTPie's ssl2.3 means "negotiate".
@@ -129,54 +150,18 @@ func parseTLSVersion(s string) (uint16, error) {
 	return v, nil
 }
 
-// opensslCipherNames are the OpenSSL names of the TLS 1.2 suites Go
-// implements, the spelling HTTPie's and curl's --ciphers take, with
-// their IANA names, which Go uses.
-var opensslCipherNames = map[string]string{
-	"RC4-SHA":                       "TLS_RSA_WITH_RC4_128_SHA",
-	"DES-CBC3-SHA":                  "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-	"AES128-SHA":                    "TLS_RSA_WITH_AES_128_CBC_SHA",
-	"AES256-SHA":                    "TLS_RSA_WITH_AES_256_CBC_SHA",
-	"AES128-SHA256":                 "TLS_RSA_WITH_AES_128_CBC_SHA256",
-	"AES128-GCM-SHA256":             "TLS_RSA_WITH_AES_128_GCM_SHA256",
-	"AES256-GCM-SHA384":             "TLS_RSA_WITH_AES_256_GCM_SHA384",
-	"ECDHE-ECDSA-RC4-SHA":           "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
-	"ECDHE-ECDSA-AES128-SHA":        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-	"ECDHE-ECDSA-AES256-SHA":        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-	"ECDHE-RSA-RC4-SHA":             "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
-	"ECDHE-RSA-DES-CBC3-SHA":        "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
-	"ECDHE-RSA-AES128-SHA":          "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-	"ECDHE-RSA-AES256-SHA":          "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-	"ECDHE-ECDSA-AES128-SHA256":     "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-	"ECDHE-RSA-AES128-SHA256":       "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-	"ECDHE-RSA-AES128-GCM-SHA256":   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-	"ECDHE-ECDSA-AES128-GCM-SHA256": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-	"ECDHE-RSA-AES256-GCM-SHA384":   "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-	"ECDHE-ECDSA-AES256-GCM-SHA384": "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-	"ECDHE-RSA-CHACHA20-POLY1305":   "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-	"ECDHE-ECDSA-CHACHA20-POLY1305": "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-}
-
 // parseCipherSuites reads a --ciphers list: suite names separated by ':'
-// (OpenSSL's separator), ',' or spaces, each in OpenSSL's spelling
-// (ECDHE-RSA-AES128-GCM-SHA256, as HTTPie and curl take them) or Go's
-// IANA one (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256). OpenSSL's selection
-// keywords (HIGH, !aNULL, ECDHE+AESGCM) are not a list of suites and are
-// refused by name. Insecure suites are allowed when named. Go does not
-// let TLS 1.3 suites be chosen, so naming one is accepted and has no
-// effect.
+// (OpenSSL's separator), ',' or spaces, in OpenSSL's spelling
+// (ECDHE-RSA-AES128-GCM-SHA256, as HTTPie and curl take them) or the
+// IANA one (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256); httpclient.CipherSuite
+// knows both. OpenSSL's selection keywords (HIGH, !aNULL, ECDHE+AESGCM)
+// are not a list of suites and are refused by name. Insecure suites are
+// allowed when named. Go does not let TLS 1.3 suites be chosen, so naming
+// one is accepted and has no effect.
 func parseCipherSuites(list string) ([]uint16, error) {
-	known := map[string]uint16{}
-	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
-		known[cs.Name] = cs.ID
-	}
 	var ids []uint16
 	for _, name := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ':' || r == ' ' }) {
-		upper := strings.ToUpper(name)
-		if iana, ok := opensslCipherNames[upper]; ok {
-			upper = iana
-		}
-		id, ok := known[upper]
+		id, ok := httpclient.CipherSuite(name)
 		switch {
 		case ok:
 			ids = append(ids, id)

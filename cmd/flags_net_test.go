@@ -49,7 +49,7 @@ func TestParseProxyFlag(t *testing.T) {
 	}
 }
 
-func TestNetFlagsApply(t *testing.T) {
+func TestNetFlagsOptions(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "missing.pem")
 	tests := []struct {
@@ -74,7 +74,10 @@ func TestNetFlagsApply(t *testing.T) {
 		{name: "bad proxy scheme", args: []string{"--proxy", "all=ftp://p"}, wantErr: "ftp"},
 		{name: "bad proxy flag", args: []string{"--proxy", "p:1"}, wantErr: "KEY=URL"},
 		{name: "bad resolve", args: []string{"--resolve", "a:1"}, wantErr: "HOST:PORT:ADDR"},
-		{name: "both families", args: []string{"-4", "-6"}, wantErr: "--ipv4 and --ipv6"},
+		{name: "both families", args: []string{"-4", "-6"}, wantErr: "--ipv4 and --ipv6 cannot be used together"},
+		{name: "HTTP/3 and HTTP/2", args: []string{"--http3", "--http2"}, wantErr: "--http3 cannot be used with --http1.1 or --http2"},
+		{name: "HTTP/3 and TLS 1.2", args: []string{"--http3", "--ssl", "tls1.2"}, wantErr: "--http3 cannot be used with --ssl: HTTP/3 needs TLS 1.3"},
+		{name: "HTTP/3 and a proxy", args: []string{"--http3", "--proxy", "all=http://p:1"}, wantErr: "--http3 cannot be used with --proxy"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,20 +88,19 @@ func TestNetFlagsApply(t *testing.T) {
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatalf("parse %q: %v", tc.args, err)
 			}
-			var got httpclient.Options
-			err := f.apply(&got)
+			got, err := f.options()
 			if tc.wantErr != "" {
 				var usage *usageError
 				if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Errorf("apply(%q) error = %v, want a usage error containing %q", tc.args, err, tc.wantErr)
+					t.Errorf("options(%q) error = %v, want a usage error containing %q", tc.args, err, tc.wantErr)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("apply(%q): %v", tc.args, err)
+				t.Fatalf("options(%q): %v", tc.args, err)
 			}
 			if diff := cmp.Diff(tc.want, got, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
-				t.Errorf("apply(%q) mismatch (-want +got):\n%s", tc.args, diff)
+				t.Errorf("options(%q) mismatch (-want +got):\n%s", tc.args, diff)
 			}
 		})
 	}
@@ -190,23 +192,6 @@ func TestParseCipherSuites(t *testing.T) {
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("parseCipherSuites(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
-	}
-}
-
-// Every OpenSSL name in the table names a suite Go implements.
-func TestOpenSSLCipherNamesAreGoSuites(t *testing.T) {
-	t.Parallel()
-	known := map[string]bool{}
-	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
-		known[cs.Name] = true
-	}
-	for openssl, iana := range opensslCipherNames {
-		if !known[iana] {
-			t.Errorf("opensslCipherNames[%q] = %q, which Go does not implement", openssl, iana)
-		}
-	}
-	if n := len(opensslCipherNames); n < len(known)-3 { // the three TLS 1.3 suites share their IANA names
-		t.Errorf("opensslCipherNames has %d names for Go's %d suites", n, len(known))
 	}
 }
 

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/exchange"
 	"github.com/spf13/pflag"
 )
 
@@ -19,24 +20,20 @@ func (f *redirectFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.All, "all", false, "print every intermediate response of a redirect chain")
 }
 
-// follows reports whether a request with this method follows redirects:
-// --no-follow never, --follow always (HEAD too), else as the library's
-// default for the method.
-func (f *redirectFlags) follows(method string) bool {
-	if f.NoFollow {
-		return false
+// policy is the redirect policy of the flags: --no-follow never,
+// --follow always (HEAD too), else as the library's default for the
+// method.
+func (f *redirectFlags) policy() exchange.Redirects {
+	switch {
+	case f.NoFollow:
+		return exchange.RedirectsNever
+	case f.Follow:
+		return exchange.RedirectsAlways
 	}
-	return f.Follow || httpclient.FollowsRedirects(method)
+	return exchange.RedirectsByMethod
 }
 
-// apply sets the session's redirect limit from the flags; it runs after a
-// stored session was loaded, so a flag given on the command line wins.
-func (f *redirectFlags) apply(env *requestEnv) error {
-	if f.MaxRedirects < 0 {
-		return usageErrorf("--max-redirects %d: must be 0 or more", f.MaxRedirects)
-	}
-	if f.MaxRedirects != httpclient.DefaultMaxRedirects || flagChanged(env, "max-redirects") {
-		env.Session.MaxRedirects = httpclient.RedirectLimit(f.MaxRedirects)
-	}
-	return nil
+// follows reports whether a request with this method follows redirects.
+func (f *redirectFlags) follows(method string) bool {
+	return f.policy().Follows(method)
 }

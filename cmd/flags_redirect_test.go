@@ -2,46 +2,55 @@ package cmd
 
 import (
 	"errors"
+	"path/filepath"
 	"testing"
 
-	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 )
 
-func TestRedirectFlagsMaxRedirects(t *testing.T) {
+// TestMaxRedirectsPrecedence: --max-redirects typed on the command line
+// beats a stored session's limit, which beats the config file's and the
+// default; 0 allows none.
+func TestMaxRedirectsPrecedence(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		flag    int
-		changed bool
-		stored  int
-		want    int
+		name   string
+		args   []string
+		config bool // --max-redirects set from the config file
+		stored int
+		want   int
 	}{
-		{flag: 30, stored: 5, want: 5},
-		{flag: 30, changed: true, stored: 5, want: 30},
-		{flag: 2, stored: 5, want: 2},
-		{flag: 0, changed: true, stored: 30, want: -1}, // none allowed
-	}
-	f := redirectFlags{MaxRedirects: -1}
-	ios, _, _, _ := TestIOStreams()
-	var usage *usageError
-	if err := f.apply(&requestEnv{IO: ios, Session: &httpclient.Session{}}); !errors.As(err, &usage) {
-		t.Errorf("--max-redirects -1: error = %v, want a usage error", err)
+		{name: "stored beats the default", stored: 5, want: 5},
+		{name: "stored beats the config file", args: []string{"--max-redirects", "9"}, config: true, stored: 5, want: 5},
+		{name: "typed beats stored", args: []string{"--max-redirects", "2"}, stored: 5, want: 2},
+		{name: "typed 30 beats stored", args: []string{"--max-redirects", "30"}, stored: 5, want: 30},
+		{name: "typed 0 allows none", args: []string{"--max-redirects", "0"}, stored: 30, want: -1},
 	}
 	for _, tc := range tests {
-		sess, err := httpclient.New(httpclient.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sess.MaxRedirects = tc.stored
-		ios, _, _, _ := TestIOStreams()
-		env := &requestEnv{IO: ios, URL: "http://x.test/", Request: &httpclient.Request{}, Session: sess,
-			Changed: func(name string) bool { return tc.changed && name == "max-redirects" }}
-		f := redirectFlags{MaxRedirects: tc.flag}
-		if err := f.apply(env); err != nil {
-			t.Fatal(err)
-		}
-		if sess.MaxRedirects != tc.want {
-			t.Errorf("--max-redirects %d (changed %v) over a session's %d: got %d, want %d", tc.flag, tc.changed, tc.stored, sess.MaxRedirects, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			path := filepath.Join(dir, "s.json")
+			n := tc.stored
+			if err := sessionfile.Create(path, &sessionfile.Session{Settings: sessionfile.Settings{MaxRedirects: &n}}); err != nil {
+				t.Fatal(err)
+			}
+			r := newSessionRun(t, dir, "http://x.test/", nil, append([]string{"--session-read-only", path}, tc.args...)...)
+			if tc.config {
+				r.opts.Typed = func(string) bool { return false }
+			}
+			if err := r.open(t); err != nil {
+				t.Fatal(err)
+			}
+			if got := r.env.Session.MaxRedirects; got != tc.want {
+				t.Errorf("%q over a session's %d: session MaxRedirects %d, want %d", tc.args, tc.stored, got, tc.want)
+			}
+		})
+	}
+	r := newSessionRun(t, t.TempDir(), "http://x.test/", nil, "--max-redirects", "-1")
+	var usage *usageError
+	if err := r.open(t); !errors.As(err, &usage) {
+		t.Errorf("--max-redirects -1: error = %v, want a usage error", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,7 +17,8 @@ import (
 )
 
 // sessionRun is one invocation's view of the session flags: parsed
-// arguments, an environment whose config dir is dir, and a fresh client.
+// arguments, an environment whose config dir is dir, and a fake network
+// that answers 200.
 type sessionRun struct {
 	opts *requestOptions
 	env  *requestEnv
@@ -38,33 +40,50 @@ func newSessionRun(t *testing.T, dir, rawURL string, header http.Header, args ..
 		}
 		return "", false
 	}
-	opts.IO, opts.Changed = ios, fs.Changed
+	opts.IO, opts.Changed, opts.Typed = ios, fs.Changed, typedOn(fs)
+	opts.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	})
 	env := &requestEnv{
-		IO: ios, Opts: opts, URL: rawURL, Changed: fs.Changed,
+		IO: ios, Opts: opts, URL: rawURL, Method: "GET", Changed: fs.Changed,
 		Request: &httpclient.Request{Method: "GET", URL: rawURL, Header: header},
 	}
 	return &sessionRun{opts: opts, env: env}
 }
 
-// start builds the session and prepares the request as runRequest does
-// (sessionOptions, openSession, then prepare), keeping the options for
-// the tests to inspect.
+// open plans and opens the exchange as runRequest does, keeping the
+// session's options for the tests to inspect; the exchange closes when
+// the test ends.
+func (r *sessionRun) open(t *testing.T) error {
+	t.Helper()
+	plan, err := r.opts.plan(r.env)
+	if err != nil {
+		return err
+	}
+	x, err := openExchange(r.env, plan)
+	if err != nil {
+		return err
+	}
+	t.Cleanup(func() { x.Close() })
+	r.o = x.Session.TransportOptions()
+	return nil
+}
+
+// start opens the exchange and sends the request through it, as
+// runRequest does; the function it returns saves the session.
 func (r *sessionRun) start(t *testing.T) func() error {
 	t.Helper()
-	o, err := r.opts.sessionOptions(r.env)
-	if err != nil {
-		t.Fatalf("sessionOptions: %v", err)
+	if err := r.open(t); err != nil {
+		t.Fatalf("open: %v", err)
 	}
-	r.o = o
-	sess, save, err := r.opts.openSession(r.env, &r.o, nil)
+	prep, err := prepareRequest(r.env)
 	if err != nil {
-		t.Fatalf("openSession: %v", err)
-	}
-	t.Cleanup(sess.Close)
-	if _, err := r.opts.prepare(r.env); err != nil {
 		t.Fatalf("prepare: %v", err)
 	}
-	return save
+	if _, err := sendExchange(context.Background(), r.env, prep, exchangeCall{}); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	return func() error { return closeExchange(r.env, r.env.X) }
 }
 
 func mustParseURL(t *testing.T, raw string) *url.URL {
@@ -90,9 +109,6 @@ func TestSessionSaveAndReload(t *testing.T) {
 		"Cookie":       {"given=1"},
 	}, "--session", "work", "-a", "user:pw", "--timeout", "3,4", "--max-redirects", "5")
 	save := first.start(t)
-	if save == nil {
-		t.Fatal("load returned no save function for --session")
-	}
 	first.env.Session.Jar.SetCookies(mustParseURL(t, target), []*http.Cookie{{Name: "server", Value: "2"}})
 	if err := save(); err != nil {
 		t.Fatalf("save: %v", err)
@@ -171,9 +187,8 @@ func TestSessionReadOnlyLeavesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := newSessionRun(t, dir, "http://example.com/", http.Header{"X-B": {"2"}}, "--session-read-only", path)
-	save := r.start(t)
-	if save != nil {
-		t.Errorf("--session-read-only returned a save function")
+	if err := r.start(t)(); err != nil {
+		t.Fatal(err)
 	}
 	if got := r.env.Session.Header.Get("X-A"); got != "1" {
 		t.Errorf("read-only session header X-A = %q, want 1", got)
@@ -207,7 +222,9 @@ func TestSessionOptionsMerge(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newSessionRun(t, dir, "http://example.com/", nil, append([]string{"--session-read-only", path}, tc.args...)...)
-			r.start(t)
+			if err := r.open(t); err != nil {
+				t.Fatal(err)
+			}
 			if r.o.InsecureSkipVerify != tc.wantInsecure || r.o.ReadTimeout != tc.wantRead {
 				t.Errorf("args %q: insecure %v, read timeout %v; want %v, %v", tc.args, r.o.InsecureSkipVerify, r.o.ReadTimeout, tc.wantInsecure, tc.wantRead)
 			}
@@ -239,12 +256,12 @@ func TestSessionFlagErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := newSessionRun(t, dir, "http://example.com/", nil, tc.args...)
-			err := r.opts.Session.preload(r.env, &r.o)
+			err := r.open(t)
 			if err == nil {
-				t.Fatalf("preload with %q succeeded, want an error", tc.args)
+				t.Fatalf("opening with %q succeeded, want an error", tc.args)
 			}
 			if got := exitCode(err) == exitUsage; got != tc.wantUsage {
-				t.Errorf("preload with %q: error %v has exit code %d, want usage %v", tc.args, err, exitCode(err), tc.wantUsage)
+				t.Errorf("opening with %q: error %v has exit code %d, want usage %v", tc.args, err, exitCode(err), tc.wantUsage)
 			}
 		})
 	}
@@ -253,31 +270,33 @@ func TestSessionFlagErrors(t *testing.T) {
 	}
 }
 
-func TestLoadWithoutSessionGivesJar(t *testing.T) {
+func TestOpenWithoutSessionGivesJar(t *testing.T) {
 	t.Parallel()
 	r := newSessionRun(t, t.TempDir(), "http://example.com/", nil)
-	save := r.start(t)
-	if save != nil {
-		t.Errorf("load without --session returned a save function")
+	if err := r.start(t)(); err != nil {
+		t.Fatal(err)
 	}
 	if r.env.Session.Jar == nil {
 		t.Errorf("load without --session left the session without a cookie jar")
 	}
 }
 
-func TestSessionReleaseWithoutSave(t *testing.T) {
+func TestSessionAbandonedNotSaved(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.json")
 	r := newSessionRun(t, dir, "http://example.com/", http.Header{"X-A": {"1"}}, "--session", path)
 	r.start(t)
-	r.opts.Session.release()
+	r.env.X.Abandon()
+	if err := closeExchange(r.env, r.env.X); err != nil {
+		t.Fatal(err)
+	}
 	f, ok, err := sessionfile.TryLock(path)
 	if err != nil || !ok {
-		t.Fatalf("TryLock after release = %v, %v: the lock is still held", ok, err)
+		t.Fatalf("TryLock after an abandoned exchange = %v, %v: the lock is still held", ok, err)
 	}
 	defer f.Close()
 	if f.Exists {
-		t.Errorf("release saved the session")
+		t.Errorf("an abandoned exchange saved the session")
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
 	"github.com/reqs-cli/reqs/pkg/httpclient/download"
-	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/pflag"
 )
@@ -46,22 +44,6 @@ type transferFlags struct {
 	Paginate bool
 	MaxPages int
 	Compress int
-
-	// Set by apply and prepareDownload.
-	downloading bool
-	dl          *download.File
-	// toStdout: -o - writes the body to standard output, kept in stdout
-	// while everything printed goes to stderr as for any download.
-	toStdout bool
-	stdout   io.Writer
-	// implicit are the request headers a download added on its own
-	// (Accept-Encoding: identity, Range), which describe this transfer
-	// only: a session must not save them, or every later request of the
-	// session would ask for a byte range.
-	implicit []string
-
-	// unsaved: the download's response was not the file (notSaved).
-	unsaved bool
 }
 
 func (f *transferFlags) register(fs *pflag.FlagSet) {
@@ -84,16 +66,8 @@ func (f *transferFlags) register(fs *pflag.FlagSet) {
 	fs.CountVarP(&f.Compress, "compress", "x", "deflate the request body when that makes it smaller; -xx always")
 }
 
-// apply checks the flags and copies the timeouts into the transport
-// options.
-func (f *transferFlags) apply(o *httpclient.Options) error {
-	if f.Timeout != "" {
-		c, r, err := sessionfile.ParseTimeout(f.Timeout)
-		if err != nil {
-			return usageErrorf("invalid --timeout %q: %v", f.Timeout, err)
-		}
-		o.ConnectTimeout, o.ReadTimeout = c, r
-	}
+// check refuses transfer flags that cannot be used, alone or together.
+func (f *transferFlags) check() error {
 	if f.MaxTime < 0 || f.MaxTime > 1e9 || f.MaxTime != f.MaxTime {
 		return usageErrorf("invalid --max-time %v: want 0 (no limit) or more seconds", f.MaxTime)
 	}
@@ -119,19 +93,17 @@ func (f *transferFlags) apply(o *httpclient.Options) error {
 	if f.MaxPages < 1 {
 		return usageErrorf("invalid --max-pages %d: want 1 or more", f.MaxPages)
 	}
-	f.downloading = f.Download || f.Output != ""
-	f.toStdout = f.Output == "-"
 	switch {
-	case f.Continue && f.toStdout:
+	case f.Continue && f.Output == "-":
 		return usageErrorf("--continue resumes a file, and -o - writes to standard output")
 	case f.Continue && f.Output == "":
 		return usageErrorf("--continue needs --output FILE: the name of the file to resume")
-	case f.downloading && f.Stream:
+	case f.downloading() && f.Stream:
 		return usageErrorf("--stream and --download exclude each other")
-	case f.downloading && f.Paginate:
+	case f.downloading() && f.Paginate:
 		return usageErrorf("--paginate and --download exclude each other")
 	}
-	if f.Output != "" && !f.toStdout {
+	if f.Output != "" && f.Output != "-" {
 		// Caught before anything is sent, rather than after the whole
 		// body went to OUTPUT.part.
 		if st, err := os.Stat(f.Output); err == nil && st.IsDir() {
@@ -139,6 +111,17 @@ func (f *transferFlags) apply(o *httpclient.Options) error {
 		}
 	}
 	return nil
+}
+
+// downloading reports whether the body is saved rather than printed
+// (--download, --output).
+func (f *transferFlags) downloading() bool { return f.Download || f.Output != "" }
+
+// toStdout reports whether a download writes the body to standard
+// output: -o -, or --download without -o into a redirected standard
+// output, as in HTTPie (reqs -d URL | tar xz, reqs -d URL > file).
+func (f *transferFlags) toStdout(ios *IOStreams) bool {
+	return f.Output == "-" || f.Download && f.Output == "" && !ios.StdoutTTY
 }
 
 // maxTime returns the --max-time limit, 0 for none.
@@ -173,48 +156,6 @@ func parseStatuses(s string) ([]int, error) {
 	return codes, nil
 }
 
-// applyRetry installs the retry policy of the retry flags on the session.
-func (f *transferFlags) applyRetry(env *requestEnv) {
-	if f.Retries > 0 {
-		env.Session.Retry = f.retryPolicy(env, f.Retries)
-	}
-}
-
-// prepareDownload prepares a download: its output goes to stderr
-// (HTTPie's download mode), bodies are asked for without compression so
-// that byte ranges mean file offsets, and --continue asks for the missing
-// bytes with Range.
-func (f *transferFlags) prepareDownload(env *requestEnv) error {
-	if !f.downloading {
-		return nil
-	}
-	if !httpclient.ResponseHasBody(env.Method) {
-		return usageErrorf("--download saves a body, and a HEAD response has none")
-	}
-	if f.Output == "" && !env.IO.StdoutTTY {
-		// Without -o, a redirected standard output gets the body, as in
-		// HTTPie: reqs -d URL | tar xz, reqs -d URL > file.
-		f.toStdout = true
-	}
-	// Everything printed goes to stderr; stdout stays free (HTTPie).
-	f.stdout = env.IO.Out
-	env.IO.Out = env.IO.ErrOut
-	env.Print.ResponseBody = false
-	if env.Quiet == 0 && !env.Changed("print") && !env.Changed("verbose") && !env.Changed("headers") && !env.Changed("body") && !env.Changed("meta") {
-		env.Print.ResponseHead = true
-	}
-	if f.toStdout {
-		return nil
-	}
-	f.dl = &download.File{Path: f.Output, Resume: f.Continue, KeepEncoding: f.KeepEncoding}
-	added, err := f.dl.Prepare(env.Request)
-	if err != nil {
-		return usageErrorf("--continue: %v", err)
-	}
-	f.implicit = append(f.implicit, added...)
-	return nil
-}
-
 // retryPolicy is the policy of the retry flags with n retries (a request
 // file's @retries gives its own n).
 func (f *transferFlags) retryPolicy(env *requestEnv, n int) httpclient.RetryPolicy {
@@ -238,12 +179,6 @@ func (f *transferFlags) retryPolicy(env *requestEnv, n int) httpclient.RetryPoli
 	return pol
 }
 
-// isImplicitHeader reports whether the request header name was added by
-// the download machinery rather than given by the user.
-func (f *transferFlags) isImplicitHeader(name string) bool {
-	return slices.Contains(f.implicit, http.CanonicalHeaderKey(name))
-}
-
 // compression is what -x (when smaller) and -xx (always) ask for.
 func (f *transferFlags) compression() httpclient.Compression {
 	switch {
@@ -258,14 +193,15 @@ func (f *transferFlags) compression() httpclient.Compression {
 // output writes the final response's body when a body-workflow mode
 // (download, stream, pagination) owns it; handled is false when the
 // ordinary printer should.
-func (f *transferFlags) output(ctx context.Context, env *requestEnv, resp *httpclient.Response) (handled bool, err error) {
+func (env *requestEnv) output(ctx context.Context, resp *httpclient.Response) (handled bool, err error) {
+	f := &env.Opts.Transfer
 	switch {
-	case f.downloading:
-		return f.download(env, resp)
+	case f.downloading():
+		return env.download(resp)
 	case f.Paginate:
-		return true, f.paginate(ctx, env, resp)
+		return true, env.paginate(ctx, resp)
 	case f.Stream && env.Print.ResponseBody:
-		r, ct, err := f.displayReader(env, resp)
+		r, ct, err := env.displayReader(resp)
 		if err != nil {
 			return true, err
 		}
@@ -281,7 +217,8 @@ func (f *transferFlags) output(ctx context.Context, env *requestEnv, resp *httpc
 // it by: --response-mime replaces the type, and on a terminal (or with an
 // explicit --pretty) text is decoded to UTF-8 from --response-charset,
 // else the Content-Type charset, else a detected one.
-func (f *transferFlags) displayReader(env *requestEnv, resp *httpclient.Response) (io.Reader, string, error) {
+func (env *requestEnv) displayReader(resp *httpclient.Response) (io.Reader, string, error) {
+	f := &env.Opts.Transfer
 	ct := resp.Header.Get("Content-Type")
 	if f.ResponseMIME != "" {
 		ct = f.ResponseMIME
@@ -345,13 +282,14 @@ func uploadProgress(env *requestEnv, p *httpclient.PreparedRequest) (onUpload fu
 // download saves the body through the library's download.File,
 // showing progress. Non-success statuses are not saved: their heads are
 // printed, and the exit status says the download failed (see notSaved).
-func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bool, error) {
-	if f.toStdout {
-		return f.writeStdout(env, resp)
+func (env *requestEnv) download(resp *httpclient.Response) (bool, error) {
+	dl := env.X.Download
+	if dl == nil {
+		return env.writeStdout(resp)
 	}
 	var progress *render.Progress
 	if env.Quiet == 0 {
-		f.dl.Start = func(res *download.Result, body io.Reader) io.Reader {
+		dl.Start = func(res *download.Result, body io.Reader) io.Reader {
 			size := "unknown size"
 			if res.Total >= 0 {
 				size = render.FormatBytes(res.Total)
@@ -365,7 +303,7 @@ func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bo
 			return progress.Reader(body)
 		}
 	}
-	res, err := f.dl.Save(resp)
+	res, err := dl.Save(resp)
 	if err != nil {
 		progress.Abort()
 		return true, err
@@ -377,7 +315,7 @@ func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bo
 			env.Warn("cannot resume %s: it holds %s and the server's file is %s; remove it to download the file again",
 				res.Conflict, render.FormatBytes(res.Offset), render.FormatBytes(res.Total))
 		}
-		return f.notSaved()
+		return env.notSaved()
 	case download.AlreadyComplete:
 		if env.Quiet == 0 {
 			fmt.Fprintf(env.IO.ErrOut, "%s is already complete (%s)\n", res.Path, render.FormatBytes(res.Total))
@@ -392,9 +330,10 @@ func (f *transferFlags) download(env *requestEnv, resp *httpclient.Response) (bo
 // for -o -, byte for byte (as sent with --keep-encoding) unless that is a
 // terminal, which gets control characters escaped; any other status
 // is not written, as for a download to a file.
-func (f *transferFlags) writeStdout(env *requestEnv, resp *httpclient.Response) (bool, error) {
+func (env *requestEnv) writeStdout(resp *httpclient.Response) (bool, error) {
+	f := &env.Opts.Transfer
 	if resp.StatusCode/100 != 2 {
-		return f.notSaved()
+		return env.notSaved()
 	}
 	body := io.Reader(resp.Body)
 	total, err := strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64)
@@ -412,7 +351,7 @@ func (f *transferFlags) writeStdout(env *requestEnv, resp *httpclient.Response) 
 	}
 	if env.IO.StdoutTTY {
 		// A terminal still gets no control sequences from the server.
-		_, err := io.Copy(render.NewTerminalWriter(f.stdout, env.Render.Color), body)
+		_, err := io.Copy(render.NewTerminalWriter(env.stdout, env.Render.Color), body)
 		return true, err
 	}
 	var progress *render.Progress
@@ -427,7 +366,7 @@ func (f *transferFlags) writeStdout(env *requestEnv, resp *httpclient.Response) 
 		progress = render.NewProgress(env.IO.ErrOut, total, 0, env.IO.StderrTTY, "")
 		body = progress.Reader(body)
 	}
-	if _, err := io.Copy(f.stdout, body); err != nil {
+	if _, err := io.Copy(env.stdout, body); err != nil {
 		progress.Abort()
 		return true, err
 	}
@@ -440,14 +379,10 @@ func (f *transferFlags) writeStdout(env *requestEnv, resp *httpclient.Response) 
 // written, and the exit status is the one --check-status gives (3, 4 or
 // 5), as HTTPie's download mode does, so that `reqs -d URL && use-file`
 // never goes on without the file.
-func (f *transferFlags) notSaved() (bool, error) {
-	f.unsaved = true
+func (env *requestEnv) notSaved() (bool, error) {
+	env.unsaved = true
 	return false, nil
 }
-
-// statusDecidesExit reports whether the final response's status sets the
-// exit status even without --check-status: a download that saved nothing.
-func (f *transferFlags) statusDecidesExit() bool { return f.unsaved }
 
 // paginate prints the first page's body and follows rel="next" links up to
 // --max-pages, printing each page. When the first page is a JSON array and
@@ -457,7 +392,8 @@ func (f *transferFlags) statusDecidesExit() bool { return f.unsaved }
 // body, an array of its own (heads between pages would split a merged
 // one anyway); --jq still filters the merged array, and its results follow
 // the heads of all pages. Bodies that are not arrays are concatenated.
-func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *httpclient.Response) error {
+func (env *requestEnv) paginate(ctx context.Context, first *httpclient.Response) error {
+	f := &env.Opts.Transfer
 	br := bufio.NewReader(first.Body)
 	merge := render.IsJSONArray(first.Header.Get("Content-Type"), br)
 	heads := env.Print.RequestHead || env.Print.ResponseHead
@@ -486,7 +422,7 @@ func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *ht
 			return a.finish(a.page(n, resp, body))
 		}
 		disp := &httpclient.Response{Header: resp.Header, Body: io.NopCloser(body)}
-		r, ct, err := f.displayReader(env, disp)
+		r, ct, err := env.displayReader(disp)
 		if err != nil {
 			return err
 		}
@@ -496,13 +432,9 @@ func (f *transferFlags) paginate(ctx context.Context, env *requestEnv, first *ht
 	// head prints the request head of each page after the first (-v), as
 	// the first page's was.
 	head := &headPrinter{env: env}
-	opts := httpclient.PageOptions{
-		SendOptions: httpclient.SendOptions{
-			NoRedirects: !env.Opts.Redirect.follows(http.MethodGet),
-			OnConnect:   func(p *httpclient.PreparedRequest, proto string) { head.print(p, proto) },
-		},
-		MaxPages: f.MaxPages,
-	}
+	send := env.X.Options(http.MethodGet)
+	send.OnConnect = func(p *httpclient.PreparedRequest, proto string) { head.print(p, proto) }
+	opts := httpclient.PageOptions{SendOptions: send, MaxPages: f.MaxPages}
 	n := 0
 	for resp, err := range env.Session.Pages(ctx, first, opts) {
 		if err == nil && n > 0 {

@@ -51,26 +51,6 @@ func equalInts(a, b []int) bool {
 	return true
 }
 
-func TestIsImplicitHeader(t *testing.T) {
-	t.Parallel()
-	f := &transferFlags{implicit: []string{"Range", "Accept-Encoding"}}
-	tests := []struct {
-		name string
-		want bool
-	}{
-		{"Range", true},
-		{"range", true},
-		{"accept-encoding", true},
-		{"Accept", false},
-		{"X-Range", false},
-	}
-	for _, tc := range tests {
-		if got := f.isImplicitHeader(tc.name); got != tc.want {
-			t.Errorf("isImplicitHeader(%q) = %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}
-
 // pagesTransport serves /items?page=P with the body format (holding P
 // once) of type ct, and a Link to page P+1 up to n.
 func pagesTransport(n int, ct, format string) roundTripFunc {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"golang.org/x/net/http/httpguts"
 )
 
@@ -483,7 +484,7 @@ func (r *requestItems) add(it item, readFile func(string) ([]byte, error)) error
 	if it.Kind.readsFile() {
 		b, err := readFile(it.Value)
 		if err != nil {
-			return &itemError{Item: it.Arg, Reason: fmt.Sprintf("cannot read %q: %s", it.Value, osReason(err)), err: err}
+			return &itemError{Item: it.Arg, Reason: fmt.Sprintf("cannot read %q: %s", it.Value, httpclient.Reason(err)), err: err}
 		}
 		if !utf8.Valid(b) {
 			return fail("cannot embed %q: not a UTF-8 text file", it.Value)
@@ -566,15 +567,6 @@ func checkItemFile(path string) error {
 		return fmt.Errorf("cannot read %q: is a directory", path)
 	}
 	return nil
-}
-
-// osReason is the OS's words for err without the path it repeats.
-func osReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // jsonString is s as a JSON string, without the HTML escaping of

@@ -155,6 +155,17 @@ func setOutput(env *requestEnv) error {
 	}
 	// --jq decodes the body its own way (see jqReader).
 	env.Transcode = (env.IO.StdoutTTY || o.Changed("pretty")) && !o.Changed("jq")
+	if o.Transfer.downloading() {
+		// Everything printed goes to stderr; stdout stays free for the
+		// body (HTTPie's download mode).
+		ios := *env.IO
+		env.stdout, ios.Out = ios.Out, ios.ErrOut
+		env.IO = &ios
+		env.Print.ResponseBody = false
+		if env.Quiet == 0 && !o.Changed("print") && !o.Changed("verbose") && !o.Changed("headers") && !o.Changed("body") && !o.Changed("meta") {
+			env.Print.ResponseHead = true
+		}
+	}
 	return setFilter(env)
 }
 
@@ -377,12 +388,12 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 	if sep && !env.Print.ResponseHead && !env.Print.ResponseBody {
 		sep = false
 	}
-	handled, err := env.Opts.Transfer.output(ctx, env, resp)
+	handled, err := env.output(ctx, resp)
 	if err != nil {
 		return err
 	}
 	if !handled && env.Print.ResponseBody {
-		r, ct, err := env.Opts.Transfer.displayReader(env, resp)
+		r, ct, err := env.displayReader(resp)
 		if err != nil {
 			return err
 		}

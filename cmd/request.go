@@ -3,7 +3,6 @@ package cmd
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -13,7 +12,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reqs-cli/reqs/pkg/config"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/exchange"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -69,6 +70,13 @@ type requestOptions struct {
 	Net      netFlags
 	Transfer transferFlags
 	Session  sessionFlags
+
+	// Typed reports whether a flag was typed on the command line rather
+	// than set from the config file or REQS_*: such values beat a stored
+	// session's and are saved into it. Source says where a flag's value
+	// came from.
+	Typed  func(name string) bool
+	Source func(name string) config.Source
 }
 
 // requestEnv is what the per-area flag groups see while one request is
@@ -97,6 +105,15 @@ type requestEnv struct {
 	// or --pretty given explicitly).
 	Transcode bool
 	Changed   func(name string) bool
+
+	// X is the opened exchange.
+	X *exchange.Exchange
+	// stdout is standard output when a download sends what is printed to
+	// stderr: -o - writes the body there.
+	stdout io.Writer
+	// unsaved: a download's response was not the file, so its status
+	// decides the exit status (see notSaved).
+	unsaved bool
 }
 
 // Warn prints a warning on stderr unless -qq.
@@ -129,6 +146,7 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 	}
 	c.RunE = func(c *cobra.Command, args []string) error {
 		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
+		opts.Typed, opts.Source = typedOn(c.Flags()), sourceOn(c.Flags())
 		opts.applyNoColor(c.Flags())
 		if method == "" {
 			if err := checkMistypedCommand(c, args); err != nil {
@@ -302,19 +320,6 @@ func isMethodToken(s string) bool {
 // isPort matches a port after a host name: ^[0-9]+$.
 func isPort(s string) bool { return matchToken(s, isDigitASCII, isDigitASCII) }
 
-// hasScheme reports whether s starts with a URL scheme and "://":
-// ^[a-zA-Z][a-zA-Z0-9+.-]*://.
-func hasScheme(s string) bool {
-	if s == "" || !isLetterASCII(s[0]) {
-		return false
-	}
-	i := 1
-	for i < len(s) && (isLetterASCII(s[i]) || isDigitASCII(s[i]) || s[i] == '+' || s[i] == '.' || s[i] == '-') {
-		i++
-	}
-	return strings.HasPrefix(s[i:], "://")
-}
-
 // matchToken reports whether s is not empty, its first byte passes first
 // and every later byte passes rest.
 func matchToken(s string, first, rest func(byte) bool) bool {
@@ -370,7 +375,7 @@ func (o *requestOptions) takeArgs(method string, args []string) error {
 // port. Items all hold a separator (= : @ ;) before any '/', and a
 // header's "Name:Value" has no numeric port.
 func looksLikeURL(arg string) bool {
-	if hasScheme(arg) {
+	if httpclient.HasScheme(arg) {
 		return true
 	}
 	if rest, ok := strings.CutPrefix(arg, ":"); ok {
@@ -401,7 +406,7 @@ func expandURL(raw, defaultScheme string) (string, error) {
 	if raw == "" {
 		return "", usageErrorf("empty URL")
 	}
-	if hasScheme(raw) {
+	if httpclient.HasScheme(raw) {
 		return raw, nil
 	}
 	if defaultScheme == "" {
@@ -421,61 +426,53 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 	if o.Debug {
 		defer func() { printErrorChain(o.IO.ErrOut, err) }()
 	}
-	env := &requestEnv{IO: o.IO, Opts: o, Quiet: o.Quiet, Changed: o.Changed}
+	ios := *o.IO // setOutput may send the printed output to stderr
+	env := &requestEnv{IO: &ios, Opts: o, Quiet: o.Quiet, Changed: o.Changed}
 	if err := parseRequest(env); err != nil {
 		return err
 	}
-
-	defer o.Session.release()
-	sess, prep, save, err := o.prepareExchange(env, o.Transport)
+	plan, err := o.plan(env)
 	if err != nil {
 		return err
 	}
-	defer sess.Close()
-
-	if o.Curl {
+	x, err := openExchange(env, plan)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			// A failed exchange leaves the session as it was.
+			x.Abandon()
+		}
+		if cerr := closeExchange(env, x); err == nil {
+			err = cerr
+		}
+	}()
+	prep, err := prepareRequest(env)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.Curl:
 		return printCurl(env, prep)
-	}
-	if o.HTTPFile {
+	case o.HTTPFile:
 		return printHTTPFile(env, prep)
-	}
-	if o.Offline {
+	case o.Offline:
 		_, err := printRequest(env, env.Print, prep, "HTTP/1.1")
 		return err
 	}
 
 	ctx, cancel := o.Transfer.withMaxTime(ctx)
 	defer cancel()
-	head := newHeadPrinter(env)
-	onUpload, uploaded := uploadProgress(env, prep)
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{NoRedirects: !o.Redirect.follows(prep.Method), OnConnect: head.print, OnUpload: onUpload})
-	uploaded()
-	head.print(prep, "HTTP/1.1") // no connection was made, or a mounted transport sent it
-	if head.err != nil {
-		if err == nil {
-			resp.Close()
-		}
-		return head.err
-	}
-	sep, bodyErr := head.finish(prep, resp)
+	res, err := sendExchange(ctx, env, prep, exchangeCall{Progress: true})
 	if err != nil {
-		// A failed exchange leaves the session as it was.
 		return err
 	}
-	if bodyErr != nil {
-		resp.Close()
-		return bodyErr
-	}
-	defer resp.Close()
-	if err := printExchange(ctx, env, resp, sep); err != nil {
+	if err := closeExchange(env, x); err != nil {
 		return err
 	}
-	if save != nil {
-		if err := save(); err != nil {
-			return err
-		}
-	}
-	if (o.CheckStatus || o.Transfer.statusDecidesExit()) && resp.StatusCode >= 300 && resp.StatusCode < 600 {
+	resp := res.Resp
+	if (o.CheckStatus || env.unsaved) && resp.StatusCode >= 300 && resp.StatusCode < 600 {
 		if resp.StatusCode >= 400 {
 			env.Warn("HTTP %d %s", resp.StatusCode, resp.Reason)
 		}
@@ -496,7 +493,7 @@ func parseRequest(env *requestEnv) error {
 	socket, httpURL, unix, err := httpclient.UnixSocketURL(rawURL)
 	switch {
 	case err != nil:
-		return usageErrorf("invalid URL: %v", unwrapKind(err))
+		return usageErrorf("invalid URL: %v", httpclient.Reason(err))
 	case unix && o.Net.UnixSocket != "" && o.Net.UnixSocket != socket:
 		return usageErrorf("the URL names the socket %s and --unix-socket %s; give one", socket, o.Net.UnixSocket)
 	case unix:
@@ -505,10 +502,10 @@ func parseRequest(env *requestEnv) error {
 	env.URL = rawURL
 	u, err := httpclient.PrepareURL(rawURL)
 	if err != nil {
-		if scheme, _, ok := strings.Cut(rawURL, "://"); ok && hasScheme(rawURL) && !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+		if scheme, _, ok := strings.Cut(rawURL, "://"); ok && httpclient.HasScheme(rawURL) && !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
 			return usageErrorf("invalid URL %q: reqs speaks http and https, not %s (a Unix socket is http+unix://%%2Fpath%%2Fto.sock/PATH, or --unix-socket PATH)", httpclient.RedactURL(o.URL), strings.ToLower(scheme))
 		}
-		return usageErrorf("invalid URL %q: %v", httpclient.RedactURL(o.URL), unwrapKind(err))
+		return usageErrorf("invalid URL %q: %v", httpclient.RedactURL(o.URL), httpclient.Reason(err))
 	}
 	if o.Net.HTTP3 && u.Scheme != "https" {
 		return usageErrorf("--http3 needs an https:// URL, not %q: QUIC always runs TLS", o.URL)
@@ -524,16 +521,6 @@ func parseRequest(env *requestEnv) error {
 	}
 	env.Request = req
 	return setOutput(env)
-}
-
-// unwrapKind drops the "invalid url: " prefix of a RequestError so the
-// usage message reads naturally.
-func unwrapKind(err error) error {
-	var re *httpclient.RequestError
-	if errors.As(err, &re) && re.Err != nil {
-		return re.Err
-	}
-	return err
 }
 
 // buildRequest turns the items and body flags into a Request: one body
@@ -642,7 +629,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	case items.BodyPath != "":
 		b, err := httpclient.FileBody(items.BodyPath)
 		if err != nil {
-			return nil, usageErrorf("body file %q: %v", items.BodyPath, unwrapPathError(err))
+			return nil, usageErrorf("body file %q: %v", items.BodyPath, httpclient.Reason(err))
 		}
 		req.Body = b
 		if !o.IgnoreStdin && !readsStdin(env.IO.In, items.BodyPath) && env.IO.StdinHasData != nil && env.IO.StdinHasData() {
@@ -805,14 +792,6 @@ func stdinFileBody(in io.Reader) *httpclient.Body {
 		return nil
 	}
 	return b
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // printErrorChain writes each cause of err with its Go type, for --debug;

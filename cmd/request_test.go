@@ -198,7 +198,7 @@ func FuzzTokenMatchers(f *testing.F) {
 		{"method word", regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*$`), isMethodWord},
 		{"method token", regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"), isMethodToken},
 		{"port", regexp.MustCompile(`^[0-9]+$`), isPort},
-		{"scheme", regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://`), hasScheme},
+		{"scheme", regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://`), httpclient.HasScheme},
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, c := range cases {

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
+	"github.com/reqs-cli/reqs/pkg/httpclient/exchange"
 
 	"github.com/fatih/color"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -133,6 +133,7 @@ the command line, 130 interrupted.`,
 		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
 		opts.Request.IO = ios
 		opts.Request.Changed = opts.Changed
+		opts.Request.Typed, opts.Request.Source = typedOn(c.Flags()), sourceOn(c.Flags())
 		opts.Request.applyNoColor(c.Flags())
 		if opts.Request.Verbose > 0 {
 			opts.Request.Redirect.All = true // as for a single request
@@ -263,11 +264,10 @@ func (e *runFailure) code() int {
 // runner holds what the requests of one `reqs run` share: the session,
 // built on the first request, and the run's first errors.
 type runner struct {
-	o     *runOptions
-	env   *requestEnv
-	sess  *httpclient.Session
-	save  func() error
-	retry httpclient.RetryPolicy
+	o   *runOptions
+	env *requestEnv
+	// x is the run's exchange, opened on its first request.
+	x *exchange.Exchange
 	// first is the first error that is no mistake in a file or on the
 	// command line; usage the first that is. A usage error sets the
 	// exit status only when nothing failed worse.
@@ -284,7 +284,7 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 	for _, path := range o.Files {
 		src, err := o.IO.readFile(path)
 		if err != nil {
-			return usageErrorf("request file %s: %v", path, unwrapPathError(err))
+			return usageErrorf("request file %s: %v", path, httpclient.Reason(err))
 		}
 		f, err := httpfile.Parse(path, src)
 		if err != nil {
@@ -317,7 +317,7 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 			continue
 		}
 		if _, err := o.IO.readFile(path); err != nil {
-			return usageErrorf("environment file %s: %v", path, unwrapPathError(err))
+			return usageErrorf("environment file %s: %v", path, httpclient.Reason(err))
 		}
 	}
 	run := &httpfile.Runner{
@@ -337,9 +337,10 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		FailFast:       o.FailFast,
 		ScriptTimeout:  time.Duration(o.ScriptTimeout * float64(time.Second)),
 		OnFile: func(*httpfile.File) {
-			if r.sess != nil && !ro.Session.active() {
-				// One cookie jar per file, unless a session keeps them.
-				r.sess.Jar = cookiejar.New()
+			if r.x != nil && !ro.Session.active() {
+				// One cookie jar per file, unless a session keeps them;
+				// no request is in flight between files.
+				r.x.Session.Jar = cookiejar.New()
 			}
 		},
 		OnOutcome: r.outcome,
@@ -357,10 +358,10 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	defer ro.Session.release()
 	defer func() {
-		if r.sess != nil {
-			r.sess.Close()
+		if r.x != nil {
+			r.x.Abandon() // saved below, unless the run ends early
+			r.x.Close()
 		}
 	}()
 
@@ -372,8 +373,8 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		}
 		return usageErrorf("%v", err) // an environment file
 	}
-	if r.save != nil {
-		if err := r.save(); err != nil {
+	if r.x != nil {
+		if err := closeExchange(r.env, r.x); err != nil {
 			return err
 		}
 	}
@@ -519,22 +520,18 @@ func (r *runner) note(err error) {
 func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclient.Request) (*httpfile.Exchange, error) {
 	env := *r.env
 	env.Request, env.URL, env.Method = hreq, hreq.URL, hreq.Method
-	if err := r.ensureSession(&env); err != nil {
+	if err := r.open(&env); err != nil {
 		return nil, err
 	}
-	env.Session = r.sess
-
-	sess := r.sess
-	sess.Retry = r.retry
+	env.X, env.Session = r.x, r.x.Session
+	call := exchangeCall{KeepBody: maxRunBody}
 	if req.Directives.Retries >= 0 {
-		sess.Retry = r.o.Request.Transfer.retryPolicy(&env, req.Directives.Retries)
+		pol := r.o.Request.Transfer.retryPolicy(&env, req.Directives.Retries)
+		call.Options.Retry = &pol
 	}
-	if req.Directives.NoCookieJar {
-		jar := sess.Jar
-		sess.Jar = nil
-		defer func() { sess.Jar = jar }()
-	}
-	prep, err := r.o.Request.prepare(&env)
+	call.Options.NoCookies = req.Directives.NoCookieJar
+	call.Options.NoRedirects = req.Directives.NoRedirect
+	prep, err := prepareRequest(&env)
 	if err != nil {
 		var usage *usageError
 		if errors.As(err, &usage) {
@@ -550,35 +547,15 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	}
 	ctx, cancel := r.o.Request.Transfer.withMaxTime(ctx)
 	defer cancel()
-	head := newHeadPrinter(&env)
-	follow := !req.Directives.NoRedirect && r.o.Request.Redirect.follows(prep.Method)
-	start := time.Now()
-	resp, err := sess.Send(ctx, prep, httpclient.SendOptions{NoRedirects: !follow, OnConnect: head.print})
-	head.print(prep, "HTTP/1.1")
-	if err == nil && head.err != nil {
-		resp.Close()
-		err = head.err
+	res, err := sendExchange(ctx, &env, prep, call)
+	x.Duration = res.Duration
+	if resp := res.Resp; resp != nil {
+		x.Status, x.Reason, x.Header, x.Body = resp.StatusCode, resp.Reason, resp.Header, res.Body
 	}
-	sep, bodyErr := head.finish(prep, resp)
-	if err == nil && bodyErr != nil {
-		resp.Close()
-		err = bodyErr
-	}
-	if err != nil {
-		x.Duration = time.Since(start)
-		return x, err
-	}
-	defer resp.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRunBody+1))
-	x.Duration, x.Status, x.Reason, x.Header, x.Body = time.Since(start), resp.StatusCode, resp.Reason, resp.Header, body
-	if err != nil {
-		return x, err
-	}
-	if len(body) > maxRunBody {
+	if errors.Is(err, errBodyTooLarge) {
 		return x, fmt.Errorf("%s: the response body is larger than %d MiB, more than a request file's run keeps", req.Pos, maxRunBody>>20)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if err := printExchange(ctx, &env, resp, sep); err != nil {
+	if err != nil {
 		return x, err
 	}
 	if env.Print != (printSpec{}) {
@@ -588,17 +565,23 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	return x, nil
 }
 
-// ensureSession builds the run's client on its first request: the
-// session flags need a request URL to find a named session.
-func (r *runner) ensureSession(env *requestEnv) error {
-	if r.sess != nil {
+// open opens the run's exchange on its first request: the session flags
+// need a request URL to find a named session.
+func (r *runner) open(env *requestEnv) error {
+	if r.x != nil {
 		return nil
 	}
-	sess, save, err := r.o.Request.newSession(env, r.o.Transport)
+	plan, err := r.o.Request.plan(env)
 	if err != nil {
 		return err
 	}
-	r.sess, r.save, r.retry = sess, save, sess.Retry
+	plan.Transport = r.o.Transport
+	x, err := openExchange(env, plan)
+	if err != nil {
+		return err
+	}
+	r.x = x
+	r.env.X, r.env.Session = x, x.Session
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/cobra"
@@ -231,7 +232,7 @@ func runSessionPath(_ context.Context, o *sessionOptions) error {
 func runSessionImportHTTPie(_ context.Context, o *sessionOptions) error {
 	data, err := o.IO.readFile(o.ImportPath)
 	if err != nil {
-		return usageErrorf("import-httpie: %v", unwrapPathError(err))
+		return usageErrorf("import-httpie: %v", httpclient.Reason(err))
 	}
 	name := o.Name
 	if name == "" {

@@ -7,6 +7,32 @@ import (
 	"strings"
 )
 
+// Auth scheme names: how the command line's --auth-type, session files
+// and Session.CredentialScheme name a kind of credentials. SchemeAuth
+// builds the first three from a user and password.
+const (
+	AuthBasic  = "basic"
+	AuthDigest = "digest"
+	// AuthBearer sends a token: the password, else the user alone.
+	AuthBearer = "bearer"
+	AuthSigV4  = "aws-sigv4"
+	AuthOAuth2 = "oauth2"
+	// AuthExec gets the credentials from a credential helper (ExecAuth).
+	AuthExec = "exec"
+)
+
+// AuthSchemes lists the scheme names, in the order a message names them.
+func AuthSchemes() []string {
+	return []string{AuthBasic, AuthDigest, AuthBearer, AuthSigV4, AuthOAuth2, AuthExec}
+}
+
+// SplitCredentials splits "USER:PASS" at its first colon; hasPass is
+// false when there is none (the password is to be asked for), as curl
+// and HTTPie read -u and --auth.
+func SplitCredentials(s string) (user, pass string, hasPass bool) {
+	return strings.Cut(s, ":")
+}
+
 // Auth attaches credentials to an outgoing request, like Requests' AuthBase.
 // Apply is called for every request the session sends on the caller's
 // behalf, including redirect hops that keep the credentials and retries.

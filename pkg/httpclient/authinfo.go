@@ -75,9 +75,9 @@ func DescribeAuth(a Auth, u *url.URL) AuthInfo {
 		}
 		info := AuthInfo{Scheme: SchemeBasic, User: login, Secret: password, Netrc: a.Path}
 		switch a.Scheme {
-		case NetrcDigest:
+		case AuthDigest:
 			info.Scheme = SchemeDigest
-		case NetrcBearer:
+		case AuthBearer:
 			info.Scheme, info.User, info.Secret = SchemeBearer, "", bearerToken(login, password)
 		}
 		return info

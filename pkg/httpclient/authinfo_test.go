@@ -28,11 +28,11 @@ func TestDescribeAuth(t *testing.T) {
 		{"helper", helper, "http://a.test/", AuthInfo{Scheme: SchemeHelper, Helper: []string{"get-token", "--x"}}},
 		{"netrc entry", netrc, "http://a.test:8080/", AuthInfo{Scheme: SchemeBasic, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
 		{"netrc without an entry", netrc, "http://b.test/", AuthInfo{}},
-		{"netrc digest", netrc.WithScheme(NetrcDigest), "http://a.test/", AuthInfo{Scheme: SchemeDigest, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
-		{"netrc bearer", netrc.WithScheme(NetrcBearer), "http://a.test/", AuthInfo{Scheme: SchemeBearer, Secret: "np", Netrc: "/home/ann/.netrc"}},
+		{"netrc digest", netrc.WithScheme(AuthDigest), "http://a.test/", AuthInfo{Scheme: SchemeDigest, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
+		{"netrc bearer", netrc.WithScheme(AuthBearer), "http://a.test/", AuthInfo{Scheme: SchemeBearer, Secret: "np", Netrc: "/home/ann/.netrc"}},
 		{"host helper", (&HostHelpers{Helpers: map[string]*ExecAuth{"a.test": helper}, Fallback: netrc}).withChallenges(), "http://a.test/",
 			AuthInfo{Scheme: SchemeHelper, Helper: []string{"get-token", "--x"}}},
-		{"host without a helper", (&HostHelpers{Helpers: map[string]*ExecAuth{"b.test": helper}, Fallback: netrc.WithScheme(NetrcDigest)}).withChallenges(), "http://a.test/",
+		{"host without a helper", (&HostHelpers{Helpers: map[string]*ExecAuth{"b.test": helper}, Fallback: netrc.WithScheme(AuthDigest)}).withChallenges(), "http://a.test/",
 			AuthInfo{Scheme: SchemeDigest, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
 	}
 	for _, tc := range tests {

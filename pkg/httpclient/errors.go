@@ -3,6 +3,7 @@ package httpclient
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"strings"
@@ -143,4 +144,20 @@ func fileError(what string, err error) error {
 		return &transportFailure{msg: fmt.Sprintf("%s %s: %v", what, pe.Path, pe.Err), err: err}
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Reason returns err without the context a message around it already
+// gives: a RequestError's cause without its kind ("invalid url: "), an
+// *fs.PathError's without the operation and path. Messages that name the
+// URL or the file themselves use it.
+func Reason(err error) error {
+	var re *RequestError
+	if errors.As(err, &re) && re.Err != nil {
+		err = re.Err
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

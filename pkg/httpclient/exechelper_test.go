@@ -150,7 +150,7 @@ func TestHostHelpersNetrcDigest(t *testing.T) {
 	args, runs := writeHelper(t, `{"headers": {"Authorization": "Bearer other"}}`)
 	s := newTestSession(t)
 	s.TrustEnv, s.LookupEnv = true, envOf(map[string]string{"NETRC": netrc})
-	s.CredentialScheme = NetrcDigest
+	s.CredentialScheme = AuthDigest
 	s.HostHelpers = map[string]*ExecAuth{"other.test": {Args: args}}
 	resp, err := s.Do(context.Background(), &Request{URL: srv.URL + "/x"}, SendOptions{NoRedirects: true})
 	if err != nil {

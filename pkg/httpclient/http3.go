@@ -22,21 +22,6 @@ import (
 // is TCP) nor the SOCKS proxies we speak can carry.
 var errHTTP3Proxy = errors.New("HTTP/3 cannot go through a proxy")
 
-// checkHTTP3Options reports options that HTTP/3 cannot honour.
-func checkHTTP3Options(o Options) error {
-	switch {
-	case !o.HTTP3:
-		return nil
-	case o.HTTP1 || o.HTTP2:
-		return errors.New("HTTP/3 excludes requiring HTTP/1.1 or HTTP/2")
-	case o.UnixSocket != "":
-		return errors.New("HTTP/3 runs over UDP, not a Unix socket")
-	case o.TLSVersion != 0 && o.TLSVersion != tls.VersionTLS13:
-		return errors.New("HTTP/3 needs TLS 1.3 (QUIC uses nothing older)")
-	}
-	return nil
-}
-
 // newHTTP3Transport returns the quic-go HTTP/3 transport for https
 // requests: the session's TLS configuration (roots, client certificate,
 // verification), and connections made by quicDialer so that --resolve,

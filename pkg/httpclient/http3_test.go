@@ -90,8 +90,8 @@ func TestHTTP3OptionsRefused(t *testing.T) {
 		opts Options
 		want string
 	}{
-		{name: "with HTTP1", opts: Options{HTTP3: true, HTTP1: true}, want: "HTTP/3 excludes"},
-		{name: "with h2c", opts: Options{HTTP3: true, HTTP2: true}, want: "HTTP/3 excludes"},
+		{name: "with HTTP1", opts: Options{HTTP3: true, HTTP1: true}, want: "HTTP3 cannot be used with HTTP1 or HTTP2"},
+		{name: "with h2c", opts: Options{HTTP3: true, HTTP2: true}, want: "HTTP3 cannot be used with HTTP1 or HTTP2"},
 		{name: "Unix socket", opts: Options{HTTP3: true, UnixSocket: "/tmp/s"}, want: "not a Unix socket"},
 		{name: "TLS 1.2", opts: Options{HTTP3: true, TLSVersion: tls.VersionTLS12}, want: "TLS 1.3"},
 	}

@@ -14,14 +14,6 @@ import (
 	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 )
 
-// Netrc auth schemes: how NetrcAuth sends the credentials it finds.
-const (
-	NetrcBasic  = "basic"
-	NetrcDigest = "digest"
-	// NetrcBearer sends the entry's password as a bearer token.
-	NetrcBearer = "bearer"
-)
-
 // NetrcAuth sends credentials from a netrc file, chosen for each request's
 // host as Requests' get_netrc_auth does: the machine entry named like the
 // host (port ignored, case-insensitive, first entry wins), else the
@@ -35,7 +27,7 @@ const (
 type NetrcAuth struct {
 	// Path is the file the entries came from, for messages.
 	Path string
-	// Scheme is NetrcBasic (when empty), NetrcDigest or NetrcBearer.
+	// Scheme is AuthBasic (when empty), AuthDigest or AuthBearer.
 	Scheme string
 
 	machines []netrcEntry
@@ -75,22 +67,22 @@ func (a *NetrcAuth) Apply(req *http.Request) error {
 		return nil
 	}
 	switch a.Scheme {
-	case NetrcBearer:
+	case AuthBearer:
 		return (&BearerAuth{Token: bearerToken(login, password)}).Apply(req)
-	case NetrcDigest:
+	case AuthDigest:
 		return a.digestFor(host, login, password).Apply(req)
 	}
 	return (&BasicAuth{Username: login, Password: password}).Apply(req)
 }
 
 // WithScheme returns an Auth sending the same entries as scheme: a
-// *NetrcAuth for NetrcBasic and NetrcBearer, and for NetrcDigest a
+// *NetrcAuth for AuthBasic and AuthBearer, and for AuthDigest a
 // ChallengeAuth that answers each host's Digest challenge with that host's
 // entry. Only the Digest form answers challenges, so the others can be
 // shown (-v) without side effects.
 func (a *NetrcAuth) WithScheme(scheme string) Auth {
 	n := &NetrcAuth{Path: a.Path, Scheme: scheme, machines: a.machines, fallback: a.fallback}
-	if scheme == NetrcDigest {
+	if scheme == AuthDigest {
 		return &netrcDigestAuth{n}
 	}
 	return n

@@ -182,9 +182,9 @@ func TestNetrcAuthApply(t *testing.T) {
 		{name: "overrides a typed header", url: "http://a.test/x", typed: "Bearer typed", want: "Basic dTpw"},
 		{name: "other host untouched", url: "http://b.test/x", typed: "Bearer typed", want: "Bearer typed"},
 		{name: "other host gets nothing", url: "http://b.test/x", want: ""},
-		{name: "bearer uses the password", scheme: NetrcBearer, url: "http://a.test/x", want: "Bearer p"},
-		{name: "bearer without a password uses the login", scheme: NetrcBearer, url: "http://t.test/x", want: "Bearer tok"},
-		{name: "digest waits for a challenge", scheme: NetrcDigest, url: "http://a.test/x", want: ""},
+		{name: "bearer uses the password", scheme: AuthBearer, url: "http://a.test/x", want: "Bearer p"},
+		{name: "bearer without a password uses the login", scheme: AuthBearer, url: "http://t.test/x", want: "Bearer tok"},
+		{name: "digest waits for a challenge", scheme: AuthDigest, url: "http://a.test/x", want: ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -255,11 +255,11 @@ func TestNetrcDigest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	digest := auth.WithScheme(NetrcDigest)
+	digest := auth.WithScheme(AuthDigest)
 	if _, ok := digest.(ChallengeAuth); !ok {
 		t.Fatalf("WithScheme(digest) = %T, not a ChallengeAuth", digest)
 	}
-	if _, ok := auth.WithScheme(NetrcBasic).(ChallengeAuth); ok {
+	if _, ok := auth.WithScheme(AuthBasic).(ChallengeAuth); ok {
 		t.Errorf("WithScheme(basic) answers challenges; it should not")
 	}
 	s := newTestSession(t)

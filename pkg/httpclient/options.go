@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -81,10 +82,7 @@ type ResolveEntry struct {
 // a key without a certificate, an unknown interface. Unreadable CA
 // bundles and certificates are New's errors: they are read once, there.
 func (o Options) Validate() error {
-	if o.IPv4 && o.IPv6 {
-		return errors.New("IPv4 and IPv6 cannot both be required")
-	}
-	if err := checkHTTP3Options(o); err != nil {
+	if err := o.conflict(); err != nil {
 		return err
 	}
 	if o.MaxHeaders < 0 {
@@ -120,12 +118,87 @@ func (o Options) Validate() error {
 	return nil
 }
 
-// knownCipherSuite reports whether Go implements the suite id.
-func knownCipherSuite(id uint16) bool {
+// ConflictError is an option that cannot go with others. Option and
+// With are the names of Options fields; Reason says why, when it is not
+// plain.
+type ConflictError struct {
+	Option string
+	With   []string
+	Reason string
+}
+
+func (e *ConflictError) Error() string {
+	msg := e.Option + " cannot be used with " + strings.Join(e.With, " or ")
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
+}
+
+// conflict returns the first pair of options that exclude each other.
+func (o Options) conflict() error {
+	switch {
+	case o.IPv4 && o.IPv6:
+		return &ConflictError{Option: "IPv4", With: []string{"IPv6"}}
+	case o.HTTP1 && o.HTTP2:
+		return &ConflictError{Option: "HTTP1", With: []string{"HTTP2"}}
+	case !o.HTTP3:
+		return nil
+	case o.HTTP1 || o.HTTP2:
+		return &ConflictError{Option: "HTTP3", With: []string{"HTTP1", "HTTP2"}}
+	case o.UnixSocket != "":
+		return &ConflictError{Option: "HTTP3", With: []string{"UnixSocket"}, Reason: "HTTP/3 runs over UDP, not a Unix socket"}
+	case o.TLSVersion != 0 && o.TLSVersion != tls.VersionTLS13:
+		return &ConflictError{Option: "HTTP3", With: []string{"TLSVersion"}, Reason: "HTTP/3 needs TLS 1.3 (QUIC uses nothing older)"}
+	}
+	return nil
+}
+
+// CipherSuite returns the ID of the TLS cipher suite name names, in any
+// case: its IANA name, which Go uses (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
+// or its OpenSSL name, which HTTPie and curl take
+// (ECDHE-RSA-AES128-GCM-SHA256). Insecure suites are included.
+func CipherSuite(name string) (uint16, bool) {
+	if iana, ok := opensslCipherNames[strings.ToUpper(name)]; ok {
+		name = iana
+	}
 	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
-		if cs.ID == id {
-			return true
+		if strings.EqualFold(cs.Name, name) {
+			return cs.ID, true
 		}
 	}
-	return false
+	return 0, false
+}
+
+// knownCipherSuite reports whether Go implements the suite id.
+func knownCipherSuite(id uint16) bool {
+	return slices.ContainsFunc(append(tls.CipherSuites(), tls.InsecureCipherSuites()...), func(cs *tls.CipherSuite) bool { return cs.ID == id })
+}
+
+// opensslCipherNames are the OpenSSL names of the TLS 1.2 suites Go
+// implements, the spelling HTTPie's and curl's --ciphers take, with
+// their IANA names, which Go uses.
+var opensslCipherNames = map[string]string{
+	"RC4-SHA":                       "TLS_RSA_WITH_RC4_128_SHA",
+	"DES-CBC3-SHA":                  "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"AES128-SHA":                    "TLS_RSA_WITH_AES_128_CBC_SHA",
+	"AES256-SHA":                    "TLS_RSA_WITH_AES_256_CBC_SHA",
+	"AES128-SHA256":                 "TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"AES128-GCM-SHA256":             "TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"AES256-GCM-SHA384":             "TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"ECDHE-ECDSA-RC4-SHA":           "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
+	"ECDHE-ECDSA-AES128-SHA":        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+	"ECDHE-ECDSA-AES256-SHA":        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+	"ECDHE-RSA-RC4-SHA":             "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+	"ECDHE-RSA-DES-CBC3-SHA":        "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+	"ECDHE-RSA-AES128-SHA":          "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	"ECDHE-RSA-AES256-SHA":          "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	"ECDHE-ECDSA-AES128-SHA256":     "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+	"ECDHE-RSA-AES128-SHA256":       "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+	"ECDHE-RSA-AES128-GCM-SHA256":   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	"ECDHE-ECDSA-AES128-GCM-SHA256": "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	"ECDHE-RSA-AES256-GCM-SHA384":   "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	"ECDHE-ECDSA-AES256-GCM-SHA384": "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	"ECDHE-RSA-CHACHA20-POLY1305":   "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+	"ECDHE-ECDSA-CHACHA20-POLY1305": "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
 }

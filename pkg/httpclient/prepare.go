@@ -119,14 +119,14 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 }
 
 // SchemeAuth returns the Auth that sends a user and password as scheme
-// says: NetrcBasic (or empty), NetrcDigest, or NetrcBearer, which sends
+// says: AuthBasic (or empty), AuthDigest, or AuthBearer, which sends
 // the password as the token, or the user when there is no password
 // (https://TOKEN@host), never an empty token.
 func SchemeAuth(scheme, user, password string) Auth {
 	switch scheme {
-	case NetrcDigest:
+	case AuthDigest:
 		return &digest.Auth{Username: user, Password: password}
-	case NetrcBearer:
+	case AuthBearer:
 		return &BearerAuth{Token: bearerToken(user, password)}
 	}
 	return &BasicAuth{Username: user, Password: password}
@@ -700,3 +700,21 @@ func (l *lazyFile) WriteTo(w io.Writer) (int64, error) {
 	}
 	return n, err
 }
+
+// HasScheme reports whether s starts with a URL scheme and "://": a
+// letter, then letters, digits, '+', '-' or '.' (RFC 3986 §3.1).
+func HasScheme(s string) bool {
+	scheme, _, ok := strings.Cut(s, "://")
+	if !ok || scheme == "" || !isLetter(scheme[0]) {
+		return false
+	}
+	for i := 1; i < len(scheme); i++ {
+		c := scheme[i]
+		if !isLetter(c) && !('0' <= c && c <= '9') && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -202,7 +202,7 @@ func TestPrepareURLCredentialsAsBearer(t *testing.T) {
 	}
 	for _, tc := range tests {
 		s, _ := New(Options{})
-		s.CredentialScheme = NetrcBearer
+		s.CredentialScheme = AuthBearer
 		p, err := s.Prepare(&Request{URL: tc.url})
 		if err != nil {
 			t.Fatal(err)
@@ -587,6 +587,19 @@ func TestUnixSocketURL(t *testing.T) {
 		}
 		if err != nil && !errors.Is(err, ErrInvalidURL) {
 			t.Errorf("UnixSocketURL(%q) error %v is not ErrInvalidURL", tc.in, err)
+		}
+	}
+}
+
+func TestHasScheme(t *testing.T) {
+	t.Parallel()
+	tests := map[string]bool{
+		"http://x": true, "HTTPS://x": true, "svn+ssh://x": true, "a.b-c://x": true,
+		"1http://x": false, "://x": false, "example.org": false, "a/b://x": false, "x:1/y": false,
+	}
+	for in, want := range tests {
+		if got := HasScheme(in); got != want {
+			t.Errorf("HasScheme(%q) = %v, want %v", in, got, want)
 		}
 	}
 }

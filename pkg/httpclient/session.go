@@ -62,7 +62,7 @@ type Session struct {
 	IgnoreNetrc bool
 	// CredentialScheme is how credentials that carry no scheme of their
 	// own are sent, those of a URL's user info and of a netrc file:
-	// NetrcBasic (when empty), NetrcDigest, or NetrcBearer (the password
+	// AuthBasic (when empty), AuthDigest, or AuthBearer (the password
 	// as the token).
 	CredentialScheme string
 	// HostHelpers are credential helpers by host ("host" or

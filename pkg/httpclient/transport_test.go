@@ -376,7 +376,7 @@ func TestOptionsValidate(t *testing.T) {
 		{name: "empty cipher list", opts: Options{CipherSuites: []uint16{}}, want: "empty"},
 		{name: "bad proxy", opts: Options{Proxies: map[string]string{"http": "ftp://x"}}, want: "unsupported scheme"},
 		{name: "resolve entry without address", opts: Options{Resolve: []ResolveEntry{{Host: "x", Port: 80}}}, want: "want a host, a port and an address"},
-		{name: "both families", opts: Options{IPv4: true, IPv6: true}, want: "cannot both"},
+		{name: "both families", opts: Options{IPv4: true, IPv6: true}, want: "IPv4 cannot be used with IPv6"},
 		{name: "unknown interface", opts: Options{Interface: "nosuchif0"}, want: `interface "nosuchif0"`},
 	}
 	for _, tc := range tests {

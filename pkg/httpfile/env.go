@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 )
 
 // Environment files read for a request file: beside it, else in the
@@ -186,7 +188,7 @@ func flatten(nested map[string]string, prefix string, val any) {
 func readEnvFile(path string) (map[string]map[string]any, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("environment file %s: %w", path, pathProblem(err))
+		return nil, fmt.Errorf("environment file %s: %w", path, httpclient.Reason(err))
 	}
 	var top map[string]any
 	d := json.NewDecoder(bytes.NewReader(stripJSONC(trimBOM(data))))

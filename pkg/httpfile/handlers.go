@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpfile/script"
 )
 
@@ -276,7 +277,7 @@ func (r *Runner) scriptCode(f *File, s *Script) (script.Code, error) {
 	}
 	src, err := read(path)
 	if err != nil {
-		return script.Code{}, errorf(s.Pos, "script file %s: %v", path, pathProblem(err))
+		return script.Code{}, errorf(s.Pos, "script file %s: %v", path, httpclient.Reason(err))
 	}
 	return script.Code{Source: string(src), File: path, Line: 1, Col: 1}, nil
 }

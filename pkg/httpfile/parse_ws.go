@@ -150,7 +150,7 @@ func (r *Runner) readMessageFile(f *File, req *Request, vars *Vars, m WSStep) ([
 	}
 	data, err := read(path)
 	if err != nil {
-		return nil, errorf(m.Pos, "message file %s: %v", path, pathProblem(err))
+		return nil, errorf(m.Pos, "message file %s: %v", path, httpclient.Reason(err))
 	}
 	return data, nil
 }

@@ -10,7 +10,7 @@ import (
 // it: a password in it is replaced by xxxxx, also in a URL written
 // without a scheme (`user:pass@host/path`, which is sent as http://).
 func redactURL(raw string) string {
-	if hasScheme(raw) || !strings.Contains(raw, "@") {
+	if httpclient.HasScheme(raw) || !strings.Contains(raw, "@") {
 		return httpclient.RedactURL(raw)
 	}
 	const scheme = "http://"

@@ -252,7 +252,7 @@ func (r *Runner) dotenv(f *File) func() (map[string]string, error) {
 			var data []byte
 			path := filepath.Join(filepath.Dir(f.Path), ".env")
 			if data, err = read(path); err != nil {
-				err = fmt.Errorf("%s: %v", path, pathProblem(err))
+				err = fmt.Errorf("%s: %v", path, httpclient.Reason(err))
 			} else {
 				vars = readDotenv(data)
 			}
@@ -510,7 +510,7 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (built *httpclient.Req
 				}
 				fb, err := httpclient.FileBody(path)
 				if err != nil {
-					return nil, nil, errorf(part.Pos, "body file %s: %v", path, pathProblem(err))
+					return nil, nil, errorf(part.Pos, "body file %s: %v", path, httpclient.Reason(err))
 				}
 				if b.Len() > 0 {
 					pieces = append(pieces, bodyPiece{data: bytes.Clone(b.Bytes())})
@@ -541,7 +541,7 @@ func (r *Runner) build(f *File, req *Request, vars *Vars) (built *httpclient.Req
 		}
 		b, err := httpclient.FileBody(path)
 		if err != nil {
-			return nil, nil, errorf(req.BodyPos, "body file %s: %v", path, pathProblem(err))
+			return nil, nil, errorf(req.BodyPos, "body file %s: %v", path, httpclient.Reason(err))
 		}
 		hreq.Body = b
 		sent.BodyFile = path
@@ -605,7 +605,7 @@ func (r *Runner) url(req *Request, vars *Vars) (full string, fromHost bool, err 
 		if full, err = r.ResolveURL(rawURL); err != nil {
 			return "", false, errorf(req.URLPos, "%v", err)
 		}
-	case !hasScheme(rawURL):
+	case !httpclient.HasScheme(rawURL):
 		full = "http://" + rawURL
 	}
 	check := full
@@ -613,11 +613,7 @@ func (r *Runner) url(req *Request, vars *Vars) (full string, fromHost bool, err 
 		check = httpclient.WebSocketURL(full)
 	}
 	if _, err := httpclient.PrepareURL(check); err != nil {
-		var re *httpclient.RequestError
-		if errors.As(err, &re) && re.Err != nil {
-			err = re.Err
-		}
-		return "", false, errorf(req.URLPos, "invalid URL %q: %v", httpclient.RedactURL(rawURL), err)
+		return "", false, errorf(req.URLPos, "invalid URL %q: %v", httpclient.RedactURL(rawURL), httpclient.Reason(err))
 	}
 	return full, fromHost, nil
 }
@@ -872,7 +868,7 @@ func (r *Runner) readBodyFile(f *File, req *Request, vars *Vars, name string, su
 	}
 	data, err := read(path)
 	if err != nil {
-		return nil, errorf(at, "body file %s: %v", path, pathProblem(err))
+		return nil, errorf(at, "body file %s: %v", path, httpclient.Reason(err))
 	}
 	if !subst {
 		return data, nil
@@ -882,16 +878,6 @@ func (r *Runner) readBodyFile(f *File, req *Request, vars *Vars, name string, su
 		return nil, err
 	}
 	return []byte(body), nil
-}
-
-// pathProblem is a file error without the path the message already
-// names.
-func pathProblem(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // Select returns the requests a run limited to one request runs: the
@@ -957,7 +943,7 @@ func WriteReportFile(path, format string, outcomes []*FileOutcome) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("report %s: %w", path, pathProblem(err))
+		return fmt.Errorf("report %s: %w", path, httpclient.Reason(err))
 	}
 	err = write(tmp, outcomes)
 	if cerr := tmp.Close(); err == nil {
@@ -968,7 +954,7 @@ func WriteReportFile(path, format string, outcomes []*FileOutcome) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("report %s: %w", path, pathProblem(err))
+		return fmt.Errorf("report %s: %w", path, httpclient.Reason(err))
 	}
 	return nil
 }
@@ -977,23 +963,9 @@ func WriteReportFile(path, format string, outcomes []*FileOutcome) error {
 // its parents, as ijhttp's --report DIR does.
 func MakeReportDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("report directory %s: %w", dir, pathProblem(err))
+		return fmt.Errorf("report directory %s: %w", dir, httpclient.Reason(err))
 	}
 	return nil
-}
-
-// hasScheme reports whether a URL starts with a scheme, as http:// does.
-func hasScheme(u string) bool {
-	i := strings.Index(u, "://")
-	if i <= 0 {
-		return false
-	}
-	for _, c := range u[:i] {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // lineEnds makes the line ends of text (LF, as parsed) nl.

@@ -257,7 +257,7 @@ func (v *Vars) response(req *Request, name, path string, at Pos) (string, error)
 			}
 			data, err := read(resp.Sent.BodyFile)
 			if err != nil {
-				return "", errorf(at, "body file %s: %v", resp.Sent.BodyFile, pathProblem(err))
+				return "", errorf(at, "body file %s: %v", resp.Sent.BodyFile, httpclient.Reason(err))
 			}
 			body = data
 		}

@@ -3,7 +3,6 @@ package sessionfile
 import (
 	"errors"
 	"fmt"
-	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 	"maps"
 	"net/http"
 	"reflect"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
@@ -215,14 +216,12 @@ func (s *Session) Answer(args []string, host string) *httpclient.HelperAnswer {
 
 // httpAuth builds the stored credentials' Auth.
 func (a *Auth) httpAuth() (httpclient.Auth, error) {
-	switch strings.ToLower(a.Type) {
-	case "basic", "":
-		return &httpclient.BasicAuth{Username: a.Username, Password: a.Password}, nil
-	case "digest":
-		return &digest.Auth{Username: a.Username, Password: a.Password}, nil
-	case "bearer":
-		return &httpclient.BearerAuth{Token: a.Token}, nil
-	case "oauth2":
+	switch t := strings.ToLower(a.Type); t {
+	case httpclient.AuthBasic, "", httpclient.AuthDigest:
+		return httpclient.SchemeAuth(t, a.Username, a.Password), nil
+	case httpclient.AuthBearer:
+		return httpclient.SchemeAuth(t, a.Token, ""), nil
+	case httpclient.AuthOAuth2:
 		o := &httpclient.OAuth2Auth{TokenURL: a.TokenURL, ClientID: a.Username, ClientSecret: a.Password, Scopes: strings.Fields(a.Scope)}
 		if a.Token != "" || a.RefreshToken != "" {
 			o.Token = &httpclient.OAuth2Token{AccessToken: a.Token, RefreshToken: a.RefreshToken}
@@ -231,7 +230,7 @@ func (a *Auth) httpAuth() (httpclient.Auth, error) {
 			}
 		}
 		return o, nil
-	case "aws-sigv4":
+	case httpclient.AuthSigV4:
 		return &httpclient.SigV4Auth{AccessKeyID: a.Username, SecretAccessKey: a.Password, SessionToken: a.Token, Region: a.Region, Service: a.Service}, nil
 	}
 	return nil, errors.New("unknown auth type " + strconv.Quote(a.Type))
@@ -242,13 +241,13 @@ func (a *Auth) httpAuth() (httpclient.Auth, error) {
 func StoredAuth(a httpclient.Auth) (*Auth, bool) {
 	switch a := a.(type) {
 	case *httpclient.BasicAuth:
-		return &Auth{Type: "basic", Username: a.Username, Password: a.Password}, true
+		return &Auth{Type: httpclient.AuthBasic, Username: a.Username, Password: a.Password}, true
 	case *digest.Auth:
-		return &Auth{Type: "digest", Username: a.Username, Password: a.Password}, true
+		return &Auth{Type: httpclient.AuthDigest, Username: a.Username, Password: a.Password}, true
 	case *httpclient.BearerAuth:
-		return &Auth{Type: "bearer", Token: a.Token}, true
+		return &Auth{Type: httpclient.AuthBearer, Token: a.Token}, true
 	case *httpclient.OAuth2Auth:
-		s := &Auth{Type: "oauth2", Username: a.ClientID, Password: a.ClientSecret, TokenURL: a.TokenURL, Scope: strings.Join(a.Scopes, " ")}
+		s := &Auth{Type: httpclient.AuthOAuth2, Username: a.ClientID, Password: a.ClientSecret, TokenURL: a.TokenURL, Scope: strings.Join(a.Scopes, " ")}
 		if t := a.CurrentToken(); t != nil {
 			s.Token, s.RefreshToken = t.AccessToken, t.RefreshToken
 			if !t.Expiry.IsZero() {
@@ -257,7 +256,7 @@ func StoredAuth(a httpclient.Auth) (*Auth, bool) {
 		}
 		return s, true
 	case *httpclient.SigV4Auth:
-		return &Auth{Type: "aws-sigv4", Username: a.AccessKeyID, Password: a.SecretAccessKey, Token: a.SessionToken, Region: a.Region, Service: a.Service}, true
+		return &Auth{Type: httpclient.AuthSigV4, Username: a.AccessKeyID, Password: a.SecretAccessKey, Token: a.SessionToken, Region: a.Region, Service: a.Service}, true
 	}
 	return nil, false
 }
