@@ -45,6 +45,9 @@ var (
 	ErrChunkedEncoding = errors.New("ChunkedEncodingError")
 	// ErrInvalidBody: the request body cannot be built or replayed.
 	ErrInvalidBody = errors.New("InvalidBody")
+	// ErrJSONDecode: Response.JSON found a body that is not one JSON
+	// value: empty, broken, or followed by more (JSONDecodeError).
+	ErrJSONDecode = errors.New("JSONDecodeError")
 )
 
 // parents lists, for each kind, the kinds it specialises; Is walks it so

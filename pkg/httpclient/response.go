@@ -3,6 +3,7 @@ package httpclient
 import (
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -135,13 +136,35 @@ func (r *Response) Text() (string, error) {
 	return charset.Decode(b, r.Encoding)
 }
 
-// JSON decodes the whole body into v.
+// JSON decodes the body, which must hold exactly one JSON value, into v,
+// and closes it. An empty or broken body, or one with more after the
+// value, is an ErrJSONDecode error (Requests' JSONDecodeError, a
+// RequestException); an error reading the body keeps its own kind.
 func (r *Response) JSON(v any) error {
 	defer r.Body.Close()
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		return fmt.Errorf("decode json body: %w", err)
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
+	var why error
+	switch {
+	case err == io.EOF:
+		why = errors.New("the body is empty, not JSON")
+	case err != nil:
+		why = fmt.Errorf("the body is not JSON: %w", err)
+	default:
+		if _, err = dec.Token(); err == io.EOF {
+			return nil
+		}
+		why = errors.New("the body holds more than one JSON value")
 	}
-	return nil
+	var re *RequestError
+	if errors.As(err, &re) {
+		return err // reading the body failed
+	}
+	u := ""
+	if r.URL != nil {
+		u = r.URL.String()
+	}
+	return newError(ErrJSONDecode, u, why)
 }
 
 // Close closes the body.

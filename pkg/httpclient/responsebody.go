@@ -213,6 +213,8 @@ func (r *shortBodyReader) Read(p []byte) (int, error) {
 			err = r.timeoutError()
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			err = newError(ErrChunkedEncoding, r.url, fmt.Errorf("connection closed before the whole body arrived: %w", err))
+		case badChunking(err):
+			err = newError(ErrChunkedEncoding, r.url, &transportFailure{msg: "the body's chunked framing is broken: " + err.Error(), err: err})
 		default:
 			// A connection reset or a stream the server ended mid-body
 			// is a broken body, as Requests' ChunkedEncodingError
@@ -223,6 +225,20 @@ func (r *shortBodyReader) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// badChunking reports whether err is net/http's complaint about a
+// chunked body's framing (a chunk size that is not hex, a line without
+// CRLF, data past a chunk). Its errors are unexported, so they are known
+// by their text.
+func badChunking(err error) bool {
+	switch err.Error() {
+	case "malformed chunked encoding", "invalid byte in chunk length", "http chunk length too large",
+		"empty hex number for chunk length", "chunked line ends with bare LF", "invalid CR in chunked line",
+		"chunked encoding contains too much non-data", "header line too long":
+		return true
+	}
+	return false
 }
 
 // expire runs when a Read waited longer than the read timeout; closing the

@@ -1,10 +1,12 @@
 package httpclient
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -346,5 +348,73 @@ func TestResponseHasBody(t *testing.T) {
 		if got := ResponseHasBody(method); got != want {
 			t.Errorf("ResponseHasBody(%q) = %v, want %v", method, got, want)
 		}
+	}
+}
+
+// TestResponseJSONErrors: a body that is not one JSON value is a
+// JSONDecodeError under RequestException, as in Requests.
+func TestResponseJSONErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+		wantErr    bool
+	}{
+		{"object", `{"a": 1}`, false},
+		{"value and spaces", " [1, 2] \n", false},
+		{"empty", "", true},
+		{"broken", `{"a": `, true},
+		{"not JSON", "<html>", true},
+		{"two values", `{"a": 1} {"b": 2}`, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := &Response{Body: io.NopCloser(strings.NewReader(tc.body))}
+			var v any
+			err := r.JSON(&v)
+			if !tc.wantErr {
+				if err != nil {
+					t.Errorf("JSON(%q) = %v, want nil", tc.body, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrJSONDecode) || !errors.Is(err, ErrRequest) {
+				t.Errorf("JSON(%q) = %v, want an ErrJSONDecode under ErrRequest", tc.body, err)
+			}
+		})
+	}
+}
+
+// TestBadChunkFraming: a chunked body whose framing breaks is a
+// ChunkedEncodingError, as a body cut short is.
+func TestBadChunkFraming(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				bufio.NewReader(c).ReadString('\n') // the request line is enough
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nmore\r\n0\r\n\r\n")
+			}()
+		}
+	}()
+	s := newTestSession(t)
+	resp, err := s.Do(context.Background(), &Request{URL: "http://" + l.Addr().String() + "/"}, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Close()
+	_, err = io.ReadAll(resp.Body)
+	if !errors.Is(err, ErrChunkedEncoding) {
+		t.Errorf("reading a body with a bad chunk size: %v, want ErrChunkedEncoding", err)
 	}
 }

@@ -27,7 +27,8 @@ func (s *Session) sendOnce(ctx context.Context, p *PreparedRequest) (*Response, 
 		return nil, err
 	}
 	ca, ok := p.Auth.(ChallengeAuth)
-	for round := 0; ok && round < maxChallengeRounds; round++ {
+	// A response a hook made up answers no challenge.
+	for round := 0; ok && resp.raw != nil && round < maxChallengeRounds; round++ {
 		retry, err := ca.Challenge(resp.raw)
 		if err != nil {
 			resp.Close()
@@ -198,9 +199,23 @@ func (s *Session) roundTrip(ctx context.Context, p *PreparedRequest) (*Response,
 	resp.Body = body
 	resp.Encoding = charset.FromHeader(raw.Header)
 	for _, h := range s.Hooks {
-		if err := h(resp); err != nil {
+		next, err := h(resp)
+		if err != nil {
 			resp.Close()
 			return nil, err
+		}
+		if next != nil && next != resp {
+			// A replacement answers the same request.
+			if next.Request == nil {
+				next.Request = resp.Request
+			}
+			if next.URL == nil {
+				next.URL = resp.URL
+			}
+			if next.Body == nil {
+				next.Body = http.NoBody
+			}
+			resp = next
 		}
 	}
 	return resp, nil

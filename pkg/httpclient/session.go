@@ -78,8 +78,12 @@ type Session struct {
 	// that does not parse; each once per version of the file.
 	OnEnvError func(error)
 	// Hooks are called with every response (redirect hops included), in
-	// order, before Send returns it: Requests' response hooks.
-	Hooks []func(*Response) error
+	// order, before Send returns it: Requests' response hooks. As there,
+	// a hook may return a replacement, which the next hook and the
+	// caller get instead (nil keeps the response it was given; a hook
+	// that replaces it closes it when done with its body). An error
+	// ends the Send.
+	Hooks []func(*Response) (*Response, error)
 	// Retry says when a failed exchange is sent again; the zero value
 	// never retries. SendOptions.Retry replaces it for one call.
 	Retry RetryPolicy

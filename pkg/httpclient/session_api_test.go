@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,9 +33,9 @@ func TestSessionAPI(t *testing.T) {
 	}
 	defer s.Close()
 	var hooked []int
-	s.Hooks = append(s.Hooks, func(r *Response) error {
+	s.Hooks = append(s.Hooks, func(r *Response) (*Response, error) {
 		hooked = append(hooked, r.StatusCode)
-		return nil
+		return nil, nil
 	})
 
 	// A redirect chain: every hop goes through the hooks and into History.
@@ -103,7 +104,7 @@ func TestSessionAPI(t *testing.T) {
 	}
 
 	// A hook that fails makes Send fail.
-	s.Hooks = []func(*Response) error{func(*Response) error { return errors.New("hook says no") }}
+	s.Hooks = []func(*Response) (*Response, error){func(*Response) (*Response, error) { return nil, errors.New("hook says no") }}
 	if _, err := s.Do(ctx, &Request{URL: srv.URL + "/get"}, SendOptions{NoRedirects: true}); err == nil || !strings.Contains(err.Error(), "hook says no") {
 		t.Errorf("failing hook: err = %v", err)
 	}
@@ -225,5 +226,38 @@ func TestBodilessMethodsSendZeroLength(t *testing.T) {
 		if has := slices.Equal(sent, []string{"0"}); has != tc.want {
 			t.Errorf("%s: server got Content-Length %q, want it = %v", tc.method, sent, tc.want)
 		}
+	}
+}
+
+// TestHookReplacesResponse: a hook that returns a response replaces the
+// one it was given, as a Requests hook's return value does.
+func TestHookReplacesResponse(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "down")
+	}))
+	t.Cleanup(srv.Close)
+	var s Session
+	s.Hooks = []func(*Response) (*Response, error){
+		func(r *Response) (*Response, error) {
+			if r.StatusCode != http.StatusServiceUnavailable {
+				return nil, nil
+			}
+			r.Close()
+			return &Response{StatusCode: http.StatusOK, Reason: "OK", Header: http.Header{}, Body: io.NopCloser(strings.NewReader("from cache"))}, nil
+		},
+		func(r *Response) (*Response, error) {
+			r.Header.Set("X-Seen", strconv.Itoa(r.StatusCode))
+			return r, nil
+		},
+	}
+	resp, err := s.Do(context.Background(), &Request{URL: srv.URL}, SendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := resp.Text()
+	if resp.StatusCode != 200 || body != "from cache" || resp.Header.Get("X-Seen") != "200" || resp.Request == nil {
+		t.Errorf("replaced response: %d %q, X-Seen %q, request %v; want the hook's 200 seen by the next hook", resp.StatusCode, body, resp.Header.Get("X-Seen"), resp.Request)
 	}
 }
