@@ -32,9 +32,9 @@ func (f *formatFlags) register(fs *pflag.FlagSet) {
 	fs.VarPF(&formatShortcut{specs: &f.specs, spec: unsortedSpec}, "unsorted", "", "keep headers and JSON keys in the server's order, the default (--format-options "+unsortedSpec+")").NoOptDefVal = "true"
 }
 
-// apply sets o from the flags, in the order given, over what --indent
+// setRender sets o from the flags, in the order given, over what --indent
 // and --sort-keys already set.
-func (f *formatFlags) apply(o *render.Options) error {
+func (f *formatFlags) setRender(o *render.Options) error {
 	for _, spec := range f.specs {
 		if err := applyFormatOptions(o, spec); err != nil {
 			return usageErrorf("invalid --format-options %q: %v", spec, err)

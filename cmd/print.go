@@ -150,7 +150,7 @@ func setOutput(env *requestEnv) error {
 		Terminal:  tty,
 		Unescape:  pretty == "all" || pretty == "format",
 	}
-	if err := o.Format.apply(&env.Render); err != nil {
+	if err := o.Format.setRender(&env.Render); err != nil {
 		return err
 	}
 	// --jq decodes the body its own way (see jqReader).
