@@ -99,6 +99,12 @@ type Runner struct {
 // cannot be read, before any request is sent, or when ctx ends. A
 // request whose block could not be read (Request.Err) is an outcome with
 // that error; the others run.
+//
+// The requests run on a goroutine of their own, which calls the hooks
+// (Send, OnFile, OnOutcome) one at a time. When a script cannot be
+// stopped (script.ErrRunaway), Run returns at once with the outcomes so
+// far, the request under way failed with that error, and leaves that
+// goroutine to the script: a caller should exit soon after.
 func (r *Runner) Run(ctx context.Context, files []*File) ([]*FileOutcome, error) {
 	envs := make([]*Environment, len(files))
 	for i, f := range files {

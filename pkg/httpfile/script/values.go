@@ -14,7 +14,9 @@ import (
 
 // body is response.body: the body parsed when its Content-Type names
 // JSON (as JetBrains' client decides), else its text. A body that does
-// not parse is its text too.
+// not parse is its text too. (A response of messages, a WebSocket's or
+// an event stream's, is where JetBrains' TextStreamResponse would go: an
+// object with onEachMessage and onEachLine over Response's messages.)
 func (e *Engine) body(r *Response) goja.Value {
 	if r.Items != nil {
 		return e.stream(r.Items)
