@@ -343,6 +343,7 @@ func printExchange(ctx context.Context, env *requestEnv, resp *httpclient.Respon
 	// and the output refuses what is left.
 	out := outputUntil(ctx, env.IO.Out)
 	env.Render.Done = ctx.Done()
+	env.Render.Warn = func(msg string) { env.Warn("%s", msg) }
 	sep := sepAfterRequest
 	if env.Opts.Redirect.All {
 		// Intermediate exchanges print as --history-print says (HTTPie's

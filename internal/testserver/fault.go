@@ -43,7 +43,7 @@ import (
 //	/sigv4/...        checks an AWS Signature Version 4
 //	/hostile/longname /hostile/name /hostile/deepjson /hostile/control
 //	/hostile/slowtext /hostile/reason /hostile/bigheaders  a server attacking its client (fault_hostile.go)
-//	/hostile/highlight  bodies that cost far more time or memory than their size (fault_budget.go)
+//	/hostile/highlight /hostile/json /hostile/xml /hostile/keys  bodies that cost far more time or memory than their size (fault_budget.go)
 //	/oauth2/token     OAuth 2 token endpoint (client credentials, refresh)
 //	/oauth2/resource  accepts the bearer tokens /oauth2/token issued
 //	/ws/...           WebSockets: echo, info, broadcast, send, pings, pinger and hostile ones (fault_ws.go)
@@ -126,6 +126,9 @@ func NewFault(fallback http.Handler) *Fault {
 		{"/hostile/slowtext", handleHostileSlowText},
 		{"/hostile/reason", handleHostileReason},
 		{"/hostile/highlight", handleHostileHighlight},
+		{"/hostile/json", handleHostileJSON},
+		{"/hostile/xml", handleHostileXML},
+		{"/hostile/keys", handleHostileKeys},
 		{"/oauth2/token", f.oauth2.handleToken},
 		{"/oauth2/resource", f.oauth2.handleResource},
 	}

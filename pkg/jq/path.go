@@ -106,6 +106,18 @@ func indexStep(ix *gojq.Index) (pathStep, bool) {
 				return pathStep{}, false
 			}
 			return pathStep{index: n, isIndex: true}, true
+		case gojq.TermTypeUnary:
+			// -N counts from the end: the last N elements are kept as
+			// text while the array streams past.
+			u := q.Term.Unary
+			if u.Op != gojq.OpSub || u.Term == nil || u.Term.Type != gojq.TermTypeNumber || len(u.Term.SuffixList) > 0 {
+				return pathStep{}, false
+			}
+			n, err := strconv.Atoi(u.Term.Number)
+			if err != nil || n <= 0 || n > maxFromEnd {
+				return pathStep{}, false
+			}
+			return pathStep{index: -n, isIndex: true}, true
 		}
 	}
 	return pathStep{}, false
@@ -255,6 +267,10 @@ func (q *Query) RunDecoder(ctx context.Context, d *Decoder) iter.Seq2[any, error
 	}
 }
 
+// maxFromEnd bounds N in .[-N] followed as text: the last N elements are
+// kept while the array streams past.
+const maxFromEnd = 1000
+
 // An iterated array is decoded in batches of at most maxBatch elements
 // or about batchMemory bytes of decoded values.
 const (
@@ -368,6 +384,30 @@ func (d *Decoder) descend(steps []pathStep, k int, found func(v any, k int) erro
 			return sub.descend(steps, k+1, found)
 		}
 		return found(v, reached)
+	case kind == '[' && s.isIndex && s.index < 0:
+		if _, err := d.dec.ReadToken(); err != nil {
+			return err
+		}
+		var tail [][]byte
+		for d.dec.PeekKind() != ']' {
+			raw, err := d.dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			if len(tail) == -s.index {
+				tail = append(tail[:0], tail[1:]...)
+			}
+			tail = append(tail, bytes.Clone(raw))
+		}
+		if _, err := d.dec.ReadToken(); err != nil {
+			return err
+		}
+		if len(tail) < -s.index {
+			return found(nil, k+1) // out of range: null, as in jq
+		}
+		sub := NewDecoder(bytes.NewReader(tail[0]))
+		sub.MaxHeld, sub.LimitMemory, sub.keys = d.MaxHeld, d.LimitMemory, d.keys
+		return sub.descend(steps, k+1, found)
 	case kind == '[' && s.isIndex:
 		if _, err := d.dec.ReadToken(); err != nil {
 			return err

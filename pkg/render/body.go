@@ -48,7 +48,7 @@ const (
 //     definitions (longer ones are written uncoloured as they stream), so
 //     is the content of script and style elements in HTML bodies of up to
 //     1 MiB (see htmlBody), and URL-encoded forms are coloured as they
-//     stream. Highlighting a body stops after half a second, or when
+//     stream. Highlighting a body stops after 0.4 s, or when
 //     o.Done closes, and the rest is written uncoloured (see ruleLexer).
 //   - With o.Terminal and o.Format or o.Color, the output ends with a
 //     newline.

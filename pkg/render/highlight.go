@@ -19,9 +19,9 @@ const highlightLimit = 1 << 20
 // highlightBudget is the time highlighting one body may take. The
 // lexers' regular expressions backtrack, so some texts cost far more
 // than their length; past the budget the rest of the body is written
-// uncoloured, which bounds the time any body takes (a 1 MiB body is
-// lexed at a few MB/s, so an ordinary one fits).
-const highlightBudget = 500 * time.Millisecond
+// uncoloured, which bounds the time any body takes. Ordinary text lexes
+// at one to a few MB/s, so most bodies are coloured whole.
+const highlightBudget = 400 * time.Millisecond
 
 // newBudget starts the time budget of one body.
 func newBudget(o Options) *budget {

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -38,6 +39,17 @@ const maxJSONDepth = 1 << 20
 // nested in it into its parent, so without a bound a document nested N
 // deep costs O(N²): 2,000 levels took 7 s, 9,999 over a minute.
 const maxSortDepth = 32
+
+// sortBudget bounds what --sort-keys holds to sort: the members of the
+// objects being collected, counted as their formatted text plus a little
+// per member. When it would pass, every object being collected is
+// printed in the server's order from there on, with a warning; objects
+// that start later are sorted again if they fit. A 100 MB object of 5
+// million keys held 928 MB.
+const sortBudget = 16 << 20
+
+// sortMemberSize is what a member's entry costs --sort-keys.
+const sortMemberSize = int(unsafe.Sizeof(sortMember{}))
 
 // maxIndentDepth is the deepest level that indents further: below it,
 // lines keep its indentation. Without it a run of N brackets becomes
@@ -105,11 +117,17 @@ type jsonFormatter struct {
 	objs   []*sortFrame // objects being collected for sorting
 	frames []*sortFrame // spent frames, for reuse
 	bufs   [][]byte     // spent member buffers, for reuse
+	// held is what the objects being collected hold (see sortBudget).
+	held int
+	// warn, when not nil, is told once that an object was too large to
+	// sort (Options.Warn).
+	warn func(string)
 }
 
 // sortFrame collects the members of one object until it closes.
 type sortFrame struct {
 	depth   int
+	held    int // what this frame adds to jsonFormatter.held
 	members []sortMember
 	keys    []byte // the members' unquoted keys, end to end
 	cur     []byte // output of the member being read
@@ -145,6 +163,7 @@ func newJSONFormatter(w io.Writer, r io.Reader, o Options, pretty bool) *jsonFor
 		unescape: pretty && o.Unescape,
 		safe:     o.Terminal,
 		special:  &jsonStrSpecial,
+		warn:     o.Warn,
 	}
 	if f.safe {
 		f.special = &jsonStrSpecialTTY
@@ -244,6 +263,50 @@ func (f *jsonFormatter) ensure(n int) bool {
 // being sorted.
 func (f *jsonFormatter) emit(b []byte) {
 	*f.sink = append(*f.sink, b...)
+	if f.sink != &f.out {
+		f.objs[len(f.objs)-1].held += len(b)
+		if f.held += len(b); f.held > sortBudget {
+			f.giveUpSorting()
+		}
+	}
+}
+
+// giveUpSorting prints the objects being collected as they came, when
+// sorting them would hold more than sortBudget: what they hold so far,
+// and from now on what follows as it streams. Everything being collected
+// is in the middle of a member (emit only collects then), so the output
+// goes on from there as if the objects had never been held.
+func (f *jsonFormatter) giveUpSorting() {
+	if f.warn != nil {
+		f.warn(fmt.Sprintf("--sort-keys: an object too large to sort within %d MiB is printed with its keys in the server's order", sortBudget>>20))
+		f.warn = nil
+	}
+	objs := f.objs
+	f.objs, f.held = nil, 0
+	f.setSink()
+	for _, fr := range objs {
+		f.emit(f.lbrace)
+		for i, m := range fr.members {
+			if i > 0 {
+				f.emit(f.comma)
+			}
+			f.newline(fr.depth)
+			f.emit(m.data)
+			fr.members[i].data = nil
+			if len(f.out) >= jsonWriteSize {
+				f.flush()
+			}
+		}
+		if len(fr.members) > 0 {
+			f.emit(f.comma)
+		}
+		f.newline(fr.depth)
+		f.emit(fr.cur)
+		f.flush()
+		clear(fr.members)
+		fr.members, fr.keys, fr.cur, fr.held, fr.inside = fr.members[:0], fr.keys[:0], nil, 0, false
+		f.frames = append(f.frames, fr)
+	}
 }
 
 // flush writes out the output buffered so far.
@@ -578,6 +641,13 @@ func (f *jsonFormatter) endMember() {
 	m.keyEnd = len(fr.keys)
 	fr.members = append(fr.members, m)
 	fr.cur, fr.inside = nil, false
+	// Counted, not checked: between members there is nowhere to stop
+	// sorting cleanly; the next member's first byte checks. The member's
+	// text was counted as it came; its buffer's spare room, its key and
+	// its share of the members' array (which doubles as it grows) too.
+	cost := 2*sortMemberSize + cap(m.data) - len(m.data) + m.keyEnd - m.keyStart
+	fr.held += cost
+	f.held += cost
 }
 
 // quotedLen returns the length of the JSON string at the start of b,
@@ -600,6 +670,7 @@ func (f *jsonFormatter) closeSorted() {
 	fr := f.objs[len(f.objs)-1]
 	f.objs = f.objs[:len(f.objs)-1]
 	f.stack = f.stack[:len(f.stack)-1]
+	f.held -= fr.held // what it holds moves to its parent, or out
 	f.setSink()
 	slices.SortStableFunc(fr.members, func(a, b sortMember) int {
 		return bytes.Compare(fr.keys[a.keyStart:a.keyEnd], fr.keys[b.keyStart:b.keyEnd])
@@ -618,7 +689,7 @@ func (f *jsonFormatter) closeSorted() {
 	f.newline(fr.depth - 1)
 	f.emit(f.rbrace)
 	clear(fr.members) // a spent frame must not keep its members' output alive
-	fr.members, fr.keys, fr.cur = fr.members[:0], fr.keys[:0], nil
+	fr.members, fr.keys, fr.cur, fr.held = fr.members[:0], fr.keys[:0], nil, 0
 	f.frames = append(f.frames, fr)
 }
 
@@ -626,7 +697,7 @@ func (f *jsonFormatter) closeSorted() {
 // caller falling back to raw output after an error loses nothing.
 func (f *jsonFormatter) salvage() {
 	objs := f.objs
-	f.objs = nil
+	f.objs, f.held = nil, 0
 	f.setSink()
 	for _, fr := range objs {
 		f.emit(f.lbrace)

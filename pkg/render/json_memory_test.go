@@ -2,8 +2,10 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,4 +132,112 @@ func TestBodyDeepXMLStreams(t *testing.T) {
 			t.Errorf("Body(9,999-deep XML, %+v): largest write %d, total %d bytes; want writes of at most %d and 60 KB to 20 MB in all", o, w.max, w.total, limit)
 		}
 	}
+}
+
+// TestBodyUnclosedXMLBounded: XML that opens elements without end is
+// followed to maxXMLDepth, with 8 bytes per open element, and written raw
+// beyond: 2 million unclosed <a> held 64 MiB of names before. (Not
+// parallel: it samples the heap.)
+func TestBodyUnclosedXMLBounded(t *testing.T) {
+	in := strings.Repeat("<a>", 2<<20)
+	runtime.GC()
+	var h heapWriter
+	var out countingWriter
+	if err := Body(io.MultiWriter(&h, &out), strings.NewReader(in), "application/xml", Options{Format: true}); err != nil {
+		t.Fatal(err)
+	}
+	if h.max > 32<<20 {
+		t.Errorf("Body(2M unclosed <a>): the heap held %d MiB while writing, want well under 32", h.max>>20)
+	}
+	if out.n < int64(len(in)) {
+		t.Errorf("Body(2M unclosed <a>) wrote %d bytes, want all %d of them at least", out.n, len(in))
+	}
+}
+
+// countingWriter counts what it discards.
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
+}
+
+// keysReader generates {"k0000999": 1, ..., "k0000000": 1, "z": {"b": 1,
+// "a": 2}}: n members in descending order, then a small object.
+type keysReader struct {
+	n             int
+	buf           []byte
+	started, done bool
+}
+
+func (k *keysReader) Read(p []byte) (int, error) {
+	for len(k.buf) < len(p) && !k.done {
+		switch {
+		case !k.started:
+			k.started = true
+			k.buf = append(k.buf, '{')
+		case k.n > 0:
+			k.n--
+			k.buf = fmt.Appendf(k.buf, `"k%07d": 1, `, k.n)
+		default:
+			k.buf = append(k.buf, `"z": {"b": 1, "a": 2}}`...)
+			k.done = true
+		}
+	}
+	if len(k.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, k.buf)
+	k.buf = append(k.buf[:0], k.buf[n:]...)
+	return n, nil
+}
+
+// TestJSONSortKeysBudget: --sort-keys holds at most sortBudget to sort;
+// an object that would take more is printed in the server's order, said
+// once, and objects after it are sorted again. 1M members held over
+// 150 MiB before. (Not parallel: it samples the heap.)
+func TestJSONSortKeysBudget(t *testing.T) {
+	runtime.GC()
+	var h heapWriter
+	var out bytes.Buffer
+	var warnings []string
+	o := Options{SortKeys: true, Warn: func(m string) { warnings = append(warnings, m) }}
+	if err := JSON(io.MultiWriter(&h, &tailBuffer{b: &out, max: 4096}), &keysReader{n: 1 << 20}, o); err != nil {
+		t.Fatal(err)
+	}
+	if h.max > 48<<20 {
+		t.Errorf("JSON(sort keys, 1M members): the heap held %d MiB while writing, want well under 48", h.max>>20)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "in the server's order") {
+		t.Errorf("warnings = %q, want one saying the object keeps the server's order", warnings)
+	}
+	if got := out.String(); !strings.HasSuffix(got, "\"k0000000\": 1,\n    \"z\": {\n        \"a\": 2,\n        \"b\": 1\n    }\n}\n") {
+		t.Errorf("JSON(sort keys, 1M members) ends %q; want the big object in the server's order and the small one after it sorted", got[max(0, len(got)-120):])
+	}
+
+	// An object within the budget is sorted, without a warning.
+	warnings = nil
+	out.Reset()
+	if err := JSON(&out, &keysReader{n: 1000}, o); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); len(warnings) > 0 || !strings.HasPrefix(got, "{\n    \"k0000000\": 1,\n    \"k0000001\": 1,") {
+		t.Errorf("JSON(sort keys, 1,000 members) = %.60q…, warnings %q; want it sorted", got, warnings)
+	}
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	b   *bytes.Buffer
+	max int
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.b.Write(p)
+	if t.b.Len() > 2*t.max {
+		keep := append([]byte(nil), t.b.Bytes()[t.b.Len()-t.max:]...)
+		t.b.Reset()
+		t.b.Write(keep)
+	}
+	return len(p), nil
 }

@@ -31,6 +31,10 @@ type Options struct {
 	// left to the writer (which may refuse, to stop the output at once).
 	// The command line closes it on an interrupt or at --max-time.
 	Done <-chan struct{}
+	// Warn, when not nil, is told in one line (no "warning:" label) when
+	// the output is not what the options ask for, as when --sort-keys
+	// leaves an object too large to sort in the server's order.
+	Warn func(string)
 	// SortHeaders lists header fields sorted by name (a name's repeated
 	// fields keep their order), as HTTPie's headers.sort does; by default
 	// they keep the order they were sent in.

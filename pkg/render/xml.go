@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -165,13 +166,16 @@ type xmlIndenter struct {
 	werr   error
 	indent int
 	depth  int
-	names  []xml.Name // open elements, to check the end tags
+	// open holds a hash of each open element's name, to check the end
+	// tags: 8 bytes a level, where the names themselves took about 100
+	// (60 MB of unclosed <a> held 2.4 GB), and at most maxXMLDepth.
+	open []uint64
 	// inlineAt is the depth of an element whose content began with text
 	// (mixed content such as <p>Hi <b>you</b></p>): all of it stays on
 	// one line, as written, so no white space is added inside it. 0: none.
 	inlineAt int
 	pending  string // white space held until we know it is not trailing
-	open     bool   // a start tag is written without its '>'
+	unended  bool   // a start tag is written without its '>'
 	text     bool   // the current element's content so far is text only
 	fresh    bool   // nothing written yet
 }
@@ -210,10 +214,27 @@ func (x *xmlIndenter) newline() {
 
 // closeStart ends a pending start tag.
 func (x *xmlIndenter) closeStart() {
-	if x.open {
+	if x.unended {
 		x.out = append(x.out, '>')
-		x.open = false
+		x.unended = false
 	}
+}
+
+// maxXMLDepth bounds the nesting the indenter follows, as maxJSONDepth
+// does for JSON: deeper input is written raw from there on. libxml2
+// refuses documents nested deeper than 256 unless told otherwise
+// (XML_PARSE_HUGE); this is far beyond any real document.
+const maxXMLDepth = 1 << 16
+
+// nameHash identifies an element name for matching its end tag (FNV-1a).
+func nameHash(n xml.Name) uint64 {
+	h := uint64(14695981039346656037)
+	for _, s := range [...]string{n.Space, ":", n.Local} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * 1099511628211
+		}
+	}
+	return h
 }
 
 func appendXMLName(b []byte, n xml.Name) []byte {
@@ -231,8 +252,8 @@ func (x *xmlIndenter) run() error {
 		off := x.dec.InputOffset()
 		x.tail.consumed(off)
 		tok, err := x.dec.RawToken()
-		if err == io.EOF && len(x.names) > 0 {
-			err = &xml.SyntaxError{Msg: "unexpected end of input: <" + x.names[len(x.names)-1].Local + "> is not closed"}
+		if err == io.EOF && len(x.open) > 0 {
+			err = &xml.SyntaxError{Msg: "unexpected end of input: " + strconv.Itoa(len(x.open)) + " elements are not closed"}
 		}
 		if err == io.EOF {
 			if !x.fresh {
@@ -250,6 +271,13 @@ func (x *xmlIndenter) run() error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if len(x.open) >= maxXMLDepth {
+				x.flush()
+				if x.werr != nil {
+					return x.werr
+				}
+				return &xml.SyntaxError{Msg: "elements nested more than " + strconv.Itoa(maxXMLDepth) + " deep"}
+			}
 			x.closeStart()
 			x.newline()
 			x.out = append(x.out, '<')
@@ -261,28 +289,28 @@ func (x *xmlIndenter) run() error {
 				x.out = appendXMLEscaped(x.out, a.Value, true)
 				x.out = append(x.out, '"')
 			}
-			x.open, x.text = true, true
+			x.unended, x.text = true, true
 			x.depth++
-			x.names = append(x.names, t.Name)
+			x.open = append(x.open, nameHash(t.Name))
 		case xml.EndElement:
 			// RawToken leaves matching end tags to its caller.
-			if len(x.names) == 0 || x.names[len(x.names)-1] != t.Name {
+			if len(x.open) == 0 || x.open[len(x.open)-1] != nameHash(t.Name) {
 				x.flush()
 				if x.werr != nil {
 					return x.werr
 				}
 				return &xml.SyntaxError{Msg: "unexpected end element </" + t.Name.Local + ">"}
 			}
-			x.names = x.names[:len(x.names)-1]
+			x.open = x.open[:len(x.open)-1]
 			x.depth--
 			if x.depth < x.inlineAt {
 				x.inlineAt, x.pending = 0, "" // trailing white space goes
 				x.text = true
 			}
 			switch {
-			case x.open:
+			case x.unended:
 				x.out = append(x.out, "/>"...)
-				x.open = false
+				x.unended = false
 			case x.text:
 				x.out = append(x.out, "</"...)
 				x.out = appendXMLName(x.out, t.Name)
