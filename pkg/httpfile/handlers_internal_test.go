@@ -2,8 +2,11 @@ package httpfile
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpfile/script"
@@ -73,5 +76,30 @@ func TestOneEnginePerRun(t *testing.T) {
 	}
 	if engines != 1 {
 		t.Errorf("made %d engines, want 1", engines)
+	}
+}
+
+// A script that cannot be stopped ends the run: the request under way
+// fails with script.ErrRunaway, and the requests after it do not run.
+func TestRunawayScriptEndsTheRun(t *testing.T) {
+	t.Parallel()
+	// A regular expression that backtracks for a long time, in a
+	// built-in the engine cannot interrupt.
+	src := "GET http://h/a\n\n> {% /^(a+)+\\1$/.test('aaaaaaaaaaaaaaaaaaaaa!') %}\n\n###\nGET http://h/b\n"
+	f, err := Parse("t.http", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{Send: fakeSend, ScriptTimeout: 10 * time.Millisecond, newEngine: func(o script.Options) *script.Engine {
+		o.Grace = 20 * time.Millisecond
+		return script.New(o)
+	}}
+	outs, err := r.Run(context.Background(), []*File{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outs[0].Outcomes
+	if len(got) != 1 || !errors.Is(got[0].Err, script.ErrRunaway) || !strings.HasPrefix(got[0].Err.Error(), "t.http:3:5: the script could not be stopped") {
+		t.Errorf("outcomes %d, first error %v; want one, ErrRunaway at the script", len(got), got[0].Err)
 	}
 }

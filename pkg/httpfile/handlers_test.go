@@ -17,7 +17,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
-	"github.com/reqs-cli/reqs/pkg/httpfile/script"
 )
 
 // echoServer answers every request with JSON describing it: its method,
@@ -303,20 +302,5 @@ GET {{host}}/y?v={{ nope + 1 }}
 	var fe *httpfile.Error
 	if !errors.As(got[2].Err, &fe) || !strings.Contains(fe.Error(), "t.http:11:") || !strings.Contains(fe.Msg, "ReferenceError: nope is not defined") {
 		t.Errorf("third: %v, want the undefined name with its line", got[2].Err)
-	}
-}
-
-// A script that cannot be stopped ends the run: the requests after it
-// do not run.
-func TestRunawayScriptEndsTheRun(t *testing.T) {
-	t.Parallel()
-	srv := echoServer(t)
-	// A regular expression that backtracks for seconds, in a built-in the
-	// engine cannot interrupt.
-	src := "GET {{host}}/a\n\n> {% /^(a+)+\\1$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaa!') %}\n\n###\nGET {{host}}/b\n"
-	outs := runFiles(t, srv, func(r *httpfile.Runner) { r.ScriptTimeout = 10 * time.Millisecond }, [2]string{"t.http", src})
-	got := outs[0].Outcomes
-	if len(got) != 1 || !errors.Is(got[0].Err, script.ErrRunaway) {
-		t.Errorf("outcomes %d, first error %v; want one, ErrRunaway", len(got), got[0].Err)
 	}
 }

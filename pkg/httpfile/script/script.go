@@ -71,6 +71,9 @@ type Options struct {
 	// Memory bounds how much a run may grow the heap, in bytes; 0 is
 	// DefaultMemory.
 	Memory int64
+	// Grace is how long an interrupted script may take to stop before
+	// the engine gives it up; 0 is a second.
+	Grace time.Duration
 	// OnRunaway, when set, is called (on the watchdog's goroutine) when a
 	// script could not be stopped: the goroutine that runs it is stuck,
 	// and everything it would have done next must be given up.
@@ -123,7 +126,10 @@ func New(opts Options) *Engine {
 	if opts.Memory <= 0 {
 		opts.Memory = DefaultMemory
 	}
-	e := &Engine{opts: opts, grace: stopGrace, programs: map[programKey]*goja.Program{}, globals: NewVariables(),
+	if opts.Grace <= 0 {
+		opts.Grace = stopGrace
+	}
+	e := &Engine{opts: opts, grace: opts.Grace, programs: map[programKey]*goja.Program{}, globals: NewVariables(),
 		quit: make(chan struct{}), deadline: time.NewTimer(time.Hour), tick: time.NewTicker(time.Hour), heap: newHeapWatch(opts.Memory)}
 	e.deadline.Stop()
 	e.tick.Stop()

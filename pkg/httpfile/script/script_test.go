@@ -341,9 +341,8 @@ func TestMemoryBudget(t *testing.T) {
 func TestRunaway(t *testing.T) {
 	t.Parallel()
 	gaveUp := make(chan error, 1)
-	e := newEngine(t, Options{Timeout: 20 * time.Millisecond, OnRunaway: func(err error) { gaveUp <- err }})
-	e.grace = 50 * time.Millisecond
-	go e.Run(context.Background(), code(`/^(a+)+\1$/.test("aaaaaaaaaaaaaaaaaaaaaaaaaa!")`), nil, nil)
+	e := newEngine(t, Options{Timeout: 20 * time.Millisecond, Grace: 50 * time.Millisecond, OnRunaway: func(err error) { gaveUp <- err }})
+	go e.Run(context.Background(), code(`/^(a+)+\1$/.test("aaaaaaaaaaaaaaaaaaaaa!")`), nil, nil)
 	err := <-gaveUp
 	if !errors.Is(err, ErrRunaway) || !strings.Contains(err.Error(), "it ran longer than 20ms") {
 		t.Fatalf("OnRunaway(%v), want ErrRunaway", err)
