@@ -115,6 +115,9 @@ func checkBlock(b Block) error {
 		if err := braces("header "+name, h[0]+unprompted(h[1])); err != nil {
 			return err
 		}
+		if strings.EqualFold(name, "X-Request-Type") && strings.EqualFold(h[1], "GraphQL") {
+			return errors.New("header X-Request-Type: GraphQL makes a request file's request a GraphQL query")
+		}
 	}
 	if b.BodyFile != "" {
 		if strings.ContainsAny(b.BodyFile, "\r\n") || strings.TrimSpace(b.BodyFile) != b.BodyFile {
@@ -137,6 +140,9 @@ func checkBlock(b Block) error {
 		return errors.New("the body ends with a line break, which a request file drops")
 	}
 	lines := strings.Split(body, "\n")
+	if len(lines) > 1 && formBody(blockHeaders(b)) && joinFormLines(body) != body {
+		return errors.New("the form body has lines that a request file joins (& at a line's start or end)")
+	}
 	if strings.TrimSpace(lines[len(lines)-1]) == "" {
 		return errors.New("the body ends with a blank line")
 	}
@@ -156,4 +162,13 @@ func checkBlock(b Block) error {
 		return errors.New("a one-line body starting with < reads as a file reference")
 	}
 	return braces("body", body)
+}
+
+// blockHeaders are the headers of b as a parsed request has them.
+func blockHeaders(b Block) []Header {
+	hs := make([]Header, len(b.Header))
+	for i, h := range b.Header {
+		hs[i] = Header{Name: h[0], Value: h[1]}
+	}
+	return hs
 }

@@ -83,6 +83,8 @@ func TestWriteBlockRefuses(t *testing.T) {
 		{"output redirection", base("a\n>> out.json")},
 		{"trailing blanks", base("a  ")},
 		{"leading blanks", base("  a")},
+		{"GraphQL marker", Block{Method: "POST", URL: "http://h/", Header: [][2]string{{"X-Request-Type", "GraphQL"}}, Body: []byte("{ a }")}},
+		{"form lines joined", Block{Method: "POST", URL: "http://h/", Header: [][2]string{{"Content-Type", "application/x-www-form-urlencoded"}}, Body: []byte("a=1\n&b=2")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
