@@ -173,17 +173,20 @@ func (p *pathPlan) code(k int) (*gojq.Code, error) {
 }
 
 // HasLeadingPath reports whether the expression starts with a path of
-// object keys and array indexes, which [Query.RunReader] follows while
-// decoding instead of holding the whole value.
+// object keys and array indexes, maybe ending in an iteration, which
+// [Query.RunReader] follows while decoding instead of holding the whole
+// value.
 func (q *Query) HasLeadingPath() bool { return q.plan != nil }
 
 // RunReader yields the query's results over each JSON value read from r,
 // as [Decoder] reads them, the same results as decoding each value and
 // calling [Query.Run]. When the expression starts with a path of object
-// keys and array indexes (.[0], .items, .data.users[] | .name), only the
-// part of each value that the path addresses is decoded: the rest is
-// skipped as it streams past, so `.[0]` over a 50 MB array needs a few
-// kilobytes instead of the whole document in memory. Decoding errors are
+// keys and array indexes (.[0], .items, .[-1].id), only the part of each
+// value that the path addresses is decoded: the rest is skipped as it
+// streams past, so `.[0]` over a 50 MB array needs a few kilobytes
+// instead of the whole document in memory. When the path ends in an
+// iteration over an array (.items[], .data.users[] | .name), its
+// elements are decoded and run a batch at a time. Decoding errors are
 // *DecodeError. `halt` ends the whole run, as in jq, not only the value
 // it met.
 func (q *Query) RunReader(ctx context.Context, r io.Reader) iter.Seq2[any, error] {
