@@ -79,7 +79,11 @@ func TestInterruptEveryPhase(t *testing.T) {
 				}
 			}()
 			if tc.ready == "" {
-				time.Sleep(300 * time.Millisecond) // let the connection attempt begin
+				// Nothing shows while connecting, and a signal before reqs
+				// watches for it ends the process the default way: let it
+				// start, even on a loaded machine (the connection never
+				// completes, so the phase lasts).
+				time.Sleep(2 * time.Second)
 			} else if !screen.waitFor(tc.ready, time.Minute) {
 				cmd.Process.Kill()
 				t.Fatalf("reqs never reached the phase; the terminal shows %q", tail(screen.String()))
