@@ -231,9 +231,18 @@ func (e *requestEnv) jqReader(r io.Reader, contentType string) io.Reader {
 	return tr
 }
 
+// preferredTypes are file types chosen over Go's table where that
+// table differs from what HTTPie (Python's mimetypes) and curl send:
+// XML is application/xml (RFC 7303 prefers it to text/xml).
+var preferredTypes = map[string]string{".xml": "application/xml"}
+
 // guessMIME returns the content type of a file field from its extension.
 func guessMIME(path string) string {
-	if t := mime.TypeByExtension(filepath.Ext(path)); t != "" {
+	ext := strings.ToLower(filepath.Ext(path))
+	if t, ok := preferredTypes[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
 		return t
 	}
 	return ""

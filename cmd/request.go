@@ -687,10 +687,15 @@ func isMultipartType(ct string) bool {
 // setRawBodyType gives a raw body (a file, standard input, --raw) a
 // Content-Type when the items named none, as HTTPie does: a form with
 // --form, the file's type when its extension names a non-JSON one, else
-// JSON, reqs' default body type.
+// JSON, reqs' default body type. Unless it is a form, the request also
+// asks for JSON first (Accept: application/json, */*;q=0.5), as HTTPie
+// asks with any body it sends in its default JSON mode.
 func setRawBodyType(req *httpclient.Request, o *requestOptions, bodyPath string) {
 	if req.Header == nil {
 		req.Header = make(map[string][]string)
+	}
+	if !o.Form && req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json, */*;q=0.5")
 	}
 	if _, given := req.Header["Content-Type"]; given {
 		return
@@ -711,9 +716,6 @@ func setRawBodyType(req *httpclient.Request, o *requestOptions, bodyPath string)
 		}
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json, */*;q=0.5")
-	}
 }
 
 // readsStdin reports whether one of paths is standard input itself
