@@ -53,7 +53,11 @@ func (s *Session) Prepare(req *Request) (*PreparedRequest, error) {
 	for name, vals := range s.Header {
 		p.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
 	}
-	p.HeaderOrder = appendNames(nil, defaultHeaderOrder...)
+	sessionOrder := s.HeaderOrder
+	if sessionOrder == nil {
+		sessionOrder = defaultHeaderOrder
+	}
+	p.HeaderOrder = appendNames(nil, sessionOrder...)
 	p.HeaderOrder = appendNames(p.HeaderOrder, sortedNames(p.Header)...)
 	if err := encodeBody(p, req); err != nil {
 		return nil, err
@@ -638,6 +642,17 @@ func multipartFrames(boundary string, form []Param, files []File) ([][]byte, err
 			return nil, fmt.Errorf("content type %q of file part %q contains a control character", ct, f.Field)
 		}
 		h.Set("Content-Type", ct)
+		for name, values := range f.Header {
+			if !validHeaderName(name) {
+				return nil, fmt.Errorf("header name %q of file part %q has characters that cannot be sent", name, f.Field)
+			}
+			for _, v := range values {
+				if strings.ContainsFunc(v, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+					return nil, fmt.Errorf("header %s of file part %q contains a control character", name, f.Field)
+				}
+			}
+			h[textproto.CanonicalMIMEHeaderKey(name)] = values
+		}
 		if _, err := mw.CreatePart(h); err != nil {
 			return nil, err
 		}

@@ -88,6 +88,11 @@ type File struct {
 	// Size is the file's length, or -1 when unknown (then the whole
 	// multipart body has no Content-Length and is sent chunked).
 	Size int64
+	// Header holds more header lines of the part, as the fourth element
+	// of a Requests files tuple does (Content-ID, Content-Transfer-
+	// Encoding, X-…); a Content-Type or Content-Disposition given here
+	// replaces the one the part would get.
+	Header http.Header
 }
 
 // FileFromPath returns a File part reading path; it fails when path cannot

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -35,6 +36,11 @@ type Session struct {
 	// Header holds headers sent with every request unless a request
 	// replaces or unsets them.
 	Header http.Header
+	// HeaderOrder lists Header's names in the order they go out, the
+	// order they were set in, as Requests' session headers keep it
+	// (SetHeader appends to it); names Header holds that it does not
+	// list follow, sorted.
+	HeaderOrder []string
 	// Auth is the session's credentials. A request's own Auth and
 	// credentials in its URL win over it; it wins over the per-host
 	// helpers and netrc entries, which apply only when neither the
@@ -124,6 +130,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s := &Session{
 		Header:       DefaultHeaders(),
+		HeaderOrder:  slices.Clone(defaultHeaderOrder),
 		Jar:          cookiejar.New(),
 		MaxRedirects: DefaultMaxRedirects,
 		TrustEnv:     true,
@@ -144,6 +151,21 @@ func DefaultHeaders() http.Header {
 		"Accept":          {"*/*"},
 		"Connection":      {"keep-alive"},
 	}
+}
+
+// SetHeader sets the session header name to values, replacing the
+// values it had; a new name goes last in HeaderOrder, one already there
+// keeps its place.
+func (s *Session) SetHeader(name string, values ...string) {
+	if s.Header == nil {
+		s.Header = http.Header{}
+	}
+	if s.HeaderOrder == nil {
+		s.HeaderOrder = sortedNames(s.Header)
+	}
+	s.Header.Del(name)
+	s.Header[http.CanonicalHeaderKey(name)] = slices.Clone(values)
+	s.HeaderOrder = appendNames(s.HeaderOrder, http.CanonicalHeaderKey(name))
 }
 
 // Mount sends requests whose URL starts with prefix through rt; the longest

@@ -2,6 +2,7 @@ package httpclient
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,8 +17,10 @@ import (
 // fields the caller owns.
 type State struct {
 	// Header holds headers for every request; IsSessionHeader says
-	// which names belong.
-	Header http.Header
+	// which names belong. HeaderOrder lists their names in the order
+	// they go out (nil: sorted).
+	Header      http.Header
+	HeaderOrder []string
 	// Auth is the session's credentials; nil for none.
 	Auth Auth
 	// Params are added to every request's query.
@@ -39,12 +42,13 @@ func IsSessionHeader(name string) bool {
 // when Jar is a *[cookiejar.Jar], its cookies unexpired at now.
 func (s *Session) State(now time.Time) State {
 	st := State{Auth: s.Auth, Params: append([]Param(nil), s.Params...)}
-	for name, values := range s.Header {
+	for _, name := range s.headerNames() {
 		if IsSessionHeader(name) {
 			if st.Header == nil {
 				st.Header = http.Header{}
 			}
-			st.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), values...)
+			st.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), s.Header.Values(name)...)
+			st.HeaderOrder = append(st.HeaderOrder, http.CanonicalHeaderKey(name))
 		}
 	}
 	if j, ok := s.Jar.(*cookiejar.Jar); ok {
@@ -59,19 +63,21 @@ func (s *Session) State(now time.Time) State {
 
 // ApplyState installs st into s, as loading a stored session does: each
 // session header of st replaces s's values of that name (so a stored
-// User-Agent replaces the default), a non-nil Auth replaces s's (an
+// User-Agent replaces the default) and new names follow s's in st's
+// order, a non-nil Auth replaces s's (an
 // OAuth2Auth without a Client gets the session's HTTPClient), Params
 // are added after s's, and the cookies go into a new *[cookiejar.Jar].
 func (s *Session) ApplyState(st State) {
-	for name, values := range st.Header {
-		if !IsSessionHeader(name) {
+	order := st.HeaderOrder
+	for _, name := range unlisted(st.Header, order) {
+		order = append(order, name)
+	}
+	for _, name := range order {
+		values, ok := st.Header[http.CanonicalHeaderKey(name)]
+		if !ok || !IsSessionHeader(name) {
 			continue // a hand-edited file may hold them
 		}
-		if s.Header == nil {
-			s.Header = http.Header{}
-		}
-		s.Header.Del(name)
-		s.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), values...)
+		s.SetHeader(name, values...)
 	}
 	if st.Auth != nil {
 		if o, ok := st.Auth.(*OAuth2Auth); ok && o.Client == nil {
@@ -83,4 +89,11 @@ func (s *Session) ApplyState(st State) {
 	jar := cookiejar.New()
 	jar.Load(st.Cookies)
 	s.Jar = jar
+}
+
+// headerNames lists Header's names in HeaderOrder, then the unlisted
+// ones sorted.
+func (s *Session) headerNames() []string {
+	order := keepPresent(slices.Clone(s.HeaderOrder), s.Header)
+	return append(order, unlisted(s.Header, order)...)
 }

@@ -269,7 +269,7 @@ func (x *Exchange) build(opts httpclient.Options, stored sessionfile.Settings) e
 		return &Error{Step: StepBuild, Err: err}
 	}
 	for name, values := range p.Header {
-		sess.Header[name] = slices.Clone(values)
+		sess.SetHeader(name, values...)
 	}
 	if p.Transport != nil {
 		sess.Mount("", p.Transport)

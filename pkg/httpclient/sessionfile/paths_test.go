@@ -107,7 +107,7 @@ func TestSetHeader(t *testing.T) {
 	t.Parallel()
 	s := &Session{Headers: []Header{{"X-A", "1"}, {"X-B", "2"}, {"x-a", "3"}}}
 	s.SetHeader("X-A", "4", "5")
-	want := []Header{{"X-B", "2"}, {"X-A", "4"}, {"X-A", "5"}}
+	want := []Header{{"X-A", "4"}, {"X-A", "5"}, {"X-B", "2"}} // where X-A was first set
 	if diff := cmp.Diff(want, s.Headers); diff != "" {
 		t.Errorf("SetHeader(X-A, 4, 5) (-want +got):\n%s", diff)
 	}

@@ -176,18 +176,29 @@ func (s *Session) dropExpired(now time.Time) bool {
 	return dropped
 }
 
-// SetHeader replaces every stored value of name with values.
+// SetHeader replaces every stored value of name with values, where the
+// name was first stored (a new name goes last), so headers keep the order
+// they were first set in.
 func (s *Session) SetHeader(name string, values ...string) {
+	at := -1
 	kept := s.Headers[:0:0]
 	for _, h := range s.Headers {
-		if !strings.EqualFold(h.Name, name) {
-			kept = append(kept, h)
+		if strings.EqualFold(h.Name, name) {
+			if at < 0 {
+				at = len(kept)
+			}
+			continue
 		}
+		kept = append(kept, h)
 	}
-	for _, v := range values {
-		kept = append(kept, Header{Name: name, Value: v})
+	if at < 0 {
+		at = len(kept)
 	}
-	s.Headers = kept
+	add := make([]Header, len(values))
+	for i, v := range values {
+		add[i] = Header{Name: name, Value: v}
+	}
+	s.Headers = slices.Insert(kept, at, add...)
 }
 
 // isSessionName is HTTPie's rule for a session name, ^[A-Za-z0-9_.-]+$,

@@ -44,6 +44,9 @@ func (f *File) Apply(sess *httpclient.Session) error {
 		if st.Header == nil {
 			st.Header = http.Header{}
 		}
+		if _, seen := st.Header[http.CanonicalHeaderKey(h.Name)]; !seen {
+			st.HeaderOrder = append(st.HeaderOrder, h.Name)
+		}
 		st.Header.Add(h.Name, h.Value)
 	}
 	if s.Auth != nil {
@@ -115,7 +118,7 @@ func (f *File) Save(sess *httpclient.Session, u Update) error {
 	if f.applied != nil {
 		before = f.applied.header
 	}
-	for _, name := range sortedNames(sess.Header) {
+	for _, name := range sessionHeaderNames(sess) {
 		if httpclient.IsSessionHeader(name) && !slices.Equal(before.Values(name), sess.Header.Values(name)) {
 			s.SetHeader(name, sess.Header.Values(name)...)
 		}
@@ -149,6 +152,12 @@ func (f *File) Save(sess *httpclient.Session, u Update) error {
 		return err
 	}
 	return authErr
+}
+
+// sessionHeaderNames lists sess's header names in the order they go
+// out: HeaderOrder, then the others sorted.
+func sessionHeaderNames(sess *httpclient.Session) []string {
+	return orderedNames(sess.Header, sess.HeaderOrder)
 }
 
 // sortedNames lists h's names in sorted order.

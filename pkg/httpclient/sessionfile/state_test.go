@@ -95,7 +95,7 @@ func TestApplyAndSave(t *testing.T) {
 	if diff := cmp.Diff(stored.Params, again.Session.Params); diff != "" {
 		t.Errorf("params after apply and save (-want +got):\n%s", diff)
 	}
-	want := []Header{{Name: "User-Agent", Value: "mine"}, {Name: "X-Api", Value: "2"}}
+	want := []Header{{Name: "X-Api", Value: "2"}, {Name: "User-Agent", Value: "mine"}}
 	if diff := cmp.Diff(want, again.Session.Headers); diff != "" {
 		t.Errorf("headers after setting X-Api: 2 (-want +got):\n%s", diff)
 	}
@@ -177,5 +177,43 @@ func TestSaveAuth(t *testing.T) {
 				t.Errorf("stored headers %v, want X-Kept saved beside the auth", again.Session.Headers)
 			}
 		})
+	}
+}
+
+// TestApplyKeepsHeaderOrder: stored headers go out in the order the file
+// lists them, and Save writes new ones after them in the order given.
+func TestApplyKeepsHeaderOrder(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "s.json")
+	if err := Create(path, &Session{Headers: []Header{{"X-Zulu", "1"}, {"X-Alpha", "2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Lock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sess := &httpclient.Session{}
+	if err := f.Apply(sess); err != nil {
+		t.Fatal(err)
+	}
+	p, err := sess.Prepare(&httpclient.Request{URL: "http://example.test/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range sess.Head(p, "HTTP/1.1").Header {
+		got = append(got, h.Name)
+	}
+	if diff := cmp.Diff([]string{"Host", "X-Zulu", "X-Alpha"}, got); diff != "" {
+		t.Errorf("head order (-want +got):\n%s", diff)
+	}
+	u := Update{Header: http.Header{"X-B": {"b"}, "X-A": {"a"}}, HeaderOrder: []string{"X-B", "X-A"}}
+	if err := f.Save(sess, u); err != nil {
+		t.Fatal(err)
+	}
+	want := []Header{{"X-Zulu", "1"}, {"X-Alpha", "2"}, {"X-B", "b"}, {"X-A", "a"}}
+	if diff := cmp.Diff(want, f.Session.Headers); diff != "" {
+		t.Errorf("saved headers (-want +got):\n%s", diff)
 	}
 }
