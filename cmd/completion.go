@@ -143,6 +143,17 @@ func flagValueCompletions() map[string]cobra.CompletionFunc {
 		),
 		"default-scheme": fixedChoices("http", "https"),
 		"print":          completePrintLetters,
+		"history-print":  completePrintLetters,
+		"format-options": fixedChoices(
+			cobra.CompletionWithDesc("json.indent:2", "indent JSON by N spaces"),
+			cobra.CompletionWithDesc("json.sort_keys:true", "sort JSON keys"),
+			cobra.CompletionWithDesc("json.sort_keys:false", "keep the server's key order"),
+			cobra.CompletionWithDesc("json.format:false", "leave JSON as sent"),
+			cobra.CompletionWithDesc("headers.sort:true", "sort headers by name"),
+			cobra.CompletionWithDesc("headers.sort:false", "keep the server's header order"),
+			cobra.CompletionWithDesc("xml.indent:2", "indent XML by N spaces"),
+			cobra.CompletionWithDesc("xml.format:false", "leave XML as sent"),
+		),
 		// --verify takes yes, no or a CA bundle file or directory.
 		"verify": wordsOrFiles(
 			cobra.CompletionWithDesc("yes", "verify certificates (the default)"),

@@ -74,6 +74,14 @@ func TestCompletionValues(t *testing.T) {
 			want: []string{"format"}, wantDirective: cobra.ShellCompDirectiveNoFileComp,
 		},
 		{
+			name: "history-print letters", args: []string{"--history-print", "H"},
+			want: []string{"H", "HB", "Hh", "Hb", "Hm"}, wantDirective: cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveKeepOrder,
+		},
+		{
+			name: "format options", args: []string{"--format-options", "json.s"},
+			want: []string{"json.sort_keys:true", "json.sort_keys:false"}, wantDirective: cobra.ShellCompDirectiveNoFileComp,
+		},
+		{
 			name: "style", args: []string{"get", "--style", "drac"},
 			want: []string{"dracula"}, wantDirective: cobra.ShellCompDirectiveNoFileComp,
 		},

@@ -125,6 +125,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	root.AddCommand(newHTTPBinCmd(ios))
 	root.AddCommand(newRunCmd(ios, nil))
 	addExtraCommands(root, ios)
+	root.SetHelpCommand(newHelpCmd())
 	for _, c := range allCommands(root) {
 		if c != root && c.HasSubCommands() && !c.Runnable() {
 			c.Args, c.RunE = cobra.ArbitraryArgs, runGroup

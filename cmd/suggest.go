@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -137,8 +138,41 @@ func runGroup(c *cobra.Command, args []string) error {
 			names = append(names, sub.Aliases...)
 		}
 	}
+	msg := fmt.Sprintf("unknown command %q for %q (one of: %s)", args[0], c.CommandPath(), strings.Join(names, ", "))
 	if name, ok := closest(args[0], names); ok {
-		return usageErrorf("unknown command %q for %q (did you mean %q?)", args[0], c.CommandPath(), name)
+		msg = fmt.Sprintf("unknown command %q for %q (did you mean %q?)", args[0], c.CommandPath(), name)
 	}
-	return usageErrorf("unknown command %q for %q (one of: %s)", args[0], c.CommandPath(), strings.Join(names, ", "))
+	return &usageError{msg: msg, help: c.CommandPath()}
+}
+
+// newHelpCmd is `reqs help [COMMAND]`, cobra's help command except that
+// a command that does not exist is a usage error (cobra prints the
+// root's help and exits 0).
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		Long:  "Help prints the help of any command: reqs help session rm.",
+		Args:  cobra.ArbitraryArgs,
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			parent, _, err := c.Root().Find(args)
+			if err != nil || parent == nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []cobra.Completion
+			for _, sub := range parent.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || target == nil || len(rest) > 0 {
+				return &usageError{msg: fmt.Sprintf("reqs help: no command %q (reqs --help lists them)", strings.Join(args, " ")), help: "reqs"}
+			}
+			return target.Help()
+		},
+	}
 }
