@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -124,4 +125,29 @@ func TestStreamOutputSkipsNonJSON(t *testing.T) {
 	if err != nil || got != "" || !strings.Contains(warn, `event 2: data is not json (starting "event 2"); --jq skipped it`) {
 		t.Errorf("got %q, warnings %q, %v", got, warn, err)
 	}
+}
+
+// BenchmarkStreamOutputJQ is `reqs --jq .x URL | …` over an event stream
+// held in memory: decoding, filtering and writing, without the network.
+func BenchmarkStreamOutputJQ(b *testing.B) {
+	var body bytes.Buffer
+	const n = 100000
+	for i := range n {
+		fmt.Fprintf(&body, "data: {\"x\": %d}\n\n", i)
+	}
+	q, err := jq.Compile(".x")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sess := &httpclient.Session{}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		s := streamOutput{Out: io.Discard, Filter: &render.Filter{Query: q}, Session: sess, Warn: func(string, ...any) {}}
+		resp := &httpclient.Response{Body: io.NopCloser(bytes.NewReader(body.Bytes()))}
+		if err := s.events(ctx, resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
 }
