@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,8 +52,36 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       *update,
+		Condition:           scriptCondition,
 	})
 }
+
+// scriptCondition answers the conditions scripts have beyond
+// testscript's own: [websockets] holds when a Python with the websockets
+// package (an independent WebSocket peer) is installed, which the script
+// then runs as $PYTHON_WEBSOCKETS.
+func scriptCondition(cond string) (bool, error) {
+	switch cond {
+	case "websockets":
+		return pythonWebSockets() != "", nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
+}
+
+// pythonWebSockets is the path of a Python that imports websockets ("" for
+// none): python3 on PATH, else the system's.
+var pythonWebSockets = sync.OnceValue(func() string {
+	for _, name := range []string{"python3", "/usr/bin/python3"} {
+		path, err := exec.LookPath(name)
+		if err != nil {
+			continue
+		}
+		if exec.Command(path, "-c", "import websockets").Run() == nil {
+			return path
+		}
+	}
+	return ""
+})
 
 // fixturesKey is where setupScript leaves the script's fixtures for the
 // custom commands.
@@ -86,6 +115,7 @@ func setupScript(env *testscript.Env) error {
 		return err
 	}
 	env.Setenv("HOME", home)
+	env.Setenv("PYTHON_WEBSOCKETS", pythonWebSockets())
 	env.Setenv("REQS_CONFIG_DIR", filepath.Join(home, ".config", "reqs"))
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/exchange"
 	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sse"
+	"github.com/reqs-cli/reqs/pkg/httpfile"
 )
 
 // openExchange opens the plan's exchange (exchange.Open) for env's
@@ -124,6 +126,18 @@ type exchangeCall struct {
 	// that many bytes (more is errBodyTooLarge), before it is printed:
 	// a request file's assertions and named responses read it again.
 	KeepBody int64
+	// Events, with KeepBody, collects a text/event-stream body as the
+	// JSON array of its events instead (httpfile.CollectEvents), until
+	// the stream ends, the limit's MaxEvents came, or End is done (a
+	// request's @timeout: the collection then ends normally).
+	Events *eventCollection
+}
+
+// eventCollection says how sendExchange collects an event stream.
+type eventCollection struct {
+	MaxEvents int
+	MaxSize   int64
+	End       context.Context // nil: none
 }
 
 // exchangeResult is what sendExchange got.
@@ -134,10 +148,33 @@ type exchangeResult struct {
 	// Duration runs from sending to the end of the body read (or of the
 	// exchange, when it failed).
 	Duration time.Duration
+	// Events says Body holds the events collected from an event stream.
+	Events bool
 }
 
 // errBodyTooLarge is a response body over exchangeCall.KeepBody.
 var errBodyTooLarge = errors.New("the response body is too large to keep")
+
+// cappedReader reads at most n bytes of r; one more is errBodyTooLarge.
+type cappedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.n < 0 {
+		return 0, errBodyTooLarge
+	}
+	if int64(len(p)) > c.n+1 {
+		p = p[:c.n+1]
+	}
+	n, err := c.r.Read(p)
+	c.n -= int64(n)
+	if c.n < 0 {
+		return n, errBodyTooLarge
+	}
+	return n, err
+}
 
 // sendExchange is the one place a request of the command line or of a
 // request file goes out: it sends prep on env's exchange, printing the
@@ -173,7 +210,17 @@ func sendExchange(ctx context.Context, env *requestEnv, prep *httpclient.Prepare
 	res.Resp = resp
 	defer resp.Close()
 	if call.KeepBody > 0 {
-		body, err := io.ReadAll(io.LimitReader(resp.Body, call.KeepBody+1))
+		var body []byte
+		if c := call.Events; c != nil && sse.KindOf(resp.Header.Get("Content-Type")) == sse.EventStream {
+			body, err = httpfile.CollectEvents(&cappedReader{r: resp.Body, n: call.KeepBody}, c.MaxEvents, c.MaxSize)
+			if err != nil && c.End != nil && c.End.Err() != nil {
+				err = nil
+			}
+			res.Events, env.Collected = true, true
+			err = limitError(err)
+		} else {
+			body, err = io.ReadAll(io.LimitReader(resp.Body, call.KeepBody+1))
+		}
 		res.Duration, res.Body = time.Since(start), body
 		if err != nil {
 			return res, err

@@ -16,6 +16,7 @@ import (
 	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/charset"
 	"github.com/reqs-cli/reqs/pkg/httpclient/download"
+	"github.com/reqs-cli/reqs/pkg/httpclient/sse"
 	"github.com/reqs-cli/reqs/pkg/render"
 	"github.com/spf13/pflag"
 )
@@ -200,6 +201,8 @@ func (env *requestEnv) output(ctx context.Context, resp *httpclient.Response) (h
 		return env.download(resp)
 	case f.Paginate:
 		return true, env.paginate(ctx, resp)
+	case env.Print.ResponseBody && !env.Collected && sse.KindOf(resp.Header.Get("Content-Type")) != sse.NotStream:
+		return true, streamBody(ctx, env, resp)
 	case f.Stream && env.Print.ResponseBody:
 		r, ct, err := env.displayReader(resp)
 		if err != nil {

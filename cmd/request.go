@@ -70,6 +70,7 @@ type requestOptions struct {
 	Net      netFlags
 	Transfer transferFlags
 	Session  sessionFlags
+	Stream   streamFlags
 
 	// Typed reports whether a flag was typed on the command line rather
 	// than set from the config file or REQS_*: such values beat a stored
@@ -114,6 +115,17 @@ type requestEnv struct {
 	// unsaved: a download's response was not the file, so its status
 	// decides the exit status (see notSaved).
 	unsaved bool
+
+	// WebSocket says the URL was ws:// or wss://: Request.URL is its
+	// handshake's http:// or https:// form, MessagesFile is where -o
+	// saves the messages received ("" for standard output), and
+	// FirstMessage the body the items gave, sent first (nil: none).
+	WebSocket    bool
+	MessagesFile string
+	FirstMessage *httpclient.Body
+	// Collected says the body printed is a stream a request file's run
+	// collected, no longer the stream itself.
+	Collected bool
 }
 
 // Warn prints a warning on stderr unless -qq.
@@ -158,6 +170,9 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 		}
 		if opts.Form && opts.JSON {
 			return usageErrorf("--form and --json exclude each other")
+		}
+		if err := opts.Stream.check(); err != nil {
+			return err
 		}
 		if opts.Verbose > 0 {
 			// -v also shows the intermediate exchanges, as HTTPie's
@@ -291,6 +306,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	o.Net.register(fs)
 	o.Transfer.register(fs)
 	o.Session.register(fs)
+	o.Stream.register(fs)
 }
 
 // What counts as a METHOD argument on the root command is an upper-case
@@ -461,6 +477,9 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		_, err := printRequest(env, env.Print, prep, "HTTP/1.1")
 		return err
 	}
+	if env.WebSocket {
+		return runWebSocket(ctx, env, prep)
+	}
 
 	ctx, cancel := o.Transfer.withMaxTime(ctx)
 	defer cancel()
@@ -499,6 +518,12 @@ func parseRequest(env *requestEnv) error {
 	case unix:
 		o.Net.UnixSocket, rawURL = socket, httpURL
 	}
+	if httpclient.IsWebSocketURL(rawURL) {
+		if err := webSocketFlags(env); err != nil {
+			return err
+		}
+		env.WebSocket, rawURL = true, httpclient.WebSocketURL(rawURL)
+	}
 	env.URL = rawURL
 	u, err := httpclient.PrepareURL(rawURL)
 	if err != nil {
@@ -518,6 +543,11 @@ func parseRequest(env *requestEnv) error {
 	req, err := buildRequest(env)
 	if err != nil {
 		return err
+	}
+	if env.WebSocket {
+		if err := webSocketRequest(env, req); err != nil {
+			return err
+		}
 	}
 	env.Request = req
 	return setOutput(env)
@@ -637,7 +667,8 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 		}
 	case o.Changed("raw"):
 		req.Body = httpclient.BytesBody([]byte(o.Raw))
-	case env.IO.StdinReadable && !o.IgnoreStdin:
+	case env.IO.StdinReadable && !o.IgnoreStdin && !env.WebSocket:
+		// A WebSocket reads standard input as its messages.
 		body, err := implicitStdinBody(env.IO.In, o.Chunked)
 		if err != nil {
 			return nil, fmt.Errorf("read standard input: %w", err)

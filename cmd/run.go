@@ -67,6 +67,7 @@ var runRequestFlags = []string{
 	"resolve", "unix-socket", "trust-env", "ipv4", "ipv6", "interface",
 	"timeout", "max-time", "compress", "retries", "retry-backoff", "retry-status", "retry-methods", "max-retry-after",
 	"session", "session-read-only",
+	"max-events", "max-message-size", "subprotocol",
 }
 
 // maxRunBody bounds the response body a request file's run keeps for its
@@ -140,6 +141,9 @@ the command line, 130 interrupted.`,
 		}
 		if opts.Request.Verbose > 0 && opts.Changed("print") {
 			opts.Request.Verbose = 0
+		}
+		if err := opts.Request.Stream.check(); err != nil {
+			return err
 		}
 		if opts.Changed("line") && opts.Line < 1 {
 			return usageErrorf("invalid --line %d: lines count from 1", opts.Line)
@@ -322,6 +326,7 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 	}
 	run := &httpfile.Runner{
 		Send:           r.send,
+		Converse:       r.converse,
 		Environment:    o.Env,
 		EnvFile:        o.EnvFile,
 		PrivateEnvFile: o.PrivateEnvFile,
@@ -540,10 +545,14 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 		return nil, err
 	}
 	x := &httpfile.Exchange{URL: prep.URL.Redacted()}
+	// An event stream is collected until it ends, --max-events or the
+	// request's @timeout, which ends the collection normally.
+	call.Events = &eventCollection{MaxEvents: r.o.Request.Stream.MaxEvents, MaxSize: r.o.Request.Stream.maxSize}
 	if req.Directives.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)
 		defer cancel()
+		call.Events.End = ctx
 	}
 	ctx, cancel := r.o.Request.Transfer.withMaxTime(ctx)
 	defer cancel()
@@ -551,6 +560,9 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	x.Duration = res.Duration
 	if resp := res.Resp; resp != nil {
 		x.Status, x.Reason, x.Header, x.Body = resp.StatusCode, resp.Reason, resp.Header, res.Body
+	}
+	if res.Events {
+		x.Stream = httpfile.EventStream
 	}
 	if errors.Is(err, errBodyTooLarge) {
 		return x, fmt.Errorf("%s: the response body is larger than %d MiB, more than a request file's run keeps", req.Pos, maxRunBody>>20)

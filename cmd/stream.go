@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
@@ -184,3 +185,45 @@ type readCloser struct {
 	io.Reader
 	io.Closer
 }
+
+// streamBody prints an event stream or JSON lines response as it
+// arrives: into a pipe byte for byte unless --pretty says otherwise,
+// else event by event; --jq filters each event's data (each line), and
+// --max-events, --reconnect and --max-message-size apply.
+func streamBody(ctx context.Context, env *requestEnv, resp *httpclient.Response) error {
+	o := env.Opts
+	keepHeapSmall()
+	retries := -1
+	if o.Changed("retries") {
+		retries = o.Transfer.Retries
+	}
+	s := &streamOutput{
+		Out:       outputUntil(ctx, env.IO.Out),
+		Render:    env.Render,
+		Filter:    env.Filter,
+		Raw:       env.Filter == nil && !env.Render.Terminal && !env.Render.Format && !env.Render.Color,
+		MaxEvents: o.Stream.MaxEvents,
+		MaxSize:   o.Stream.maxSize,
+		Reconnect: o.Stream.Reconnect,
+		Retries:   retries,
+		Session:   env.Session,
+		Send:      env.X.Options(resp.Request.Method),
+		Warn:      env.Warn,
+		OnResponse: func(r *httpclient.Response) error {
+			return printResponseHead(env, env.Print, env.IO.Out, r)
+		},
+	}
+	switch sse.KindOf(resp.Header.Get("Content-Type")) {
+	case sse.EventStream:
+		return s.events(ctx, resp)
+	case sse.JSONSeq:
+		return s.lines(ctx, resp, true)
+	}
+	return s.lines(ctx, resp, false)
+}
+
+// keepHeapSmall has the collector run at half the heap's growth rather
+// than its doubling: a stream may run for hours, a piece at a time, and
+// a smaller heap keeps reqs' memory near its start-up size for a little
+// more collecting.
+func keepHeapSmall() { debug.SetGCPercent(50) }

@@ -60,7 +60,13 @@ type conversation struct {
 	// Warn reports a message a --jq filter cannot read.
 	Warn func(format string, args ...any)
 
-	mu        sync.Mutex // Printer and Raw
+	// Buffered, when set, is the buffer Printer and Raw write into (into
+	// a pipe or a file): it is flushed flushDelay after a write, so many
+	// messages make one write while each still shows promptly.
+	Buffered *bufio.Writer
+
+	mu        sync.Mutex // Printer, Raw and Buffered
+	flushing  bool       // a flush is scheduled
 	received  int
 	stopPings context.CancelFunc
 	activity  chan struct{} // a message came
@@ -70,6 +76,7 @@ type conversation struct {
 func (c *conversation) print(ctx context.Context, m render.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.scheduleFlush()
 	if c.Raw != nil && m.Control == "" && !m.Sent {
 		data := m.Data
 		if !m.Binary {
@@ -87,6 +94,34 @@ func (c *conversation) print(ctx context.Context, m render.Message) error {
 	return err
 }
 
+// flushDelay is how long a buffered message waits for others to share
+// its write.
+const flushDelay = 2 * time.Millisecond
+
+// scheduleFlush arranges for Buffered to be flushed soon; c.mu is held.
+func (c *conversation) scheduleFlush() {
+	if c.Buffered == nil || c.flushing || c.Buffered.Buffered() == 0 {
+		return
+	}
+	c.flushing = true
+	time.AfterFunc(flushDelay, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.flushing = false
+		c.Buffered.Flush()
+	})
+}
+
+// flush writes what Buffered holds.
+func (c *conversation) flush() error {
+	if c.Buffered == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.Buffered.Flush()
+}
+
 // control prints a control frame (shown only with marks).
 func (c *conversation) control(sent bool, kind string, payload []byte) {
 	c.print(context.Background(), render.Message{Sent: sent, Control: kind, Data: payload})
@@ -102,9 +137,14 @@ type wsResult struct {
 // connection drops, --max-messages are received, or the input ends (then
 // reqs closes normally and waits for the server's close). It returns nil
 // for a normal close (1000) from either side.
-func (c *conversation) run(ctx context.Context) error {
+func (c *conversation) run(ctx context.Context) (err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer func() {
+		if ferr := c.flush(); err == nil {
+			err = ferr
+		}
+	}()
 	read := make(chan wsResult, 1)
 	enough := make(chan struct{})
 	c.activity = make(chan struct{}, 1)
@@ -178,6 +218,17 @@ func (c *conversation) closeNormally(read chan wsResult, satisfied bool) error {
 	c.stopPings()
 	c.control(true, "close", []byte("1000"))
 	if err := c.conn.CloseWrite(websocket.StatusNormalClosure, ""); err != nil {
+		// The connection is gone: most often the server closed it
+		// first, which the reading side is about to tell.
+		select {
+		case r := <-read:
+			if satisfied && (r.closed || r.err == nil) {
+				c.conn.CloseNow()
+				return nil
+			}
+			return c.readEnded(r)
+		case <-time.After(time.Second):
+		}
 		c.conn.CloseNow()
 		if satisfied {
 			return nil
@@ -219,7 +270,13 @@ wait:
 // result.
 func (c *conversation) readEnded(r wsResult) error {
 	c.conn.CloseNow()
-	err := r.err
+	return wsEnd(r.err, c.MaxSize)
+}
+
+// wsEnd words how a WebSocket's reading side ended: nil for a normal
+// close (or --max-messages), else what happened; maxSize is the message
+// size limit a too large message passed.
+func wsEnd(err error, maxSize int64) error {
 	switch code := websocket.CloseStatus(err); {
 	case err == nil:
 		return nil
@@ -230,14 +287,28 @@ func (c *conversation) readEnded(r wsResult) error {
 		errors.As(err, &ce)
 		return &wsCloseError{Code: int(ce.Code), Reason: ce.Reason}
 	case errors.Is(err, websocket.ErrMessageTooBig):
-		return fmt.Errorf("a message was larger than the limit of %s (--max-message-size); the connection was closed with 1009 (message too big)", sse.FormatSize(c.MaxSize))
+		return fmt.Errorf("a message was larger than the limit of %s (--max-message-size); the connection was closed with 1009 (message too big)", sse.FormatSize(maxSize))
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed):
 		return errors.New("the WebSocket connection was dropped without a close (1006)")
 	case strings.Contains(err.Error(), "invalid close payload"):
-		code := strings.NewReplacer("StatusCode(", "", ")", "").Replace(err.Error()[strings.LastIndex(err.Error(), " ")+1:])
+		code := closeCode(err.Error()[strings.LastIndex(err.Error(), " ")+1:])
 		return fmt.Errorf("the server's close frame had status %s, which RFC 6455 does not allow; reqs closed with 1002 (protocol error)", code)
 	}
 	return fmt.Errorf("the WebSocket connection failed: %s", wsReason(err))
+}
+
+// closeCode turns the library's name of a close status
+// ("StatusNoStatusRcvd", "StatusCode(999)") back into its number.
+func closeCode(name string) string {
+	if n, ok := strings.CutPrefix(name, "StatusCode("); ok {
+		return strings.TrimSuffix(n, ")")
+	}
+	for c := websocket.StatusCode(1000); c <= 1015; c++ {
+		if c.String() == name {
+			return strconv.Itoa(int(c))
+		}
+	}
+	return name
 }
 
 // wsReason is a WebSocket library error without the library's "failed
@@ -378,7 +449,17 @@ func (c *conversation) send(ctx context.Context) error {
 	}
 	br := bufio.NewReaderSize(c.In, 64<<10)
 	var line []byte
+	defer c.conn.Release()
 	for {
+		// Lines already read go out together; before waiting for more
+		// input, what was held goes out.
+		if br.Buffered() == 0 {
+			if err := c.conn.Release(); err != nil {
+				return err
+			}
+		} else {
+			c.conn.Hold()
+		}
 		chunk, err := br.ReadSlice('\n')
 		line = append(line, chunk...)
 		if errors.Is(err, bufio.ErrBufferFull) {

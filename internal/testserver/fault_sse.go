@@ -21,9 +21,10 @@ func sseRoutes() map[string]http.HandlerFunc {
 	}
 }
 
-// handleSSEEvents serves /sse/events?n=3&delay=0&end=lf&bom=0&comments=0&ids=0&type=&retry=&text=0&multiline=0&hold=0
+// handleSSEEvents serves /sse/events?n=3&delay=0&keepalive=0&end=lf&bom=0&comments=0&ids=0&type=&retry=&text=0&multiline=0&hold=0
 // as text/event-stream: n events whose data is {"x": I} (text=1: "event I"),
-// delay apart, with these lines ending in end (lf, crlf or cr): with
+// delay apart (with keepalive, a ": keep-alive" comment that often
+// while waiting), with these lines ending in end (lf, crlf or cr): with
 // bom=1 a byte order mark first; retry=MS a retry field first; with
 // comments=1 a ": keep-alive" comment before each event; ids=1 an "id: I"
 // field; type=NAME an "event: NAME" field; multiline=1 the data spread over
@@ -34,6 +35,7 @@ func handleSSEEvents(w http.ResponseWriter, r *http.Request) {
 	k := newKnobs(r)
 	n := k.int("n", 3, 0, 10_000_000)
 	delay := k.duration("delay", 0, 10*time.Second)
+	keepalive := k.duration("keepalive", 0, 10*time.Second)
 	end := map[string]string{"lf": "\n", "crlf": "\r\n", "cr": "\r"}[k.str("end", "lf")]
 	bom := k.bool("bom")
 	comments := k.bool("comments")
@@ -60,9 +62,23 @@ func handleSSEEvents(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(bw, "retry: %d%s", retry, end)
 	}
 	for i := 1; i <= n; i++ {
-		if delay > 0 {
-			if i > 1 && !sleepCtx(r, delay) {
-				return
+		if delay > 0 && i > 1 {
+			for wait := delay; wait > 0; wait -= keepalive {
+				step := wait
+				if keepalive > 0 && keepalive < wait {
+					step = keepalive
+				}
+				if !sleepCtx(r, step) {
+					return
+				}
+				if keepalive > 0 && step == keepalive && wait > keepalive {
+					bw.WriteString(": keep-alive" + end)
+					bw.Flush()
+					flush(w)
+				}
+				if keepalive <= 0 {
+					break
+				}
 			}
 		}
 		if comments {
@@ -180,7 +196,7 @@ func handleSSEHostileBig(w http.ResponseWriter, r *http.Request) {
 func handleSSEHostileControl(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "event: \x1b]0;owned\x07tick\nid: \x1b[2J7\ndata: \x1b[31mred\x1b[0m \x9b1m\n\n")
+	fmt.Fprint(w, "event: \x1b]0;owned\x07tick\nid: \x1b[2J7\ndata: \x1b[31mred\x1b[0m \u009b1m\n\n")
 	fmt.Fprint(w, "data: {\"s\": \"\x1b[2J\"}\n\n")
 }
 

@@ -92,11 +92,15 @@ func (f *Fixtures) Close() {
 //	FAULT             http://127.0.0.1:PORT, the Fault routes, else go-httpbin; also h2c (HTTP/2 with prior knowledge)
 //	FAULT_ALT         http://localhost:PORT, the same server under another host name
 //	FAULT_HOST        127.0.0.1:PORT
+//	FAULT_WS          ws://127.0.0.1:PORT, FAULT's WebSocket routes (/ws/...)
 //	FAULT_TLS         https://127.0.0.1:PORT, the same Fault handler over TLS
+//	FAULT_WSS         wss://127.0.0.1:PORT, the same server as FAULT_TLS
+//	FAULT_TLS_PORT    PORT
 //	FAULT_TLS12       https://127.0.0.1:PORT, the same, TLS 1.2 at most
 //	TLS_EXPIRED       https://127.0.0.1:PORT, a leaf that expired on 2021-01-01
 //	TLS_WRONGHOST     https://localhost:PORT, a leaf valid only for other.example
 //	TLS_MTLS          https://127.0.0.1:PORT, requires a client certificate from the test CA
+//	TLS_MTLS_WSS      wss://127.0.0.1:PORT, the same server as TLS_MTLS
 //	FAULT_H3          https://127.0.0.1:PORT, the same Fault handler over HTTP/3 (QUIC on UDP PORT)
 //	FAULT_H3_PORT     PORT
 //	H3_MTLS           https://127.0.0.1:PORT, HTTP/3 requiring a client certificate from the test CA
@@ -194,6 +198,7 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 	f.setenv("FAULT", fault.URL)
 	f.setenv("FAULT_ALT", altURL(fault))
 	f.setenv("FAULT_HOST", fault.Addr)
+	f.setenv("FAULT_WS", "ws://"+fault.Addr)
 
 	tls12 := serverTLS.Clone()
 	tls12.MaxVersion = tls.VersionTLS12
@@ -214,10 +219,18 @@ func StartFixtures(workDir string) (_ *Fixtures, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if v.name == "TLS_WRONGHOST" {
+		switch v.name {
+		case "TLS_WRONGHOST":
 			// By name, so the hostname error lists the certificate's names.
 			f.setenv(v.name, altURL(s))
-		} else {
+		case "FAULT_TLS":
+			f.setenv(v.name, s.URL)
+			f.setenv("FAULT_WSS", "wss://"+s.Addr)
+			f.setenv("FAULT_TLS_PORT", strconv.Itoa(s.Port))
+		case "TLS_MTLS":
+			f.setenv(v.name, s.URL)
+			f.setenv("TLS_MTLS_WSS", "wss://"+s.Addr)
+		default:
 			f.setenv(v.name, s.URL)
 		}
 	}

@@ -27,10 +27,9 @@ type DialOptions struct {
 	// closed with status 1009 (message too big) and the read fails. Zero
 	// means DefaultMaxMessageSize.
 	MaxMessageSize int64
-	// AllowRedirects follows redirects of the handshake, as Send does.
-	AllowRedirects bool
-	// OnConnect is SendOptions.OnConnect for the handshake requests.
-	OnConnect func(p *PreparedRequest, proto string)
+	// Send are the options of the handshake's Send: redirects, retries,
+	// cookies, OnConnect. The zero value follows redirects, as Send does.
+	Send SendOptions
 	// OnPing and OnPong, when set, are told of each ping and pong frame
 	// received, with its payload; pings are answered either way.
 	OnPing, OnPong func(payload []byte)
@@ -110,14 +109,14 @@ func (s *Session) DialPrepared(ctx context.Context, p *PreparedRequest, opts Dia
 	rt := roundTripperFunc(func(hreq *http.Request) (*http.Response, error) {
 		for _, name := range handshakeFields {
 			if v := hreq.Header.Values(name); len(v) > 0 {
-				p.Header[name] = v
+				p.Header[http.CanonicalHeaderKey(name)] = v
 				if !containsFold(p.HeaderOrder, name) {
 					p.HeaderOrder = append(p.HeaderOrder, name)
 				}
 			}
 		}
 		ctx := context.WithValue(hreq.Context(), upgradeKey{}, true)
-		resp, err := s.Send(ctx, p, SendOptions{NoRedirects: !opts.AllowRedirects, OnConnect: opts.OnConnect})
+		resp, err := s.Send(ctx, p, opts.Send)
 		if err != nil {
 			sendErr = err
 			return nil, err
@@ -253,6 +252,8 @@ type wireBudget struct {
 	// pong) in one Write, and CloseWrite writes its frame between them.
 	wmu       sync.Mutex
 	closeSent bool
+	held      bool   // Hold: writes wait in pending
+	pending   []byte // what waits
 }
 
 // errBudget is the wire read error past the budget.
@@ -278,7 +279,54 @@ func (b *wireBudget) Write(p []byte) (int, error) {
 	if b.closeSent {
 		return len(p), nil // nothing goes after our close frame
 	}
+	if b.held {
+		if len(b.pending)+len(p) <= maxHeld {
+			b.pending = append(b.pending, p...)
+			return len(p), nil
+		}
+		if err := b.writePending(); err != nil {
+			return 0, err
+		}
+	}
 	return b.rwc.Write(p)
+}
+
+// maxHeld bounds the bytes Hold keeps back.
+const maxHeld = 64 << 10
+
+// writePending writes what Hold kept back; b.wmu is held.
+func (b *wireBudget) writePending() error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	_, err := b.rwc.Write(b.pending)
+	b.pending = b.pending[:0]
+	return err
+}
+
+// Hold makes the frames written from now on wait in a buffer of up to
+// 64 KiB until Release (or until the buffer is full), so that a burst of
+// small messages goes out in few writes. Frames the library writes on
+// its own meanwhile (the answer to a ping) wait too: a caller releases
+// before it waits for anything.
+func (w *WebSocket) Hold() {
+	if b := w.wire; b != nil {
+		b.wmu.Lock()
+		b.held = true
+		b.wmu.Unlock()
+	}
+}
+
+// Release writes what Hold kept back, and writes go out at once again.
+func (w *WebSocket) Release() error {
+	b := w.wire
+	if b == nil {
+		return nil
+	}
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	b.held = false
+	return b.writePending()
 }
 
 // CloseWrite sends a close frame with code and reason, and nothing after
@@ -312,6 +360,10 @@ func (w *WebSocket) CloseWrite(code websocket.StatusCode, reason string) error {
 		return nil
 	}
 	b.closeSent = true
+	b.held = false
+	if err := b.writePending(); err != nil {
+		return err
+	}
 	_, err := b.rwc.Write(frame)
 	return err
 }
@@ -338,8 +390,9 @@ func (b *wireBudget) check(c *websocket.Conn, err error) error {
 	return fmt.Errorf("%w: %d bytes of frames for %d bytes of message", websocket.ErrMessageTooBig, b.used.Load(), b.data.Load())
 }
 
-// handshakeFields are the fields websocket.Dial sets on its handshake.
-var handshakeFields = []string{"Connection", "Upgrade", "Sec-Websocket-Version", "Sec-Websocket-Key", "Sec-Websocket-Protocol", "Sec-Websocket-Extensions"}
+// handshakeFields are the fields websocket.Dial sets on its handshake,
+// spelt as RFC 6455 spells them (they go out so).
+var handshakeFields = []string{"Connection", "Upgrade", "Sec-WebSocket-Version", "Sec-WebSocket-Key", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"}
 
 // handshakeReason is the last part of a websocket.Dial error, without the
 // library's "failed to WebSocket dial: " prefixes.

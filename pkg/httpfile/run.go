@@ -360,6 +360,7 @@ func (r *Runner) runOne(ctx context.Context, f *File, req *Request, vars *Vars) 
 	out.Method, out.URL = built.Method, redactURL(built.URL)
 	var x *Exchange
 	if req.WebSocket {
+		out.Method = "WEBSOCKET"
 		x, err = r.converse(ctx, f, req, built, vars)
 	} else {
 		x, err = r.Send(ctx, req, built)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient/sse"
@@ -50,7 +52,7 @@ type StreamPrinter struct {
 	out []byte
 	buf cappedBuffer
 	dec *jq.Decoder // reset for each piece the filter reads
-	src bytes.Reader
+	src strings.Reader
 }
 
 // NewStreamPrinter returns a printer writing to w.
@@ -64,7 +66,7 @@ func (s *StreamPrinter) pretty() bool { return s.o.Format || s.o.Color }
 // Event writes one server-sent event.
 func (s *StreamPrinter) Event(ctx context.Context, ev sse.Event) error {
 	if s.Filter != nil {
-		return s.filter(ctx, []byte(ev.Data))
+		return filterData(ctx, s, ev.Data)
 	}
 	s.out = s.out[:0]
 	if ev.Type != "message" || ev.ID != "" {
@@ -136,7 +138,7 @@ func (s *StreamPrinter) appendData(dst, data []byte, jsonType bool) []byte {
 // Record writes one record of line-delimited JSON.
 func (s *StreamPrinter) Record(ctx context.Context, rec []byte) error {
 	if s.Filter != nil {
-		return s.filter(ctx, rec)
+		return filterData(ctx, s, rec)
 	}
 	s.out = s.appendData(s.out[:0], rec, true)
 	return s.write()
@@ -197,7 +199,7 @@ func (s *StreamPrinter) Message(ctx context.Context, m Message) error {
 				return err
 			}
 		}
-		return s.filter(ctx, m.Data)
+		return filterData(ctx, s, m.Data)
 	}
 	switch {
 	case m.Binary && s.o.Terminal:
@@ -240,10 +242,11 @@ func (e *DataNotJSONError) Error() string {
 // Unwrap returns the decoding error.
 func (e *DataNotJSONError) Unwrap() error { return e.Err }
 
-// filter runs the filter over one JSON document held in data and writes
-// its results.
-func (s *StreamPrinter) filter(ctx context.Context, data []byte) error {
-	s.src.Reset(data)
+// filterData runs the filter over one JSON document held in data and
+// writes its results. (A string event's data is read where it is, not
+// copied: one event fewer allocation.)
+func filterData[S ~string | ~[]byte](ctx context.Context, s *StreamPrinter, data S) error {
+	s.src.Reset(string(data))
 	if s.dec == nil {
 		s.dec = jq.NewDecoder(&s.src)
 	} else {
@@ -258,7 +261,7 @@ func (s *StreamPrinter) filter(ctx context.Context, data []byte) error {
 			}
 			var de *jq.DecodeError
 			if errors.As(err, &de) {
-				return &DataNotJSONError{Head: bytes.Clone(data[:min(len(data), notJSONHead+utf8.UTFMax)]), Err: err}
+				return &DataNotJSONError{Head: []byte(string(data[:min(len(data), notJSONHead+utf8.UTFMax)])), Err: err}
 			}
 			return err
 		}
@@ -272,6 +275,11 @@ func (s *StreamPrinter) appendResult(dst []byte, v any) []byte {
 	if str, ok := v.(string); ok && s.Filter.Raw {
 		dst = s.text(dst, str, nil)
 		return append(dst, '\n')
+	}
+	if !s.pretty() {
+		if b, ok := appendScalar(dst, v, s.o.Terminal); ok {
+			return append(b, '\n')
+		}
 	}
 	b := jq.Marshal(v)
 	if s.pretty() {
@@ -306,4 +314,32 @@ func (s *StreamPrinter) write() error {
 		return f.Flush()
 	}
 	return nil
+}
+
+// appendScalar appends a result that is an integer, a number as the
+// server wrote it, true, false, null or a plain string as jq -c prints
+// it, without encoding it: most results of a filter over events are
+// such, and marshalling each costs two allocations. ok is false for
+// anything else (floats, strings that need escapes, arrays, objects).
+func appendScalar(dst []byte, v any, terminal bool) ([]byte, bool) {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, "null"...), true
+	case bool:
+		return strconv.AppendBool(dst, v), true
+	case int:
+		return strconv.AppendInt(dst, int64(v), 10), true
+	case json.Number:
+		return append(dst, v...), true
+	case string:
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+				return dst, false
+			}
+		}
+		dst = append(dst, '"')
+		dst = append(dst, v...)
+		return append(dst, '"'), true
+	}
+	return dst, false
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -166,3 +167,14 @@ func BenchmarkStreamPrinterFilter(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// appendScalar writes what jq.Marshal writes, for the values it takes.
+func TestAppendScalarMatchesMarshal(t *testing.T) {
+	t.Parallel()
+	for _, v := range []any{nil, true, false, 0, -12, 1 << 40, json.Number("1.50"), json.Number("12345678901234567890"), "", "plain text", "a\"b", "tab\there", "é", "\u007f", "<>&", 1.5, []any{1}} {
+		got, ok := appendScalar(nil, v, false)
+		if want := jq.Marshal(v); ok && string(got) != string(want) {
+			t.Errorf("appendScalar(%#v) = %s, jq.Marshal = %s", v, got, want)
+		}
+	}
+}

@@ -414,6 +414,21 @@ func (x *Exchange) Send(ctx context.Context, p *httpclient.PreparedRequest, opts
 	return resp, err
 }
 
+// Dial opens the WebSocket of p (Session.DialPrepared) with the plan's
+// redirect policy, and notes that the run got a response when the
+// handshake got one (a 101, or a refusal): its cookies are the session's
+// to save.
+func (x *Exchange) Dial(ctx context.Context, p *httpclient.PreparedRequest, opts httpclient.DialOptions) (*httpclient.WebSocket, *httpclient.Response, error) {
+	if !x.plan.Redirects.Follows(p.Method) {
+		opts.Send.NoRedirects = true
+	}
+	conn, resp, err := x.Session.DialPrepared(ctx, p, opts)
+	if resp != nil {
+		x.answered = true
+	}
+	return conn, resp, err
+}
+
 // Abandon says the run failed after its responses came (reading or
 // printing one), so Close saves nothing: a failed exchange leaves a
 // session file as it was.
