@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -191,7 +192,9 @@ func (d *Decoder) checkHeld() error {
 // Unmarshal decodes data, which must hold exactly one JSON value, within
 // [MemoryBudget] of its length (see [Decoder.LimitMemory]).
 func Unmarshal(data []byte) (any, error) {
-	d := NewDecoder(bytes.NewReader(data))
+	d := unmarshalers.Get().(*Decoder)
+	defer d.putBack()
+	d.Reset(bytes.NewReader(data))
 	d.LimitMemory = true
 	v, err := d.Decode()
 	if err == io.EOF {
@@ -207,6 +210,20 @@ func Unmarshal(data []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// unmarshalers are the Decoders of Unmarshal, reused: a response body
+// decoded by a fresh Decoder spent about half its time making one.
+var unmarshalers = sync.Pool{New: func() any { return NewDecoder(nil) }}
+
+// putBack gives an Unmarshal Decoder back, unless its table of object
+// keys grew large (a document with many distinct keys): the pool must
+// not keep a past document's memory.
+func (d *Decoder) putBack() {
+	d.Reset(nil)
+	if len(d.keys) <= 1024 {
+		unmarshalers.Put(d)
+	}
 }
 
 func (d *Decoder) wrap(err error) error {
