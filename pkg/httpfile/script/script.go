@@ -97,14 +97,14 @@ type Engine struct {
 
 	// The watchdog's state, under mu: the run under way (active), why
 	// it was interrupted and since when.
-	mu       sync.Mutex
-	active   bool
-	runCtx   context.Context
-	why      error
-	since    time.Time
-	deadline *time.Timer
-	tick     *time.Ticker
-	heap     *heapWatch
+	mu      sync.Mutex
+	active  bool
+	runCtx  context.Context
+	why     error
+	since   time.Time
+	started time.Time
+	tick    *time.Ticker
+	heap    *heapWatch
 
 	vm       *goja.Runtime
 	programs map[programKey]*goja.Program
@@ -130,9 +130,7 @@ func New(opts Options) *Engine {
 		opts.Grace = stopGrace
 	}
 	e := &Engine{opts: opts, grace: opts.Grace, programs: map[programKey]*goja.Program{}, globals: NewVariables(),
-		quit: make(chan struct{}), deadline: time.NewTimer(time.Hour), tick: time.NewTicker(time.Hour), heap: newHeapWatch(opts.Memory)}
-	e.deadline.Stop()
-	e.tick.Stop()
+		quit: make(chan struct{}), tick: time.NewTicker(watchEvery), heap: newHeapWatch(opts.Memory)}
 	e.vm = goja.New()
 	e.vm.SetMaxCallStackSize(maxCallStack)
 	e.setup()
@@ -358,8 +356,7 @@ func (e *Engine) do(ctx context.Context, c *call, job func() error) (err error) 
 	e.mu.Lock()
 	e.active, e.runCtx, e.why, e.cur = true, ctx, nil, c
 	e.heap.reset()
-	e.deadline.Reset(e.opts.Timeout)
-	e.tick.Reset(watchEvery)
+	e.started = time.Now()
 	e.mu.Unlock()
 	e.busy = true
 	e.vm.ClearInterrupt()
@@ -369,8 +366,6 @@ func (e *Engine) do(ctx context.Context, c *call, job func() error) (err error) 
 		}
 		e.mu.Lock()
 		e.active, e.cur = false, nil
-		e.deadline.Stop()
-		e.tick.Stop()
 		e.mu.Unlock()
 		e.vm.ClearInterrupt()
 		e.busy = false
@@ -385,18 +380,15 @@ func (e *Engine) do(ctx context.Context, c *call, job func() error) (err error) 
 // watch is the watchdog: past the time budget, when the run's context
 // ends, or when the heap has grown past the memory budget, it interrupts
 // the script under way; when the script does not stop, it gives the
-// engine up.
+// engine up. It looks every watchEvery, on a ticker that runs as long as
+// the engine: setting a timer for each run would cost each run more
+// than its script.
 func (e *Engine) watch() {
+	defer e.tick.Stop()
 	for {
 		select {
 		case <-e.quit:
 			return
-		case <-e.deadline.C:
-			e.mu.Lock()
-			if e.active {
-				e.interrupt(errTimeout)
-			}
-			e.mu.Unlock()
 		case <-e.tick.C:
 			e.mu.Lock()
 			e.check()
@@ -420,6 +412,8 @@ func (e *Engine) check() {
 	}
 	if e.why == nil {
 		switch {
+		case time.Since(e.started) > e.opts.Timeout:
+			e.interrupt(errTimeout)
 		case e.runCtx.Err() != nil:
 			e.interrupt(e.runCtx.Err())
 		case e.heap.over():
