@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient"
+	"github.com/reqs-cli/reqs/pkg/httpclient/download"
 	"github.com/reqs-cli/reqs/pkg/httpclient/exchange"
 	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/reqs-cli/reqs/pkg/httpclient/sse"
@@ -57,6 +58,9 @@ func openError(env *requestEnv, p exchange.Plan, err error) error {
 	case exchange.StepCookieJarFile:
 		return usageErrorf("--cookie-jar %s: %v", o.Session.CookieJar, xe.Err)
 	case exchange.StepDownload:
+		if errors.Is(xe.Err, download.ErrDirectory) {
+			return usageErrorf("--output %s is a directory; name a file", o.Transfer.Output)
+		}
 		return usageErrorf("--continue: %v", xe.Err)
 	case exchange.StepAuth:
 		if errors.Is(xe.Err, exchange.ErrNoCredentials) {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -103,13 +102,6 @@ func (f *transferFlags) check() error {
 		return usageErrorf("--stream and --download exclude each other")
 	case f.downloading() && f.Paginate:
 		return usageErrorf("--paginate and --download exclude each other")
-	}
-	if f.Output != "" && f.Output != "-" {
-		// Caught before anything is sent, rather than after the whole
-		// body went to OUTPUT.part.
-		if st, err := os.Stat(f.Output); err == nil && st.IsDir() {
-			return usageErrorf("--output %s is a directory; name a file", f.Output)
-		}
 	}
 	return nil
 }

@@ -27,6 +27,11 @@ const maxNameTries = 1000
 // minNameBytes is as short as a name too long for the file system is cut.
 const minNameBytes = 16
 
+// ErrDirectory is wrapped by Prepare's error when Path names a directory:
+// refused before anything is sent, rather than after the whole body went
+// to a .part file that cannot be renamed.
+var ErrDirectory = errors.New("is a directory")
+
 // ErrNoFreeName is returned when a download named from the response finds
 // no free NAME-N.ext within its bound.
 var ErrNoFreeName = errors.New("no free file name")
@@ -125,6 +130,11 @@ type Result struct {
 func (d *File) Prepare(req *httpclient.Request) (added []string, err error) {
 	if d.Resume && d.Path == "" {
 		return nil, errors.New("resuming a download needs the file's name")
+	}
+	if d.Path != "" {
+		if st, err := os.Stat(d.Path); err == nil && st.IsDir() {
+			return nil, fmt.Errorf("%s %w", d.Path, ErrDirectory)
+		}
 	}
 	if req.Header == nil {
 		req.Header = http.Header{}

@@ -524,3 +524,12 @@ func TestSanitizeFilenameWindows(t *testing.T) {
 		}
 	}
 }
+
+func TestPrepareRefusesDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d := &File{Path: dir}
+	if _, err := d.Prepare(&httpclient.Request{}); !errors.Is(err, ErrDirectory) {
+		t.Errorf("Prepare with Path a directory: %v, want ErrDirectory", err)
+	}
+}
