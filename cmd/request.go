@@ -619,7 +619,7 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	// A Content-Type item naming a multipart type asks for a multipart
 	// body as --multipart does (HTTPie adds the boundary to it); --json
 	// given explicitly keeps the body JSON.
-	multipartType := !o.JSON && isMultipartType(req.Header.Get("Content-Type"))
+	multipartType := !o.JSON && httpclient.IsMultipartType(req.Header.Get("Content-Type"))
 	switch {
 	case hasData:
 		if o.Form || o.Multipart || multipartType || len(items.Files) > 0 {
@@ -707,12 +707,6 @@ func buildRequest(env *requestEnv) (*httpclient.Request, error) {
 	}
 	env.Method = req.Method
 	return req, nil
-}
-
-// isMultipartType reports whether the media type ct is multipart/*.
-func isMultipartType(ct string) bool {
-	mt, _, _ := strings.Cut(ct, ";")
-	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(mt)), "multipart/")
 }
 
 // setRawBodyType gives a raw body (a file, standard input, --raw) a

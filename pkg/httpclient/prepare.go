@@ -477,11 +477,14 @@ func isMultipartBody(req *Request) bool {
 	if req.JSON != nil || req.Body != nil {
 		return false
 	}
-	return len(req.Files) > 0 || req.Multipart || len(req.Form) > 0 && isMultipartType(req.Header.Get("Content-Type"))
+	return len(req.Files) > 0 || req.Multipart || len(req.Form) > 0 && IsMultipartType(req.Header.Get("Content-Type"))
 }
 
-// isMultipartType reports whether the media type ct is multipart/*.
-func isMultipartType(ct string) bool {
+// IsMultipartType reports whether the Content-Type value ct names a
+// multipart type (multipart/form-data, multipart/mixed, ...): a form
+// sent under it is encoded as multipart parts, with its boundary added.
+func IsMultipartType(ct string) bool {
+	ct = strings.TrimSpace(ct)
 	return len(ct) >= len("multipart/") && strings.EqualFold(ct[:len("multipart/")], "multipart/")
 }
 
@@ -492,7 +495,7 @@ func isMultipartType(ct string) bool {
 // length is known whenever every file's size is.
 func encodeMultipart(p *PreparedRequest, req *Request) error {
 	given := strings.TrimSpace(req.Header.Get("Content-Type"))
-	if !isMultipartType(given) {
+	if !IsMultipartType(given) {
 		given = ""
 	}
 	boundary := req.Boundary
