@@ -81,25 +81,85 @@ func TestOneEnginePerRun(t *testing.T) {
 
 // A script that cannot be stopped ends the run: the request under way
 // fails with script.ErrRunaway, and the requests after it do not run.
+// The script is stuck in Go code the engine cannot interrupt (here
+// reading the process environment for a substitution), which returns
+// only once the run has ended, so nothing depends on the machine's
+// speed.
 func TestRunawayScriptEndsTheRun(t *testing.T) {
 	t.Parallel()
-	// A regular expression that backtracks for a long time, in a
-	// built-in the engine cannot interrupt.
-	src := "GET http://h/a\n\n> {% /^(a+)+\\1$/.test('aaaaaaaaaaaaaaaaaaaaa!') %}\n\n###\nGET http://h/b\n"
+	src := "< {% request.url.tryGetSubstituted() %}\nGET http://h/a?v={{$processEnv STUCK}}\n\n###\nGET http://h/b\n"
 	f, err := Parse("t.http", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Runner{Send: fakeSend, ScriptTimeout: 10 * time.Millisecond, newEngine: func(o script.Options) *script.Engine {
-		o.Grace = 20 * time.Millisecond
-		return script.New(o)
-	}}
+	release := make(chan struct{})
+	defer close(release)
+	var sent []string
+	r := &Runner{
+		Send: func(ctx context.Context, req *Request, built *httpclient.Request) (*Exchange, error) {
+			sent = append(sent, built.URL)
+			return fakeSend(ctx, req, built)
+		},
+		Getenv: func(string) (string, bool) {
+			<-release
+			return "", false
+		},
+		ScriptTimeout: 10 * time.Millisecond,
+		newEngine: func(o script.Options) *script.Engine {
+			o.Grace = 20 * time.Millisecond
+			return script.New(o)
+		},
+	}
 	outs, err := r.Run(context.Background(), []*File{f})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := outs[0].Outcomes
-	if len(got) != 1 || !errors.Is(got[0].Err, script.ErrRunaway) || !strings.HasPrefix(got[0].Err.Error(), "t.http:3:5: the script could not be stopped") {
+	if len(got) != 1 || !errors.Is(got[0].Err, script.ErrRunaway) || !strings.HasPrefix(got[0].Err.Error(), "t.http:1:5: the script could not be stopped") {
 		t.Errorf("outcomes %d, first error %v; want one, ErrRunaway at the script", len(got), got[0].Err)
+	}
+	if len(sent) != 0 {
+		t.Errorf("sent %q after a runaway script", sent)
+	}
+}
+
+// Ctrl-C while a script runs ends it where it is: its request fails
+// with the script's place, the requests after it do not run, and the
+// run ends with the context's error.
+func TestInterruptedScriptNamesItsPlace(t *testing.T) {
+	t.Parallel()
+	src := "< {%\n  let n = request.url.tryGetSubstituted();\n  for (;;) { n += 1 }\n%}\nGET http://h/a?v={{$processEnv X}}\n\n###\nGET http://h/b\n"
+	f, err := Parse("t.http", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var sent []string
+	r := &Runner{
+		Send: func(ctx context.Context, req *Request, built *httpclient.Request) (*Exchange, error) {
+			sent = append(sent, built.URL)
+			return fakeSend(ctx, req, built)
+		},
+		Getenv: func(string) (string, bool) {
+			cancel() // the script is running: Ctrl-C now
+			return "1", true
+		},
+		// However slow the machine, the script is stopped, not given up.
+		newEngine: func(o script.Options) *script.Engine {
+			o.Grace = time.Hour
+			return script.New(o)
+		},
+	}
+	outs, err := r.Run(ctx, []*File{f})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
+	}
+	got := outs[0].Outcomes
+	if len(got) != 1 || !errors.Is(got[0].Err, context.Canceled) || got[0].Err.Error() != "t.http:3:14: the run was interrupted, and the script was stopped here" {
+		t.Errorf("outcomes %d, first error %v; want one, interrupted in the loop", len(got), got[0].Err)
+	}
+	if len(sent) != 0 {
+		t.Errorf("sent %q after an interrupted script", sent)
 	}
 }

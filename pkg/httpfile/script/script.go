@@ -426,7 +426,9 @@ func (e *Engine) check() {
 	e.vm.Interrupt(interruption{e.why})
 	grace := e.grace
 	if e.runCtx.Err() != nil {
-		grace /= 4 // Ctrl-C: the user is waiting
+		// Ctrl-C: the user is waiting, and a command line gives a run a
+		// quarter of a second to report before it exits anyway.
+		grace /= 10
 	}
 	if !e.heap.runaway() && time.Since(e.since) <= grace {
 		return
@@ -440,11 +442,15 @@ func (e *Engine) check() {
 
 // budgetText words why a script was interrupted.
 func (e *Engine) budgetText(why error) string {
-	switch why {
-	case errTimeout:
+	switch {
+	case why == errTimeout:
 		return "it ran longer than " + e.opts.Timeout.String()
-	case errMemory:
+	case why == errMemory:
 		return fmt.Sprintf("it used more than %d MiB", e.opts.Memory>>20)
+	case errors.Is(why, context.Canceled):
+		return "the run was interrupted"
+	case errors.Is(why, context.DeadlineExceeded):
+		return "the run's time ran out"
 	}
 	return why.Error()
 }
@@ -542,7 +548,7 @@ func (e *Engine) failure(c *call, err error) error {
 		case nil:
 			return &Error{At: where, Msg: fmt.Sprint(ie.Value())}
 		}
-		return &Error{At: where, Msg: "the script was stopped: " + i.err.Error(), err: i.err}
+		return &Error{At: where, Msg: e.budgetText(i.err) + ", and the script was stopped here", err: i.err}
 	}
 	var so *goja.StackOverflowError
 	if errors.As(err, &so) {

@@ -23,8 +23,15 @@ func jsonResponse(body string) *Response {
 	return &Response{Status: 200, Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}, "X-Two": {"a", "b"}}, Body: []byte(body)}
 }
 
+// newEngine makes an engine for a test. Unless the test sets a Grace of
+// its own, the engine never gives up a script that it interrupted: on a
+// loaded machine an interrupted script may take long to be scheduled
+// again, and only the tests of giving up may depend on how long.
 func newEngine(t *testing.T, opts Options) *Engine {
 	t.Helper()
+	if opts.Grace == 0 {
+		opts.Grace = time.Hour
+	}
 	e := New(opts)
 	t.Cleanup(e.Close)
 	return e
@@ -335,14 +342,26 @@ func TestMemoryBudget(t *testing.T) {
 	}
 }
 
-// A built-in the engine cannot interrupt (here a regular expression
-// that backtracks for a long time) makes the engine give up: it calls
-// OnRunaway while the run is stuck, and refuses every run after.
+// Go code the engine cannot interrupt (a built-in that runs for ever,
+// here a response body whose decoding never ends) makes the engine give
+// up: it calls OnRunaway while the run is stuck, and refuses every run
+// after. The body's decoding ends only once the engine has given up, so
+// nothing here depends on how fast the machine is.
 func TestRunaway(t *testing.T) {
 	t.Parallel()
 	gaveUp := make(chan error, 1)
 	e := newEngine(t, Options{Timeout: 20 * time.Millisecond, Grace: 50 * time.Millisecond, OnRunaway: func(err error) { gaveUp <- err }})
-	go e.Run(context.Background(), code(`/^(a+)+\1$/.test("aaaaaaaaaaaaaaaaaaaaa!")`), nil, nil)
+	release := make(chan struct{})
+	stuck := jsonResponse(`{}`)
+	stuck.JSON = func() (any, error) {
+		<-release
+		return map[string]any{}, nil
+	}
+	ended := make(chan error, 1)
+	go func() {
+		_, err := e.Run(context.Background(), code("client.log('reading');\nresponse.body"), nil, stuck)
+		ended <- err
+	}()
 	err := <-gaveUp
 	if !errors.Is(err, ErrRunaway) || !strings.Contains(err.Error(), "it ran longer than 20ms") {
 		t.Fatalf("OnRunaway(%v), want ErrRunaway", err)
@@ -352,6 +371,11 @@ func TestRunaway(t *testing.T) {
 	}
 	if _, err := run(t, e, "1", nil, nil); !errors.Is(err, ErrRunaway) {
 		t.Errorf("a run after a runaway = %v, want ErrRunaway", err)
+	}
+	// The stuck run, once it ends after all, says it was given up.
+	close(release)
+	if err := <-ended; !errors.Is(err, ErrRunaway) {
+		t.Errorf("the stuck run ended with %v, want ErrRunaway", err)
 	}
 }
 
@@ -371,14 +395,25 @@ func TestExit(t *testing.T) {
 	}
 }
 
+// A script under way when its context ends (Ctrl-C) stops where it is,
+// and says so.
 func TestContextEndsTheScript(t *testing.T) {
 	t.Parallel()
 	e := newEngine(t, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
-	_, err := e.Run(ctx, code("for (;;) {}"), nil, nil)
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Run = %v, want context.Canceled", err)
+	defer cancel()
+	resp := jsonResponse(`{}`)
+	resp.JSON = func() (any, error) {
+		cancel() // the script is running: Ctrl-C now
+		return map[string]any{}, nil
+	}
+	_, err := e.Run(ctx, code("let n = 0; response.body;\nfor (;;) { n++ }"), nil, resp)
+	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "t.http:11:") || !strings.HasSuffix(err.Error(), ": the run was interrupted, and the script was stopped here") {
+		t.Errorf("Run = %v, want context.Canceled at line 11", err)
+	}
+	// The engine runs on.
+	if res, err := run(t, e, "client.log('ok')", nil, nil); err != nil || len(res.Logs) != 1 {
+		t.Errorf("after an interrupted run: %v", err)
 	}
 }
 
