@@ -528,7 +528,7 @@ func parseRequest(env *requestEnv) error {
 	u, err := httpclient.PrepareURL(rawURL)
 	if err != nil {
 		if scheme, _, ok := strings.Cut(rawURL, "://"); ok && httpclient.HasScheme(rawURL) && !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
-			return usageErrorf("invalid URL %q: reqs speaks http and https, not %s (a Unix socket is http+unix://%%2Fpath%%2Fto.sock/PATH, or --unix-socket PATH)", httpclient.RedactURL(o.URL), strings.ToLower(scheme))
+			return usageErrorf("invalid URL %q: reqs speaks http, https, ws and wss, not %s (a Unix socket is http+unix://%%2Fpath%%2Fto.sock/PATH, or --unix-socket PATH)", httpclient.RedactURL(o.URL), strings.ToLower(scheme))
 		}
 		return usageErrorf("invalid URL %q: %v", httpclient.RedactURL(o.URL), httpclient.Reason(err))
 	}

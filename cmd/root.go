@@ -32,7 +32,7 @@ func Main() int {
 	ctx, watch := watchInterrupts(ios)
 	root := newCommandTree(ios, os.Args[1:])
 	root.SetArgs(os.Args[1:])
-	err := root.ExecuteContext(ctx)
+	ran, err := root.ExecuteContextC(ctx)
 	watch.end()
 	if err == nil {
 		return exitOK
@@ -53,6 +53,9 @@ func Main() int {
 		var usage *usageError
 		if errors.As(err, &usage) {
 			help := usage.help
+			if help == "" && ran != nil {
+				help = ran.CommandPath()
+			}
 			if help == "" {
 				help = "reqs"
 			}
