@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net/url"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/reqs-cli/reqs/pkg/config"
+	"github.com/reqs-cli/reqs/pkg/httpclient"
 	"github.com/reqs-cli/reqs/pkg/httpclient/sessionfile"
 	"github.com/reqs-cli/reqs/pkg/httpfile"
 	"github.com/reqs-cli/reqs/pkg/render"
@@ -161,7 +163,37 @@ func flagValueCompletions() map[string]cobra.CompletionFunc {
 		),
 		"session":           completeSessionNames,
 		"session-read-only": completeSessionNames,
+		"ciphers":           completeCipherSuites,
 	}
+}
+
+// completeCipherSuites completes the last suite of a --ciphers list
+// (separated by : or ,) with the TLS 1.2 suites Go implements, in
+// OpenSSL's spelling as HTTPie and curl users type them, or in IANA's
+// once TLS_ is typed; the insecure ones come last and say so.
+func completeCipherSuites(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	cut := strings.LastIndexAny(toComplete, ":,") + 1
+	head, word := toComplete[:cut], toComplete[cut:]
+	iana := strings.HasPrefix(strings.ToUpper(word), "TLS_")
+	var out []cobra.Completion
+	add := func(suites []*tls.CipherSuite, note string) {
+		for _, cs := range suites {
+			if !slices.Contains(cs.SupportedVersions, tls.VersionTLS12) {
+				continue
+			}
+			name, desc := cs.Name, ""
+			if openssl, ok := httpclient.OpenSSLCipherName(cs.ID); ok && !iana {
+				name, desc = openssl, cs.Name
+			}
+			if !strings.HasPrefix(strings.ToUpper(name), strings.ToUpper(word)) || slices.Contains(strings.FieldsFunc(head, func(r rune) bool { return r == ':' || r == ',' }), name) {
+				continue
+			}
+			out = append(out, cobra.CompletionWithDesc(head+name, strings.TrimSpace(desc+note)))
+		}
+	}
+	add(tls.CipherSuites(), "")
+	add(tls.InsecureCipherSuites(), " (insecure)")
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveKeepOrder
 }
 
 // registerCompletions adds completion of flag values and of the METHOD

@@ -170,6 +170,20 @@ func CipherSuite(name string) (uint16, bool) {
 	return 0, false
 }
 
+// OpenSSLCipherName returns the OpenSSL name of the TLS 1.2 cipher suite
+// id (ECDHE-RSA-AES128-GCM-SHA256), the spelling CipherSuite takes besides
+// the IANA one; ok is false for a suite OpenSSL names no differently or
+// Go does not implement.
+func OpenSSLCipherName(id uint16) (name string, ok bool) {
+	iana := tls.CipherSuiteName(id)
+	for openssl, n := range opensslCipherNames {
+		if n == iana {
+			return openssl, true
+		}
+	}
+	return "", false
+}
+
 // knownCipherSuite reports whether Go implements the suite id.
 func knownCipherSuite(id uint16) bool {
 	return slices.ContainsFunc(append(tls.CipherSuites(), tls.InsecureCipherSuites()...), func(cs *tls.CipherSuite) bool { return cs.ID == id })

@@ -70,3 +70,18 @@ func TestOpenSSLCipherNamesAreGoSuites(t *testing.T) {
 		t.Errorf("opensslCipherNames has %d names for Go's %d suites", n, len(known))
 	}
 }
+
+// OpenSSLCipherName gives back the name CipherSuite takes, for every
+// TLS 1.2 suite, and nothing for a TLS 1.3 one.
+func TestOpenSSLCipherNameRoundTrips(t *testing.T) {
+	t.Parallel()
+	for openssl := range opensslCipherNames {
+		id, _ := CipherSuite(openssl)
+		if got, ok := OpenSSLCipherName(id); !ok || got != openssl {
+			t.Errorf("OpenSSLCipherName(%#x) = %q, %v; want %q", id, got, ok, openssl)
+		}
+	}
+	if got, ok := OpenSSLCipherName(tls.TLS_AES_128_GCM_SHA256); ok {
+		t.Errorf("OpenSSLCipherName(TLS 1.3 suite) = %q", got)
+	}
+}
