@@ -20,7 +20,7 @@ const configSourceAnnotation = "reqs_config_source"
 const skipConfigAnnotation = "reqs_skip_config"
 
 // noConfigFlags are never set from the config file or environment.
-var noConfigFlags = []string{"help", "version"}
+var noConfigFlags = []string{"help", "version", "manual"}
 
 // applyConfig is the root's PersistentPreRunE: every flag of cmd that
 // the command line did not set gets its value from REQS_<FLAG>, else from

@@ -288,6 +288,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.CheckStatus, "check-status", false, "exit with 3, 4 or 5 on a 3xx, 4xx or 5xx response")
 	fs.CountVarP(&o.Quiet, "quiet", "q", "print nothing on stdout; -qq also hides warnings")
 	fs.BoolVar(&o.Debug, "debug", false, "print the chain of causes of an error on stderr")
+	fs.BoolVar(&o.Debug, "traceback", false, "the same as --debug (HTTPie's name)")
 	fs.StringVar(&o.JQ, "jq", "", "filter a JSON body with the jq `EXPR` and print the results, one per line")
 	fs.BoolVarP(&o.RawOutput, "raw-output", "r", false, "with --jq, print string results without quotes (as jq -r)")
 

@@ -109,7 +109,7 @@ func newCommandTree(ios *IOStreams, args []string) *cobra.Command {
 		return root
 	}
 	for _, a := range args {
-		if slices.Contains(subcommandNames, a) || a == "--help" || strings.HasPrefix(a, "--help=") {
+		if slices.Contains(subcommandNames, a) || a == "--help" || strings.HasPrefix(a, "--help=") || a == "--manual" {
 			return newRootCmd(ios)
 		}
 	}
@@ -175,6 +175,16 @@ Items:
 			io.WriteString(c.OutOrStdout(), helpSections())
 		}
 	})
+
+	// --manual is HTTPie's flag for its whole help: reqs --help is that.
+	root.Flags().Bool("manual", false, "show this help, as --help does (HTTPie's name; man reqs has it too)")
+	send := root.RunE
+	root.RunE = func(c *cobra.Command, args []string) error {
+		if manual, _ := c.Flags().GetBool("manual"); manual {
+			return c.Help()
+		}
+		return send(c, args)
+	}
 
 	root.PersistentPreRunE = func(c *cobra.Command, args []string) error { return applyConfig(ios, c) }
 	return root

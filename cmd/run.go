@@ -60,7 +60,7 @@ type runOptions struct {
 var runRequestFlags = []string{
 	"verbose", "print", "pretty", "style", "sort-keys", "indent", "color", "no-color",
 	"sorted", "unsorted", "format-options", "history-print", "max-headers",
-	"check-status", "quiet", "debug", "default-scheme",
+	"check-status", "quiet", "debug", "traceback", "default-scheme",
 	"follow", "no-follow", "max-redirects", "all", "auth", "auth-type", "aws-sigv4", "ignore-netrc",
 	"oauth2-token-url", "oauth2-scope", "auth-helper", "auth-helper-timeout",
 	"verify", "http1.1", "http2", "http3", "proxy", "cert", "cert-key", "cert-key-pass", "ssl", "ciphers",
