@@ -226,6 +226,15 @@ func (r *Runner) runScripts(ctx context.Context, f *File, req *Request, vars *Va
 			return v, ok
 		},
 		Variables: st.request,
+		Builtin: func(expr string) (string, error) {
+			refs := 0
+			v, err := vars.builtin(req, expr, req.Pos, 0, &refs)
+			var fe *Error
+			if errors.As(err, &fe) {
+				return "", errors.New(fe.Msg) // the script's place names it
+			}
+			return v, err
+		},
 	}
 	for _, h := range req.Headers {
 		sreq.Header = append(sreq.Header, script.Header{Name: h.Name, Value: h.Value})

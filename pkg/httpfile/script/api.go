@@ -27,6 +27,10 @@ type Request struct {
 	// Variables are the request's own variables, which pre-request
 	// scripts set for this request only (request.variables).
 	Variables *Variables
+	// Builtin evaluates a dynamic variable ("$uuid",
+	// "$random.integer(1, 9)") for the scripts' $uuid, $random and their
+	// kin; nil has none.
+	Builtin func(expr string) (string, error)
 }
 
 // Header is a request header as written.
@@ -122,6 +126,7 @@ func (e *Engine) setup() {
 			panic(e.refuse(name, name+" is not available: scripts in request files run in reqs, not Node.js, and cannot read files, reach the network or start processes"))
 		})), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	}
+	e.setupExtras()
 	e.prelude()
 }
 
