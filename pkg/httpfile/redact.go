@@ -8,8 +8,13 @@ import (
 
 // redactURL is a URL of a request file as messages and reports may show
 // it: a password in it is replaced by xxxxx, also in a URL written
-// without a scheme (`user:pass@host/path`, which is sent as http://).
+// without a scheme (`user:pass@host/path`, which is sent as http://),
+// and in each word of one that holds blanks (`BAR http://u:p@h/ x`: a
+// request line whose method was not the first word).
 func redactURL(raw string) string {
+	if strings.ContainsAny(raw, " \t") {
+		return redactLine(raw)
+	}
 	if httpclient.HasScheme(raw) || !strings.Contains(raw, "@") {
 		return httpclient.RedactURL(raw)
 	}

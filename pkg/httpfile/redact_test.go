@@ -11,6 +11,8 @@ func TestRedactURL(t *testing.T) {
 		{"http://u:pw@[::1", "http://u:xxxxx@[::1"},
 		{"{{host}}/get", "{{host}}/get"},
 		{"/path?q=a@b", "/path?q=a@b"},
+		{"BAR http://u:pw@h/ x y", "BAR http://u:xxxxx@h/ x y"},
+		{"http://u:pw@h/ a b", "http://u:xxxxx@h/ a b"},
 	}
 	for _, tc := range tests {
 		if got := redactURL(tc.in); got != tc.want {
