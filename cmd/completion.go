@@ -125,17 +125,23 @@ func flagValueCompletions() map[string]cobra.CompletionFunc {
 	for _, m := range prettyModes {
 		prettyChoices = append(prettyChoices, cobra.CompletionWithDesc(m, pretty[m]))
 	}
+	// The schemes are the library's list; this only describes them.
+	authHelp := map[string]string{
+		httpclient.AuthBasic:  "HTTP Basic (the default)",
+		httpclient.AuthDigest: "HTTP Digest",
+		httpclient.AuthBearer: "Authorization: Bearer TOKEN",
+		httpclient.AuthSigV4:  "AWS Signature Version 4 (--aws-sigv4)",
+		httpclient.AuthOAuth2: "OAuth 2 client credentials (--oauth2-token-url)",
+		httpclient.AuthExec:   "headers from a credential helper (--auth-helper)",
+	}
+	var authChoices []cobra.Completion
+	for _, name := range httpclient.AuthSchemes() {
+		authChoices = append(authChoices, cobra.CompletionWithDesc(name, authHelp[name]))
+	}
 	return map[string]cobra.CompletionFunc{
-		"auth-type": fixedChoices(
-			cobra.CompletionWithDesc("basic", "HTTP Basic (the default)"),
-			cobra.CompletionWithDesc("digest", "HTTP Digest"),
-			cobra.CompletionWithDesc("bearer", "Authorization: Bearer TOKEN"),
-			cobra.CompletionWithDesc("aws-sigv4", "AWS Signature Version 4 (--aws-sigv4)"),
-			cobra.CompletionWithDesc("oauth2", "OAuth 2 client credentials (--oauth2-token-url)"),
-			cobra.CompletionWithDesc("exec", "headers from a credential helper (--auth-helper)"),
-		),
-		"pretty": fixedChoices(prettyChoices...),
-		"style":  fixedChoices(render.Styles()...),
+		"auth-type": fixedChoices(authChoices...),
+		"pretty":    fixedChoices(prettyChoices...),
+		"style":     fixedChoices(render.Styles()...),
 		// --ssl pins one version; the old ones stay for old servers.
 		"ssl": fixedChoices(
 			cobra.CompletionWithDesc("tls1.2", "TLS 1.2 only"),

@@ -234,8 +234,8 @@ func curlCredentials(env *requestEnv, p *httpclient.PreparedRequest, c *render.C
 		return render.ShellVar(envVar)
 	}
 	switch info.Scheme {
-	case httpclient.SchemeBasic, httpclient.SchemeDigest:
-		c.Digest = info.Scheme == httpclient.SchemeDigest
+	case httpclient.AuthBasic, httpclient.AuthDigest:
+		c.Digest = info.Scheme == httpclient.AuthDigest
 		switch {
 		case info.Netrc != "":
 			// curl reads the same file, and takes each host's entry.
@@ -253,9 +253,9 @@ func curlCredentials(env *requestEnv, p *httpclient.PreparedRequest, c *render.C
 				notes.add("the password reqs took from %s is left out; curl asks for it", sourceName(origin, info))
 			}
 		}
-	case httpclient.SchemeBearer:
+	case httpclient.AuthBearer:
 		c.Bearer = secret(info.Secret, "REQS_AUTH", "token")
-	case httpclient.SchemeSigV4:
+	case httpclient.AuthSigV4:
 		c.AWSSigV4 = strings.TrimRight("aws:amz:"+info.Region+":"+info.Service, ":")
 		switch {
 		case origin.awsEnv:
@@ -277,9 +277,9 @@ func curlCredentials(env *requestEnv, p *httpclient.PreparedRequest, c *render.C
 				notes.add("the AWS secret key reqs took from %s is left out; curl asks for it", sourceName(origin, info))
 			}
 		}
-	case httpclient.SchemeOAuth2:
+	case httpclient.AuthOAuth2:
 		notes.add("reqs gets its bearer token from %s when it sends; get one and add --oauth2-bearer TOKEN", httpclient.RedactURL(info.TokenURL))
-	case httpclient.SchemeHelper:
+	case httpclient.AuthExec:
 		notes.add("the credential helper %q is not run for an export; add the headers it answers with -H", strings.Join(info.Helper, " "))
 	}
 	if info.Scheme != "" {
@@ -410,7 +410,7 @@ func httpFileCredentials(env *requestEnv, p *httpclient.PreparedRequest, header 
 		notes.add("the credentials reqs took from %s are left out; %s", sourceName(origin, info), how)
 	}
 	switch info.Scheme {
-	case httpclient.SchemeBasic, httpclient.SchemeDigest, httpclient.SchemeBearer:
+	case httpclient.AuthBasic, httpclient.AuthDigest, httpclient.AuthBearer:
 		pass := info.Secret
 		switch {
 		case info.Netrc != "":
@@ -434,26 +434,26 @@ func httpFileCredentials(env *requestEnv, p *httpclient.PreparedRequest, header 
 			return nil
 		}
 		switch info.Scheme {
-		case httpclient.SchemeBasic:
+		case httpclient.AuthBasic:
 			if prompts != nil {
 				set("Basic " + info.User + ":" + pass)
 			} else {
 				set("Basic " + base64.StdEncoding.EncodeToString([]byte(info.User+":"+pass)))
 			}
-		case httpclient.SchemeDigest:
+		case httpclient.AuthDigest:
 			if strings.ContainsAny(info.User+pass, " \t") {
 				notes.add("Digest credentials with spaces cannot be written; give reqs run the same --auth-type digest and --auth")
 				return nil
 			}
 			set("Digest " + info.User + " " + pass)
-		case httpclient.SchemeBearer:
+		case httpclient.AuthBearer:
 			set("Bearer " + pass)
 		}
-	case httpclient.SchemeSigV4:
+	case httpclient.AuthSigV4:
 		notes.add("AWS signatures are made when sending; give reqs run the same -A aws-sigv4 --aws-sigv4 %s (and the keys, which it reads from AWS_* as reqs did)", strings.TrimRight("aws:amz:"+info.Region+":"+info.Service, ":"))
-	case httpclient.SchemeOAuth2:
+	case httpclient.AuthOAuth2:
 		notes.add("the OAuth 2 token is fetched when sending and is not written; give reqs run the same -A oauth2 --oauth2-token-url %s and --auth", httpclient.RedactURL(info.TokenURL))
-	case httpclient.SchemeHelper:
+	case httpclient.AuthExec:
 		notes.add("the credential helper %q is not run for an export; give reqs run the same --auth-helper (the config file's apply to it as well)", strings.Join(info.Helper, " "))
 	}
 	return prompts

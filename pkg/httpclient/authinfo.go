@@ -9,23 +9,13 @@ import (
 	"github.com/reqs-cli/reqs/pkg/httpclient/digest"
 )
 
-// Schemes an [AuthInfo] names.
-const (
-	SchemeBasic  = "basic"
-	SchemeDigest = "digest"
-	SchemeBearer = "bearer"
-	SchemeSigV4  = "aws-sigv4"
-	SchemeOAuth2 = "oauth2"
-	SchemeHelper = "exec"
-)
-
 // AuthInfo describes the credentials an [Auth] sends to one URL, as far
 // as they can be known without a side effect: no credential helper is
 // run and no token is fetched. It is for a program that writes a request
 // out (a curl command line, a request file) and must decide how each
 // secret appears there.
 type AuthInfo struct {
-	// Scheme is one of the Scheme constants, or "" when the Auth sends
+	// Scheme is one of the scheme names (AuthBasic, AuthDigest, ...), or "" when the Auth sends
 	// nothing to this URL or is one DescribeAuth does not know.
 	Scheme string
 	// User and Secret are the user and password (basic, digest), the
@@ -36,9 +26,9 @@ type AuthInfo struct {
 	// Netrc is the netrc file the credentials were found in, per host;
 	// "" when they did not come from one.
 	Netrc string
-	// Helper is the credential helper's command (SchemeHelper).
+	// Helper is the credential helper's command (AuthExec).
 	Helper []string
-	// TokenURL is the OAuth 2 token endpoint (SchemeOAuth2).
+	// TokenURL is the OAuth 2 token endpoint (AuthOAuth2).
 	TokenURL string
 }
 
@@ -46,17 +36,17 @@ type AuthInfo struct {
 func DescribeAuth(a Auth, u *url.URL) AuthInfo {
 	switch a := a.(type) {
 	case *BasicAuth:
-		return AuthInfo{Scheme: SchemeBasic, User: a.Username, Secret: a.Password}
+		return AuthInfo{Scheme: AuthBasic, User: a.Username, Secret: a.Password}
 	case *digest.Auth:
-		return AuthInfo{Scheme: SchemeDigest, User: a.Username, Secret: a.Password}
+		return AuthInfo{Scheme: AuthDigest, User: a.Username, Secret: a.Password}
 	case *BearerAuth:
-		return AuthInfo{Scheme: SchemeBearer, Secret: a.Token}
+		return AuthInfo{Scheme: AuthBearer, Secret: a.Token}
 	case *SigV4Auth:
-		return AuthInfo{Scheme: SchemeSigV4, User: a.AccessKeyID, Secret: a.SecretAccessKey, SessionToken: a.SessionToken, Region: a.Region, Service: a.Service}
+		return AuthInfo{Scheme: AuthSigV4, User: a.AccessKeyID, Secret: a.SecretAccessKey, SessionToken: a.SessionToken, Region: a.Region, Service: a.Service}
 	case *OAuth2Auth:
-		return AuthInfo{Scheme: SchemeOAuth2, TokenURL: a.TokenURL}
+		return AuthInfo{Scheme: AuthOAuth2, TokenURL: a.TokenURL}
 	case *ExecAuth:
-		return AuthInfo{Scheme: SchemeHelper, Helper: a.Args}
+		return AuthInfo{Scheme: AuthExec, Helper: a.Args}
 	case *HostHelpers:
 		if h := a.For(u.Host, u.Hostname()); h != nil {
 			return DescribeAuth(h, u)
@@ -73,12 +63,12 @@ func DescribeAuth(a Auth, u *url.URL) AuthInfo {
 		if !ok {
 			return AuthInfo{}
 		}
-		info := AuthInfo{Scheme: SchemeBasic, User: login, Secret: password, Netrc: a.Path}
+		info := AuthInfo{Scheme: AuthBasic, User: login, Secret: password, Netrc: a.Path}
 		switch a.Scheme {
 		case AuthDigest:
-			info.Scheme = SchemeDigest
+			info.Scheme = AuthDigest
 		case AuthBearer:
-			info.Scheme, info.User, info.Secret = SchemeBearer, "", bearerToken(login, password)
+			info.Scheme, info.User, info.Secret = AuthBearer, "", bearerToken(login, password)
 		}
 		return info
 	}

@@ -19,21 +19,21 @@ func TestDescribeAuth(t *testing.T) {
 		want AuthInfo
 	}{
 		{"none", nil, "http://a.test/", AuthInfo{}},
-		{"basic", &BasicAuth{Username: "u", Password: "p"}, "http://a.test/", AuthInfo{Scheme: SchemeBasic, User: "u", Secret: "p"}},
-		{"digest", &digest.Auth{Username: "u", Password: "p"}, "http://a.test/", AuthInfo{Scheme: SchemeDigest, User: "u", Secret: "p"}},
-		{"bearer", &BearerAuth{Token: "t"}, "http://a.test/", AuthInfo{Scheme: SchemeBearer, Secret: "t"}},
+		{"basic", &BasicAuth{Username: "u", Password: "p"}, "http://a.test/", AuthInfo{Scheme: AuthBasic, User: "u", Secret: "p"}},
+		{"digest", &digest.Auth{Username: "u", Password: "p"}, "http://a.test/", AuthInfo{Scheme: AuthDigest, User: "u", Secret: "p"}},
+		{"bearer", &BearerAuth{Token: "t"}, "http://a.test/", AuthInfo{Scheme: AuthBearer, Secret: "t"}},
 		{"aws-sigv4", &SigV4Auth{AccessKeyID: "AK", SecretAccessKey: "SK", SessionToken: "ST", Region: "r", Service: "s"}, "http://a.test/",
-			AuthInfo{Scheme: SchemeSigV4, User: "AK", Secret: "SK", SessionToken: "ST", Region: "r", Service: "s"}},
-		{"oauth2", &OAuth2Auth{TokenURL: "https://id.test/token", ClientSecret: "cs"}, "http://a.test/", AuthInfo{Scheme: SchemeOAuth2, TokenURL: "https://id.test/token"}},
-		{"helper", helper, "http://a.test/", AuthInfo{Scheme: SchemeHelper, Helper: []string{"get-token", "--x"}}},
-		{"netrc entry", netrc, "http://a.test:8080/", AuthInfo{Scheme: SchemeBasic, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
+			AuthInfo{Scheme: AuthSigV4, User: "AK", Secret: "SK", SessionToken: "ST", Region: "r", Service: "s"}},
+		{"oauth2", &OAuth2Auth{TokenURL: "https://id.test/token", ClientSecret: "cs"}, "http://a.test/", AuthInfo{Scheme: AuthOAuth2, TokenURL: "https://id.test/token"}},
+		{"helper", helper, "http://a.test/", AuthInfo{Scheme: AuthExec, Helper: []string{"get-token", "--x"}}},
+		{"netrc entry", netrc, "http://a.test:8080/", AuthInfo{Scheme: AuthBasic, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
 		{"netrc without an entry", netrc, "http://b.test/", AuthInfo{}},
-		{"netrc digest", netrc.WithScheme(AuthDigest), "http://a.test/", AuthInfo{Scheme: SchemeDigest, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
-		{"netrc bearer", netrc.WithScheme(AuthBearer), "http://a.test/", AuthInfo{Scheme: SchemeBearer, Secret: "np", Netrc: "/home/ann/.netrc"}},
+		{"netrc digest", netrc.WithScheme(AuthDigest), "http://a.test/", AuthInfo{Scheme: AuthDigest, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
+		{"netrc bearer", netrc.WithScheme(AuthBearer), "http://a.test/", AuthInfo{Scheme: AuthBearer, Secret: "np", Netrc: "/home/ann/.netrc"}},
 		{"host helper", (&HostHelpers{Helpers: map[string]*ExecAuth{"a.test": helper}, Fallback: netrc}).withChallenges(), "http://a.test/",
-			AuthInfo{Scheme: SchemeHelper, Helper: []string{"get-token", "--x"}}},
+			AuthInfo{Scheme: AuthExec, Helper: []string{"get-token", "--x"}}},
 		{"host without a helper", (&HostHelpers{Helpers: map[string]*ExecAuth{"b.test": helper}, Fallback: netrc.WithScheme(AuthDigest)}).withChallenges(), "http://a.test/",
-			AuthInfo{Scheme: SchemeDigest, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
+			AuthInfo{Scheme: AuthDigest, User: "nu", Secret: "np", Netrc: "/home/ann/.netrc"}},
 	}
 	for _, tc := range tests {
 		u, _ := url.Parse(tc.url)

@@ -2,7 +2,6 @@ package httpclient
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -275,11 +274,7 @@ func prepareURL(raw string, pathAsIs bool) (*url.URL, error) {
 	}
 	u, err := url.Parse(scheme + "://" + userinfo + host + port + requoteURI(tail))
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: err}
+		return nil, &RequestError{Kind: ErrInvalidURL, URL: RedactURL(raw), Err: unwrapURLError(err)}
 	}
 	if p := u.Port(); p != "" {
 		// urllib3 rejects ports past 65535 too; the dialer would only fail later.

@@ -216,13 +216,6 @@ func redirectTarget(base *url.URL, location, fragment string) (*url.URL, error) 
 	return target, nil
 }
 
-func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err
-	}
-	return err
-}
-
 // httpDefaultPort is the port a scheme implies when a URL names none.
 func httpDefaultPort(scheme string) string {
 	switch strings.ToLower(scheme) {
