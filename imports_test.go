@@ -45,6 +45,34 @@ func TestImportDirection(t *testing.T) {
 	}
 }
 
+// TestLibraryStandsAlone keeps pkg/httpclient and its sub-packages a
+// library of their own: they import no other package of this module (the
+// session-file package included, which therefore links no config-file
+// library either). Their tests may use the fault-injecting test servers.
+func TestLibraryStandsAlone(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/reqs-cli/reqs/"
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}} | {{join .TestImports " "}} {{join .XTestImports " "}}`, "./pkg/httpclient/...").Output()
+	if err != nil {
+		t.Fatalf("go list ./pkg/httpclient/...: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		code, tests, _ := strings.Cut(line, " | ")
+		fields := strings.Fields(code)
+		pkg := fields[0]
+		check := func(deps []string, allowed ...string) {
+			for _, d := range deps {
+				if !strings.HasPrefix(d, mod) || d == mod+"pkg/httpclient" || strings.HasPrefix(d, mod+"pkg/httpclient/") || slices.Contains(allowed, d) {
+					continue
+				}
+				t.Errorf("%s imports %s: the library must stand alone", pkg, d)
+			}
+		}
+		check(fields[1:])
+		check(strings.Fields(tests), mod+"internal/testserver")
+	}
+}
+
 // TestCmdHasNoDownloadLogic keeps downloads a library workflow:
 // byte ranges, .part files and their names are the download package's, so
 // cmd's code never builds or reads a Range or Content-Range header nor
@@ -181,5 +209,99 @@ func TestOneSendInCmd(t *testing.T) {
 	}
 	if len(senders) != 1 || senders["sendExchange"] == nil {
 		t.Errorf("functions of cmd that send: %v; want sendExchange alone", senders)
+	}
+}
+
+// TestOneExchangeForEveryFrontEnd keeps the single request and `reqs run`
+// on one path: only openExchange opens an exchange (exchange.Open), and
+// both runRequest and the request-file runner (its open and send) open
+// the exchange through openExchange and reach the network through
+// sendExchange.
+func TestOneExchangeForEveryFrontEnd(t *testing.T) {
+	t.Parallel()
+	_, files := cmdFiles(t)
+	callers := map[string][]string{} // callee -> functions calling it
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				var callee string
+				switch fn := call.Fun.(type) {
+				case *ast.Ident:
+					callee = fn.Name
+				case *ast.SelectorExpr:
+					if pkg, ok := fn.X.(*ast.Ident); ok && pkg.Name == "exchange" {
+						callee = "exchange." + fn.Sel.Name
+					}
+				}
+				if callee != "" && !slices.Contains(callers[callee], fd.Name.Name) {
+					callers[callee] = append(callers[callee], fd.Name.Name)
+				}
+				return true
+			})
+		}
+	}
+	if got := callers["exchange.Open"]; !slices.Equal(got, []string{"openExchange"}) {
+		t.Errorf("functions of cmd that call exchange.Open: %v; want openExchange alone", got)
+	}
+	for callee, fronts := range map[string][]string{
+		"openExchange": {"runRequest", "open"},
+		"sendExchange": {"runRequest", "send"},
+	} {
+		for _, front := range fronts {
+			if !slices.Contains(callers[callee], front) {
+				t.Errorf("%s does not call %s (callers: %v); every front end goes through it", front, callee, callers[callee])
+			}
+		}
+	}
+}
+
+// TestFlagGroupsKeepNoState keeps flag groups to the values the flags
+// parse into: apart from register, which binds the fields to flags, no
+// method of a flag group assigns to a field of its group, so no group
+// carries state from one step of a request to the next.
+func TestFlagGroupsKeepNoState(t *testing.T) {
+	t.Parallel()
+	fset, files := cmdFiles(t)
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || fd.Body == nil || fd.Name.Name == "register" || len(fd.Recv.List[0].Names) == 0 {
+				continue
+			}
+			recv := fd.Recv.List[0].Type
+			if star, ok := recv.(*ast.StarExpr); ok {
+				recv = star.X
+			}
+			group, ok := recv.(*ast.Ident)
+			if !ok || !strings.HasSuffix(group.Name, "Flags") {
+				continue
+			}
+			self := fd.Recv.List[0].Names[0].Name
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				var targets []ast.Expr
+				switch s := n.(type) {
+				case *ast.AssignStmt:
+					targets = s.Lhs
+				case *ast.IncDecStmt:
+					targets = []ast.Expr{s.X}
+				}
+				for _, lhs := range targets {
+					if sel, ok := lhs.(*ast.SelectorExpr); ok {
+						if id, ok := sel.X.(*ast.Ident); ok && id.Name == self {
+							t.Errorf("%s: %s.%s sets %s.%s; derive values when asked, or put them in the plan", fset.Position(lhs.Pos()), group.Name, fd.Name.Name, self, sel.Sel.Name)
+						}
+					}
+				}
+				return true
+			})
+		}
 	}
 }

@@ -20,9 +20,6 @@ type streamFlags struct {
 	Subprotocols   []string
 	Ping           float64
 	Binary         bool
-
-	// Set by check.
-	maxSize int64
 }
 
 func (f *streamFlags) register(fs *pflag.FlagSet) {
@@ -45,12 +42,16 @@ func (f *streamFlags) check() error {
 	case f.Ping < 0 || math.IsNaN(f.Ping) || math.IsInf(f.Ping, 0):
 		return usageErrorf("invalid --ping %v: want a number of seconds", f.Ping)
 	}
-	n, err := parseByteSize(f.MaxMessageSize)
-	if err != nil || n < 1 {
+	if n, err := parseByteSize(f.MaxMessageSize); err != nil || n < 1 {
 		return usageErrorf("invalid --max-message-size %q: want a number of bytes, with K or M for KiB or MiB (16M)", f.MaxMessageSize)
 	}
-	f.maxSize = n
 	return nil
+}
+
+// maxSize is --max-message-size in bytes, once check accepted it.
+func (f *streamFlags) maxSize() int64 {
+	n, _ := parseByteSize(f.MaxMessageSize)
+	return n
 }
 
 // pingInterval is --ping as a duration.
@@ -60,7 +61,7 @@ func (f *streamFlags) pingInterval() time.Duration {
 
 // dialOptions are the WebSocket options of the flags.
 func (f *streamFlags) dialOptions() httpclient.DialOptions {
-	return httpclient.DialOptions{Subprotocols: f.Subprotocols, MaxMessageSize: f.maxSize}
+	return httpclient.DialOptions{Subprotocols: f.Subprotocols, MaxMessageSize: f.maxSize()}
 }
 
 // parseByteSize reads a size: bytes, or a number with K, M or G (KiB,

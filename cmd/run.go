@@ -547,7 +547,7 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	x := &httpfile.Exchange{URL: prep.URL.Redacted()}
 	// An event stream is collected until it ends, --max-events or the
 	// request's @timeout, which ends the collection normally.
-	call.Events = &eventCollection{MaxEvents: r.o.Request.Stream.MaxEvents, MaxSize: r.o.Request.Stream.maxSize}
+	call.Events = &eventCollection{MaxEvents: r.o.Request.Stream.MaxEvents, MaxSize: r.o.Request.Stream.maxSize()}
 	if req.Directives.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)

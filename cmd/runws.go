@@ -90,7 +90,7 @@ func (r *runner) converse(ctx context.Context, req *httpfile.Request, hreq *http
 		return x, err
 	}
 	defer conn.CloseNow()
-	msgs, err := playTurns(ctx, conn, turns, r.o.Request.Stream.MaxEvents, r.o.Request.Stream.maxSize)
+	msgs, err := playTurns(ctx, conn, turns, r.o.Request.Stream.MaxEvents, r.o.Request.Stream.maxSize())
 	conn.CloseWrite(websocket.StatusNormalClosure, "") // when @timeout cut the listening short
 	if err != nil && timeout != nil && timeout.Err() != nil && ctx.Err() == timeout.Err() {
 		err = nil // the request's @timeout ends the listening

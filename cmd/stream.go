@@ -203,7 +203,7 @@ func streamBody(ctx context.Context, env *requestEnv, resp *httpclient.Response)
 		Filter:    env.Filter,
 		Raw:       env.Filter == nil && !env.Render.Terminal && !env.Render.Format && !env.Render.Color,
 		MaxEvents: o.Stream.MaxEvents,
-		MaxSize:   o.Stream.maxSize,
+		MaxSize:   o.Stream.maxSize(),
 		Reconnect: o.Stream.Reconnect,
 		Retries:   retries,
 		Session:   env.Session,

@@ -76,7 +76,7 @@ func runWebSocket(ctx context.Context, env *requestEnv, prep *httpclient.Prepare
 	conv := &conversation{
 		Binary:      o.Stream.Binary,
 		MaxMessages: o.Stream.MaxMessages,
-		MaxSize:     o.Stream.maxSize,
+		MaxSize:     o.Stream.maxSize(),
 		Ping:        o.Stream.pingInterval(),
 		Printer:     printer,
 		Buffered:    buffered,
