@@ -1,12 +1,14 @@
 package httpfile
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Outcome is what running one request gave.
@@ -151,16 +153,43 @@ func WriteJUnit(w io.Writer, files []*FileOutcome) error {
 		doc.Suites = append(doc.Suites, s)
 	}
 	doc.Time = seconds(total)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(doc); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
+	buf.WriteByte('\n')
+	_, err := w.Write(xmlControlRefs(buf.Bytes()))
 	return err
+}
+
+// xmlControlRefs writes DEL and the C1 controls (U+0080–U+009F, the 8-bit
+// CSI U+009B among them) of an XML document as character references: a
+// report holds what servers sent (assertions substituted from responses,
+// scripts' logs), is read with cat in CI logs, and none of it may drive
+// a terminal there. A parser reads the same characters. (The encoder
+// already writes the C0 controls XML cannot hold as U+FFFD.)
+func xmlControlRefs(doc []byte) []byte {
+	var out []byte
+	start := 0
+	for i := 0; i < len(doc); {
+		r, n := utf8.DecodeRune(doc[i:])
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			if out == nil {
+				out = make([]byte, 0, len(doc)+16)
+			}
+			out = append(out, doc[start:i]...)
+			out = fmt.Appendf(out, "&#x%X;", r)
+			start = i + n
+		}
+		i += n
+	}
+	if out == nil {
+		return doc
+	}
+	return append(out, doc[start:]...)
 }
 
 // splitTests returns an outcome without its scripts' tests, and the
@@ -292,7 +321,15 @@ func WriteJSON(w io.Writer, files []*FileOutcome) error {
 	if rep.Files == nil {
 		rep.Files = []jsonFile{}
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	// DEL and the C1 controls, which encoding/json leaves raw, as \u
+	// escapes: the same strings to a reader of JSON, and nothing that
+	// drives a terminal to one who prints the file (see xmlControlRefs).
+	_, err := io.WriteString(w, escapeJSONControls(buf.String()))
+	return err
 }

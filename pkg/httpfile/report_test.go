@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +102,58 @@ func TestWriteJSON(t *testing.T) {
 	reqs := rep.Files[0].Requests
 	if reqs[1].Result != "fail" || reqs[1].Status != 500 || reqs[1].Assertions[0].Actual != "500" || reqs[2].Result != "error" {
 		t.Errorf("requests = %+v", reqs)
+	}
+}
+
+// TestReportsEscapeControls: what a server sent reaches a report through
+// an assertion substituted from a response, an actual value and a
+// script's log; printed with cat, neither report drives a terminal (no
+// raw C0, DEL or C1 control such as the 8-bit CSI U+009B), and a reader
+// of XML or JSON gets the C1 characters back.
+func TestReportsEscapeControls(t *testing.T) {
+	t.Parallel()
+	const hostile = "\x1b]0;t\x07 \u009b31m \x7f end"
+	files := outcomes(t)
+	o := files[0].Outcomes[1]
+	o.Results[1].Text = "body contains " + hostile
+	o.Results[1].Actual = hostile
+	o.Logs = []string{hostile}
+	raw := regexp.MustCompile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0080-\u009f]")
+
+	var x bytes.Buffer
+	if err := WriteJUnit(&x, files); err != nil {
+		t.Fatal(err)
+	}
+	if m := raw.Find(x.Bytes()); m != nil {
+		t.Errorf("JUnit report holds the raw control %q:\n%s", m, x.String())
+	}
+	var doc struct {
+		Cases []struct {
+			Out string `xml:"system-out"`
+		} `xml:"testsuite>testcase"`
+	}
+	if err := xml.Unmarshal(x.Bytes(), &doc); err != nil {
+		t.Fatalf("JUnit report is not XML: %v\n%s", err, x.String())
+	}
+	if len(doc.Cases) < 2 || !strings.Contains(doc.Cases[1].Out, "\u009b31m \x7f end") {
+		t.Errorf("JUnit report lost the C1 characters of a log: %+v", doc.Cases)
+	}
+
+	var j bytes.Buffer
+	if err := WriteJSON(&j, files); err != nil {
+		t.Fatal(err)
+	}
+	if m := raw.Find(j.Bytes()); m != nil {
+		t.Errorf("JSON report holds the raw control %q:\n%s", m, j.String())
+	}
+	var rep jsonReport
+	if err := json.Unmarshal(j.Bytes(), &rep); err != nil {
+		t.Fatalf("JSON report is not JSON: %v\n%s", err, j.String())
+	}
+	if got := rep.Files[0].Requests[1].Logs; len(got) != 1 || got[0] != hostile {
+		t.Errorf("JSON report logs = %q, want %q", got, hostile)
+	}
+	if got := rep.Files[0].Requests[1].Assertions[1].Text; got != "body contains "+hostile {
+		t.Errorf("JSON report assertion = %q, want %q", got, "body contains "+hostile)
 	}
 }
