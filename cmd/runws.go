@@ -130,9 +130,10 @@ func playTurns(ctx context.Context, conn *httpclient.WebSocket, turns []httpfile
 	incoming := make(chan result, 16)
 	rctx, stop := context.WithCancel(ctx)
 	defer stop()
+	defer context.AfterFunc(rctx, func() { conn.CloseNow() })()
 	go func() {
 		for {
-			typ, data, err := conn.Read(rctx)
+			typ, data, err := conn.Read(noDeadline)
 			select {
 			case incoming <- result{httpfile.Message{Binary: typ == websocket.MessageBinary, Data: data}, err}:
 			case <-rctx.Done():
@@ -172,7 +173,7 @@ func playTurns(ctx context.Context, conn *httpclient.WebSocket, turns []httpfile
 			}
 			continue
 		}
-		if err := conn.Write(ctx, websocket.MessageText, t.Message); err != nil {
+		if err := conn.Write(noDeadline, websocket.MessageText, t.Message); err != nil {
 			// A server that closed meanwhile says why.
 			select {
 			case r := <-incoming:

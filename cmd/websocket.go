@@ -20,6 +20,11 @@ import (
 	"github.com/reqs-cli/reqs/pkg/render"
 )
 
+// noDeadline is the context of each read and write on a WebSocket: the
+// library arms a timer for every frame of a context that can end, so the
+// conversation's end closes the connection instead, once.
+var noDeadline = context.Background()
+
 // wsBinaryChunk is the largest binary message --binary sends.
 const wsBinaryChunk = 64 << 10
 
@@ -145,6 +150,7 @@ func (c *conversation) run(ctx context.Context) (err error) {
 			err = ferr
 		}
 	}()
+	defer context.AfterFunc(ctx, func() { c.conn.CloseNow() })()
 	read := make(chan wsResult, 1)
 	enough := make(chan struct{})
 	c.activity = make(chan struct{}, 1)
@@ -374,8 +380,9 @@ func closeName(code int) string {
 // readLoop prints what the server sends until the connection ends,
 // telling enough once --max-messages were received.
 func (c *conversation) readLoop(ctx context.Context, done chan<- wsResult, enough chan<- struct{}) {
+	var buf bytes.Buffer // one message at a time, printed before the next
 	for {
-		typ, data, err := c.conn.Read(ctx)
+		typ, data, err := c.readInto(&buf)
 		if err != nil {
 			code := websocket.CloseStatus(err)
 			if code != -1 {
@@ -400,7 +407,7 @@ func (c *conversation) readLoop(ctx context.Context, done chan<- wsResult, enoug
 			close(enough)
 			// Keep reading: the close handshake needs a reader.
 			for {
-				if _, _, err := c.conn.Read(ctx); err != nil {
+				if _, _, err := c.conn.Read(noDeadline); err != nil {
 					if code := websocket.CloseStatus(err); code != -1 {
 						c.control(false, "close", closePayload(err))
 					}
@@ -410,6 +417,22 @@ func (c *conversation) readLoop(ctx context.Context, done chan<- wsResult, enoug
 			}
 		}
 	}
+}
+
+// readInto reads one message into buf, reused from message to message.
+func (c *conversation) readInto(buf *bytes.Buffer) (websocket.MessageType, []byte, error) {
+	typ, r, err := c.conn.Reader(noDeadline)
+	if err != nil {
+		return typ, nil, err
+	}
+	buf.Reset()
+	if cap(buf.Bytes()) > 1<<20 {
+		*buf = bytes.Buffer{} // a big message does not pin its memory
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
+		return typ, nil, err
+	}
+	return typ, buf.Bytes(), nil
 }
 
 // closePayload is a received close frame's status and reason as text.
@@ -486,7 +509,7 @@ func (c *conversation) send(ctx context.Context) error {
 
 // write sends one message and shows it (with marks).
 func (c *conversation) write(ctx context.Context, typ websocket.MessageType, data []byte) error {
-	if err := c.conn.Write(ctx, typ, data); err != nil {
+	if err := c.conn.Write(noDeadline, typ, data); err != nil {
 		return err
 	}
 	return c.print(ctx, render.Message{Sent: true, Binary: typ == websocket.MessageBinary, Data: data})

@@ -1,10 +1,12 @@
 package cmd
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -170,4 +172,51 @@ func TestConversationRaw(t *testing.T) {
 	if err != nil || out != "" || raw.String() != "\x00\x01" {
 		t.Errorf("stdout %q, file %q, %v; want the bytes in the file", out, raw.String(), err)
 	}
+}
+
+// BenchmarkConversationEcho is `reqs ws://…/ws/echo < lines > out`: lines
+// sent as messages, the echoes printed into a pipe.
+func BenchmarkConversationEcho(b *testing.B) {
+	const n = 20000
+	var in bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&in, "{\"n\": %d}\n", i)
+	}
+	s, err := httpclient.New(httpclient.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.TrustEnv = false
+	defer s.Close()
+	url := "ws" + strings.TrimPrefix(wsServer().URL, "http") + "/ws/echo"
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		conn, _, err := s.Dial(ctx, &httpclient.Request{URL: url}, httpclient.DialOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out countingWriter
+		bw := bufio.NewWriterSize(&out, 64<<10)
+		c := &conversation{
+			conn: conn, In: bytes.NewReader(in.Bytes()), MaxSize: 1 << 20, MaxMessages: n,
+			Printer:  render.NewStreamPrinter(struct{ io.Writer }{bw}, render.Options{}),
+			Buffered: bw,
+			Warn:     func(string, ...any) {},
+		}
+		if err := c.run(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if out.lines != n {
+			b.Fatalf("%d lines printed, want %d", out.lines, n)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+type countingWriter struct{ lines int }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.lines += bytes.Count(p, []byte("\n"))
+	return len(p), nil
 }
