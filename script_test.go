@@ -37,6 +37,7 @@ const openStdinTimedOut = 124
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"reqs":       main,
+		"onpty":      onptyMain,
 		"open-stdin": openStdinMain,
 		"within":     withinMain,
 	})
