@@ -524,10 +524,18 @@ func (c *conversation) pinger(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if ctx.Err() != nil {
+				return
+			}
 			c.control(true, "ping", nil)
-			pctx, cancel := context.WithTimeout(ctx, c.Ping)
-			c.conn.Ping(pctx)
-			cancel()
+			// The ping is written and its pong awaited without a context
+			// that can end: the library closes the connection when a
+			// write's context ends mid-write, and stopping the pings
+			// must not do that. An unanswered ping holds the next ones
+			// back; the connection's end ends the wait.
+			if err := c.conn.Ping(noDeadline); err != nil {
+				return
+			}
 		}
 	}
 }

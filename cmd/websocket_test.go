@@ -174,6 +174,25 @@ func TestConversationRaw(t *testing.T) {
 	}
 }
 
+// TestConversationPingsStop: --max-messages reached while a ping is on
+// its way ends in a normal close, never in a connection the stopped
+// pings dropped. /ws/pings answers each ping with a message, so the
+// last message often arrives while the ping that caused it is still
+// being written.
+func TestConversationPingsStop(t *testing.T) {
+	t.Parallel()
+	for i := range 30 {
+		out, _, err := converseWith(t, "/ws/pings", "", func(c *conversation) {
+			c.In = nil
+			c.Ping = time.Millisecond
+			c.MaxMessages = 2
+		})
+		if err != nil {
+			t.Fatalf("conversation %d: %v (printed %q), want a normal close", i, err, out)
+		}
+	}
+}
+
 // BenchmarkConversationEcho is `reqs ws://…/ws/echo < lines > out`: lines
 // sent as messages, the echoes printed into a pipe.
 func BenchmarkConversationEcho(b *testing.B) {
