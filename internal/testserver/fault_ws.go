@@ -27,6 +27,7 @@ import (
 //	                          a Digest answer for u:p (realm reqs-fault)
 //	protocols=a,b             the subprotocols the server accepts, in its order
 //	compress=0                refuse permessage-deflate (accepted by default)
+//	cookie=NAME=VALUE         set that cookie (Path=/) in the 101 answer
 //
 // WSToken is the bearer token /ws routes accept with auth=bearer.
 const WSToken = "ws-token"
@@ -87,6 +88,7 @@ func (f *Fault) wsAccept(w http.ResponseWriter, r *http.Request, opts *websocket
 	auth := k.str("auth", "")
 	protocols := k.str("protocols", "")
 	noCompress := r.URL.Query().Get("compress") == "0"
+	cookie := k.str("cookie", "")
 	if !k.ok(w) {
 		return nil
 	}
@@ -128,6 +130,9 @@ func (f *Fault) wsAccept(w http.ResponseWriter, r *http.Request, opts *websocket
 		opts.CompressionMode = websocket.CompressionDisabled
 	}
 	opts.InsecureSkipVerify = true // any Origin
+	if name, value, ok := strings.Cut(cookie, "="); ok {
+		http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/"})
+	}
 	c, err := websocket.Accept(w, r, opts)
 	if err != nil {
 		return nil
