@@ -210,7 +210,10 @@ func TestHandlerEndlessLoopIsStopped(t *testing.T) {
 	t.Parallel()
 	srv := echoServer(t)
 	src := "GET {{host}}/a\n\n> {%\n  let n = 0;\n  for (;;) { n++ }\n%}\n\n###\nGET {{host}}/b\n"
-	outs := runFiles(t, srv, func(r *httpfile.Runner) { r.ScriptTimeout = 50 * time.Millisecond }, [2]string{"t.http", src})
+	outs := runFiles(t, srv, func(r *httpfile.Runner) {
+		r.ScriptTimeout = 50 * time.Millisecond
+		httpfile.NeverGiveUpScripts(r)
+	}, [2]string{"t.http", src})
 	got := outs[0].Outcomes
 	if err := got[0].Err; err == nil || !strings.Contains(err.Error(), "t.http:5:") || !strings.Contains(err.Error(), "the script ran longer than 50ms and was stopped here") {
 		t.Errorf("error %v, want the loop's line and the time budget", err)
