@@ -75,6 +75,30 @@ func (p *parser) script(i, end int) (*Script, int, error) {
 	return nil, 0, errorf(p.pos(i, open), "the script is not closed: %%} is missing")
 }
 
+// yacScriptLine reports whether a line opens one of httpyac's script
+// blocks: `{{` (or `{{@response`, `{{+`, `{{ code…`) that does not close
+// on the same line. reqs runs JetBrains' handlers, not these.
+func yacScriptLine(trimmed string) bool {
+	return strings.HasPrefix(trimmed, "{{") && !strings.Contains(trimmed, "}}")
+}
+
+// yacScript is the error for an httpyac script block at line i.
+func (p *parser) yacScript(i int) error {
+	return errorf(p.pos(i, indent(p.lines[i])), "httpyac's script blocks ({{ … }} on lines of their own) are not run by reqs: "+
+		"write the script as a JetBrains handler, < {%% … %%} above the request line (request.variables.set for exports) or > {%% … %%} after it")
+}
+
+// yacScriptEnd returns the index of the line after the httpyac script
+// block that opens at line i: after its closing }}, or end.
+func (p *parser) yacScriptEnd(i, end int) int {
+	for k := i + 1; k < end; k++ {
+		if strings.HasSuffix(strings.TrimSpace(p.lines[k]), "}}") {
+			return k + 1
+		}
+	}
+	return end
+}
+
 // scriptLine reports whether a line starts a script of either kind.
 func scriptLine(trimmed string) bool { return handlerLine(trimmed) || preScriptLine(trimmed) }
 

@@ -371,6 +371,9 @@ func (p *parser) preamble(req *Request, i, end int) (int, error) {
 			}
 		case handlerLine(trimmed):
 			err = errorf(p.pos(i, col), "a response handler `> {%% … %%}` goes after its request, not before the request line")
+		case yacScriptLine(trimmed):
+			err = p.yacScript(i)
+			i = p.yacScriptEnd(i, end) - 1
 		case isComment(trimmed):
 			err = p.directive(req, i, line)
 		case strings.HasPrefix(trimmed, "@"):
@@ -494,6 +497,9 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 		if strings.HasPrefix(trimmed, "??") || handlerLine(trimmed) {
 			break
 		}
+		if yacScriptLine(trimmed) {
+			return end, p.yacScript(i)
+		}
 		if trimmed == "" && done.complete() {
 			if k, ok := p.nextRequest(i, end); ok {
 				return p.finishBody(req, lines, k)
@@ -545,6 +551,8 @@ func (p *parser) rest(req *Request, i, end int) (int, error) {
 			i = next - 1
 		case preScriptLine(trimmed) || outputRedirect(trimmed):
 			return end, p.toolLine(i, trimmed)
+		case yacScriptLine(trimmed):
+			return end, p.yacScript(i)
 		case isComment(trimmed) || responseRef(trimmed):
 		case strings.HasPrefix(trimmed, "@") && strings.Contains(trimmed, "=") && p.significant(i) >= end:
 			p.trailing(i, end)
