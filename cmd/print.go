@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/http/httputil"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -314,6 +315,58 @@ func printRequestHead(env *requestEnv, spec printSpec, p *httpclient.PreparedReq
 		return nil
 	}
 	return render.RequestHead(env.IO.Out, env.Session.Head(p, proto), env.Render)
+}
+
+// rawOffline reports whether --offline writes the request as its wire
+// bytes: into a pipe or file, neither formatted nor coloured, as HTTPie
+// does, so `reqs --offline ... > request.http` can be sent as it is
+// (nc HOST 80 < request.http).
+func (e *requestEnv) rawOffline() bool {
+	return !e.Render.Terminal && !e.Render.Format && !e.Render.Color
+}
+
+// printRawRequest writes what --print asks for of the request as it would
+// go out over HTTP/1.1: the head with CRLF line ends, then the body's bytes
+// as they are (in chunks when the head says chunked), with no newline
+// added.
+func printRawRequest(env *requestEnv, spec printSpec, p *httpclient.PreparedRequest) error {
+	head := env.Session.Head(p, "HTTP/1.1")
+	chunked := false
+	for _, f := range head.Header {
+		chunked = chunked || strings.EqualFold(f.Name, "Transfer-Encoding") && strings.Contains(strings.ToLower(f.Value), "chunked")
+	}
+	if spec.RequestHead {
+		var b []byte
+		b = append(b, head.Method+" "+head.Target+" "+head.Proto+"\r\n"...)
+		for _, f := range head.Header {
+			b = append(b, f.Name+": "+f.Value+"\r\n"...)
+		}
+		b = append(b, "\r\n"...)
+		if _, err := env.IO.Out.Write(b); err != nil {
+			return err
+		}
+	}
+	if !spec.RequestBody || !p.HasBody() {
+		return nil
+	}
+	body, err := p.GetBody()
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	if !chunked {
+		_, err = io.Copy(env.IO.Out, body)
+		return err
+	}
+	cw := httputil.NewChunkedWriter(env.IO.Out)
+	if _, err := io.Copy(cw, body); err != nil {
+		return err
+	}
+	if err := cw.Close(); err != nil {
+		return err
+	}
+	_, err = io.WriteString(env.IO.Out, "\r\n") // the end of the (empty) trailer
+	return err
 }
 
 // printRequestBody writes the request body when --print asks for it and

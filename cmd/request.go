@@ -474,6 +474,8 @@ func runRequest(ctx context.Context, o *requestOptions) (err error) {
 		return printCurl(env, prep)
 	case o.HTTPFile:
 		return printHTTPFile(env, prep)
+	case o.Offline && env.rawOffline():
+		return printRawRequest(env, env.Print, prep)
 	case o.Offline:
 		_, err := printRequest(env, env.Print, prep, "HTTP/1.1")
 		return err
