@@ -567,6 +567,10 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	if errors.Is(err, errBodyTooLarge) {
 		return x, fmt.Errorf("%s: the response body is larger than %d MiB, more than a request file's run keeps", req.Pos, maxRunBody>>20)
 	}
+	if err != nil && errors.Is(err, context.Canceled) {
+		// Ctrl-C: the result line says so in words, as reqs does.
+		return x, errInterruptedRun
+	}
 	if err != nil {
 		return x, err
 	}
@@ -576,6 +580,9 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	}
 	return x, nil
 }
+
+// errInterruptedRun is the error of a request that Ctrl-C cut short.
+var errInterruptedRun = errors.New("interrupted")
 
 // open opens the run's exchange on its first request: the session flags
 // need a request URL to find a named session.
