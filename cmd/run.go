@@ -550,7 +550,7 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	call.Events = &eventCollection{MaxEvents: r.o.Request.Stream.MaxEvents, MaxSize: r.o.Request.Stream.maxSize()}
 	if req.Directives.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, req.Directives.Timeout)
+		ctx, cancel = httpclient.WithMaxTime(ctx, req.Directives.Timeout)
 		defer cancel()
 		call.Events.End = ctx
 	}
