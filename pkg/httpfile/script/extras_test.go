@@ -96,3 +96,33 @@ func TestBase64AndJSONPath(t *testing.T) {
 		t.Errorf("$uuid without a request: %v", err)
 	}
 }
+
+// An async test fails when its promise is rejected, as a test that
+// throws does, rather than passing unseen.
+func TestAsyncTests(t *testing.T) {
+	t.Parallel()
+	e := newEngine(t, Options{})
+	src := `client.test("passes", async () => { await Promise.resolve(1); client.assert(true) });
+client.test("rejected", async () => { await null; client.assert(false, "late") });
+client.test("pending", () => new Promise(() => {}));`
+	res, err := run(t, e, src, nil, jsonResponse(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tc := range res.Tests {
+		s := tc.Name + ": ok"
+		if tc.Err != nil {
+			s = tc.Name + ": " + tc.Err.Error()
+		}
+		got = append(got, s)
+	}
+	want := []string{
+		"passes: ok",
+		"rejected: t.http:11:12: AssertionError: late",
+		"pending: t.http:12:12: the test's promise never settles (scripts have no timers or network to wait for)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tests (-want +got):\n%s", diff)
+	}
+}

@@ -286,13 +286,16 @@ func (e *Engine) Run(ctx context.Context, code Code, req *Request, resp *Respons
 		for _, t := range c.tests {
 			test := Test{Name: t.name, At: t.where}
 			e.vm.ClearInterrupt()
-			if _, err := t.fn(goja.Undefined()); err != nil && !e.exited(err) {
+			v, err := t.fn(goja.Undefined())
+			if err != nil && !e.exited(err) {
 				f := e.failure(c, err)
 				var se *Error
 				if !errors.As(f, &se) || se.err != nil {
 					return f // out of time or memory: the run ends
 				}
 				test.Err = se
+			} else if err == nil {
+				test.Err = e.settled(t, v)
 			}
 			res.Tests = append(res.Tests, test)
 		}
@@ -520,6 +523,27 @@ func (h *heapWatch) runaway() bool {
 	}
 	h.last = now
 	return h.growing >= 3 && now > h.base+hardFactor*h.budget
+}
+
+// settled is the failure of an async test function: the promise it
+// returned was rejected, or cannot settle (a script has no timers or
+// I/O, so one still pending when the test returns never will). The
+// engine has run the promise jobs by the time the call returns.
+func (e *Engine) settled(t pendingTest, v goja.Value) *Error {
+	if v == nil {
+		return nil
+	}
+	p, ok := v.Export().(*goja.Promise)
+	if !ok {
+		return nil
+	}
+	switch p.State() {
+	case goja.PromiseStateRejected:
+		return &Error{At: t.where, Msg: e.message(p.Result())}
+	case goja.PromiseStatePending:
+		return &Error{At: t.where, Msg: "the test's promise never settles (scripts have no timers or network to wait for)"}
+	}
+	return nil
 }
 
 // exited reports whether a run ended by client.exit().
