@@ -177,6 +177,7 @@ Items:
 	})
 
 	// --manual is HTTPie's flag for its whole help: reqs --help is that.
+	root.Flags().Bool("version", false, "print the version (reqs version adds the commit and Go version)")
 	root.Flags().Bool("manual", false, "show this help, as --help does (HTTPie's name; man reqs has it too)")
 	send := root.RunE
 	root.RunE = func(c *cobra.Command, args []string) error {
