@@ -523,27 +523,11 @@ func (r *runner) note(err error) {
 // send sends one request of a file on the run's session, printing the
 // exchange as the print flags say, and reads the whole response body.
 func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclient.Request) (*httpfile.Exchange, error) {
-	env := *r.env
-	env.Request, env.URL, env.Method = hreq, hreq.URL, hreq.Method
-	if err := r.open(&env); err != nil {
-		return nil, err
-	}
-	env.X, env.Session = r.x, r.x.Session
-	call := exchangeCall{KeepBody: maxRunBody}
-	if req.Directives.Retries >= 0 {
-		pol := r.o.Request.Transfer.retryPolicy(&env, req.Directives.Retries)
-		call.Options.Retry = &pol
-	}
-	call.Options.NoCookies = req.Directives.NoCookieJar
-	call.Options.NoRedirects = req.Directives.NoRedirect
-	prep, err := prepareRequest(&env)
+	env, prep, err := r.prepare(req, hreq)
 	if err != nil {
-		var usage *usageError
-		if errors.As(err, &usage) {
-			err = usageErrorf("%s: %v", req.Pos, err)
-		}
 		return nil, err
 	}
+	call := exchangeCall{KeepBody: maxRunBody, Options: r.sendOptions(env, req)}
 	x := &httpfile.Exchange{URL: prep.URL.Redacted()}
 	// An event stream is collected until it ends, --max-events or the
 	// request's @timeout, which ends the collection normally.
@@ -556,7 +540,7 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 	}
 	ctx, cancel := r.o.Request.Transfer.withMaxTime(ctx)
 	defer cancel()
-	res, err := sendExchange(ctx, &env, prep, call)
+	res, err := sendExchange(ctx, env, prep, call)
 	x.Duration = res.Duration
 	if resp := res.Resp; resp != nil {
 		x.Status, x.Reason, x.Header, x.Body = resp.StatusCode, resp.Reason, resp.Header, res.Body
@@ -583,6 +567,40 @@ func (r *runner) send(ctx context.Context, req *httpfile.Request, hreq *httpclie
 
 // errInterruptedRun is the error of a request that Ctrl-C cut short.
 var errInterruptedRun = errors.New("interrupted")
+
+// prepare gives one request of a file its environment on the run's
+// exchange, opened on the first request, and prepares it; an error in
+// the request names its place in the file.
+func (r *runner) prepare(req *httpfile.Request, hreq *httpclient.Request) (*requestEnv, *httpclient.PreparedRequest, error) {
+	env := *r.env
+	env.Request, env.URL, env.Method = hreq, hreq.URL, hreq.Method
+	if err := r.open(&env); err != nil {
+		return nil, nil, err
+	}
+	env.X, env.Session = r.x, r.x.Session
+	prep, err := prepareRequest(&env)
+	if err != nil {
+		var usage *usageError
+		if errors.As(err, &usage) {
+			err = usageErrorf("%s: %v", req.Pos, err)
+		}
+		return nil, nil, err
+	}
+	return &env, prep, nil
+}
+
+// sendOptions are what a request's directives set for its one call:
+// @retries, @no-cookie-jar and @no-redirect.
+func (r *runner) sendOptions(env *requestEnv, req *httpfile.Request) httpclient.SendOptions {
+	var o httpclient.SendOptions
+	if req.Directives.Retries >= 0 {
+		pol := r.o.Request.Transfer.retryPolicy(env, req.Directives.Retries)
+		o.Retry = &pol
+	}
+	o.NoCookies = req.Directives.NoCookieJar
+	o.NoRedirects = req.Directives.NoRedirect
+	return o
+}
 
 // open opens the run's exchange on its first request: the session flags
 // need a request URL to find a named session.

@@ -26,19 +26,8 @@ func (r *runner) converse(ctx context.Context, req *httpfile.Request, hreq *http
 	wsURL := hreq.URL
 	h := *hreq
 	h.URL, h.Method = httpclient.WebSocketURL(hreq.URL), http.MethodGet
-	hreq = &h
-	env := *r.env
-	env.Request, env.URL, env.Method = hreq, hreq.URL, hreq.Method
-	if err := r.open(&env); err != nil {
-		return nil, err
-	}
-	env.X, env.Session = r.x, r.x.Session
-	prep, err := prepareRequest(&env)
+	env, prep, err := r.prepare(req, &h)
 	if err != nil {
-		var usage *usageError
-		if errors.As(err, &usage) {
-			err = usageErrorf("%s: %v", req.Pos, err)
-		}
 		return nil, err
 	}
 	x := &httpfile.Exchange{URL: httpclient.RedactURL(wsURL)}
@@ -52,14 +41,9 @@ func (r *runner) converse(ctx context.Context, req *httpfile.Request, hreq *http
 	ctx, cancel := r.o.Request.Transfer.withMaxTime(ctx)
 	defer cancel()
 
-	head := newHeadPrinter(&env)
+	head := newHeadPrinter(env)
 	opts := r.o.Request.Stream.dialOptions()
-	opts.Send.NoRedirects = req.Directives.NoRedirect
-	opts.Send.NoCookies = req.Directives.NoCookieJar
-	if req.Directives.Retries >= 0 {
-		pol := r.o.Request.Transfer.retryPolicy(&env, req.Directives.Retries)
-		opts.Send.Retry = &pol
-	}
+	opts.Send = r.sendOptions(env, req)
 	opts.Send.OnConnect = head.print
 	start := time.Now()
 	conn, resp, err := env.X.Dial(ctx, prep, opts)
@@ -84,7 +68,7 @@ func (r *runner) converse(ctx context.Context, req *httpfile.Request, hreq *http
 			return x, fmt.Errorf("%s: the response body is larger than %d MiB, more than a request file's run keeps", req.Pos, maxRunBody>>20)
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(body))
-		return x, r.printStream(ctx, &env, resp, sep)
+		return x, r.printStream(ctx, env, resp, sep)
 	}
 	if err != nil {
 		return x, err
@@ -103,7 +87,7 @@ func (r *runner) converse(ctx context.Context, req *httpfile.Request, hreq *http
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(x.Body))
 	env.Collected = true
-	return x, r.printStream(ctx, &env, resp, sep)
+	return x, r.printStream(ctx, env, resp, sep)
 }
 
 // printStream prints the exchange of a stream the run collected, then
