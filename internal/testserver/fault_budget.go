@@ -9,10 +9,11 @@ import (
 )
 
 // The routes of this file serve bodies built to cost a client time or
-// memory far beyond their size (SPEC §10): text that makes the syntax
-// highlighter's backtracking regular expressions take exponential or
-// quadratic time, JSON whose decoded form is dozens of times its text,
-// XML that opens elements without end and objects with millions of keys.
+// memory far beyond their size, which a client must bound whatever the
+// server sends: text that makes the syntax highlighter's backtracking
+// regular expressions take exponential or quadratic time, JSON whose
+// decoded form is dozens of times its text, XML that opens elements
+// without end and objects with millions of keys.
 
 // HighlightKinds are the kinds of /hostile/highlight, each a text that
 // one of the highlighter's lexers backtracks on.
