@@ -995,7 +995,7 @@ func (p *parser) variable(i int, line string) (Var, error) {
 	name, value, ok := strings.Cut(rest, "=")
 	name = strings.TrimSpace(name)
 	if !ok || !validName(name) {
-		return Var{}, errorf(p.pos(i, col), "expected a variable `@name = value`, got %q", excerpt(strings.TrimSpace(line)))
+		return Var{}, errorf(p.pos(i, col), "expected a variable `@name = value`, got %q", excerpt(redactLine(strings.TrimSpace(line))))
 	}
 	vcol := strings.Index(line, "=") + 1
 	for vcol < len(line) && (line[vcol] == ' ' || line[vcol] == '\t') {
