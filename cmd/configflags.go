@@ -73,7 +73,7 @@ func applyConfigTo(fs *pflag.FlagSet, c *config.Config) error {
 		}
 		for _, v := range values {
 			if err := fs.Set(fl.Name, v); err != nil {
-				first = fmt.Errorf("%s: invalid value %q for --%s: %w", configOrigin(c, fl.Name, src), v, fl.Name, err)
+				first = fmt.Errorf("%s: invalid value %q for --%s: %s", configOrigin(c, fl.Name, src), v, fl.Name, flagValueReason(fl, err))
 				return
 			}
 		}

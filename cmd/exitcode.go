@@ -46,18 +46,26 @@ func flagError(err error) error {
 		return &usageError{msg: err.Error(), err: err}
 	}
 	f := iv.GetFlag()
-	why := iv.Unwrap()
-	reason := ""
+	return &usageError{msg: fmt.Sprintf("invalid --%s value %q: %s", f.Name, iv.GetValue(), flagValueReason(f, err)), err: err}
+}
+
+// flagValueReason says why f refused a value, given the error of setting
+// it, in words rather than strconv's ("want true or false").
+func flagValueReason(f *pflag.Flag, err error) string {
+	var iv *pflag.InvalidValueError
+	if errors.As(err, &iv) {
+		err = iv.Unwrap()
+	}
 	var num *strconv.NumError
 	switch {
-	case errors.As(why, &num) && errors.Is(num.Err, strconv.ErrRange):
-		reason = "out of range"
-	case errors.As(why, &num):
-		reason = flagTypeWant(f.Value.Type())
-	case why != nil:
-		reason = why.Error()
+	case errors.As(err, &num) && errors.Is(num.Err, strconv.ErrRange):
+		return "out of range"
+	case errors.As(err, &num):
+		return flagTypeWant(f.Value.Type())
+	case err != nil:
+		return err.Error()
 	}
-	return &usageError{msg: fmt.Sprintf("invalid --%s value %q: %s", f.Name, iv.GetValue(), reason), err: err}
+	return ""
 }
 
 // flagTypeWant says what a flag of a pflag value type takes.
