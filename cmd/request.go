@@ -382,9 +382,18 @@ func (o *requestOptions) takeArgs(method string, args []string) error {
 	if len(args) == 0 {
 		return usageErrorf("no URL given")
 	}
+	if method == "" && len(args) == 1 && slices.Contains(standardMethods, args[0]) {
+		// `reqs GET` alone is a method without its URL, not a request
+		// to a host named GET.
+		return usageErrorf("no URL given after the method %s", args[0])
+	}
 	o.URL, o.Items = args[0], args[1:]
 	return nil
 }
+
+// standardMethods are the methods of RFC 9110 (and PATCH), as typed
+// before a URL.
+var standardMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
 
 // looksLikeURL reports whether arg can only be a URL, not a request item:
 // it has a scheme, is a :PORT shorthand, or starts with a host (a dotted
