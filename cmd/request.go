@@ -160,6 +160,7 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 		opts.Changed = func(name string) bool { return c.Flags().Changed(name) }
 		opts.Typed, opts.Source = typedOn(c.Flags()), sourceOn(c.Flags())
 		opts.applyNoColor(c.Flags())
+		opts.applyBodyType(c.Flags())
 		if method == "" {
 			if err := checkMistypedCommand(c, args); err != nil {
 				return err
@@ -167,9 +168,6 @@ func newRequestCmd(ios *IOStreams, method string, runF func(context.Context, *re
 		}
 		if err := opts.takeArgs(method, args); err != nil {
 			return err
-		}
-		if opts.Form && opts.JSON {
-			return usageErrorf("--form and --json exclude each other")
 		}
 		if err := opts.Stream.check(); err != nil {
 			return err
@@ -226,22 +224,43 @@ func (o *requestOptions) applyNoColor(fs *pflag.FlagSet) {
 // says (on is true for colours), and whether either was given at all.
 // --color=false and --no-color=false ask for nothing.
 func lastColorFlag(fs *pflag.FlagSet) (on, decided bool) {
-	var last *orderedBool
+	name := lastOrderedFlag(fs, "color", "no-color")
+	return name == "color", name != ""
+}
+
+// applyBodyType keeps one of --json and --form: the last given, as in
+// HTTPie, and one typed on the command line over one from the
+// configuration (form: true there does not stop --json here).
+func (o *requestOptions) applyBodyType(fs *pflag.FlagSet) {
+	switch lastOrderedFlag(fs, "json", "form") {
+	case "json":
+		o.JSON, o.Form = true, false
+	case "form":
+		o.JSON, o.Form = false, true
+	}
+}
+
+// lastOrderedFlag returns the name of the flag of names (orderedBool
+// flags sharing one sequence) set true last, those typed on the command
+// line before those from the configuration; "" when none was set true.
+func lastOrderedFlag(fs *pflag.FlagSet, names ...string) string {
 	for _, typed := range []bool{true, false} {
-		for _, name := range []string{"color", "no-color"} {
+		var last *orderedBool
+		lastName := ""
+		for _, name := range names {
 			fl := fs.Lookup(name)
 			if fl == nil || !fl.Changed || setByConfig(fl) == typed {
 				continue
 			}
 			if b, ok := fl.Value.(*orderedBool); ok && *b.v && (last == nil || b.at > last.at) {
-				last = b
+				last, lastName = b, name
 			}
 		}
 		if last != nil {
-			return !last.negates, true
+			return lastName
 		}
 	}
-	return false, false
+	return ""
 }
 
 // orderedBool is a bool flag that records when it was set, so that of
@@ -292,8 +311,9 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.JQ, "jq", "", "filter a JSON body with the jq `EXPR` and print the results, one per line")
 	fs.BoolVarP(&o.RawOutput, "raw-output", "r", false, "with --jq, print string results without quotes (as jq -r)")
 
-	fs.BoolVarP(&o.JSON, "json", "j", false, "send data items as JSON (the default)")
-	fs.BoolVarP(&o.Form, "form", "f", false, "send data items as a form (multipart when a file field is given)")
+	bodySeq := new(int)
+	fs.VarPF(&orderedBool{v: &o.JSON, seq: bodySeq}, "json", "j", "send data items as JSON (the default; the last of --json and --form wins)").NoOptDefVal = "true"
+	fs.VarPF(&orderedBool{v: &o.Form, seq: bodySeq}, "form", "f", "send data items as a form (multipart when a file field is given)").NoOptDefVal = "true"
 	fs.BoolVar(&o.Multipart, "multipart", false, "send data items as multipart/form-data")
 	fs.StringVar(&o.Boundary, "boundary", "", "multipart `BOUNDARY`")
 	fs.StringVar(&o.Raw, "raw", "", "send `TEXT` as the request body")

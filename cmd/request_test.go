@@ -172,14 +172,31 @@ func TestRequestFlagsReachOptions(t *testing.T) {
 	}
 }
 
-func TestFormAndJSONExclude(t *testing.T) {
+// Of --json and --form the last given wins, as in HTTPie.
+func TestFormAndJSONLastWins(t *testing.T) {
 	t.Parallel()
-	ios, _, _, _ := TestIOStreams()
-	c := newRequestCmd(ios, "", func(context.Context, *requestOptions) error { return nil })
-	c.SetArgs([]string{"--form", "--json", "x"})
-	var ue *usageError
-	if err := c.Execute(); !errors.As(err, &ue) {
-		t.Errorf("--form --json: err = %v, want a usage error", err)
+	for _, tc := range []struct {
+		args           []string
+		wantJSON, form bool
+	}{
+		{[]string{"--form", "--json", "x"}, true, false},
+		{[]string{"--json", "--form", "x"}, false, true},
+		{[]string{"-jf", "x"}, false, true},
+		{[]string{"-f", "-j", "-f", "x"}, false, true},
+		{[]string{"--form", "--json=false", "x"}, false, true},
+		{[]string{"x"}, false, false},
+	} {
+		ios, _, _, _ := TestIOStreams()
+		var got *requestOptions
+		c := newRequestCmd(ios, "", func(_ context.Context, o *requestOptions) error { got = o; return nil })
+		c.SetArgs(tc.args)
+		if err := c.Execute(); err != nil {
+			t.Errorf("%q: %v", tc.args, err)
+			continue
+		}
+		if got.JSON != tc.wantJSON || got.Form != tc.form {
+			t.Errorf("%q: JSON %v, Form %v; want %v, %v", tc.args, got.JSON, got.Form, tc.wantJSON, tc.form)
+		}
 	}
 }
 
