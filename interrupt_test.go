@@ -67,8 +67,9 @@ func TestInterruptedDownload(t *testing.T) {
 }
 
 // TestInterruptedRun sends SIGINT to `reqs run` while a request is under
-// way: reqs exits 130, and the request's result line says it was
-// interrupted, in words.
+// way (an HTTP request whose body stalls, a WebSocket conversation that
+// waits for the server): reqs exits 130, and the request's result line
+// says it was interrupted, in words.
 func TestInterruptedRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -77,36 +78,44 @@ func TestInterruptedRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fx.Close()
-	file := filepath.Join(dir, "slow.http")
-	if err := os.WriteFile(file, []byte("GET "+fx.Getenv("FAULT")+"/stall?bytes=10&total=100&for=30s\n\n###\nGET "+fx.Getenv("FAULT")+"/get\n"), 0o600); err != nil {
-		t.Fatal(err)
+	tests := []struct{ name, file, path string }{
+		{"http", "GET " + fx.Getenv("FAULT") + "/stall?bytes=10&total=100&for=30s\n\n###\nGET " + fx.Getenv("FAULT") + "/get\n", "/stall"},
+		{"websocket", "WEBSOCKET " + fx.Getenv("FAULT_WS") + "/ws/echo\n\n=== wait-for-server\n", "/ws/echo"},
 	}
-	cmd := reqsCommand(t, "run", file)
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(10 * time.Second); fx.Counters["fault"].Count("/stall") == 0; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the request never reached the server; stderr: %s", stderr.String())
-		}
-	}
-	time.Sleep(100 * time.Millisecond) // the first bytes on their way
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	err = cmd.Wait()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
-		t.Fatalf("interrupted run: %v, want exit status 130; stdout: %s; stderr: %s", err, stdout.String(), stderr.String())
-	}
-	if want := regexp.MustCompile(`(?m)^  error: interrupted$`); !want.Match(stdout.Bytes()) {
-		t.Errorf("stdout %q, want the request's result line to say it was interrupted", stdout.String())
-	}
-	if bytes.Contains(stdout.Bytes(), []byte("context")) || bytes.Contains(stderr.Bytes(), []byte("context")) {
-		t.Errorf("an interrupted run speaks of Go's context: %s%s", stdout.String(), stderr.String())
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(dir, tc.name+".http")
+			if err := os.WriteFile(file, []byte(tc.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cmd := reqsCommand(t, "run", file)
+			cmd.Dir = dir
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(10 * time.Second); fx.Counters["fault"].Count(tc.path) == 0; time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("the request never reached the server; stderr: %s", stderr.String())
+				}
+			}
+			time.Sleep(100 * time.Millisecond) // the exchange under way
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+				t.Fatalf("interrupted run: %v, want exit status 130; stdout: %s; stderr: %s", err, stdout.String(), stderr.String())
+			}
+			if want := regexp.MustCompile(`(?m)^  error: interrupted$`); !want.Match(stdout.Bytes()) {
+				t.Errorf("stdout %q, want the request's result line to say it was interrupted", stdout.String())
+			}
+			if bytes.Contains(stdout.Bytes(), []byte("context")) || bytes.Contains(stderr.Bytes(), []byte("context")) {
+				t.Errorf("an interrupted run speaks of Go's context: %s%s", stdout.String(), stderr.String())
+			}
+		})
 	}
 }

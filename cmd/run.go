@@ -325,8 +325,14 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		}
 	}
 	run := &httpfile.Runner{
-		Send:           r.send,
-		Converse:       r.converse,
+		Send: r.send,
+		Converse: func(ctx context.Context, req *httpfile.Request, hreq *httpclient.Request, turns []httpfile.Turn) (*httpfile.Exchange, error) {
+			x, err := r.converse(ctx, req, hreq, turns)
+			if err != nil && errors.Is(err, context.Canceled) {
+				err = errInterruptedRun // in words, as send says it
+			}
+			return x, err
+		},
 		Environment:    o.Env,
 		EnvFile:        o.EnvFile,
 		PrivateEnvFile: o.PrivateEnvFile,
