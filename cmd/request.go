@@ -301,7 +301,7 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	colorSeq := new(int)
 	fs.VarPF(&orderedBool{v: &o.Color, seq: colorSeq}, "color", "", "colour the output even into a pipe or file (beats NO_COLOR; the last of --color and --no-color wins)").NoOptDefVal = "true"
 	fs.VarPF(&orderedBool{v: &o.NoColor, seq: colorSeq, negates: true}, "no-color", "", "never use colours (beats CLICOLOR_FORCE)").NoOptDefVal = "true"
-	fs.BoolVar(&o.Offline, "offline", false, "build the request and print it without sending it")
+	fs.BoolVar(&o.Offline, "offline", false, "build the request and print it without sending it (into a pipe or file: its exact HTTP/1.1 bytes)")
 	fs.BoolVar(&o.Curl, "curl", false, "print the equivalent curl command instead of sending")
 	fs.BoolVar(&o.HTTPFile, "http", false, "print the request as a request-file (.http) block for reqs run instead of sending")
 	fs.BoolVar(&o.CheckStatus, "check-status", false, "exit with 3, 4 or 5 on a 3xx, 4xx or 5xx response")
