@@ -92,16 +92,16 @@ func ImportHTTPie(path string, data []byte, host string) (*Session, error) {
 		auth := &Auth{Type: strings.ToLower(*a.Type)}
 		user, pass := deref(a.Username), deref(a.Password)
 		if a.RawAuth != nil {
-			if auth.Type == "bearer" {
+			if auth.Type == httpclient.AuthBearer {
 				user = *a.RawAuth
 			} else {
-				user, pass, _ = strings.Cut(*a.RawAuth, ":")
+				user, pass, _ = httpclient.SplitCredentials(*a.RawAuth)
 			}
 		}
 		switch auth.Type {
-		case "basic", "digest":
+		case httpclient.AuthBasic, httpclient.AuthDigest:
 			auth.Username, auth.Password = user, pass
-		case "bearer":
+		case httpclient.AuthBearer:
 			auth.Token = user
 		default:
 			return nil, fmt.Errorf("%w %s: auth type %q is not supported", ErrParse, path, auth.Type)
