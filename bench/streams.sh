@@ -3,7 +3,12 @@
 #   1. N small messages (default 100,000) sent from a pipe to a WebSocket
 #      echo server, every echo printed: messages per second, peak RSS;
 #   2. an event stream of E events (default 1,000,000) filtered with
-#      --jq .x: events per second, peak RSS.
+#      --jq .x: events per second, peak RSS;
+#   3. with curl installed, the same stream passed through by reqs and by
+#      `curl -N`, for comparison.
+# Each line gives the wall time, the rate, the CPU time the client used
+# (user+sys: on a busy machine the wall time mostly measures the others)
+# and its peak RSS.
 # The server (bench/streamserver, the test fault server's routes) runs in
 # a process of its own. Peak RSS needs GNU time at /usr/bin/time.
 #
@@ -48,11 +53,13 @@ ws=ws${base#http}
 measure() {
 	local name=$1 unit=$2 count=$3
 	shift 3
-	local start end rss=unknown
+	local start end rss=unknown cpu=unknown
 	start=$(date +%s%N)
 	if [[ -x /usr/bin/time ]]; then
-		/usr/bin/time -f '%M' -o "$tmp/rss" "$@" >"$tmp/out"
-		rss="$(( $(cat "$tmp/rss") / 1024 )) MiB"
+		/usr/bin/time -f '%M %U %S' -o "$tmp/rss" "$@" >"$tmp/out"
+		read -r kib user sys <"$tmp/rss"
+		rss="$(echo "scale=1; $kib / 1024" | bc) MiB"
+		cpu="$(echo "$user + $sys" | bc) s"
 	else
 		"$@" >"$tmp/out"
 	fi
@@ -64,7 +71,7 @@ measure() {
 		exit 1
 	fi
 	local ms=$(( (end - start) / 1000000 ))
-	printf '%-44s %8d ms %12.0f %s/s   peak RSS %s\n' "$name" "$ms" "$(echo "$count * 1000 / $ms" | bc -l)" "$unit" "$rss"
+	printf '%-44s %8d ms %12.0f %s/s   CPU %s   peak RSS %s\n' "$name" "$ms" "$(echo "$count * 1000 / $ms" | bc -l)" "$unit" "$cpu" "$rss"
 }
 
 seq "$n" | sed 's/.*/{"n": &}/' >"$tmp/messages"
@@ -72,3 +79,9 @@ measure "$n messages echoed (WebSocket, pipe)" msgs "$n" \
 	sh -c "exec '$reqs' '$ws/ws/echo' <'$tmp/messages'"
 measure "$e events with --jq .x (SSE, pipe)" events "$e" \
 	"$reqs" --jq .x "$base/sse/events?n=$e"
+if command -v curl >/dev/null; then
+	measure "$e events passed through (SSE, reqs)" lines "$((2 * e))" \
+		"$reqs" "$base/sse/events?n=$e"
+	measure "$e events passed through (SSE, curl -N)" lines "$((2 * e))" \
+		curl -sN "$base/sse/events?n=$e"
+fi
