@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -380,7 +382,7 @@ func closeName(code int) string {
 // readLoop prints what the server sends until the connection ends,
 // telling enough once --max-messages were received.
 func (c *conversation) readLoop(ctx context.Context, done chan<- wsResult, enough chan<- struct{}) {
-	var buf bytes.Buffer // one message at a time, printed before the next
+	var buf []byte // one message at a time, printed before the next
 	for {
 		typ, data, err := c.readInto(&buf)
 		if err != nil {
@@ -405,9 +407,14 @@ func (c *conversation) readLoop(ctx context.Context, done chan<- wsResult, enoug
 		}
 		if c.MaxMessages > 0 && n == c.MaxMessages {
 			close(enough)
-			// Keep reading: the close handshake needs a reader.
+			// Keep reading, what comes now unkept: the close handshake
+			// needs a reader.
 			for {
-				if _, _, err := c.conn.Read(noDeadline); err != nil {
+				_, r, err := c.conn.Reader(noDeadline)
+				if err == nil {
+					_, err = io.Copy(io.Discard, r)
+				}
+				if err != nil {
 					if code := websocket.CloseStatus(err); code != -1 {
 						c.control(false, "close", closePayload(err))
 					}
@@ -420,19 +427,47 @@ func (c *conversation) readLoop(ctx context.Context, done chan<- wsResult, enoug
 }
 
 // readInto reads one message into buf, reused from message to message.
-func (c *conversation) readInto(buf *bytes.Buffer) (websocket.MessageType, []byte, error) {
+// The buffer grows by doubling, but to the limit rather than past it: a
+// message at the limit costs one buffer of the limit's size, not the
+// twice that plain doubling could reach.
+func (c *conversation) readInto(buf *[]byte) (websocket.MessageType, []byte, error) {
 	typ, r, err := c.conn.Reader(noDeadline)
 	if err != nil {
 		return typ, nil, err
 	}
-	buf.Reset()
-	if cap(buf.Bytes()) > 1<<20 {
-		*buf = bytes.Buffer{} // a big message does not pin its memory
+	b := (*buf)[:0]
+	if cap(b) > 1<<20 {
+		b = nil // a big message does not pin its memory
 	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		return typ, nil, err
+	// The library reads one byte past the limit before it refuses the
+	// message: room for that, and for the read that finds the refusal.
+	limit := int(min(c.MaxSize+2, math.MaxInt32))
+	for {
+		if len(b) == cap(b) {
+			n := max(2*cap(b), 4096)
+			if n > limit && cap(b) < limit {
+				n = limit
+			}
+			nb := make([]byte, len(b), n)
+			copy(nb, b)
+			b = nb
+			if n >= 4<<20 {
+				// The buffer just outgrown is collected now, not after
+				// the next ones: a message near the limit holds about
+				// one buffer's worth.
+				runtime.GC()
+			}
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			*buf = b
+			return typ, b, nil
+		}
+		if err != nil {
+			return typ, nil, err
+		}
 	}
-	return typ, buf.Bytes(), nil
 }
 
 // closePayload is a received close frame's status and reason as text.
@@ -507,12 +542,14 @@ func (c *conversation) send(ctx context.Context) error {
 	}
 }
 
-// write sends one message and shows it (with marks).
+// write shows one message (with marks) and sends it. It is shown first:
+// the server's answer can arrive and be printed before the write returns,
+// and "> hi" must come before the "< hi" it caused.
 func (c *conversation) write(ctx context.Context, typ websocket.MessageType, data []byte) error {
-	if err := c.conn.Write(noDeadline, typ, data); err != nil {
+	if err := c.print(ctx, render.Message{Sent: true, Binary: typ == websocket.MessageBinary, Data: data}); err != nil {
 		return err
 	}
-	return c.print(ctx, render.Message{Sent: true, Binary: typ == websocket.MessageBinary, Data: data})
+	return c.conn.Write(noDeadline, typ, data)
 }
 
 // pinger pings the server every Ping until the conversation ends.

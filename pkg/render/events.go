@@ -204,6 +204,20 @@ func (s *StreamPrinter) Message(ctx context.Context, m Message) error {
 	switch {
 	case m.Binary && s.o.Terminal:
 		s.out = fmt.Appendf(s.out, "binary message, %s\n", plural(len(m.Data), "byte"))
+	case m.Binary && len(m.Data) > bigMessage:
+		// Encoded as it is written: no second copy of a big message.
+		if _, err := s.w.Write(s.out); err != nil {
+			return err
+		}
+		s.out = s.out[:0]
+		enc := base64.NewEncoder(base64.StdEncoding, s.w)
+		if _, err := enc.Write(m.Data); err != nil {
+			return err
+		}
+		if err := enc.Close(); err != nil {
+			return err
+		}
+		s.out = append(s.out, '\n')
 	case m.Binary:
 		s.out = base64.StdEncoding.AppendEncode(s.out, m.Data)
 		s.out = append(s.out, '\n')
@@ -212,6 +226,11 @@ func (s *StreamPrinter) Message(ctx context.Context, m Message) error {
 	}
 	return s.write()
 }
+
+// bigMessage is the size past which a message's output is not kept for
+// the next: binary data is encoded as it is written, and the buffer a big
+// one needed is let go.
+const bigMessage = 1 << 20
 
 // plural writes "1 byte", "2 bytes".
 func plural(n int, unit string) string {
@@ -307,7 +326,11 @@ func (s *StreamPrinter) write() error {
 	if len(s.out) == 0 {
 		return nil
 	}
-	if _, err := s.w.Write(s.out); err != nil {
+	_, err := s.w.Write(s.out)
+	if cap(s.out) > bigMessage {
+		s.out = nil // one big message does not pin its size for the rest
+	}
+	if err != nil {
 		return err
 	}
 	if f, ok := s.w.(interface{ Flush() error }); ok {

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -109,6 +110,16 @@ func TestStreamPrinterRecord(t *testing.T) {
 	}
 }
 
+// bigBinary is a binary message past bigMessage, which is encoded as it is
+// written.
+var bigBinary = func() []byte {
+	b := make([]byte, bigMessage+5)
+	for i := range b {
+		b[i] = byte(i * 7)
+	}
+	return b
+}()
+
 func TestStreamPrinterMessage(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -128,6 +139,8 @@ func TestStreamPrinterMessage(t *testing.T) {
 		{"sent with marks", Message{Sent: true, Data: []byte("hi")}, Options{}, true, "> hi\n"},
 		{"close with marks", Message{Control: "close", Data: []byte("1000 bye")}, Options{}, true, "< close 1000 bye\n"},
 		{"controls escaped on a terminal", Message{Data: []byte("\x1b]0;x\x07")}, Options{Terminal: true}, false, "\\x1b]0;x\\x07\n"},
+		{"big binary into a pipe", Message{Binary: true, Data: bigBinary}, Options{}, false, base64.StdEncoding.EncodeToString(bigBinary) + "\n"},
+		{"big binary with marks", Message{Binary: true, Data: bigBinary}, Options{}, true, "< " + base64.StdEncoding.EncodeToString(bigBinary) + "\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,7 +152,7 @@ func TestStreamPrinterMessage(t *testing.T) {
 				t.Fatal(err)
 			}
 			if b.String() != tc.want {
-				t.Errorf("Message(%+v) wrote %q, want %q", tc.m, b.String(), tc.want)
+				t.Errorf("Message(%.60v) wrote %.80q, want %.80q", tc.m, b.String(), tc.want)
 			}
 		})
 	}
