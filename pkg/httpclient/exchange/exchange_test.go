@@ -203,3 +203,45 @@ func TestRedirectsFollows(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedOpenLeavesNothing: Open's steps run in a fixed order, lock
+// first and the download last, so an Open that fails on the way (here
+// resolving credentials) has not touched the request for the download and
+// has released the session file for the next run.
+func TestFailedOpenLeavesNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.json")
+	out := filepath.Join(dir, "out.bin")
+	if err := os.WriteFile(download.PartPath(out), []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plan := Plan{
+		Session:  SessionRef{Path: path},
+		Auth:     AuthSpec{Credentials: "user"}, // no password and no way to ask
+		Download: &download.File{Path: out, Resume: true},
+	}
+	req := &httpclient.Request{URL: "http://example.test/"}
+	if _, err := Open(plan, req); err == nil {
+		t.Fatal("Open with a password it cannot ask for succeeded")
+	}
+	if len(req.Header) != 0 {
+		t.Errorf("the failed Open set %v on the request; the download is prepared last", req.Header)
+	}
+	f, ok, err := sessionfile.TryLock(path)
+	if err != nil || !ok {
+		t.Fatalf("TryLock after a failed Open = %v, %v; want the session file released", ok, err)
+	}
+	f.Close()
+
+	// With the credentials complete, the same plan resumes the download.
+	plan.Auth.Credentials = "user:pass"
+	x, err := Open(plan, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if got := req.Header.Get("Range"); got != "bytes=4-" {
+		t.Errorf("Range = %q, want bytes=4- for the 4 bytes on disk", got)
+	}
+}
