@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -609,24 +611,41 @@ func multipartType(given, boundary string) string {
 
 // multipartFrames renders the framing of a multipart body: frames[i] is
 // everything before file i's content (for i == 0 the text fields too),
-// and the last frame closes the body.
+// and the last frame closes the body. A part's header lines go out as
+// urllib3 renders a Requests part's: Content-Disposition, Content-Type
+// and Content-Location first, then the part's other headers by name.
 func multipartFrames(boundary string, form []Param, files []File) ([][]byte, error) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
 	if err := CheckBoundary(boundary); err != nil {
 		return nil, err
 	}
-	if err := mw.SetBoundary(boundary); err != nil {
-		return nil, fmt.Errorf("boundary %q: %v", boundary, err)
+	var buf bytes.Buffer
+	parts := 0
+	part := func(h textproto.MIMEHeader) {
+		if parts > 0 {
+			buf.WriteString("\r\n")
+		}
+		parts++
+		buf.WriteString("--" + boundary + "\r\n")
+		first := []string{"Content-Disposition", "Content-Type", "Content-Location"}
+		rest := make([]string, 0, len(h))
+		for name := range h {
+			if !slices.Contains(first, name) {
+				rest = append(rest, name)
+			}
+		}
+		sort.Strings(rest)
+		for _, name := range append(first, rest...) {
+			for _, v := range h[name] {
+				buf.WriteString(name + ": " + v + "\r\n")
+			}
+		}
+		buf.WriteString("\r\n")
 	}
 	for _, f := range form {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteDisposition(f.Name)))
-		pw, err := mw.CreatePart(h)
-		if err != nil {
-			return nil, err
-		}
-		io.WriteString(pw, f.Value)
+		part(h)
+		buf.WriteString(f.Value)
 	}
 	frames := make([][]byte, 0, len(files)+1)
 	for _, f := range files {
@@ -651,15 +670,14 @@ func multipartFrames(boundary string, form []Param, files []File) ([][]byte, err
 			}
 			h[textproto.CanonicalMIMEHeaderKey(name)] = values
 		}
-		if _, err := mw.CreatePart(h); err != nil {
-			return nil, err
-		}
+		part(h)
 		frames = append(frames, bytes.Clone(buf.Bytes()))
 		buf.Reset()
 	}
-	if err := mw.Close(); err != nil {
-		return nil, err
+	if parts > 0 {
+		buf.WriteString("\r\n")
 	}
+	buf.WriteString("--" + boundary + "--\r\n")
 	return append(frames, bytes.Clone(buf.Bytes())), nil
 }
 

@@ -605,19 +605,21 @@ func TestHasScheme(t *testing.T) {
 }
 
 // TestMultipartPartHeaders: a file part carries headers of its own, as
-// the fourth element of a Requests files tuple; one that would break the
-// part's framing is refused.
+// the fourth element of a Requests files tuple, rendered in urllib3's
+// order (Content-Disposition, Content-Type, Content-Location, then the
+// others); one that would break the part's framing is refused.
 func TestMultipartPartHeaders(t *testing.T) {
 	t.Parallel()
 	s, _ := New(Options{})
 	open := func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("hi")), nil }
 	file := File{Field: "f", Filename: "a.txt", Size: 2, Open: open,
-		Header: http.Header{"Content-Id": {"<part1>"}, "Content-Type": {"text/x-special"}}}
+		Header: http.Header{"X-B": {"2"}, "Content-Id": {"<part1>"}, "Content-Location": {"a.txt"}, "Content-Type": {"text/x-special"}}}
 	p, err := s.Prepare(&Request{Method: "POST", URL: "http://x/", Files: []File{file}, Boundary: "B"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\nContent-Id: <part1>\r\nContent-Type: text/x-special\r\n\r\nhi\r\n--B--\r\n"
+	want := "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\nContent-Type: text/x-special\r\n" +
+		"Content-Location: a.txt\r\nContent-Id: <part1>\r\nX-B: 2\r\n\r\nhi\r\n--B--\r\n"
 	if got := readBody(t, p); got != want {
 		t.Errorf("multipart body =\n%q\nwant\n%q", got, want)
 	}
