@@ -98,7 +98,7 @@ func (l *Lines) next() ([]byte, error) {
 				return nil, l.fail(&TooLargeError{Limit: int64(l.max), What: "line"})
 			}
 			if len(l.long) > 0 {
-				rec = append(l.long, rec...)
+				rec = appendCapped(l.long, rec, l.max)
 			}
 			if last && len(bytes.TrimSpace(rec)) == 0 {
 				return nil, l.fail(l.rerr)
@@ -109,7 +109,7 @@ func (l *Lines) next() ([]byte, error) {
 			if len(l.long)+len(b) > l.max {
 				return nil, l.fail(&TooLargeError{Limit: int64(l.max), What: "line"})
 			}
-			l.long = append(l.long, b...)
+			l.long = appendCapped(l.long, b, l.max)
 			l.beg = l.end
 		}
 		l.fill()

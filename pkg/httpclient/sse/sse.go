@@ -173,6 +173,7 @@ func (d *Decoder) processLine(line []byte) (ev Event, ok bool, err error) {
 		if len(d.data)+len(value)+1 > d.max+1 {
 			return Event{}, false, &TooLargeError{Limit: int64(d.max), What: "event"}
 		}
+		d.data = grow(d.data, len(value)+1, d.max+1)
 		d.data = append(d.data, value...)
 		d.data = append(d.data, '\n')
 		d.hasData = true
@@ -284,7 +285,7 @@ func (d *Decoder) readLine() ([]byte, error) {
 					if len(d.long)+len(line) > d.max {
 						return nil, d.tooLong()
 					}
-					d.long = append(d.long, line...)
+					d.long = appendCapped(d.long, line, d.max)
 					return d.long, nil
 				}
 				if len(line) > d.max {
@@ -304,11 +305,35 @@ func (d *Decoder) readLine() ([]byte, error) {
 			if len(d.long)+len(b) > d.max {
 				return nil, d.tooLong()
 			}
-			d.long = append(d.long, b...)
+			d.long = appendCapped(d.long, b, d.max)
 			d.start = d.end
 		}
 		d.fill()
 	}
+}
+
+// appendCapped appends b to dst, growing it as grow does.
+func appendCapped(dst, b []byte, limit int) []byte {
+	return append(grow(dst, len(b), limit), b...)
+}
+
+// grow returns dst with room for n more bytes. It grows by doubling but
+// not past limit+1 bytes of capacity (unless dst and n need more): a
+// buffer that reaches the limit costs about the limit, and the buffers it
+// outgrew about as much again, where append's gentler growth for big
+// slices leaves several times that behind for the collector.
+func grow(dst []byte, n, limit int) []byte {
+	need := len(dst) + n
+	if need <= cap(dst) {
+		return dst
+	}
+	c := max(2*cap(dst), need, 4096)
+	if c > limit+1 {
+		c = max(limit+1, need)
+	}
+	nb := make([]byte, len(dst), c)
+	copy(nb, dst)
+	return nb
 }
 
 // bom is the UTF-8 byte order mark.

@@ -291,3 +291,62 @@ func TestDecoderReset(t *testing.T) {
 		t.Errorf("Retry() = %v, %v after Reset, want 250ms", r, ok)
 	}
 }
+
+// appendCapped grows by doubling up to the limit, never past it unless
+// the data needs more, and keeps the bytes.
+func TestAppendCapped(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name           string
+		dstLen, dstCap int
+		add, limit     int
+		wantCap        int
+	}{
+		{"fits", 10, 100, 20, 1000, 100},
+		{"doubles", 5000, 5000, 20, 100000, 10000},
+		{"at least what is needed", 5000, 5000, 20000, 100000, 25000},
+		{"small ones start at 4 KiB", 0, 0, 1, 1 << 20, 4096},
+		{"not past the limit", 6000, 6000, 10, 8000, 8001},
+		{"past it when the data needs it", 8000, 8001, 10, 8000, 8010},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dst := make([]byte, tc.dstLen, tc.dstCap)
+			for i := range dst {
+				dst[i] = 'a'
+			}
+			add := bytes.Repeat([]byte("b"), tc.add)
+			got := appendCapped(dst, add, tc.limit)
+			if cap(got) != tc.wantCap {
+				t.Errorf("cap = %d, want %d", cap(got), tc.wantCap)
+			}
+			if want := strings.Repeat("a", tc.dstLen) + strings.Repeat("b", tc.add); string(got) != want {
+				t.Errorf("appendCapped lost bytes: got %d bytes", len(got))
+			}
+		})
+	}
+}
+
+// A line just under the limit is gathered in a buffer of about the
+// limit's size, not the more that append's growth would reserve.
+func TestDecoderLongLineCapacity(t *testing.T) {
+	t.Parallel()
+	const limit = 3 << 20
+	src := "data: " + strings.Repeat("x", limit-len("data: ")) + "\n\n"
+	d := NewDecoder(strings.NewReader(src))
+	d.SetMaxSize(limit)
+	ev, err := d.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Data) != limit-len("data: ") {
+		t.Fatalf("data of %d bytes, want %d", len(ev.Data), limit-len("data: "))
+	}
+	if c := cap(d.long); c > limit+1 {
+		t.Errorf("the line took a buffer of %d bytes for a limit of %d", c, limit)
+	}
+	if c := cap(d.data); c > limit+2 {
+		t.Errorf("the data took a buffer of %d bytes for a limit of %d", c, limit)
+	}
+}
