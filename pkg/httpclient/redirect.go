@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient/internal/urlport"
 )
 
 // historyBodyLimit bounds how much of an intermediate response's body is
@@ -168,7 +170,7 @@ func shouldStripAuth(from, to *url.URL) bool {
 	}
 	changedPort := fromPort != toPort
 	changedScheme := fromScheme != toScheme
-	def := httpDefaultPort(fromScheme)
+	def := urlport.Default(fromScheme)
 	if !changedScheme && (fromPort == "" || fromPort == def) && (toPort == "" || toPort == def) {
 		return false
 	}
@@ -214,15 +216,4 @@ func redirectTarget(base *url.URL, location, fragment string) (*url.URL, error) 
 		target.Fragment = fragment
 	}
 	return target, nil
-}
-
-// httpDefaultPort is the port a scheme implies when a URL names none.
-func httpDefaultPort(scheme string) string {
-	switch strings.ToLower(scheme) {
-	case "http":
-		return "80"
-	case "https":
-		return "443"
-	}
-	return ""
 }

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/reqs-cli/reqs/pkg/httpclient/internal/urlport"
 )
 
 // Auth answers HTTP Digest challenges (RFC 7616, and RFC 2617's
@@ -161,20 +163,9 @@ func originOf(u *url.URL) string {
 	}
 	port := u.Port()
 	if port == "" {
-		port = httpDefaultPort(u.Scheme)
+		port = urlport.Default(u.Scheme)
 	}
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
-}
-
-// httpDefaultPort is the port a scheme implies when a URL names none.
-func httpDefaultPort(scheme string) string {
-	switch strings.ToLower(scheme) {
-	case "http":
-		return "80"
-	case "https":
-		return "443"
-	}
-	return ""
 }
 
 // hasScheme reports whether an Authorization value uses the scheme.

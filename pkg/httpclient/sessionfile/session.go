@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/reqs-cli/reqs/pkg/httpclient/cookiejar"
+	"github.com/reqs-cli/reqs/pkg/httpclient/internal/urlport"
 )
 
 // Version is the format version written in every session file.
@@ -248,10 +249,7 @@ func HostDir(u *url.URL) string {
 		host = "localhost"
 	}
 	port := u.Port()
-	switch {
-	case port == "",
-		port == "80" && strings.EqualFold(u.Scheme, "http"),
-		port == "443" && strings.EqualFold(u.Scheme, "https"):
+	if port == "" || port == urlport.Default(u.Scheme) {
 		return hostDirName(host, "")
 	}
 	return hostDirName(host, port)
