@@ -42,6 +42,7 @@ type runOptions struct {
 	EnvFile        string
 	PrivateEnvFile string
 	DockerMode     bool
+	Insecure       bool
 	Vars           []string
 	Name           string
 	Line           int
@@ -151,6 +152,14 @@ the command line, 130 interrupted.`,
 		if opts.Changed("name") && opts.Changed("line") {
 			return usageErrorf("--name and --line exclude each other")
 		}
+		if opts.Insecure {
+			if opts.Changed("verify") {
+				return usageErrorf("--insecure and --verify exclude each other: --insecure is --verify no")
+			}
+			if err := c.Flags().Set("verify", "no"); err != nil {
+				return err
+			}
+		}
 		if opts.DockerMode {
 			return usageErrorf("--docker-mode is not needed: reqs runs on the machine itself and reaches localhost as it is; drop the flag")
 		}
@@ -182,6 +191,7 @@ the command line, 130 interrupted.`,
 	fs.IntVar(&opts.Line, "line", 0, "run only the request at line `N`, and the named requests it uses")
 	fs.BoolVar(&opts.FailFast, "fail-fast", false, "stop at the first request that fails")
 	fs.StringArrayVar(&opts.Reports, "report", nil, "also write a report: `FORMAT=PATH` with FORMAT junit or json, or a directory to write JUnit XML into, as ijhttp does (repeatable)")
+	fs.BoolVar(&opts.Insecure, "insecure", false, "do not verify TLS certificates: ijhttp's and curl's name for --verify no")
 	fs.BoolVarP(&opts.DockerMode, "docker-mode", "D", false, "ijhttp's flag, not needed by reqs: refused")
 	fs.Float64Var(&opts.ScriptTimeout, "script-timeout", script.DefaultTimeout.Seconds(), "stop a JavaScript handler that runs longer than `SECONDS`")
 
