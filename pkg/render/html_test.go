@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Monokai's colours for the tokens the tests look for.
@@ -162,4 +163,23 @@ func FuzzColorHTML(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHTMLEmbeddedLexerLoadIsFree: the time a script's lexer takes to load
+// the first time is not taken from the body's highlighting budget, so a
+// slow start (a loaded machine) leaves the script coloured. Not parallel:
+// it replaces the loader.
+func TestHTMLEmbeddedLexerLoadIsFree(t *testing.T) {
+	load := loadEmbeddedLexer
+	t.Cleanup(func() { loadEmbeddedLexer = load })
+	loadEmbeddedLexer = func(file string) *lexer {
+		time.Sleep(highlightBudget + time.Second) // far longer than the budget
+		return load(file)
+	}
+	b := newBudget(Options{})
+	o := Options{Color: true, Terminal: true, Style: "monokai"}
+	got := string(appendEmbedded(nil, []byte("const n = 1;"), "javascript.xml", b, o.palette(), o))
+	if !strings.Contains(got, monokaiKeyword+"const\x1b[0m") {
+		t.Errorf("appendEmbedded after a slow lexer load = %q, want const coloured", got)
+	}
 }
