@@ -241,7 +241,7 @@ func TestClassifyTransportError(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			kind, cause := classifyTransportError(tc.err, tc.haveClientCert)
+			kind, cause := classifyTransportError(tc.err, tc.haveClientCert, 0)
 			if kind != tc.wantKind || !strings.Contains(cause.Error(), tc.wantMsg) {
 				t.Errorf("classifyTransportError(%v) = %v, %q; want %v containing %q", tc.err, kind, cause, tc.wantKind, tc.wantMsg)
 			}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/quic-go/quic-go"
 	"github.com/quic-go/quic-go/http3"
@@ -68,7 +69,7 @@ func (s *Session) classifyError(err error, p *PreparedRequest) error {
 		}
 		return newError(ErrInvalidHeader, p.URL.String(), fmt.Errorf("%s cannot be sent: it has a control character or a line break", what))
 	}
-	kind, cause := classifyTransportError(err, s.opts.Cert != "")
+	kind, cause := classifyTransportError(err, s.opts.Cert != "", s.opts.ReadTimeout)
 	return newError(kind, p.URL.String(), cause)
 }
 
@@ -95,8 +96,9 @@ func invalidHeaderField(err error) (name string, ok bool) {
 // classifyTransportError picks the error kind for a failed round trip and
 // a cause that names what failed: the proxy or the target, the TLS
 // problem, the phase of a timeout. Timeouts come first, as in Requests,
-// where a proxy that does not answer in time is a ConnectTimeout.
-func classifyTransportError(err error, haveClientCert bool) (kind, cause error) {
+// where a proxy that does not answer in time is a ConnectTimeout. A read
+// timeout names its limit, readTimeout, when one was set.
+func classifyTransportError(err error, haveClientCert bool, readTimeout time.Duration) (kind, cause error) {
 	var (
 		rt      *roundTripError
 		refused *proxyRefusedError
@@ -123,10 +125,14 @@ func classifyTransportError(err error, haveClientCert bool) (kind, cause error) 
 		case connecting:
 			return ErrConnectTimeout, describeConnectError(err)
 		}
-		if findOpError(err, "write") != nil || findOpError(err, "readfrom") != nil {
-			return ErrReadTimeout, &transportFailure{msg: "the server stopped taking the request for longer than the read timeout", err: err}
+		limit := "the read timeout"
+		if readTimeout > 0 {
+			limit += " of " + readTimeout.String()
 		}
-		return ErrReadTimeout, &transportFailure{msg: "the server sent no response within the read timeout", err: err}
+		if findOpError(err, "write") != nil || findOpError(err, "readfrom") != nil {
+			return ErrReadTimeout, &transportFailure{msg: "the server stopped taking the request for longer than " + limit, err: err}
+		}
+		return ErrReadTimeout, &transportFailure{msg: "the server sent no response within " + limit, err: err}
 	case errors.As(err, &config):
 		return ErrProxy, config
 	case errors.As(err, &socks):
