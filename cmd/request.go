@@ -228,15 +228,17 @@ func lastColorFlag(fs *pflag.FlagSet) (on, decided bool) {
 	return name == "color", name != ""
 }
 
-// applyBodyType keeps one of --json and --form: the last given, as in
-// HTTPie, and one typed on the command line over one from the
-// configuration (form: true there does not stop --json here).
+// applyBodyType keeps one of --json, --form and --multipart: the last
+// given, as in HTTPie, and one typed on the command line over one from
+// the configuration (form: true there does not stop --json here).
 func (o *requestOptions) applyBodyType(fs *pflag.FlagSet) {
-	switch lastOrderedFlag(fs, "json", "form") {
+	switch lastOrderedFlag(fs, "json", "form", "multipart") {
 	case "json":
-		o.JSON, o.Form = true, false
+		o.JSON, o.Form, o.Multipart = true, false, false
 	case "form":
-		o.JSON, o.Form = false, true
+		o.JSON, o.Form, o.Multipart = false, true, false
+	case "multipart":
+		o.JSON, o.Form, o.Multipart = false, false, true
 	}
 }
 
@@ -312,9 +314,9 @@ func (o *requestOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.RawOutput, "raw-output", "r", false, "with --jq, print string results without quotes (as jq -r)")
 
 	bodySeq := new(int)
-	fs.VarPF(&orderedBool{v: &o.JSON, seq: bodySeq}, "json", "j", "send data items as JSON (the default; the last of --json and --form wins)").NoOptDefVal = "true"
+	fs.VarPF(&orderedBool{v: &o.JSON, seq: bodySeq}, "json", "j", "send data items as JSON (the default; the last of --json, --form and --multipart wins)").NoOptDefVal = "true"
 	fs.VarPF(&orderedBool{v: &o.Form, seq: bodySeq}, "form", "f", "send data items as a form (multipart when a file field is given)").NoOptDefVal = "true"
-	fs.BoolVar(&o.Multipart, "multipart", false, "send data items as multipart/form-data")
+	fs.VarPF(&orderedBool{v: &o.Multipart, seq: bodySeq}, "multipart", "", "send data items as multipart/form-data").NoOptDefVal = "true"
 	fs.StringVar(&o.Boundary, "boundary", "", "multipart `BOUNDARY`")
 	fs.StringVar(&o.Raw, "raw", "", "send `TEXT` as the request body")
 	fs.BoolVarP(&o.IgnoreStdin, "ignore-stdin", "I", false, "never read standard input")

@@ -172,19 +172,23 @@ func TestRequestFlagsReachOptions(t *testing.T) {
 	}
 }
 
-// Of --json and --form the last given wins, as in HTTPie.
+// Of --json, --form and --multipart the last given wins, as in HTTPie.
 func TestFormAndJSONLastWins(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		args           []string
-		wantJSON, form bool
+		args                      []string
+		wantJSON, form, multipart bool
 	}{
-		{[]string{"--form", "--json", "x"}, true, false},
-		{[]string{"--json", "--form", "x"}, false, true},
-		{[]string{"-jf", "x"}, false, true},
-		{[]string{"-f", "-j", "-f", "x"}, false, true},
-		{[]string{"--form", "--json=false", "x"}, false, true},
-		{[]string{"x"}, false, false},
+		{[]string{"--form", "--json", "x"}, true, false, false},
+		{[]string{"--json", "--form", "x"}, false, true, false},
+		{[]string{"-jf", "x"}, false, true, false},
+		{[]string{"-f", "-j", "-f", "x"}, false, true, false},
+		{[]string{"--form", "--json=false", "x"}, false, true, false},
+		{[]string{"--multipart", "--json", "x"}, true, false, false},
+		{[]string{"--json", "--multipart", "x"}, false, false, true},
+		{[]string{"--multipart", "--form", "x"}, false, true, false},
+		{[]string{"--form", "--multipart", "x"}, false, false, true},
+		{[]string{"x"}, false, false, false},
 	} {
 		ios, _, _, _ := TestIOStreams()
 		var got *requestOptions
@@ -194,8 +198,8 @@ func TestFormAndJSONLastWins(t *testing.T) {
 			t.Errorf("%q: %v", tc.args, err)
 			continue
 		}
-		if got.JSON != tc.wantJSON || got.Form != tc.form {
-			t.Errorf("%q: JSON %v, Form %v; want %v, %v", tc.args, got.JSON, got.Form, tc.wantJSON, tc.form)
+		if got.JSON != tc.wantJSON || got.Form != tc.form || got.Multipart != tc.multipart {
+			t.Errorf("%q: JSON %v, Form %v, Multipart %v; want %v, %v, %v", tc.args, got.JSON, got.Form, got.Multipart, tc.wantJSON, tc.form, tc.multipart)
 		}
 	}
 }
