@@ -88,7 +88,8 @@ func TestInterruptedRun(t *testing.T) {
 			if err := os.WriteFile(file, []byte(tc.file), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			cmd := reqsCommand(t, "run", file)
+			report := filepath.Join(dir, tc.name+".xml")
+			cmd := reqsCommand(t, "run", "--report", "junit="+report, file)
 			cmd.Dir = dir
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -112,6 +113,14 @@ func TestInterruptedRun(t *testing.T) {
 			}
 			if want := regexp.MustCompile(`(?m)^  error: interrupted$`); !want.Match(stdout.Bytes()) {
 				t.Errorf("stdout %q, want the request's result line to say it was interrupted", stdout.String())
+			}
+			// The report says what ran, the request cut short included.
+			xml, err := os.ReadFile(report)
+			if err != nil {
+				t.Fatalf("no report after the interrupt: %v", err)
+			}
+			if !bytes.Contains(xml, []byte(`<error message="interrupted"`)) || !bytes.Contains(xml, []byte(`errors="1"`)) {
+				t.Errorf("report %s, want the interrupted request as an error", xml)
 			}
 			if bytes.Contains(stdout.Bytes(), []byte("context")) || bytes.Contains(stderr.Bytes(), []byte("context")) {
 				t.Errorf("an interrupted run speaks of Go's context: %s%s", stdout.String(), stderr.String())

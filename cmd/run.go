@@ -390,6 +390,11 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 	outcomes, err := run.Run(ctx, files)
 	if err != nil {
 		if ctx.Err() != nil {
+			// Interrupted: the reports still say what ran, the request
+			// cut short included, for a CI job stopped by hand.
+			if rerr := o.writeReports(outcomes); rerr != nil {
+				o.IO.Errorf("%v", rerr)
+			}
 			return ctx.Err()
 		}
 		return usageErrorf("%v", err) // an environment file
@@ -411,6 +416,21 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 	if ro.Quiet == 0 {
 		fmt.Fprintf(o.IO.Out, "%d %s, %d passed, %d failed (%s)\n", total, plural(total, "request"), passed, total-passed, formatMillis(time.Since(start)))
 	}
+	if err := o.writeReports(outcomes); err != nil {
+		return err
+	}
+	if passed < total {
+		first := r.first
+		if first == nil && !r.failed {
+			first = r.usage
+		}
+		return &runFailure{first: first, printed: ro.Quiet == 0}
+	}
+	return nil
+}
+
+// writeReports writes the --report files of a run's outcomes.
+func (o *runOptions) writeReports(outcomes []*httpfile.FileOutcome) error {
 	for _, spec := range o.Reports {
 		format, path, err := parseReport(spec)
 		if err != nil {
@@ -425,13 +445,6 @@ func runFiles(ctx context.Context, o *runOptions) (err error) {
 		if err := httpfile.WriteReportFile(path, format, outcomes); err != nil {
 			return err
 		}
-	}
-	if passed < total {
-		first := r.first
-		if first == nil && !r.failed {
-			first = r.usage
-		}
-		return &runFailure{first: first, printed: ro.Quiet == 0}
 	}
 	return nil
 }

@@ -179,6 +179,7 @@ func (r *Runner) run(ctx context.Context, files []*File, envs []*Environment, sc
 				return nil
 			}
 			if err := ctx.Err(); err != nil {
+				p.record(func() { fo.Duration = time.Since(fo.Start) })
 				return err
 			}
 		}
