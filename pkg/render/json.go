@@ -281,32 +281,7 @@ func (f *jsonFormatter) giveUpSorting() {
 		f.warn(fmt.Sprintf("--sort-keys: an object too large to sort within %d MiB is printed with its keys in the server's order", sortBudget>>20))
 		f.warn = nil
 	}
-	objs := f.objs
-	f.objs, f.held = nil, 0
-	f.setSink()
-	for _, fr := range objs {
-		f.emit(f.lbrace)
-		for i, m := range fr.members {
-			if i > 0 {
-				f.emit(f.comma)
-			}
-			f.newline(fr.depth)
-			f.emit(m.data)
-			fr.members[i].data = nil
-			if len(f.out) >= jsonWriteSize {
-				f.flush()
-			}
-		}
-		if len(fr.members) > 0 {
-			f.emit(f.comma)
-		}
-		f.newline(fr.depth)
-		f.emit(fr.cur)
-		f.flush()
-		clear(fr.members)
-		fr.members, fr.keys, fr.cur, fr.held, fr.inside = fr.members[:0], fr.keys[:0], nil, 0, false
-		f.frames = append(f.frames, fr)
-	}
+	f.salvage()
 }
 
 // flush writes out the output buffered so far.
@@ -693,8 +668,10 @@ func (f *jsonFormatter) closeSorted() {
 	f.frames = append(f.frames, fr)
 }
 
-// salvage writes out what sorted objects still hold, unsorted, so that a
-// caller falling back to raw output after an error loses nothing.
+// salvage writes out what the objects being collected for sorting hold,
+// unsorted, and stops collecting: what follows streams, and a caller
+// falling back to raw output after an error loses nothing. The spent
+// frames go back for reuse.
 func (f *jsonFormatter) salvage() {
 	objs := f.objs
 	f.objs, f.held = nil, 0
@@ -707,6 +684,10 @@ func (f *jsonFormatter) salvage() {
 			}
 			f.newline(fr.depth)
 			f.emit(m.data)
+			fr.members[i].data = nil
+			if len(f.out) >= jsonWriteSize {
+				f.flush()
+			}
 		}
 		if fr.inside {
 			if len(fr.members) > 0 {
@@ -715,6 +696,10 @@ func (f *jsonFormatter) salvage() {
 			f.newline(fr.depth)
 			f.emit(fr.cur)
 		}
+		f.flush()
+		clear(fr.members)
+		fr.members, fr.keys, fr.cur, fr.held, fr.inside = fr.members[:0], fr.keys[:0], nil, 0, false
+		f.frames = append(f.frames, fr)
 	}
 }
 
