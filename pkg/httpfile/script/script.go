@@ -272,15 +272,10 @@ func (e *Engine) Run(ctx context.Context, code Code, req *Request, resp *Respons
 	res := &Result{}
 	c := &call{ctx: ctx, code: code, req: req, resp: resp, res: res}
 	err := e.do(ctx, c, func() error {
-		p, err := e.compile(code, "(function () {\n", "\n})")
+		run, err := e.function(c, "(function () {\n", "\n})")
 		if err != nil {
 			return err
 		}
-		fn, err := e.vm.RunProgram(p)
-		if err != nil {
-			return e.failure(c, err)
-		}
-		run, _ := goja.AssertFunction(fn)
 		if _, err := run(goja.Undefined()); err != nil && !e.exited(err) {
 			return e.failure(c, err)
 		}
@@ -305,6 +300,21 @@ func (e *Engine) Run(ctx context.Context, code Code, req *Request, resp *Respons
 	return res, err
 }
 
+// function compiles the code of c wrapped in head and tail, a function
+// expression, and returns that function.
+func (e *Engine) function(c *call, head, tail string) (goja.Callable, error) {
+	p, err := e.compile(c.code, head, tail)
+	if err != nil {
+		return nil, err
+	}
+	fn, err := e.vm.RunProgram(p)
+	if err != nil {
+		return nil, e.failure(c, err)
+	}
+	run, _ := goja.AssertFunction(fn)
+	return run, nil
+}
+
 // Eval evaluates a {{ expression }} with the given variables in scope
 // (strings, or a *Response for a named request's response, which the
 // expression sees as its body) and returns its value as text: strings as
@@ -321,15 +331,10 @@ func (e *Engine) Eval(ctx context.Context, code Code, vars map[string]any) (stri
 	c := &call{ctx: ctx, code: code, res: &Result{}}
 	var out string
 	err := e.do(ctx, c, func() error {
-		p, err := e.compile(code, "(function ("+strings.Join(names, ", ")+") { return (\n", "\n); })")
+		run, err := e.function(c, "(function ("+strings.Join(names, ", ")+") { return (\n", "\n); })")
 		if err != nil {
 			return err
 		}
-		fn, err := e.vm.RunProgram(p)
-		if err != nil {
-			return e.failure(c, err)
-		}
-		run, _ := goja.AssertFunction(fn)
 		args := make([]goja.Value, len(names))
 		for i, n := range names {
 			switch v := vars[n].(type) {
