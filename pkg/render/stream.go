@@ -32,7 +32,7 @@ func Stream(w io.Writer, r io.Reader, contentType string, o Options) error {
 	if !o.Terminal {
 		return stream(w, r, contentType, o)
 	}
-	t := &streamTail{w: w}
+	t := &streamTail{tailWriter{w: w}}
 	err := stream(t, r, contentType, o)
 	if err == nil && t.n > 0 && t.last != '\n' {
 		_, err = io.WriteString(w, "\n")
@@ -40,22 +40,9 @@ func Stream(w io.Writer, r io.Reader, contentType string, o Options) error {
 	return err
 }
 
-// streamTail remembers the last byte written through it, and flushes
-// what it writes to as the streamer flushes it.
-type streamTail struct {
-	w    io.Writer
-	n    int64
-	last byte
-}
-
-func (t *streamTail) Write(p []byte) (int, error) {
-	n, err := t.w.Write(p)
-	if n > 0 {
-		t.n += int64(n)
-		t.last = p[n-1]
-	}
-	return n, err
-}
+// streamTail is a tailWriter that flushes what it writes to as the
+// streamer flushes it.
+type streamTail struct{ tailWriter }
 
 func (t *streamTail) Flush() error {
 	if f, ok := t.w.(interface{ Flush() error }); ok {
