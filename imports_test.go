@@ -182,6 +182,25 @@ func TestFlagGroupsHaveNoHooks(t *testing.T) {
 	}
 }
 
+// eachCall calls f with every function call in the bodies of files'
+// functions, and the function it is in.
+func eachCall(files []*ast.File, f func(fd *ast.FuncDecl, call *ast.CallExpr)) {
+	for _, file := range files {
+		for _, d := range file.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					f(fd, call)
+				}
+				return true
+			})
+		}
+	}
+}
+
 // TestOneSendInCmd keeps the exchange in one place: every request the
 // command line sends, single or from a request file, goes out through
 // one function of cmd that calls Send, and nothing in cmd calls Do.
@@ -189,24 +208,11 @@ func TestOneSendInCmd(t *testing.T) {
 	t.Parallel()
 	fset, files := cmdFiles(t)
 	senders := map[string][]string{}
-	for _, f := range files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			ast.Inspect(fd.Body, func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok {
-					return true
-				}
-				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Send" || sel.Sel.Name == "Do") {
-					senders[fd.Name.Name] = append(senders[fd.Name.Name], fset.Position(call.Pos()).String())
-				}
-				return true
-			})
+	eachCall(files, func(fd *ast.FuncDecl, call *ast.CallExpr) {
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Send" || sel.Sel.Name == "Do") {
+			senders[fd.Name.Name] = append(senders[fd.Name.Name], fset.Position(call.Pos()).String())
 		}
-	}
+	})
 	if len(senders) != 1 || senders["sendExchange"] == nil {
 		t.Errorf("functions of cmd that send: %v; want sendExchange alone", senders)
 	}
@@ -221,33 +227,20 @@ func TestOneExchangeForEveryFrontEnd(t *testing.T) {
 	t.Parallel()
 	_, files := cmdFiles(t)
 	callers := map[string][]string{} // callee -> functions calling it
-	for _, f := range files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
+	eachCall(files, func(fd *ast.FuncDecl, call *ast.CallExpr) {
+		var callee string
+		switch fn := call.Fun.(type) {
+		case *ast.Ident:
+			callee = fn.Name
+		case *ast.SelectorExpr:
+			if pkg, ok := fn.X.(*ast.Ident); ok && pkg.Name == "exchange" {
+				callee = "exchange." + fn.Sel.Name
 			}
-			ast.Inspect(fd.Body, func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok {
-					return true
-				}
-				var callee string
-				switch fn := call.Fun.(type) {
-				case *ast.Ident:
-					callee = fn.Name
-				case *ast.SelectorExpr:
-					if pkg, ok := fn.X.(*ast.Ident); ok && pkg.Name == "exchange" {
-						callee = "exchange." + fn.Sel.Name
-					}
-				}
-				if callee != "" && !slices.Contains(callers[callee], fd.Name.Name) {
-					callers[callee] = append(callers[callee], fd.Name.Name)
-				}
-				return true
-			})
 		}
-	}
+		if callee != "" && !slices.Contains(callers[callee], fd.Name.Name) {
+			callers[callee] = append(callers[callee], fd.Name.Name)
+		}
+	})
 	if got := callers["exchange.Open"]; !slices.Equal(got, []string{"openExchange"}) {
 		t.Errorf("functions of cmd that call exchange.Open: %v; want openExchange alone", got)
 	}
