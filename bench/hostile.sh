@@ -19,35 +19,9 @@
 #                                           (an older reqs takes hours on 1.)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
 limit=${TIMEOUT:-600}
-server_pid=
-cleanup() {
-	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-echo "building reqs and the fault server..." >&2
-(cd "$root" && go build -o "$tmp/server" ./bench/streamserver)
-reqs=${REQS:-}
-if [[ -z $reqs ]]; then
-	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/reqs" .)
-	reqs=$tmp/reqs
-fi
-"$tmp/server" >"$tmp/addr" 2>"$tmp/server.log" &
-server_pid=$!
-base=
-for _ in $(seq 50); do
-	base=$(head -n1 "$tmp/addr" 2>/dev/null || true)
-	[[ -n $base ]] && break
-	sleep 0.1
-done
-[[ -n $base ]] || { echo "the fault server did not start" >&2; exit 1; }
+script=hostile.sh
+source "$(dirname "$0")/streamserver_setup.sh"
 
 have_time=false
 if /usr/bin/time -f %e true >/dev/null 2>&1; then

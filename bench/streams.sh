@@ -18,34 +18,8 @@ set -euo pipefail
 
 n=${N:-100000}
 e=${E:-1000000}
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-echo "building reqs and the stream server..." >&2
-(cd "$root" && go build -o "$tmp/streamserver" ./bench/streamserver)
-reqs=${REQS:-}
-if [[ -z $reqs ]]; then
-	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/reqs" .)
-	reqs=$tmp/reqs
-fi
-"$tmp/streamserver" >"$tmp/addr" 2>"$tmp/server.log" &
-server_pid=$!
-base=
-for _ in $(seq 50); do
-	base=$(head -n1 "$tmp/addr" 2>/dev/null || true)
-	[[ -n $base ]] && break
-	sleep 0.1
-done
-[[ -n $base ]] || { echo "streams.sh: the server did not start: $(cat "$tmp/server.log")" >&2; exit 1; }
+script=streams.sh
+source "$(dirname "$0")/streamserver_setup.sh"
 ws=ws${base#http}
 
 # measure NAME UNIT COUNT CMD...: runs CMD (stdout to $tmp/out), checks
